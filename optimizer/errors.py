@@ -1,0 +1,100 @@
+"""fieldroute's exceptions and the exit codes the CLI maps them to.
+
+Each exception subclasses a built-in, so callers may catch either (``except ValueError`` catches
+:class:`InputError`).  The exit codes are documented in the README and stay stable.
+
+=====  ==========================  ===========================================================
+code   exception                   meaning
+=====  ==========================  ===========================================================
+0      —                           plan written (some cases may be unassigned, with reasons)
+1      any other exception         a bug: please report it with the input files
+2      —                           wrong command-line usage (unknown option, missing argument)
+3      :class:`InputError`         input files are invalid; every problem is listed
+4      :class:`InfeasibleError`    must-visit cases cannot all be visited within the rules
+5      :class:`NoSolutionError`    the search found no plan within the time limit
+6      :class:`AuditError`         the plan failed its independent audit (a bug)
+7      :class:`NetworkError`       the road network cannot be read, built or used
+8      :class:`OutputError`        the output folder cannot be written
+=====  ==========================  ===========================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """One thing wrong with the input: where (file, 1-based data row, column), the value, and what is wrong."""
+
+    source: str
+    row: int | None
+    column: str | None
+    value: Any
+    message: str
+
+    def __str__(self) -> str:
+        where = self.source
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column {self.column!r}"
+        value = "" if self.value is None else f" (value {self.value!r})"
+        return f"{where}: {self.message}{value}"
+
+
+class FieldrouteError(Exception):
+    """Base class of every error fieldroute raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(FieldrouteError, ValueError):
+    """The input is invalid.  ``problems`` lists every problem found, not just the first."""
+
+    exit_code = 3
+
+    def __init__(self, problems: Sequence[InputProblem]) -> None:
+        self.problems = list(problems)
+        lines = [f"{len(self.problems)} problem(s) in the input:"] + [f"  - {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class InfeasibleError(FieldrouteError, ValueError):
+    """Must-visit cases that cannot be visited within the rules; ``case_ids`` names them."""
+
+    exit_code = 4
+
+    def __init__(self, message: str, case_ids: Sequence[str] = ()) -> None:
+        self.case_ids = list(case_ids)
+        super().__init__(message)
+
+
+class NoSolutionError(FieldrouteError, RuntimeError):
+    """The search found no plan in time (never reported as a plan that drops everything)."""
+
+    exit_code = 5
+
+
+class AuditError(FieldrouteError, AssertionError):
+    """A plan broke a rule the audit checks: a bug in the solver, never the user's fault."""
+
+    exit_code = 6
+
+    def __init__(self, violations: Sequence[str]) -> None:
+        self.violations = list(violations)
+        super().__init__("plan failed its audit:\n" + "\n".join(f"  - {v}" for v in self.violations))
+
+
+class NetworkError(FieldrouteError, RuntimeError):
+    """The road network cannot be read, built or used."""
+
+    exit_code = 7
+
+
+class OutputError(FieldrouteError, OSError):
+    """The output cannot be written."""
+
+    exit_code = 8

@@ -1,0 +1,267 @@
+"""The result of solving: routes with a timed schedule, unassigned cases with reasons, KPIs and the audit.
+
+Internally a plan is a tuple of :class:`Route` (each a tuple of :class:`Stop` with integer seconds); the
+DataFrames that users read (``stops``, ``unassigned``, ``summary``) are derived from them on demand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from optimizer.model import Problem
+from optimizer.output import atomic_directory
+from optimizer.reasons import Reason
+from optimizer.times import TimeWindow, format_clock
+
+StopKind = Literal["start", "visit", "break", "end"]
+
+STOP_COLUMNS = [
+    "agent_id", "date", "seq", "kind", "case_id", "priority", "lat", "lon", "address",
+    "arrival", "start", "departure", "wait_s", "travel_s", "travel_m", "service_s", "window",
+]  # fmt: skip
+UNASSIGNED_COLUMNS = ["case_id", "priority", "must_visit", "reason", "detail"]
+SUMMARY_COLUMNS = [
+    "agent_id", "date", "visits", "priority_served", "travel_s", "travel_m", "service_s", "wait_s",
+    "break_s", "start", "end",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Stop:
+    """One row of an agent's day, in seconds from midnight of the plan date.
+
+    ``travel_s``/``travel_m`` are from the previous stop.  For a visit ``start_s`` is when service begins
+    (``arrival_s + wait_s``) and ``departure_s = start_s + service``.  A break is taken where the agent is at
+    that moment: its ``lat``/``lon`` are those of the stop before or after it.  ``window`` is the case window
+    (intersected with policy hours) the visit falls in.
+    """
+
+    kind: StopKind
+    lat: float
+    lon: float
+    arrival_s: int
+    start_s: int
+    departure_s: int
+    travel_s: int = 0
+    travel_m: int = 0
+    case_id: str | None = None
+    window: TimeWindow | None = None
+
+    @property
+    def wait_s(self) -> int:
+        return self.start_s - self.arrival_s
+
+    @property
+    def duration_s(self) -> int:
+        return self.departure_s - self.start_s
+
+
+@dataclass(frozen=True)
+class Route:
+    """The ordered stops of one agent on one date: start, visits and break(s), end."""
+
+    agent_id: str
+    date: dt.date
+    stops: tuple[Stop, ...]
+
+    @property
+    def visits(self) -> tuple[Stop, ...]:
+        return tuple(s for s in self.stops if s.kind == "visit")
+
+    @property
+    def case_ids(self) -> list[str]:
+        return [s.case_id for s in self.stops if s.kind == "visit" and s.case_id is not None]
+
+
+@dataclass(frozen=True)
+class Unassigned:
+    """A case left out of the plan, with a reason code and a sentence a dispatcher understands."""
+
+    case_id: str
+    reason: Reason
+    detail: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A solved day.  Print it for a summary; read the DataFrames for the details; ``write`` saves it.
+
+    ``routes`` holds every agent of the problem, used or not (an unused agent's route is just start and end
+    at the same time); ``stops`` lists only routes with at least one visit.
+    """
+
+    problem: Problem
+    routes: tuple[Route, ...]
+    unassigned_cases: tuple[Unassigned, ...]
+    audit: list[str] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    # -- DataFrames -----------------------------------------------------------------------------------
+    @cached_property
+    def stops(self) -> pd.DataFrame:
+        """One row per stop: agent_id, date, seq, kind, case_id, lat, lon, address, arrival, start,
+        departure (timestamps), wait_s, travel_s, travel_m (from the previous row), service_s, window."""
+        cases = {c.case_id: c for c in self.problem.cases}
+        rows = []
+        for route in self.routes:
+            if not route.visits:
+                continue
+            for seq, stop in enumerate(route.stops):
+                case = cases.get(stop.case_id) if stop.case_id else None
+                rows.append(
+                    {
+                        "agent_id": route.agent_id,
+                        "date": route.date.isoformat(),
+                        "seq": seq,
+                        "kind": stop.kind,
+                        "case_id": stop.case_id,
+                        "priority": case.priority if case else None,
+                        "lat": stop.lat,
+                        "lon": stop.lon,
+                        "address": case.address if case else "",
+                        "arrival": _timestamp(route.date, stop.arrival_s),
+                        "start": _timestamp(route.date, stop.start_s),
+                        "departure": _timestamp(route.date, stop.departure_s),
+                        "wait_s": stop.wait_s,
+                        "travel_s": stop.travel_s,
+                        "travel_m": stop.travel_m,
+                        "service_s": stop.duration_s if stop.kind in ("visit", "break") else 0,
+                        "window": str(stop.window) if stop.window else "",
+                    }
+                )
+        frame = pd.DataFrame(rows, columns=STOP_COLUMNS)
+        frame["priority"] = frame["priority"].astype("Int64")
+        return frame
+
+    @cached_property
+    def unassigned(self) -> pd.DataFrame:
+        """One row per case not in any route: case_id, priority, must_visit, reason (code), detail."""
+        cases = {c.case_id: c for c in self.problem.cases}
+        rows = [
+            {
+                "case_id": u.case_id,
+                "priority": cases[u.case_id].priority,
+                "must_visit": cases[u.case_id].must_visit,
+                "reason": str(u.reason),
+                "detail": u.detail,
+            }
+            for u in self.unassigned_cases
+        ]
+        return pd.DataFrame(rows, columns=UNASSIGNED_COLUMNS)
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """One row per agent: visits, priority served, travel, service, wait and break seconds, start, end."""
+        cases = {c.case_id: c for c in self.problem.cases}
+        rows = []
+        for route in self.routes:
+            visits = route.visits
+            used = bool(visits)
+            rows.append(
+                {
+                    "agent_id": route.agent_id,
+                    "date": route.date.isoformat(),
+                    "visits": len(visits),
+                    "priority_served": sum(cases[s.case_id].priority for s in visits if s.case_id),
+                    "travel_s": sum(s.travel_s for s in route.stops) if used else 0,
+                    "travel_m": sum(s.travel_m for s in route.stops) if used else 0,
+                    "service_s": sum(s.duration_s for s in visits),
+                    "wait_s": sum(s.wait_s for s in route.stops if s.kind == "visit") if used else 0,
+                    "break_s": sum(s.duration_s for s in route.stops if s.kind == "break") if used else 0,
+                    "start": _timestamp(route.date, route.stops[0].departure_s) if used else pd.NaT,
+                    "end": _timestamp(route.date, route.stops[-1].arrival_s) if used else pd.NaT,
+                }
+            )
+        return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+    # -- Headline numbers -----------------------------------------------------------------------------
+    @property
+    def visited_case_ids(self) -> list[str]:
+        return [cid for r in self.routes for cid in r.case_ids]
+
+    @property
+    def total_travel_s(self) -> int:
+        return int(self.summary["travel_s"].sum())
+
+    def route(self, agent_id: str) -> Route:
+        for r in self.routes:
+            if r.agent_id == agent_id:
+                return r
+        raise KeyError(f"no agent {agent_id!r} in this plan")
+
+    def __str__(self) -> str:
+        n_cases = len(self.problem.cases)
+        visited = len(self.visited_case_ids)
+        used = sum(1 for r in self.routes if r.visits)
+        lines = [
+            f"Plan for {self.problem.date.isoformat()} (policy {self.problem.policy.name}): "
+            f"{visited}/{n_cases} cases visited by {used}/{len(self.routes)} agents, "
+            f"{len(self.unassigned_cases)} unassigned, travel {self.total_travel_s / 3600:.1f} h, "
+            f"audit {'clean' if not self.audit else f'{len(self.audit)} violation(s)'}"
+        ]
+        for route in self.routes:
+            if route.visits:
+                travel_min = sum(s.travel_s for s in route.stops) // 60
+                lines.append(
+                    f"  {route.agent_id}: {len(route.visits)} visits {format_clock(route.stops[0].departure_s)}-"
+                    f"{format_clock(route.stops[-1].arrival_s)}, travel {travel_min} min"
+                )
+        if len(self.unassigned_cases):
+            counts = self.unassigned["reason"].value_counts()
+            lines.append("  unassigned: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+    # -- Output ---------------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Everything in the plan as JSON-ready data (times as ISO strings)."""
+
+        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+            out = frame.copy()
+            for col in out.columns:
+                if pd.api.types.is_datetime64_any_dtype(out[col]):
+                    out[col] = out[col].map(lambda t: t.isoformat() if not pd.isna(t) else None)
+            return json.loads(out.to_json(orient="records", date_format="iso"))
+
+        return {
+            "date": self.problem.date.isoformat(),
+            "policy": self.problem.policy.to_dict(),
+            "cases": len(self.problem.cases),
+            "agents": len(self.problem.agents),
+            "stops": records(self.stops),
+            "unassigned": records(self.unassigned),
+            "summary": records(self.summary),
+            "audit": list(self.audit),
+            "stats": self.stats,
+        }
+
+    def write_files(self, folder: Path) -> list[Path]:
+        """Write routes.csv, unassigned.csv, summary.csv and plan.json into an existing folder (not atomic)."""
+        paths = [folder / n for n in ("routes.csv", "unassigned.csv", "summary.csv", "plan.json")]
+        self.stops.to_csv(paths[0], index=False)
+        self.unassigned.to_csv(paths[1], index=False)
+        self.summary.to_csv(paths[2], index=False)
+        paths[3].write_text(json.dumps(self.to_dict(), indent=2, default=str), encoding="utf-8")
+        return paths
+
+    def write(self, folder: str | Path) -> list[Path]:
+        """Write routes.csv, unassigned.csv, summary.csv and plan.json into ``folder``, all or nothing."""
+        folder = Path(folder)
+        with atomic_directory(folder) as scratch:
+            names = [p.name for p in self.write_files(scratch)]
+        return [folder / n for n in names]
+
+
+def _timestamp(day: dt.date, seconds: int) -> pd.Timestamp:
+    return pd.Timestamp(day) + pd.Timedelta(seconds=int(seconds))
+
+
+__all__ = ["Plan", "Route", "Stop", "StopKind", "Unassigned"]

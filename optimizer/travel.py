@@ -1,0 +1,115 @@
+"""Travel matrices: the one thing the solver needs to know about getting from A to B.
+
+A :class:`TravelMatrix` holds integer seconds and metres between named locations.  It comes from a road network
+(:mod:`optimizer.network`), from the user's own routing service, or from :func:`straight_line_matrix`, the
+estimate used when no network is given.  The solver only ever sees this type, so a road network drops in without
+touching it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from optimizer.model import TravelMode
+
+IntMatrix = npt.NDArray[np.int64]
+
+#: Average door-to-door speeds for the straight-line estimate, metres per second.
+STRAIGHT_LINE_SPEED_MPS: dict[TravelMode, float] = {"car": 30 / 3.6, "scooter": 18 / 3.6, "walk": 4.5 / 3.6}
+#: Roads are longer than the crow flies; a common urban detour factor.
+DETOUR_FACTOR = 1.3
+EARTH_RADIUS_M = 6_371_008.8
+
+
+@dataclass(frozen=True)
+class TravelMatrix:
+    """Seconds and metres from every id to every id (row: from, column: to); asymmetric allowed.
+
+    Parameters
+    ----------
+    ids:
+        Location ids, usually ``problem.location_ids`` (a superset in any order is fine).
+    seconds, metres:
+        ``len(ids) x len(ids)`` non-negative integer arrays.
+    """
+
+    ids: tuple[str, ...]
+    seconds: IntMatrix
+    metres: IntMatrix
+    _index: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __init__(self, ids: Sequence[str], seconds: npt.ArrayLike, metres: npt.ArrayLike) -> None:
+        ids_t = tuple(str(i) for i in ids)
+        secs = np.asarray(seconds)
+        dist = np.asarray(metres)
+        n = len(ids_t)
+        if len(set(ids_t)) != n:
+            raise ValueError("travel matrix ids must be unique")
+        for name, arr in (("seconds", secs), ("metres", dist)):
+            if arr.shape != (n, n):
+                raise ValueError(f"travel matrix {name} must be {n} x {n}, got {arr.shape}")
+            if not np.all(np.isfinite(arr)):
+                raise ValueError(f"travel matrix {name} holds NaN or infinite values")
+            if (arr < 0).any():
+                raise ValueError(f"travel matrix {name} holds negative values")
+        object.__setattr__(self, "ids", ids_t)
+        object.__setattr__(self, "seconds", np.rint(secs).astype(np.int64))
+        object.__setattr__(self, "metres", np.rint(dist).astype(np.int64))
+        object.__setattr__(self, "_index", {i: k for k, i in enumerate(ids_t)})
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def index(self, location_id: str) -> int:
+        return self._index[location_id]
+
+    def missing(self, ids: Sequence[str]) -> list[str]:
+        """The ids in ``ids`` this matrix does not cover."""
+        return [i for i in ids if i not in self._index]
+
+    def subset(self, ids: Sequence[str]) -> TravelMatrix:
+        """The matrix restricted to (and ordered as) ``ids``; raises ``KeyError`` naming missing ids."""
+        missing = self.missing(ids)
+        if missing:
+            raise KeyError(f"travel matrix has no entry for {missing[:5]}{' ...' if len(missing) > 5 else ''}")
+        idx = np.fromiter((self._index[i] for i in ids), dtype=np.int64, count=len(ids))
+        return TravelMatrix(ids, self.seconds[np.ix_(idx, idx)], self.metres[np.ix_(idx, idx)])
+
+    def seconds_between(self, a: str, b: str) -> int:
+        return int(self.seconds[self._index[a], self._index[b]])
+
+    def metres_between(self, a: str, b: str) -> int:
+        return int(self.metres[self._index[a], self._index[b]])
+
+
+def haversine_m(
+    lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike
+) -> npt.NDArray[np.float64]:
+    """Great-circle distance in metres, vectorised (broadcasts like numpy)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dphi = p2 - p1
+    dlmb = np.radians(np.asarray(lon2, dtype=float) - np.asarray(lon1, dtype=float))
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))), dtype=np.float64)
+
+
+def straight_line_matrix(
+    ids: Sequence[str],
+    coords: Sequence[tuple[float, float]],
+    *,
+    mode: TravelMode = "car",
+    detour_factor: float = DETOUR_FACTOR,
+    speed_mps: float | None = None,
+) -> TravelMatrix:
+    """Estimate travel by mode from great-circle distance times a detour factor, at an average speed."""
+    if len(ids) != len(coords):
+        raise ValueError("ids and coords must have the same length")
+    lat = np.array([c[0] for c in coords], dtype=float)
+    lon = np.array([c[1] for c in coords], dtype=float)
+    metres = haversine_m(lat[:, None], lon[:, None], lat[None, :], lon[None, :]) * detour_factor
+    speed = speed_mps if speed_mps is not None else STRAIGHT_LINE_SPEED_MPS[mode]
+    return TravelMatrix(ids, np.ceil(metres / speed), np.rint(metres))
