@@ -1,0 +1,42 @@
+"""Shared pytest set-up: the --runslow switch, paths to ../shared/data, and tiny named problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+PLAN_DATE = dt.date(2026, 12, 1)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--runslow", action="store_true", default=False, help="run full-size slow scale tests")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--runslow"):
+        return
+    skip_slow = pytest.mark.skip(reason="full-size scale test: run with --runslow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip_slow)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.fail(f"test data folder {SHARED_DATA} is missing: ../shared must sit beside the repository")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def harrisburg_pbf(shared_data: Path) -> Path:
+    return shared_data / "osm" / "harrisburg.osm.pbf"
+
+
+@pytest.fixture(scope="session")
+def andorra_pbf(shared_data: Path) -> Path:
+    return shared_data / "osm" / "andorra.osm.pbf"
