@@ -172,6 +172,8 @@ def _cases(
         skill = _choice(rng, {**SKILL_SHARES, "": 1.0 - sum(SKILL_SHARES.values())})
         skills = [skill] if skill else []
         team = 2 if rules.min_team_size < 2 and rng.random() < 0.08 else 1
+        if team == 2:  # few agents are teams; asking a team for a skill too could leave nobody to go
+            skills = []
         if must:
             service, windows, skills, team = min(service, 25), "", [], 1
         rows.append(
