@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
+from itertools import pairwise
 
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan, Route, Stop
@@ -146,8 +147,27 @@ def _audit_route(
     _audit_breaks(agent, stops, visits, breaks, violations)
     _audit_visits(agent, problem, cases, visits, violations)
     _audit_shift(agent, stops, violations)
+    _audit_order(agent, stops, violations)
     if shape_ok and visits and matrix is not None:
         _audit_timeline(agent, stops, matrix, violations)
+    else:  # no exact recomputation possible: at least time must not run backwards between rows
+        for prev, stop in pairwise(stops):
+            if stop.arrival_s < prev.departure_s:
+                violations.append(
+                    f"{who}: {_label(stop)} arrival {format_clock(stop.arrival_s)} is before the previous departure "
+                    f"{format_clock(prev.departure_s)} (rule: timeline)"
+                )
+
+
+def _audit_order(agent: Agent, stops: tuple[Stop, ...], violations: list[str]) -> None:
+    """Within every row: arrival <= start <= departure (waiting happens before service, never after)."""
+    for stop in stops:
+        if not stop.arrival_s <= stop.start_s <= stop.departure_s:
+            violations.append(
+                f"agent {agent.agent_id}: {_label(stop)} has arrival {format_clock(stop.arrival_s)}, start "
+                f"{format_clock(stop.start_s)}, departure {format_clock(stop.departure_s)} out of order "
+                "(rule: timeline)"
+            )
 
 
 def _audit_shape(route: Route, agent: Agent, violations: list[str]) -> bool:
@@ -333,11 +353,6 @@ def _audit_timeline(agent: Agent, stops: tuple[Stop, ...], matrix: TravelMatrix,
             index.append(None)
     for seq, stop in enumerate(stops):
         label = _label(stop)
-        if not stop.arrival_s <= stop.start_s <= stop.departure_s:
-            violations.append(
-                f"{who}: {label} has arrival {format_clock(stop.arrival_s)}, start {format_clock(stop.start_s)}, "
-                f"departure {format_clock(stop.departure_s)} out of order (rule: timeline)"
-            )
         if seq == 0:
             if stop.travel_s or stop.travel_m:
                 violations.append(

@@ -241,6 +241,11 @@ def test_service_cannot_start_before_arrival() -> None:
     assert_found(plan, r"agent A1: case C1 has arrival 09:00, start 08:59, departure 09:19 out of order")
 
 
+def test_unused_route_must_not_run_backwards() -> None:
+    plan = with_stop(clean_plan(), "A2", 1, arrival_s=t("07:00"), start_s=t("07:00"), departure_s=t("07:00"))
+    assert_found(plan, r"agent A2: the end arrival 07:00 is before the previous departure 08:00")
+
+
 def test_break_after_arriving_must_carry_the_drive() -> None:
     plan = with_stop(clean_plan(break_after_arriving=True), "A1", 3, travel_s=0, travel_m=0)
     assert_found(plan, r"agent A1: the break arrival 10:10 .* previous departure 10:00 plus 0 s")
