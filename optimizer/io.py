@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from optimizer.errors import InputError, InputProblem
 from optimizer.io_coords import COORD_SYSTEMS, CoordSystem, to_wgs84
 from optimizer.io_readers import TableSource, read_table
@@ -113,6 +115,8 @@ def load_problem(
                 )
             agent_list = todays
     problems += check_swapped(points)
+    order = {label: rank for rank, label in enumerate(_labels(cases, agents), start=1)}
+    problems.sort(key=lambda p: (order.get(p.source, 0), p.row or 0))
 
     if problems or day is None or rules is None:
         raise InputError(problems)
@@ -120,6 +124,14 @@ def load_problem(
         case_list = [_convert_case(c, coord_system) for c in case_list]
         agent_list = [_convert_agent(a, coord_system) for a in agent_list]
     return Problem(date=day, cases=tuple(case_list), agents=tuple(agent_list), policy=rules, coord_system=coord_system)
+
+
+def _labels(cases: TableSource, agents: TableSource) -> list[str]:
+    """How each table is named in problems (as :func:`read_table` names it), to list cases' problems first."""
+    return [
+        "cases DataFrame" if isinstance(cases, pd.DataFrame) else str(Path(cases)),
+        "agents DataFrame" if isinstance(agents, pd.DataFrame) else str(Path(agents)),
+    ]
 
 
 def _convert_case(case: Case, coord_system: CoordSystem) -> Case:
