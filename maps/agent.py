@@ -1,0 +1,67 @@
+"""One agent's map for the day: only that agent's route, stops and times, readable on a phone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import folium
+
+from maps import content
+from maps.assets import AssetMode, LeafletAssets
+from maps.base import fit, new_map, resolve_assets
+from maps.coords import projector
+from maps.elements import HtmlControl
+from maps.geometry import LegCache, LegGeometry, bounds
+from maps.layers import RouteStyle, draw_route
+from maps.markers import color_for
+from maps.tiles import TileSpec, resolve_tiles
+from optimizer.plan import Plan, Route
+
+
+def find_route(plan: Plan, agent_id: str, date: dt.date | str | None = None) -> Route:
+    """The route of ``agent_id`` (on ``date``, needed only when the plan holds several dates)."""
+    day = dt.date.fromisoformat(date) if isinstance(date, str) else date
+    matches = [r for r in plan.routes if r.agent_id == agent_id and (day is None or r.date == day)]
+    if not matches:
+        when = f" on {day.isoformat()}" if day else ""
+        raise KeyError(f"no route for agent {agent_id!r}{when} in this plan")
+    if len(matches) > 1:
+        dates = ", ".join(r.date.isoformat() for r in matches)
+        raise ValueError(f"agent {agent_id!r} has routes on several dates ({dates}): pass date=")
+    return matches[0]
+
+
+def agent_map(
+    plan: Plan,
+    agent_id: str,
+    date: dt.date | str | None = None,
+    *,
+    network: LegGeometry | None = None,
+    tiles: str | TileSpec = "openstreetmap",
+    assets: AssetMode | LeafletAssets = "cdn",
+    leaflet_dir: str | os.PathLike[str] | None = None,
+    leg_cache: LegCache | None = None,
+) -> folium.Map:
+    """The map an agent takes into the field: their route in visiting order and nothing else.
+
+    Route lines follow the roads when ``network`` is given (any object with ``leg_geometry``), straight
+    otherwise; numbered stops with a popup (case id, address, window, planned arrival, service minutes),
+    start and end markers, an info box, and the view fitted to the route.
+    """
+    route = find_route(plan, agent_id, date)
+    spec = resolve_tiles(tiles)
+    project = projector(spec.crs)
+    index = next(i for i, r in enumerate(plan.routes) if r is route)
+    fmap = new_map(f"{route.agent_id} {route.date.isoformat()}", spec, resolve_assets(assets, leaflet_dir))
+    cases = {c.case_id: c for c in plan.problem.cases if c.case_id in set(route.case_ids)}
+    drawn = draw_route(
+        fmap, route, cases, project, RouteStyle(color=color_for(index)), network=network, cache=leg_cache
+    )
+    fmap.add_child(HtmlControl(content.info_box(route), position="topright", class_name="fr-box fr-info"))
+    terminals = [project(route.stops[0].lat, route.stops[0].lon), project(route.stops[-1].lat, route.stops[-1].lon)]
+    fit(fmap, bounds(drawn.points + terminals))
+    return fmap
+
+
+__all__ = ["agent_map", "find_route"]

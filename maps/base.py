@@ -1,0 +1,74 @@
+"""The bare map every page starts from: Leaflet only (CDN or inline), our style sheet, and the tiles.
+
+folium's ``Map`` loads jQuery, Bootstrap, Font Awesome and awesome-markers from CDNs by default; our maps use
+none of them, so :class:`LeafletMap` clears ``default_js``/``default_css`` and adds Leaflet itself, linked
+with its SRI hash (``cdn``) or embedded (``inline``).
+"""
+
+from __future__ import annotations
+
+import os
+
+import folium
+
+from maps.assets import CDN_BASE, LEAFLET_SRI, AssetMode, LeafletAssets, load_assets
+from maps.content import esc
+from maps.elements import RawHtml
+from maps.markers import CSS
+from maps.tiles import TileSpec
+
+FIT_PADDING_PX = (30, 30)
+
+
+class LeafletMap(folium.Map):
+    """A ``folium.Map`` that needs Leaflet alone (no jQuery/Bootstrap/icon-font assets)."""
+
+    default_js: list[tuple[str, str]] = []  # noqa: RUF012 - folium's own class attribute
+    default_css: list[tuple[str, str]] = []  # noqa: RUF012 - folium's own class attribute
+
+
+def resolve_assets(
+    assets: AssetMode | LeafletAssets, leaflet_dir: str | os.PathLike[str] | None = None
+) -> LeafletAssets:
+    """Accept a mode name (loading files for ``inline``) or already loaded assets."""
+    return assets if isinstance(assets, LeafletAssets) else load_assets(assets, leaflet_dir)
+
+
+def leaflet_head(assets: LeafletAssets) -> str:
+    """The ``<head>`` HTML that loads Leaflet: two SRI-checked CDN links, or the files' contents."""
+    if assets.inline:
+        return f"<style>\n{assets.css}\n</style>\n<script>\n{assets.js}\n</script>"
+    return (
+        f'<link rel="stylesheet" href="{CDN_BASE}/leaflet.css" integrity="{LEAFLET_SRI["leaflet.css"]}" '
+        'crossorigin="anonymous">\n'
+        f'<script src="{CDN_BASE}/leaflet.js" integrity="{LEAFLET_SRI["leaflet.js"]}" '
+        'crossorigin="anonymous"></script>'
+    )
+
+
+def new_map(title: str, tiles: TileSpec, assets: LeafletAssets) -> LeafletMap:
+    """An empty map page titled ``title`` (escaped here) with Leaflet, our CSS and the chosen tiles."""
+    fmap = LeafletMap(location=None, tiles=None, control_scale=True, zoom_control=True)
+    header = fmap.get_root().header  # type: ignore[attr-defined]
+    header.add_child(RawHtml(f"<title>{esc(title)}</title>"), name="fr_title")
+    header.add_child(RawHtml(leaflet_head(assets)), name="fr_leaflet")
+    header.add_child(RawHtml(CSS), name="fr_css")
+    if tiles.url is not None:
+        folium.TileLayer(
+            tiles=tiles.url,
+            attr=tiles.attribution or tiles.name,
+            name=tiles.name,
+            subdomains=tiles.subdomains,
+            max_zoom=tiles.max_zoom,
+            control=False,
+        ).add_to(fmap)
+    return fmap
+
+
+def fit(fmap: folium.Map, box: list[list[float]] | None) -> None:
+    """Fit the view to ``box`` (``[[s, w], [n, e]]``), never closer than street level for a single point."""
+    if box is not None:
+        fmap.fit_bounds(box, padding=FIT_PADDING_PX, max_zoom=17)
+
+
+__all__ = ["LeafletMap", "fit", "leaflet_head", "new_map", "resolve_assets"]

@@ -1,0 +1,146 @@
+"""The text on the maps, as HTML in which every string from the input is escaped.
+
+Popups, tooltips, the info box, layer names and the summary are all HTML that Leaflet puts into
+``innerHTML``, so each value from the input (ids, addresses, reason details) goes through :func:`esc`:
+an address of ``<script>alert(1)</script>`` is shown as text.  An agent's popup holds only what the agent
+needs: case id, address, time window, planned arrival and service minutes.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+
+from optimizer.model import Case
+from optimizer.plan import Plan, Route, Stop, Unassigned
+from optimizer.times import format_clock
+
+
+def esc(value: object) -> str:
+    """HTML-escape any value (quotes included, so it is safe in attributes too)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def duration_text(seconds: int) -> str:
+    """``3900`` -> ``"1 h 05 min"``; ``600`` -> ``"10 min"``."""
+    minutes = round(int(seconds) / 60)
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
+
+
+def _table(rows: Iterable[tuple[str, str]]) -> str:
+    """Rows of (label, already-escaped value) as a two-column table; labels are our own text."""
+    return "<table>" + "".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in rows) + "</table>"
+
+
+def window_text(stop: Stop, case: Case | None) -> str:
+    """The visit's time window: the one the plan chose, else the case's windows, else any time."""
+    if stop.window is not None:
+        return str(stop.window)
+    if case is not None and case.windows:
+        return "; ".join(str(w) for w in case.windows)
+    return "any time"
+
+
+def stop_popup(seq: int, stop: Stop, case: Case | None) -> str:
+    """Popup of the ``seq``-th visit: case id, address, window, planned arrival (and start when waiting), service
+    minutes; nothing else from the case (no priority, no coordinates)."""
+    service_min = round(stop.duration_s / 60)
+    rows = [
+        ("Case", esc(stop.case_id)),
+        ("Address", esc(case.address if case is not None else "")),
+        ("Window", esc(window_text(stop, case))),
+        ("Arrival", esc(format_clock(stop.arrival_s))),
+        ("Service", f"{service_min} min"),
+    ]
+    if stop.wait_s > 0:  # arriving early: say when the visit itself is planned to begin
+        rows.insert(4, ("Visit at", esc(format_clock(stop.start_s))))
+    return f'<div class="fr-popup"><b>Stop {seq}</b>{_table(rows)}</div>'
+
+
+def terminal_popup(route: Route, kind: str) -> str:
+    """Popup of the start or end point: when the agent leaves or arrives."""
+    if kind == "start":
+        text = f"Start: leave at {esc(format_clock(route.stops[0].departure_s))}"
+    elif kind == "end":
+        text = f"End: arrive at {esc(format_clock(route.stops[-1].arrival_s))}"
+    else:
+        text = (
+            f"Start and end: leave at {esc(format_clock(route.stops[0].departure_s))}, "
+            f"back at {esc(format_clock(route.stops[-1].arrival_s))}"
+        )
+    return f'<div class="fr-popup"><b>{esc(route.agent_id)}</b><br>{text}</div>'
+
+
+def route_travel(route: Route) -> tuple[int, int]:
+    """Total travel seconds and metres of a route."""
+    return sum(s.travel_s for s in route.stops), sum(s.travel_m for s in route.stops)
+
+
+def info_box(route: Route) -> str:
+    """The agent map's box: agent, date, number of visits, start and end time, travel time (and break)."""
+    travel_s, travel_m = route_travel(route)
+    rows = [
+        ("Date", esc(route.date.isoformat())),
+        ("Visits", str(len(route.visits))),
+        ("Start", esc(format_clock(route.stops[0].departure_s))),
+        ("End", esc(format_clock(route.stops[-1].arrival_s))),
+        ("Travel", f"{duration_text(travel_s)} · {travel_m / 1000:.1f} km"),
+    ]
+    breaks = [s for s in route.stops if s.kind == "break"]
+    if breaks:
+        rows.append(("Break", ", ".join(f"{format_clock(b.start_s)}-{format_clock(b.departure_s)}" for b in breaks)))
+    return f"<h2>{esc(route.agent_id)}</h2>{_table(rows)}"
+
+
+def layer_name(route: Route, color: str) -> str:
+    """An agent's entry in the layer control: a colour swatch, the escaped id and the number of visits."""
+    return f'<span class="fr-swatch" style="background:{color}"></span>{esc(route.agent_id)} ({len(route.visits)})'
+
+
+def unassigned_popup(item: Unassigned, case: Case | None) -> str:
+    """Popup of an unassigned case for the dispatcher: id, address, reason code and explanation."""
+    rows = [
+        ("Case", esc(item.case_id)),
+        ("Address", esc(case.address if case is not None else "")),
+        ("Reason", esc(item.reason)),
+        ("Detail", esc(item.detail)),
+    ]
+    return f'<div class="fr-popup"><b>Unassigned</b>{_table(rows)}</div>'
+
+
+def summary_table(plan: Plan, colors: Mapping[tuple[str, str], str]) -> str:
+    """The dispatcher's per-agent summary (visits, start, end, travel) as a collapsible box."""
+    head = "<tr><th>Agent</th><th>Visits</th><th>Start</th><th>End</th><th>Travel</th><th>km</th></tr>"
+    body = []
+    for route in plan.routes:
+        color = colors.get((route.agent_id, route.date.isoformat()), "#999")
+        travel_s, travel_m = route_travel(route)
+        used = bool(route.visits)
+        start = format_clock(route.stops[0].departure_s) if used else "-"
+        end = format_clock(route.stops[-1].arrival_s) if used else "-"
+        body.append(
+            f'<tr><td><span class="fr-swatch" style="background:{color}"></span>{esc(route.agent_id)}</td>'
+            f"<td>{len(route.visits)}</td><td>{esc(start)}</td><td>{esc(end)}</td>"
+            f"<td>{duration_text(travel_s) if used else '-'}</td><td>{travel_m / 1000:.1f}</td></tr>"
+        )
+    visited = len(plan.visited_case_ids)
+    title = (
+        f"{esc(plan.problem.date.isoformat())}: {visited}/{len(plan.problem.cases)} cases visited, "
+        f"{len(plan.unassigned_cases)} unassigned"
+    )
+    return f'<details open class="fr-summary"><summary>{title}</summary><table>{head}{"".join(body)}</table></details>'
+
+
+__all__ = [
+    "duration_text",
+    "esc",
+    "info_box",
+    "layer_name",
+    "route_travel",
+    "stop_popup",
+    "summary_table",
+    "terminal_popup",
+    "unassigned_popup",
+    "window_text",
+]

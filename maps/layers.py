@@ -1,0 +1,124 @@
+"""Drawing one route onto a map or layer: the line along the roads, arrows, start/end and numbered stops.
+
+Shared by the agent map and the dispatcher's overview; every coordinate passes through ``project`` (WGS-84 to
+the tiles' datum) before it is drawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from branca.element import Element
+
+from maps import content
+from maps.coords import LatLon, Projector
+from maps.elements import DivMarker, RouteLine
+from maps.geometry import LegCache, LegGeometry, join_legs, midpoint_arrow, route_legs
+from maps.markers import (
+    ARROW_SIZE_PX,
+    END_SIZE_PX,
+    OVERVIEW_STOP_SIZE_PX,
+    STOP_SIZE_PX,
+    arrow_html,
+    pin_html,
+)
+from optimizer.model import Case
+from optimizer.plan import Route
+
+
+@dataclass
+class RouteStyle:
+    """How a route is drawn: its colour, marker size, and whether stops get hover tooltips."""
+
+    color: str
+    stop_size_px: int = STOP_SIZE_PX
+    line_weight: int = 6
+    tooltips: bool = False
+
+
+@dataclass
+class DrawnRoute:
+    """What :func:`draw_route` put on the map, in display coordinates (for fitting the view)."""
+
+    points: list[LatLon] = field(default_factory=list)
+
+
+def draw_route(
+    parent: Element,
+    route: Route,
+    cases: dict[str, Case],
+    project: Projector,
+    style: RouteStyle,
+    *,
+    network: LegGeometry | None = None,
+    cache: LegCache | None = None,
+) -> DrawnRoute:
+    """Add ``route`` to ``parent`` (a map or feature group) and return the display points it covers."""
+    drawn = DrawnRoute()
+    legs = [[project(*p) for p in leg] for leg in route_legs(route, network, cache)]
+    line = join_legs(legs)
+    agent = route.agent_id
+    if len(line) >= 2:
+        parent.add_child(
+            RouteLine(line, color=style.color, weight=style.line_weight, data={"frAgent": agent, "frKind": "route"})
+        )
+        drawn.points.extend(line)
+    for leg in legs:
+        arrow = midpoint_arrow(leg)
+        if arrow is not None:
+            parent.add_child(
+                DivMarker(
+                    arrow[0],
+                    icon_html=arrow_html(arrow[1], style.color),
+                    class_name="fr-icon fr-arrow",
+                    size_px=ARROW_SIZE_PX,
+                    data={"frKind": "arrow", "frAgent": agent, "interactive": False, "keyboard": False},
+                )
+            )
+    _draw_terminals(parent, route, project, style)
+    seq = 0
+    for stop in route.stops:
+        if stop.kind != "visit":
+            continue
+        seq += 1
+        where = project(stop.lat, stop.lon)
+        case = cases.get(stop.case_id or "")
+        tooltip = f"{content.esc(agent)} #{seq}: {content.esc(stop.case_id)}" if style.tooltips else None
+        small = " fr-small" if style.stop_size_px < STOP_SIZE_PX else ""
+        parent.add_child(
+            DivMarker(
+                where,
+                icon_html=pin_html(str(seq), style.color),
+                class_name=f"fr-icon fr-stop{small}",
+                size_px=style.stop_size_px,
+                popup_html=content.stop_popup(seq, stop, case),
+                tooltip_html=tooltip,
+                z_offset=1000,
+                data={"frKind": "visit", "frSeq": seq, "frAgent": agent, "frCase": stop.case_id},
+            )
+        )
+        drawn.points.append(where)
+    return drawn
+
+
+def _draw_terminals(parent: Element, route: Route, project: Projector, style: RouteStyle) -> None:
+    start, end = route.stops[0], route.stops[-1]
+    start_at, end_at = project(start.lat, start.lon), project(end.lat, end.lon)
+    size = END_SIZE_PX if style.stop_size_px >= STOP_SIZE_PX else OVERVIEW_STOP_SIZE_PX
+    small = " fr-small" if style.stop_size_px < STOP_SIZE_PX else ""
+    places = [("start", "S", start_at), ("end", "E", end_at)] if start_at != end_at else [("both", "S/E", start_at)]
+    for kind, label, where in places:
+        parent.add_child(
+            DivMarker(
+                where,
+                icon_html=pin_html(label, style.color),
+                class_name=f"fr-icon fr-terminal fr-{kind}{small}",
+                size_px=size,
+                popup_html=content.terminal_popup(route, kind),
+                tooltip_html=f"{content.esc(route.agent_id)}: {kind}" if style.tooltips else None,
+                data={"frKind": kind, "frAgent": route.agent_id},
+            )
+        )
+
+
+__all__ = ["DrawnRoute", "RouteStyle", "draw_route"]

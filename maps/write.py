@@ -1,0 +1,76 @@
+"""Writing the maps of a plan: one HTML file per agent with visits, and ``overview.html``."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import folium
+
+from maps.agent import agent_map
+from maps.assets import AssetMode
+from maps.base import resolve_assets
+from maps.geometry import LegCache, LegGeometry
+from maps.overview import overview_map
+from maps.tiles import TileSpec, resolve_tiles
+from optimizer.errors import OutputError
+from optimizer.plan import Plan
+
+OVERVIEW_NAME = "overview.html"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_file_stem(agent_id: str, max_len: int = 80) -> str:
+    """An agent id as a portable file-name part: ``"Team 3/Nord"`` -> ``"Team_3_Nord"`` (never empty)."""
+    stem = _UNSAFE.sub("_", agent_id).strip("._-")[:max_len]
+    return stem or "agent"
+
+
+def write_maps(
+    plan: Plan,
+    folder: str | os.PathLike[str],
+    *,
+    network: LegGeometry | None = None,
+    assets: AssetMode = "cdn",
+    tiles: str | TileSpec = "openstreetmap",
+    leaflet_dir: str | os.PathLike[str] | None = None,
+) -> list[Path]:
+    """Write ``<agent>_<date>.html`` for every agent with visits and ``overview.html`` into ``folder``.
+
+    ``assets="inline"`` makes each file self-contained (Leaflet embedded; tiles still need the internet).
+    The folder is created if needed; callers wanting all-or-nothing output pass a scratch folder (the CLI
+    writes inside :func:`optimizer.output.atomic_directory`).  Returns the paths written, overview last.
+    """
+    spec = resolve_tiles(tiles)
+    loaded = resolve_assets(assets, leaflet_dir)
+    out = Path(folder)
+    cache: LegCache = {}
+    pages: list[tuple[str, folium.Map]] = []
+    used: set[str] = set()
+    for route in plan.routes:
+        if not route.visits:
+            continue
+        base = f"{safe_file_stem(route.agent_id)}_{route.date.isoformat()}"
+        name, n = f"{base}.html", 1
+        while name.lower() in used or name.lower() == OVERVIEW_NAME:
+            n += 1
+            name = f"{base}-{n}.html"
+        used.add(name.lower())
+        fmap = agent_map(plan, route.agent_id, route.date, network=network, tiles=spec, assets=loaded, leg_cache=cache)
+        pages.append((name, fmap))
+    pages.append((OVERVIEW_NAME, overview_map(plan, network=network, tiles=spec, assets=loaded, leg_cache=cache)))
+    written: list[Path] = []
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, fmap in pages:
+            path = out / name
+            html = fmap.get_root().render()
+            path.write_text(html, encoding="utf-8")
+            written.append(path)
+    except OSError as exc:
+        raise OutputError(f"cannot write maps to {out}: {exc.strerror or exc}") from exc
+    return written
+
+
+__all__ = ["OVERVIEW_NAME", "safe_file_stem", "write_maps"]
