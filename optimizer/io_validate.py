@@ -230,24 +230,28 @@ def check_columns(table: RawTable, schema: tuple[Column, ...], kind: str) -> lis
 
 def parse_row(
     cells: dict[str, str | None], row: int, schema: tuple[Column, ...], out: _Collector, present: set[str]
-) -> dict[str, Any] | None:
-    """Parse every cell of one row; ``None`` (and problems added) when any cell is bad."""
+) -> tuple[dict[str, Any], set[str]]:
+    """Parse every cell of one row: the values (defaults for empty cells) and the columns that failed.
+
+    A failed column has no entry in the values, so row rules can still check the columns that did parse.
+    """
     values: dict[str, Any] = {}
-    ok = True
+    failed: set[str] = set()
     for column in schema:
         text = cells.get(column.name)
         if text is None:
             if column.required and column.name in present:
                 out.add(row, column.name, None, "missing value")
-                ok = False
-            values[column.name] = column.default
+                failed.add(column.name)
+            else:
+                values[column.name] = column.default
             continue
         try:
             values[column.name] = column.parse(text)
         except ValueError as exc:
             out.add(row, column.name, text, str(exc))
-            ok = False
-    return values if ok else None
+            failed.add(column.name)
+    return values, failed
 
 
 def _check_coords(out: _Collector, row: int, lat_col: str, lon_col: str, lat: float, lon: float) -> bool:
@@ -340,13 +344,13 @@ def parse_cases(table: RawTable) -> tuple[list[Case], list[Point], list[InputPro
     ids: list[tuple[int, Any]] = []
     for row, cells in table.rows:
         if cells.get("case_id") is not None:
-            ids.append((row, cells["case_id"].strip()))  # type: ignore[union-attr]
-        v = parse_row(cells, row, CASE_COLUMNS, out, present)
-        if v is None:
+            ids.append((row, str(cells["case_id"]).strip()))
+        v, failed = parse_row(cells, row, CASE_COLUMNS, out, present)
+        coords_ok = "lat" in v and "lon" in v and _check_coords(out, row, "lat", "lon", v["lat"], v["lon"])
+        if coords_ok:
+            points.append(Point(table.source, row, "lat", v["lat"], v["lon"]))
+        if failed or not coords_ok:
             continue
-        if not _check_coords(out, row, "lat", "lon", v["lat"], v["lon"]):
-            continue
-        points.append(Point(table.source, row, "lat", v["lat"], v["lon"]))
         try:
             cases.append(
                 Case(
@@ -380,7 +384,12 @@ def _check_shift_and_break(out: _Collector, row: int, v: dict[str, Any]) -> bool
     ok = True
     start, end = v["shift_start"], v["shift_end"]
     if end <= start:
-        out.add(row, "shift_end", format_clock(end), f"shift ends before it starts ({format_clock(start)})")
+        out.add(
+            row,
+            "shift_end",
+            format_clock(end),
+            f"shift ends at {format_clock(end)}, before it starts at {format_clock(start)}",
+        )
         return False
     given = {k: v[k] is not None for k in ("break_start_earliest", "break_start_latest", "break_minutes")}
     if not any(given.values()):
@@ -397,9 +406,8 @@ def _check_shift_and_break(out: _Collector, row: int, v: dict[str, Any]) -> bool
         return False
     early, late, length = v["break_start_earliest"], v["break_start_latest"], v["break_minutes"]
     if late < early:
-        out.add(
-            row, "break_start_latest", format_clock(late), f"break window ends before it starts ({format_clock(early)})"
-        )
+        window = f"{format_clock(early)}-{format_clock(late)}"
+        out.add(row, "break_start_latest", format_clock(late), f"break window {window} ends before it starts")
         ok = False
     if length > end - start:
         out.add(row, "break_minutes", length // 60, f"break is longer than the shift ({(end - start) // 60} min)")
@@ -420,6 +428,9 @@ def _check_shift_and_break(out: _Collector, row: int, v: dict[str, Any]) -> bool
     return ok
 
 
+_SHIFT_COLUMNS = {"shift_start", "shift_end", "break_start_earliest", "break_start_latest", "break_minutes"}
+
+
 def parse_agents(table: RawTable, date: dt.date) -> tuple[list[Agent], list[Point], list[InputProblem]]:
     """Every valid agent row (all dates), coordinates for the swap check, and every problem found.
 
@@ -434,26 +445,29 @@ def parse_agents(table: RawTable, date: dt.date) -> tuple[list[Agent], list[Poin
     points: list[Point] = []
     keys: list[tuple[int, Any]] = []
     for row, cells in table.rows:
-        v = parse_row(cells, row, AGENT_COLUMNS, out, present)
-        if v is None:
-            if cells.get("agent_id") is not None:
-                keys.append((row, (cells["agent_id"].strip(), cells.get("date") or date.isoformat())))  # type: ignore[union-attr]
-            continue
-        day = v["date"] or date
-        keys.append((row, (v["agent_id"], day.isoformat())))
-        ok = _check_coords(out, row, "start_lat", "start_lon", v["start_lat"], v["start_lon"])
-        if ok:
-            points.append(Point(table.source, row, "start_lat", v["start_lat"], v["start_lon"]))
-        if (v["end_lat"] is None) != (v["end_lon"] is None):
-            col = "end_lon" if v["end_lon"] is None else "end_lat"
-            out.add(row, col, None, "end_lat and end_lon go together (leave both empty to end at the start)")
-            ok = False
-        elif v["end_lat"] is not None:
-            if _check_coords(out, row, "end_lat", "end_lon", v["end_lat"], v["end_lon"]):
-                points.append(Point(table.source, row, "end_lat", v["end_lat"], v["end_lon"]))
+        v, failed = parse_row(cells, row, AGENT_COLUMNS, out, present)
+        day = v.get("date") or date
+        if cells.get("agent_id") is not None:
+            when = day.isoformat() if "date" in v else cells.get("date")
+            keys.append((row, (str(cells["agent_id"]).strip(), when)))
+        ok = not failed
+        if "start_lat" in v and "start_lon" in v:
+            if _check_coords(out, row, "start_lat", "start_lon", v["start_lat"], v["start_lon"]):
+                points.append(Point(table.source, row, "start_lat", v["start_lat"], v["start_lon"]))
             else:
                 ok = False
-        ok = _check_shift_and_break(out, row, v) and ok
+        if "end_lat" in v and "end_lon" in v:
+            if (v["end_lat"] is None) != (v["end_lon"] is None):
+                col = "end_lon" if v["end_lon"] is None else "end_lat"
+                out.add(row, col, None, "end_lat and end_lon go together (leave both empty to end at the start)")
+                ok = False
+            elif v["end_lat"] is not None:
+                if _check_coords(out, row, "end_lat", "end_lon", v["end_lat"], v["end_lon"]):
+                    points.append(Point(table.source, row, "end_lat", v["end_lat"], v["end_lon"]))
+                else:
+                    ok = False
+        if not failed & _SHIFT_COLUMNS:
+            ok = _check_shift_and_break(out, row, v) and ok
         if not ok:
             continue
         has_break = bool(v["break_minutes"])
