@@ -1,0 +1,301 @@
+"""Point-to-point travel matrices with scipy's compiled Dijkstra, both cores, and a row cache.
+
+Encoding: one Dijkstra gives both seconds and metres.  Each arc weight is the integer
+``time_cs * K + length_dm`` (time in centiseconds, length in decimetres, ``K`` a power of two larger than the
+total length of the network), so every path weight is an exact integer below 2**53 in float64 and the
+shortest path by weight is the fastest path, ties broken by length.  ``w // K`` is its time and ``w % K`` its
+length — the metres along the *fastest* path, without predecessors or a second run.
+
+Points: each query point is a virtual source node joined to the far ends of its candidate arcs with the
+remaining part of the arc (``(1 - f) * w``), and reached from the near ends with ``f * w``; two points on the
+same arc also get the direct along-arc path.  Rows (one per source point, over target graph nodes) are cached;
+new target columns for cached rows come from backward Dijkstra runs on the reversed graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import multiprocessing as mp
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from scipy.sparse.csgraph import dijkstra
+
+from optimizer.errors import NetworkError
+from optimizer.network.cache import RowCache
+from optimizer.network.graph import NetworkArrays
+from optimizer.network.snap import Snapped
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+TIME_UNITS_PER_S = 100  # centiseconds
+LENGTH_UNITS_PER_M = 10  # decimetres
+BATCH = 64  # sources per dijkstra call: bounds memory to BATCH x nodes float64
+PARALLEL_MIN_WORK = 2_000_000  # sources x nodes above which a second process pays off (measured)
+_EXACT = float(2**53)
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """How seconds and metres are packed into one exact float64 path weight."""
+
+    k: float  # multiplier of the time part; > total network length in length units
+
+    def pack(self, time_s: F64, length_m: F64) -> F64:
+        t = np.rint(np.asarray(time_s) * TIME_UNITS_PER_S)
+        d = np.rint(np.asarray(length_m) * LENGTH_UNITS_PER_M)
+        return np.asarray(np.maximum(t * self.k + d, 1.0))
+
+    def unpack(self, weight: F64) -> tuple[I64, I64]:
+        t = np.floor(weight / self.k)
+        d = weight - t * self.k
+        return (
+            np.rint(t / TIME_UNITS_PER_S).astype(np.int64),
+            np.rint(d / LENGTH_UNITS_PER_M).astype(np.int64),
+        )
+
+
+class Router:
+    """CSR graphs (forward and reversed) of a network's arcs with packed weights."""
+
+    def __init__(self, arrays: NetworkArrays) -> None:
+        self.arrays = arrays
+        total_len = float(arrays.arc_length_m.sum()) * LENGTH_UNITS_PER_M + 1
+        self.encoding = Encoding(float(2 ** int(np.ceil(np.log2(total_len)))))
+        bound = float(arrays.arc_time_s.sum()) * TIME_UNITS_PER_S
+        if bound * self.encoding.k >= _EXACT:
+            # paths are far shorter than the sum of all arcs; only the computed values are checked later
+            pass
+        self.arc_w = self.encoding.pack(arrays.arc_time_s, arrays.arc_length_m)
+        n = arrays.n_nodes
+        self.n = n
+        u, v, w = arrays.arc_u, arrays.arc_v, self.arc_w
+        order = np.lexsort((w, v, u))  # parallel arcs: keep the lightest (csr would add them up)
+        u, v, w = u[order], v[order], w[order]
+        first = np.concatenate([[True], (u[1:] != u[:-1]) | (v[1:] != v[:-1])])
+        self.base_u, self.base_v, self.base_w = u[first], v[first], w[first]
+        self.forward = sp.csr_matrix((self.base_w, (self.base_u, self.base_v)), shape=(n, n))
+        self.backward = sp.csr_matrix((self.base_w, (self.base_v, self.base_u)), shape=(n, n))
+        self.hash = hashlib.sha256(
+            b"".join(np.ascontiguousarray(a).tobytes() for a in (self.base_u, self.base_v, self.base_w))
+        ).hexdigest()[:32]
+
+    def best_arc(self, a: int, b: int) -> int:
+        """The lightest arc from node a to node b (for path geometry)."""
+        arcs = np.flatnonzero((self.arrays.arc_u == a) & (self.arrays.arc_v == b))
+        return int(arcs[np.argmin(self.arc_w[arcs])])
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Per point: how a virtual source leaves (out arcs) and how a target is reached (in arcs), packed."""
+
+    out_point: I64
+    out_node: I64
+    out_w: F64
+    in_point: I64
+    in_node: I64
+    in_w: F64
+    cand_point: I64
+    cand_arc: I64
+    cand_fraction: F64
+
+    def source_keys(self, points: I64, network_hash: str) -> list[str]:
+        """Cache key per point: the network hash and its packed out-arcs (same position -> same key)."""
+        order = np.lexsort((self.out_w, self.out_node, self.out_point))
+        p, node, w = self.out_point[order], self.out_node[order], self.out_w[order]
+        bounds = np.searchsorted(p, points), np.searchsorted(p, points, side="right")
+        prefix = network_hash.encode()
+        return [
+            hashlib.sha256(prefix + node[lo:hi].tobytes() + w[lo:hi].tobytes()).hexdigest()[:40]
+            for lo, hi in zip(*bounds, strict=True)
+        ]
+
+
+def endpoints(router: Router, snapped: Snapped, points: I64) -> Endpoints:
+    """The packed partial-arc weights of the candidate arcs of the chosen points (others are ignored)."""
+    keep = np.isin(snapped.cand_point, points)
+    cp, ca, cf = snapped.cand_point[keep], snapped.cand_arc[keep], snapped.cand_fraction[keep]
+    arrays = router.arrays
+    t, d = arrays.arc_time_s[ca], arrays.arc_length_m[ca]
+    out_w = router.encoding.pack((1 - cf) * t, (1 - cf) * d)
+    in_w = router.encoding.pack(cf * t, cf * d)
+    return Endpoints(cp, arrays.arc_v[ca], out_w, cp, arrays.arc_u[ca], in_w, cp, ca, cf)
+
+
+# ---- compiled shortest paths, optionally in two processes ------------------------------------------------
+
+_WORK: dict[str, Any] = {}
+
+
+def _run_chunk(chunk: tuple[int, int]) -> F64:
+    graph, sources, cols = _WORK["graph"], _WORK["sources"], _WORK["cols"]
+    out = np.empty((chunk[1] - chunk[0], len(cols)))
+    for lo in range(chunk[0], chunk[1], BATCH):
+        hi = min(lo + BATCH, chunk[1])
+        dist = dijkstra(graph, directed=True, indices=sources[lo:hi])
+        out[lo - chunk[0] : hi - chunk[0]] = dist[:, cols]
+    return out
+
+
+def workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def shortest(graph: sp.csr_matrix, sources: I64, cols: I64) -> F64:
+    """Packed shortest-path weights from each source to each column node, split over both cores if large.
+
+    scipy's dijkstra holds the GIL (measured: two threads are no faster than one), so the split uses two
+    forked processes that inherit the graph instead of pickling it.
+    """
+    _WORK.update(graph=graph, sources=sources, cols=cols)
+    try:
+        n_proc = workers()
+        if n_proc < 2 or len(sources) * graph.shape[0] < PARALLEL_MIN_WORK or "fork" not in mp.get_all_start_methods():
+            return _run_chunk((0, len(sources)))
+        bounds = np.linspace(0, len(sources), n_proc + 1).astype(int)
+        with mp.get_context("fork").Pool(n_proc) as pool:
+            parts = pool.map(_run_chunk, [(int(a), int(b)) for a, b in itertools.pairwise(bounds)])
+        return np.vstack(parts)
+    finally:
+        _WORK.clear()
+
+
+def augmented(router: Router, ends: Endpoints, sources: I64) -> tuple[sp.csr_matrix, I64]:
+    """Forward graph plus one virtual node per source point, joined to its out-nodes."""
+    n = router.n
+    virtual = np.full(int(sources.max()) + 1 if len(sources) else 0, -1, dtype=np.int64)
+    virtual[sources] = n + np.arange(len(sources))
+    mask = np.isin(ends.out_point, sources)
+    rows = np.concatenate([router.base_u, virtual[ends.out_point[mask]]])
+    cols = np.concatenate([router.base_v, ends.out_node[mask]])
+    w = np.concatenate([router.base_w, ends.out_w[mask]])
+    order = np.lexsort((w, cols, rows))
+    rows, cols, w = rows[order], cols[order], w[order]
+    first = np.concatenate([[True], (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])])
+    size = n + len(sources)
+    graph = sp.csr_matrix((w[first], (rows[first], cols[first])), shape=(size, size))
+    return graph, n + np.arange(len(sources))
+
+
+def _backward_fill(router: Router, ends: Endpoints, sources: I64, col_nodes: I64) -> F64:
+    """Packed weights from source points to column nodes via Dijkstra from the columns on the reversed graph."""
+    to_col = shortest(router.backward, col_nodes, np.arange(router.n))  # [c, x] = dist(x -> c)
+    out = np.full((len(sources), len(col_nodes)), np.inf)
+    for r, p in enumerate(sources):
+        m = ends.out_point == p
+        via = to_col[:, ends.out_node[m]] + ends.out_w[m][None, :]
+        out[r] = via.min(axis=1)
+    return out
+
+
+def point_rows(
+    router: Router, ends: Endpoints, sources: I64, cache: RowCache | None
+) -> tuple[F64, I64, dict[str, int]]:
+    """Packed weights from each source point to every target node its candidates need.
+
+    Returns ``(weights[len(sources), len(nodes)], nodes, stats)``; stats count cache hits and work done.
+    """
+    nodes = np.unique(ends.in_node)
+    result = np.full((len(sources), len(nodes)), np.nan)
+    keys = ends.source_keys(sources, router.hash)
+    stats = {"cached_rows": 0, "forward_runs": 0, "backward_runs": 0}
+    partial_list: list[int] = []
+    old: dict[int, tuple[I64, F64]] = {}
+    stored = cache.get_many(keys) if cache else {}
+    for r, key in enumerate(keys):
+        row = stored.get(key)
+        if row is None:
+            continue
+        old[r] = row
+        if np.array_equal(row[0], nodes):
+            result[r] = row[1]
+            stats["cached_rows"] += 1
+            continue
+        pos = np.clip(np.searchsorted(row[0], nodes), 0, max(len(row[0]) - 1, 0))
+        hit = (row[0][pos] == nodes) if len(row[0]) else np.zeros(len(nodes), dtype=bool)
+        result[r, hit] = row[1][pos[hit]]
+        if hit.all():
+            stats["cached_rows"] += 1
+        else:
+            partial_list.append(r)
+    partial = np.asarray(partial_list, dtype=np.int64)
+    missing_rows = np.flatnonzero(np.isnan(result).all(axis=1) & ~np.isin(np.arange(len(sources)), partial))
+    if len(partial):
+        gap_cols = np.flatnonzero(np.isnan(result[partial]).any(axis=0))
+        if len(gap_cols) < len(partial):
+            fill = _backward_fill(router, ends, sources[partial], nodes[gap_cols])
+            sub = result[np.ix_(partial, gap_cols)]
+            result[np.ix_(partial, gap_cols)] = np.where(np.isnan(sub), fill, sub)
+            stats["backward_runs"] += len(gap_cols)
+        else:
+            missing_rows = np.union1d(missing_rows, partial)
+    if len(missing_rows):
+        graph, virtual = augmented(router, ends, sources[missing_rows])
+        result[missing_rows] = shortest(graph, virtual, nodes)
+        stats["forward_runs"] += len(missing_rows)
+    finite = result[np.isfinite(result)]
+    if len(finite) and finite.max() >= _EXACT:
+        raise NetworkError("network too large for exact packed travel weights (paths over 2**53 units)")
+    if cache is not None:
+        new_rows: dict[str, tuple[I64, F64]] = {}
+        for r, key in enumerate(keys):
+            if r in old and r not in partial and r not in missing_rows:
+                continue
+            cols, vals = nodes, result[r]
+            if r in old:
+                prev_nodes, prev_vals = old[r]
+                extra = ~np.isin(prev_nodes, nodes)
+                cols = np.concatenate([nodes, prev_nodes[extra]])
+                vals = np.concatenate([vals, prev_vals[extra]])
+                order = np.argsort(cols)
+                cols, vals = cols[order], vals[order]
+            new_rows[key] = (cols, vals)
+        cache.put_many(new_rows)
+    return result, nodes, stats
+
+
+def point_matrix(router: Router, ends: Endpoints, points: I64, cache: RowCache | None) -> tuple[F64, dict[str, int]]:
+    """Packed weights between the given points (square, in ``points`` order), diagonal 0."""
+    rows, nodes, stats = point_rows(router, ends, points, cache)
+    m = len(points)
+    pos = np.full(int(points.max()) + 1 if m else 0, -1, dtype=np.int64)
+    pos[points] = np.arange(m)
+    col = np.searchsorted(nodes, ends.in_node)
+    target = pos[ends.in_point]
+    order = np.argsort(target, kind="stable")
+    via = rows[:, col[order]] + ends.in_w[order][None, :]  # [source, candidate], candidates grouped by target
+    starts = np.flatnonzero(np.concatenate([[True], target[order][1:] != target[order][:-1]]))
+    out = np.minimum.reduceat(via, starts, axis=1)  # every point has at least one candidate, in points order
+    _same_arc(router, ends, pos, out)
+    np.fill_diagonal(out, 0.0)
+    return out, stats
+
+
+def _same_arc(router: Router, ends: Endpoints, pos: I64, out: F64) -> None:
+    """Two points on the same arc, the later one downstream: the direct along-arc path may be shorter."""
+    arcs = ends.cand_arc
+    order = np.argsort(arcs, kind="stable")
+    sorted_arcs = arcs[order]
+    starts = np.flatnonzero(np.concatenate([[True], sorted_arcs[1:] != sorted_arcs[:-1]]))
+    ends_ = np.concatenate([starts[1:], [len(order)]])
+    arrays = router.arrays
+    for lo, hi in zip(starts, ends_, strict=True):
+        if hi - lo < 2:
+            continue
+        idx = order[lo:hi]
+        a = int(arcs[idx[0]])
+        f = ends.cand_fraction[idx]
+        p = pos[ends.cand_point[idx]]
+        for x in range(len(idx)):
+            for y in range(len(idx)):
+                if x != y and f[y] >= f[x]:
+                    span = f[y] - f[x]
+                    w = router.encoding.pack(span * arrays.arc_time_s[a], span * arrays.arc_length_m[a])
+                    out[p[x], p[y]] = min(out[p[x], p[y]], float(w))
