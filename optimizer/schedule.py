@@ -16,7 +16,7 @@ construction or the route is reported infeasible (``None``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from optimizer.model import Agent, Case
 from optimizer.plan import Route, Stop
@@ -77,6 +77,14 @@ class ScheduleContext:
     cases: dict[str, Case]
     slots: dict[str, tuple[StartSlot, ...]]
     travel: dict[str, TravelMatrix]  # by travel mode
+    _points: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def points(self, agent: Agent) -> tuple[str, str]:
+        """The agent's start and end location ids (cached: building them formats a date)."""
+        found = self._points.get(agent.agent_id)
+        if found is None:
+            found = self._points[agent.agent_id] = (agent.start_id, agent.end_id)
+        return found
 
     @classmethod
     def build(cls, cases: Sequence[Case], policy: Policy, travel: dict[str, TravelMatrix]) -> ScheduleContext:
@@ -116,7 +124,8 @@ def _forward(
     ``None`` if a window, the break window or the shift end is missed.
     """
     matrix = ctx.travel[agent.mode]
-    ids = [agent.start_id, *case_ids, agent.end_id]
+    start_id, end_id = ctx.points(agent)
+    ids = [start_id, *case_ids, end_id]
     idx = [matrix.index(i) for i in ids]
     secs, metres = matrix.seconds, matrix.metres
     legs: list[_Leg] = []
@@ -155,20 +164,36 @@ def _forward(
 
 def feasible(agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext) -> bool:
     """Whether ``agent`` can visit ``case_ids`` in this order within every window, the break and the shift."""
-    return _best_pass(agent, case_ids, ctx) is not None
+    return _best_pass(agent, case_ids, ctx, first=True) is not None
 
 
 def _best_pass(
-    agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext
+    agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext, *, first: bool = False
 ) -> tuple[_Pass, tuple[int, bool] | None] | None:
-    options: list[tuple[int, bool] | None] = [None]
-    if agent.has_break and case_ids:
-        options = [(k, after) for k in range(len(case_ids) + 1) for after in (False, True)]
+    """The pass reaching the end earliest over all break placements (``first``: any feasible one).
+
+    A break only ever delays what follows it, so a route infeasible without its break is infeasible with it,
+    and a gap the agent can only reach after the break window has closed (without a break) is skipped.
+    """
+    plain = _forward(agent, case_ids, ctx, agent.shift.start_s, None)
+    if plain is None or not (agent.has_break and case_ids) or agent.break_window is None:
+        return (plain, None) if plain is not None else None
+    latest = agent.break_window.end_s
+    departures = [agent.shift.start_s] + [leg.start + ctx.cases[leg.case_id].service_s for leg in plain.legs]
+    gaps = [k for k, dep in enumerate(departures) if dep <= latest]
+    # Try the gaps closest to the break window first: with ``first`` that is usually the only pass needed.
+    opening = agent.break_window.start_s
+    gaps.sort(key=lambda k: abs(departures[k] - opening))
     best: tuple[_Pass, tuple[int, bool] | None] | None = None
-    for opt in options:
-        res = _forward(agent, case_ids, ctx, agent.shift.start_s, opt)
-        if res is not None and (best is None or res.end_arrival < best[0].end_arrival):
-            best = (res, opt)
+    for k in gaps:
+        for after in (False, True):
+            res = _forward(agent, case_ids, ctx, agent.shift.start_s, (k, after))
+            if res is None:
+                continue
+            if first:
+                return res, (k, after)
+            if best is None or (res.end_arrival, k) < (best[0].end_arrival, best[1][0] if best[1] else 0):
+                best = (res, (k, after))
     return best
 
 

@@ -117,7 +117,7 @@ def solve(
         )
     unassigned = list(pre.unassigned)
     unassigned += [
-        Unassigned(c.case_id, Reason.DROPPED_FOR_PRIORITY, _dropped_detail(c, agents, orders, pre.allowed, ctx))
+        Unassigned(c.case_id, Reason.DROPPED_FOR_PRIORITY, _dropped_detail(c, agents, routes, pre.allowed, ctx))
         for c in dropped
     ]
     _raise_for_must_visit(problem, tuple(unassigned), "could not be fitted into any agent's day")
@@ -289,7 +289,7 @@ def _swap_in(
 def _dropped_detail(
     case: Case,
     agents: Sequence[Agent],
-    orders: Sequence[Sequence[str]],
+    routes: Sequence[Route],
     allowed: Mapping[str, Sequence[int]],
     ctx: ScheduleContext,
 ) -> str:
@@ -298,7 +298,7 @@ def _dropped_detail(
     best: tuple[int, str] | None = None
     full = 0
     for v in qualified:
-        agent, order = agents[v], list(orders[v])
+        agent, order = agents[v], routes[v].case_ids
         if not _fits_limits(agent, [*order, case.case_id], ctx):
             full += 1
             continue
@@ -308,8 +308,7 @@ def _dropped_detail(
             m.seconds_between(a, case.case_id) + m.seconds_between(case.case_id, b) - m.seconds_between(a, b)
             for a, b in itertools.pairwise(seq)
         )
-        route = schedule_route(agent, order, ctx)
-        left = agent.shift.end_s - (route.stops[-1].arrival_s if route and order else agent.shift.start_s)
+        left = agent.shift.end_s - (routes[v].stops[-1].arrival_s if order else agent.shift.start_s)
         need = detour + case.service_s - left
         text = (
             f"the cheapest insertion ({agent.agent_id}) adds {(detour + case.service_s) // 60} min of travel and "
