@@ -324,11 +324,25 @@ def _register_subcommands() -> None:
     for module_name, name in _SUBCOMMAND_MODULES.items():
         if importlib.util.find_spec(module_name) is None:
             continue
-        module = importlib.import_module(module_name)
+        try:
+            module = importlib.import_module(module_name)
+        except Exception as exc:  # a broken optional command must not take validate and plan down with it
+            _register_unavailable(name, f"{type(exc).__name__}: {exc}")
+            continue
         if hasattr(module, "register"):
             module.register(app)
         elif isinstance(getattr(module, f"{name}_app", None), typer.Typer):
             app.add_typer(getattr(module, f"{name}_app"), name=name)
+
+
+def _register_unavailable(name: str, error: str) -> None:
+    """A stand-in command that says why ``fieldroute <name>`` cannot run (and exits 1)."""
+
+    def unavailable() -> None:
+        _console(stderr=True).print(f"[red]fieldroute {name} is unavailable: {escape(error)}[/]")
+        raise typer.Exit(1)
+
+    app.command(name, help=f"(unavailable: {error})")(unavailable)
 
 
 _register_subcommands()

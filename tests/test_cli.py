@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from optimizer import cli
@@ -170,3 +171,27 @@ def test_console_script_plan(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == ["plan.json", "routes.csv", "summary.csv", "unassigned.csv"]
     assert "Routes per agent" in done.stdout
+
+
+# -- sub-commands registered by other modules ------------------------------------------------------------------------
+
+
+def test_optional_subcommands_register_or_explain_why_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "fr_group_cmd.py").write_text(
+        "import typer\nfrob_app = typer.Typer()\n\n@frob_app.command()\ndef spin() -> None:\n    print('spun')\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "fr_broken_cmd.py").write_text("raise ImportError('needs the frobnicator package')\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    fresh = typer.Typer()
+    fresh.command()(cli.validate)
+    monkeypatch.setattr(cli, "app", fresh)
+    monkeypatch.setattr(
+        cli, "_SUBCOMMAND_MODULES", {"fr_group_cmd": "frob", "fr_broken_cmd": "widget", "fr_absent_cmd": "gone"}
+    )
+    cli._register_subcommands()
+    assert runner.invoke(fresh, ["frob", "spin"]).output == "spun\n"
+    broken = runner.invoke(fresh, ["widget"])
+    assert broken.exit_code == 1
+    assert "fieldroute widget is unavailable: ImportError: needs the frobnicator package" in broken.stderr
+    assert runner.invoke(fresh, ["gone"]).exit_code == 2  # absent module: no command at all
