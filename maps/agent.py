@@ -60,7 +60,7 @@ def agent_map(
     )
     fmap.add_child(HtmlControl(content.info_box(route), position="topright", class_name="fr-box fr-info"))
     terminals = [project(route.stops[0].lat, route.stops[0].lon), project(route.stops[-1].lat, route.stops[-1].lon)]
-    fit(fmap, bounds(drawn.points + terminals))
+    fit(fmap, bounds(drawn.points + terminals), top_left_px=(20, 190), bottom_right_px=(20, 40))  # info box
     return fmap
 
 

@@ -65,10 +65,18 @@ def new_map(title: str, tiles: TileSpec, assets: LeafletAssets) -> LeafletMap:
     return fmap
 
 
-def fit(fmap: folium.Map, box: list[list[float]] | None) -> None:
-    """Fit the view to ``box`` (``[[s, w], [n, e]]``), never closer than street level for a single point."""
+def fit(
+    fmap: folium.Map,
+    box: list[list[float]] | None,
+    top_left_px: tuple[int, int] = FIT_PADDING_PX,
+    bottom_right_px: tuple[int, int] = FIT_PADDING_PX,
+) -> None:
+    """Fit the view to ``box`` (``[[s, w], [n, e]]``), never closer than street level for a single point.
+
+    The paddings (x, y in pixels) keep the route clear of boxes in the corners.
+    """
     if box is not None:
-        fmap.fit_bounds(box, padding=FIT_PADDING_PX, max_zoom=17)
+        fmap.fit_bounds(box, padding_top_left=top_left_px, padding_bottom_right=bottom_right_px, max_zoom=17)
 
 
 __all__ = ["LeafletMap", "fit", "leaflet_head", "new_map", "resolve_assets"]

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import XSS_ADDRESS, XSS_AGENT, XSS_DETAIL
 from find_chromium import INSTALL_HINT, find_chromium
+from map_fixtures import XSS_ADDRESS, XSS_AGENT, XSS_DETAIL
 
 import maps
 from optimizer.plan import Plan
@@ -219,3 +219,14 @@ def test_inline_map_loads_nothing_from_the_network(driver: Any, written: dict[st
         "return performance.getEntriesByType('resource').map(function (r) { return r.name; });"
     )
     assert [r for r in resources if not r.startswith(("data:", "file:"))] == []
+
+
+def test_route_follows_the_roads(driver: Any, plan: Plan, harrisburg_network: Any, tmp_path: Path) -> None:
+    paths = maps.write_maps(plan, tmp_path, network=harrisburg_network, assets="inline", tiles="none")
+    open_map(driver, paths[0], PHONE)
+    lines = layers_of(driver, "route")
+    route = plan.route("A1")
+    assert len(lines) == 1 and len(lines[0]["latlngs"]) > 3 * len(route.stops)
+    assert lines[0]["latlngs"][0] == pytest.approx([route.stops[0].lat, route.stops[0].lon])
+    assert [s["seq"] for s in sorted(layers_of(driver, "visit"), key=lambda s: s["seq"])] == [1, 2, 3, 4]
+    screenshot(driver, "agent_map_roads_phone")

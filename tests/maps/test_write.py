@@ -1,0 +1,49 @@
+"""Writing a plan's maps: one file per agent with visits plus overview.html; safe names; clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from map_fixtures import XSS_AGENT, DetourNetwork
+
+import maps
+from optimizer.errors import OutputError
+from optimizer.plan import Plan
+
+
+def test_writes_agents_with_visits_and_overview(plan: Plan, tmp_path: Path) -> None:
+    paths = maps.write_maps(plan, tmp_path / "out" / "maps", assets="inline")
+    assert [p.name for p in paths] == ["A1_2026-12-01.html", "b_B_2_b_2026-12-01.html", "overview.html"]
+    assert all(p.is_file() and p.stat().st_size > 100_000 for p in paths)  # Leaflet embedded in each
+
+
+def test_cdn_maps_are_light(plan: Plan, tmp_path: Path) -> None:
+    paths = maps.write_maps(plan, tmp_path, assets="cdn")
+    assert all(p.stat().st_size < 60_000 for p in paths)
+
+
+def test_safe_file_stem() -> None:
+    assert maps.safe_file_stem("Team 3/Nord") == "Team_3_Nord"
+    assert maps.safe_file_stem("../../etc/passwd") == "etc_passwd"
+    assert maps.safe_file_stem("王") == "agent"
+    assert maps.safe_file_stem(XSS_AGENT) == "b_B_2_b"
+
+
+def test_network_legs_are_computed_once_for_all_maps(plan: Plan, tmp_path: Path) -> None:
+    network = DetourNetwork()
+    maps.write_maps(plan, tmp_path, network=network)
+    assert network.calls == 5 + 3  # A1's five legs and B's three, shared by agent maps and overview
+
+
+def test_unwritable_folder_is_an_output_error(plan: Plan, tmp_path: Path) -> None:
+    blocker = tmp_path / "maps"
+    blocker.write_text("a file, not a folder")
+    with pytest.raises(OutputError, match="cannot write maps to"):
+        maps.write_maps(plan, blocker)
+
+
+def test_unknown_tiles_fail_before_writing(plan: Plan, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown tiles 'nope'"):
+        maps.write_maps(plan, tmp_path / "m", tiles="nope")
+    assert not (tmp_path / "m").exists()
