@@ -354,3 +354,7 @@ def main() -> None:
 
 
 __all__ = ["EXIT_CODES", "app", "main"]
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m optimizer.cli
+    main()
