@@ -40,7 +40,7 @@ BREAKS: tuple[tuple[str, str, int], ...] = (
     ("12:30", "13:30", 30),
     ("11:45", "13:15", 45),
 )
-SERVICE_MINUTES = (15, 40)
+SERVICE_MINUTES = (20, 45)
 DEFAULT_DATE = dt.date(2026, 12, 1)
 
 CASE_COLUMNS = [
@@ -91,7 +91,7 @@ def generate_day(
         The routing graph: node attributes ``y`` (lat), ``x`` (lon); edge attributes ``highway``, ``name``,
         ``length`` (and ``geometry`` when present).  Cases are placed along its residential streets.
     n_cases, n_agents:
-        Size of the day.  About 14 visits fit in one agent's day, so the default 60 cases for 4 agents is more
+        Size of the day.  About 12 visits of 20-45 minutes fit in one agent's day, so 60 cases for 4 agents is more
         work than can be done and priorities decide.
     seed:
         Same seed, same day.
