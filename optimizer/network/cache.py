@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 #: Bump when the network build or the row encoding changes meaning.
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 def cache_root() -> Path:

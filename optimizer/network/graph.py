@@ -49,6 +49,7 @@ class NetworkArrays:
     arc_oneway: npt.NDArray[np.bool_]
     arc_highway: npt.NDArray[np.str_]
     arc_name: npt.NDArray[np.str_]
+    arc_maxspeed: npt.NDArray[np.str_]
     geom_offsets: I64
     geom_lat: F64
     geom_lon: F64
@@ -87,11 +88,12 @@ class _ArcBuilder:
         self.oneway: list[bool] = []
         self.highway: list[str] = []
         self.name: list[str] = []
+        self.maxspeed: list[str] = []
         self.lats: list[F64] = []
         self.lons: list[F64] = []
 
     def add(self, u: int, v: int, lat: F64, lon: F64, length: float, speed: float, osmid: int, oneway: bool,
-            highway: str, name: str) -> None:  # fmt: skip
+            highway: str, name: str, maxspeed: str) -> None:  # fmt: skip
         self.u.append(u)
         self.v.append(v)
         self.lats.append(lat)
@@ -102,6 +104,7 @@ class _ArcBuilder:
         self.oneway.append(oneway)
         self.highway.append(highway)
         self.name.append(name)
+        self.maxspeed.append(maxspeed)
 
 
 def build_from_ways(ways: Iterable[Way], profile: Profile) -> NetworkArrays:
@@ -136,6 +139,7 @@ def build_from_ways(ways: Iterable[Way], profile: Profile) -> NetworkArrays:
         speed = speed_kph(profile, way.tags)
         highway = str(way.tags.get("highway", ""))
         name = str(way.tags.get("name", ""))
+        maxspeed = str(way.tags.get("maxspeed", ""))
         oneway = way_dir != "both"
         for a, b in itertools.pairwise(cuts):
             lat, lon = way.lat[a : b + 1], way.lon[a : b + 1]
@@ -145,9 +149,9 @@ def build_from_ways(ways: Iterable[Way], profile: Profile) -> NetworkArrays:
             u = index_of(ids[a], lat[0], lon[0])
             v = index_of(ids[b], lat[-1], lon[-1])
             if way_dir in ("both", "forward"):
-                arcs.add(u, v, lat, lon, length, speed, way.way_id, oneway, highway, name)
+                arcs.add(u, v, lat, lon, length, speed, way.way_id, oneway, highway, name, maxspeed)
             if way_dir in ("both", "backward"):
-                arcs.add(v, u, lat[::-1], lon[::-1], length, speed, way.way_id, oneway, highway, name)
+                arcs.add(v, u, lat[::-1], lon[::-1], length, speed, way.way_id, oneway, highway, name, maxspeed)
     osmids = np.fromiter(node_index.keys(), dtype=np.int64, count=len(node_index))
     return _largest_component(osmids, np.asarray(node_lat), np.asarray(node_lon), arcs, profile)
 
@@ -186,6 +190,7 @@ def _largest_component(
         arc_oneway=np.asarray(arcs.oneway, dtype=bool)[kept],
         arc_highway=np.asarray([arcs.highway[i] for i in kept], dtype=np.str_),
         arc_name=np.asarray([arcs.name[i] for i in kept], dtype=np.str_),
+        arc_maxspeed=np.asarray([arcs.maxspeed[i] for i in kept], dtype=np.str_),
         geom_offsets=offsets,
         geom_lat=np.concatenate([arcs.lats[i] for i in kept]) if len(kept) else np.empty(0),
         geom_lon=np.concatenate([arcs.lons[i] for i in kept]) if len(kept) else np.empty(0),
@@ -225,8 +230,10 @@ def build_from_graph(graph: nx.MultiDiGraph, profile: Profile) -> NetworkArrays:
             glat = np.array([lat[index[u]], lat[index[v]]])
             glon = np.array([lon[index[u]], lon[index[v]]])
         length = float(data.get("length", polyline_lengths_m(glat, glon).sum()))
-        arcs.add(index[u], index[v], glat, glon, length, speed_kph(profile, tags), int(_first(data.get("osmid", 0))),
-                 bool(data.get("oneway", False)), tags.get("highway", ""), tags.get("name", ""))  # fmt: skip
+        arcs.add(
+            index[u], index[v], glat, glon, length, speed_kph(profile, tags), int(_first(data.get("osmid", 0))),
+            bool(data.get("oneway", False)), tags.get("highway", ""), tags.get("name", ""), tags.get("maxspeed", ""),
+        )  # fmt: skip
     return _largest_component(np.asarray(osmids, dtype=np.int64), np.asarray(lat), np.asarray(lon), arcs, profile)
 
 
@@ -248,6 +255,7 @@ def to_multidigraph(arrays: NetworkArrays, profile: Profile) -> nx.MultiDiGraph:
             osmid=int(arrays.arc_osmid[i]),
             highway=str(arrays.arc_highway[i]),
             name=str(arrays.arc_name[i]),
+            **({"maxspeed": str(arrays.arc_maxspeed[i])} if arrays.arc_maxspeed[i] else {}),
             oneway=bool(arrays.arc_oneway[i]),
             reversed=False,
             length=float(arrays.arc_length_m[i]),
