@@ -212,8 +212,14 @@ def plan(
 
 @contextmanager
 def _step(progress: Progress, description: str, *, limit: float | None = None) -> Iterator[None]:
+    """One line of the progress display: a spinner while the body runs, a tick when done, a cross if it fails."""
     task = progress.add_task(escape(description), total=1, limit=limit)
-    yield
+    try:
+        yield
+    except BaseException:
+        progress.remove_task(task)
+        progress.console.print(f"[red]✗ {escape(description)}[/]")
+        raise
     progress.update(task, completed=1)
     progress.stop_task(task)
 

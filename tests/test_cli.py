@@ -117,6 +117,7 @@ def test_impossible_must_visit_exits_4_and_writes_nothing(tmp_path: Path) -> Non
     result = runner.invoke(app, [*args, "--time-limit", "1", "--out", str(out)])
     assert result.exit_code == 4, result.output
     assert "M1" in result.stderr
+    assert "✗ Planning 1 cases for 2 agents" in result.output
     assert not out.exists()
 
 
@@ -195,3 +196,13 @@ def test_optional_subcommands_register_or_explain_why_not(tmp_path: Path, monkey
     assert broken.exit_code == 1
     assert "fieldroute widget is unavailable: ImportError: needs the frobnicator package" in broken.stderr
     assert runner.invoke(fresh, ["gone"]).exit_code == 2  # absent module: no command at all
+
+
+def test_plan_on_the_real_harrisburg_network(harrisburg_pbf: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plans"
+    args = ["plan", *DAY, "--policy", "us", "--time-limit", "1", "--network", str(harrisburg_pbf), "--profile", "car"]
+    result = runner.invoke(app, [*args, "--no-maps", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Loading the road network harrisburg.osm.pbf (car)" in result.output
+    routes = pd.read_csv(out / "routes.csv")
+    assert routes["travel_m"].sum() > 0
