@@ -9,7 +9,7 @@ import zipfile
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
@@ -26,6 +26,9 @@ from optimizer.network.profiles import Profile, get_profile
 from optimizer.network.readers import file_hash, is_osm_file, read_ways
 from optimizer.network.snap import SnapIndex, Snapped
 from optimizer.travel import TravelMatrix
+
+if TYPE_CHECKING:  # pragma: no cover
+    from optimizer.plan import Plan
 
 #: Seconds and metres put in matrix rows/columns of unreachable points: large but finite and exact in int64,
 #: so a solver that sees them simply never routes there (about 116 days / 10,000 km).
@@ -347,6 +350,12 @@ class RoadNetwork:
             best = (float(totals[k]), line)
         line = [(float(from_point[0]), float(from_point[1])), *best[1], (float(to_point[0]), float(to_point[1]))]
         return [p for k, p in enumerate(line) if k == 0 or p != line[k - 1]]
+
+    def route_geometries(self, plan: Plan) -> dict[tuple[str, str], list[list[LatLon]]]:
+        """``(agent_id, ISO date) -> [road polyline per leg]`` of a plan (see :mod:`optimizer.geojson`)."""
+        from optimizer.geojson import route_geometries
+
+        return route_geometries(plan, self)
 
 
 def _sub_polyline(arrays: NetworkArrays, arc: int, f0: float, f1: float) -> list[LatLon]:

@@ -1,0 +1,79 @@
+"""A plan solved on a road network: travel times match the network matrix; far cases are unreachable; GeoJSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import numpy as np
+import pytest
+
+from optimizer import solve
+from optimizer.geojson import plan_geojson, route_geometries
+from optimizer.model import Agent, Case, Problem
+from optimizer.network import RoadNetwork
+from optimizer.plan import Plan
+from optimizer.policy import PRESETS
+from optimizer.reasons import Reason
+from optimizer.times import parse_window
+
+DATE = dt.date(2026, 12, 1)
+
+
+@pytest.fixture(scope="module")
+def plan_and_matrix(harrisburg_car: RoadNetwork) -> tuple[Plan, object]:
+    a = harrisburg_car.arrays
+    rng = np.random.default_rng(11)
+    idx = rng.choice(a.n_nodes, 12, replace=False)
+    cases = [
+        Case(case_id=f"C{k}", lat=float(a.node_lat[i]) + 1e-4, lon=float(a.node_lon[i]), service_s=600)
+        for k, i in enumerate(idx[1:])
+    ]
+    lat1 = harrisburg_car.bounds[2]
+    cases.append(Case(case_id="FAR", lat=lat1 + 0.045, lon=float(a.node_lon[idx[0]])))  # 5 km north of the extract
+    home = (float(a.node_lat[idx[0]]), float(a.node_lon[idx[0]]))
+    agent = Agent(
+        agent_id="A1", start_lat=home[0], start_lon=home[1], end_lat=home[0], end_lon=home[1],
+        shift=parse_window("08:00-18:00"), date=DATE,
+    )  # fmt: skip
+    problem = Problem(DATE, tuple(cases), (agent,), PRESETS["none"])
+    plan = solve(problem, network=harrisburg_car, time_limit=2, seed=0)
+    matrix, _ = harrisburg_car.travel_matrix(problem.location_ids, problem.location_coords)
+    return plan, matrix
+
+
+def test_plan_travel_times_match_the_network_matrix(plan_and_matrix: tuple[Plan, object]) -> None:
+    plan, matrix = plan_and_matrix
+    route = plan.routes[0]
+    places = [s for s in route.stops if s.kind != "break"]
+    names = [s.case_id if s.kind == "visit" else f"{s.kind}:{route.agent_id}@{route.date.isoformat()}" for s in places]
+    assert len(route.visits) == 11
+    for (a, b), stop in zip(itertools.pairwise(names), places[1:], strict=True):
+        assert stop.travel_s == matrix.seconds_between(a, b)  # type: ignore[attr-defined]
+        assert stop.travel_m == matrix.metres_between(a, b)  # type: ignore[attr-defined]
+
+
+def test_far_case_is_unassigned_as_unreachable(plan_and_matrix: tuple[Plan, object]) -> None:
+    plan, _ = plan_and_matrix
+    far = [u for u in plan.unassigned_cases if u.case_id == "FAR"]
+    assert far and far[0].reason == Reason.UNREACHABLE
+    assert "outside the network's area" in far[0].detail
+
+
+def test_geojson_legs_follow_roads_or_straight_lines(
+    plan_and_matrix: tuple[Plan, object], harrisburg_car: RoadNetwork
+) -> None:
+    plan, _ = plan_and_matrix
+    straight = plan_geojson(plan)
+    roads = plan_geojson(plan, harrisburg_car)
+    legs = [f for f in roads["features"] if f["properties"]["feature"] == "leg"]
+    assert len(legs) == 12 and all(f["properties"]["along_roads"] for f in legs)
+    assert sum(len(f["geometry"]["coordinates"]) for f in legs) > 3 * len(legs)
+    assert all(
+        len(f["geometry"]["coordinates"]) == 2 for f in straight["features"] if f["geometry"]["type"] == "LineString"
+    )
+    stops = [f for f in roads["features"] if f["properties"]["feature"] == "stop"]
+    assert {f["properties"]["kind"] for f in stops} >= {"start", "visit", "end"}
+    assert "address" not in stops[0]["properties"]
+    geoms = route_geometries(plan, {"car": harrisburg_car})
+    assert len(geoms[("A1", "2026-12-01")]) == 12
