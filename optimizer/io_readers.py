@@ -53,6 +53,8 @@ def cell_text(value: Any) -> str | None:
     Whole floats lose their ``.0`` (Excel and Parquet store ids and counts as floats), dates become ISO
     dates, clock times ``HH:MM[:SS]``, booleans ``true``/``false`` and lists are joined with ``;``.
     """
+    if type(value) is str:  # the common case (CSV): fast path
+        return value.strip() or None
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, bool):
@@ -116,9 +118,25 @@ def read_table(source: TableSource, *, name: str) -> RawTable:
 
 
 def _read_csv(path: Path, label: str) -> RawTable:
-    frame = pd.read_csv(
-        path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig", skipinitialspace=True
-    )
+    """Text cells only (leading zeros survive); ``,``, ``;`` or tab as delimiter, picked from the header line."""
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            header = handle.readline()
+        if not header.strip():
+            return RawTable(label, (), ())  # reported as missing columns and no rows
+        delimiter = max((",", ";", "\t"), key=header.count)
+        frame = pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            encoding="utf-8-sig",
+            skipinitialspace=True,
+            sep=delimiter,
+        )
+    except UnicodeDecodeError:
+        message = "this file is not UTF-8 text; save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8)"
+        raise InputError([InputProblem(label, None, None, None, message)]) from None
     return _from_records(label, list(frame.columns), frame.itertuples(index=False, name=None))
 
 

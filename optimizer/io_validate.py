@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import statistics
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from optimizer.errors import InputProblem
 from optimizer.io_readers import RawTable
@@ -32,7 +34,16 @@ def parse_text(text: str) -> str:
     return text.strip()
 
 
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+
+
 def parse_float(text: str) -> float:
+    """A number; a decimal comma (``40,2827`` from European spreadsheets) is accepted when unambiguous."""
+    text = text.strip()
+    if _DECIMAL_COMMA.match(text):
+        if len(text.split(",")[1]) == 3:
+            raise ValueError("ambiguous number: use '.' for decimals and no thousands separators")
+        text = text.replace(",", ".")
     try:
         value = float(text)
     except ValueError:
@@ -296,22 +307,23 @@ def check_swapped(points: Iterable[Point]) -> list[InputProblem]:
     pts = list(points)
     if len(pts) < 3:
         return []
-    ref_lat = statistics.median(p.lat for p in pts)
-    ref_lon = statistics.median(p.lon for p in pts)
+    lat = np.array([p.lat for p in pts])
+    lon = np.array([p.lon for p in pts])
+    ref_lat, ref_lon = float(np.median(lat)), float(np.median(lon))
+    as_is = haversine_m(lat, lon, ref_lat, ref_lon)
+    swapped = np.where(np.abs(lon) <= 90, haversine_m(lon, lat, ref_lat, ref_lon), np.inf)
     problems = []
-    for p in pts:
-        as_is = float(haversine_m(p.lat, p.lon, ref_lat, ref_lon))
-        swapped = float(haversine_m(p.lon, p.lat, ref_lat, ref_lon)) if -90 <= p.lon <= 90 else float("inf")
-        if as_is > SWAP_FAR_M and swapped < SWAP_NEAR_M:
-            problems.append(
-                InputProblem(
-                    p.source,
-                    p.row,
-                    p.lat_col,
-                    f"{p.lat}, {p.lon}",
-                    f"lat and lon look swapped: the other rows lie near {ref_lat:.4f}, {ref_lon:.4f}",
-                )
+    for k in np.flatnonzero((as_is > SWAP_FAR_M) & (swapped < SWAP_NEAR_M)):
+        p = pts[int(k)]
+        problems.append(
+            InputProblem(
+                p.source,
+                p.row,
+                p.lat_col,
+                f"{p.lat}, {p.lon}",
+                f"lat and lon look swapped: the other rows lie near {ref_lat:.4f}, {ref_lon:.4f}",
             )
+        )
     return problems
 
 

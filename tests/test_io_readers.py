@@ -159,3 +159,21 @@ def test_cell_text(value: object, text: str | None) -> None:
 def test_normalise_column() -> None:
     assert normalise_column("  Service Minutes ") == "service_minutes"
     assert normalise_column("break-start-earliest") == "break_start_earliest"
+
+
+def test_semicolon_csv_with_decimal_commas(tmp_path: Path) -> None:
+    """What European spreadsheet programs export: ';' between cells, ',' as decimal mark."""
+    path = tmp_path / "cases.csv"
+    path.write_text('case_id;lat;lon;windows\nK1;40,2827;-76,8321;"09:00-12:00;14:00-16:00"\n', encoding="utf-8")
+    case = load_problem(path, EXAMPLES / "agents.csv", DATE).cases[0]
+    assert (case.lat, case.lon, len(case.windows)) == (40.2827, -76.8321, 2)
+    path.write_text("case_id;lat;lon;service_minutes\nK1;40,2827;-76,8321;1,000\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 2, column 'service_minutes': ambiguous number"):
+        load_problem(path, EXAMPLES / "agents.csv", DATE)
+
+
+def test_csv_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "cases.csv"
+    path.write_bytes("case_id,lat,lon,address\nK1,31.2,121.5,上海\n".encode("gb18030"))
+    with pytest.raises(InputError, match=r"not UTF-8 text; save it as 'CSV UTF-8'"):
+        read_table(path, name="cases")
