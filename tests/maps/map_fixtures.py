@@ -1,6 +1,11 @@
-"""Plans built by hand for the map tests (the solver is not needed to draw a plan), and a stand-in network.
+"""Fixtures of the map tests: plans built by hand (no solver needed to draw a plan), a stand-in network.
 
-``plan`` has three agents near Harrisburg: A1 with four visits and a break, an agent whose id is hostile HTML
+Loaded with ``pytest_plugins = ["map_fixtures"]`` by each test module rather than from a ``conftest.py``: a
+second module named ``conftest`` would shadow ``tests/conftest.py`` for ``from conftest import ...``.
+The test modules also import constants from here, hence PYTEST_DONT_REWRITE (it holds no asserts).
+
+
+``map_plan`` has three agents near Harrisburg: A1 with four visits and a break, an agent whose id is hostile HTML
 with two visits, and C3 without visits; one case is unassigned.  Hostile strings sit in an address, an agent
 id and an unassigned detail, so every test also checks escaping.
 """
@@ -9,6 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan, Route, Stop, Unassigned
@@ -100,3 +109,23 @@ class DetourNetwork:
         self.calls += 1
         bend = ((origin[0] + destination[0]) / 2 + 0.001, (origin[1] + destination[1]) / 2)
         return [(origin[0] + 1e-5, origin[1]), bend, (destination[0] + 1e-5, destination[1])]
+
+
+@pytest.fixture(scope="session")
+def map_plan() -> Plan:
+    """Three agents near Harrisburg (A1 four visits and a break, a hostile-HTML id two, C3 none), one unassigned."""
+    return make_plan()
+
+
+@pytest.fixture(scope="session")
+def beijing_plan() -> Plan:
+    """One agent with two visits in Beijing, for the GCJ-02 (Amap tiles) tests."""
+    return make_beijing_plan()
+
+
+@pytest.fixture(scope="session")
+def harrisburg_network(harrisburg_pbf: Path) -> Any:
+    """The real car network of the shared Harrisburg extract (built once, then loaded from the cache)."""
+    from optimizer.network import RoadNetwork
+
+    return RoadNetwork.from_file(harrisburg_pbf, profile="car")

@@ -13,6 +13,8 @@ from maps.coords import wgs84_to_gcj02
 from maps.elements import DivMarker, RouteLine
 from optimizer.plan import Plan
 
+pytest_plugins = ["map_fixtures"]
+
 FOREIGN_JS = ("jquery", "bootstrap", "font-awesome", "fontawesome", "awesome-markers", "glyphicons")
 
 
@@ -24,8 +26,8 @@ def markers(fmap: object) -> list[DivMarker]:
     return [c for c in fmap._children.values() if isinstance(c, DivMarker)]  # type: ignore[attr-defined]
 
 
-def test_agent_map_holds_only_that_agents_cases(plan: Plan) -> None:
-    html = render(maps.agent_map(plan, "A1"))
+def test_agent_map_holds_only_that_agents_cases(map_plan: Plan) -> None:
+    html = render(maps.agent_map(map_plan, "A1"))
     for own in ("C1", "C2", "C3", "C4", "12 Market St"):
         assert own in html
     for other in ("D1", "D2", "U1", "1 Cameron St", "far away", "B\\u0026amp;2"):
@@ -33,8 +35,8 @@ def test_agent_map_holds_only_that_agents_cases(plan: Plan) -> None:
     assert XSS_ADDRESS not in html
 
 
-def test_leaflet_alone_with_sri_links(plan: Plan) -> None:
-    html = render(maps.agent_map(plan, "A1", assets="cdn"))
+def test_leaflet_alone_with_sri_links(map_plan: Plan) -> None:
+    html = render(maps.agent_map(map_plan, "A1", assets="cdn"))
     assert not [name for name in FOREIGN_JS if name in html.lower()]
     scripts = re.findall(r'<script src="([^"]+)"', html)
     assert scripts == ["https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"]
@@ -42,16 +44,16 @@ def test_leaflet_alone_with_sri_links(plan: Plan) -> None:
     assert 'name="viewport"' in html
 
 
-def test_inline_map_has_no_external_scripts(plan: Plan) -> None:
-    html = render(maps.agent_map(plan, "A1", assets="inline"))
+def test_inline_map_has_no_external_scripts(map_plan: Plan) -> None:
+    html = render(maps.agent_map(map_plan, "A1", assets="inline"))
     assert re.findall(r"<(?:script|link)[^>]+(?:src|href)=", html) == []
     assert "L.version" in html or 'version="1.9.4"' in html
 
 
-def test_route_markers_and_fit(plan: Plan) -> None:
-    fmap = maps.agent_map(plan, "A1")
+def test_route_markers_and_fit(map_plan: Plan) -> None:
+    fmap = maps.agent_map(map_plan, "A1")
     visits = [m for m in markers(fmap) if '"frKind": "visit"' in m.options_js]
-    assert [m.location for m in visits] == [(s.lat, s.lon) for s in plan.route("A1").visits]
+    assert [m.location for m in visits] == [(s.lat, s.lon) for s in map_plan.route("A1").visits]
     lines = [c for c in fmap._children.values() if isinstance(c, RouteLine)]
     assert len(lines) == 1
     assert "fitBounds" in render(fmap)
@@ -77,21 +79,21 @@ def test_osm_tiles_keep_wgs84(beijing_plan: Plan) -> None:
     assert [m.location for m in visits] == [(s.lat, s.lon) for s in beijing_plan.route("BJ").visits]
 
 
-def test_unknown_agent(plan: Plan) -> None:
+def test_unknown_agent(map_plan: Plan) -> None:
     with pytest.raises(KeyError, match="no route for agent 'Z9'"):
-        maps.agent_map(plan, "Z9")
+        maps.agent_map(map_plan, "Z9")
     with pytest.raises(KeyError, match="no route for agent 'A1' on 2026-12-02"):
-        find_route(plan, "A1", "2026-12-02")
+        find_route(map_plan, "A1", "2026-12-02")
 
 
-def test_agent_without_visits_still_draws(plan: Plan) -> None:
-    html = render(maps.agent_map(plan, "C3"))
+def test_agent_without_visits_still_draws(map_plan: Plan) -> None:
+    html = render(maps.agent_map(map_plan, "C3"))
     assert "Visits</th><td>0" in html.replace("\\u003c", "<").replace("\\u003e", ">")
 
 
-def test_real_road_network_lines_follow_the_roads(plan: Plan, harrisburg_network: object) -> None:
-    fmap = maps.agent_map(plan, "A1", network=harrisburg_network)  # type: ignore[arg-type]
+def test_real_road_network_lines_follow_the_roads(map_plan: Plan, harrisburg_network: object) -> None:
+    fmap = maps.agent_map(map_plan, "A1", network=harrisburg_network)  # type: ignore[arg-type]
     line = next(c for c in fmap._children.values() if isinstance(c, RouteLine))
-    route = plan.route("A1")
+    route = map_plan.route("A1")
     assert len(line.points) > 3 * len(route.stops)  # bends along streets, not 6 straight segments
     assert line.points[0] == [route.stops[0].lat, route.stops[0].lon]

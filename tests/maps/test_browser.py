@@ -22,6 +22,8 @@ from map_fixtures import XSS_ADDRESS, XSS_AGENT, XSS_DETAIL
 import maps
 from optimizer.plan import Plan
 
+pytest_plugins = ["map_fixtures"]
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,10 +71,10 @@ def driver() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def written(plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def written(map_plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The plan's maps written offline-ready (Leaflet inline, no tiles), by file name."""
     folder = tmp_path_factory.mktemp("maps")
-    paths = maps.write_maps(plan, folder, assets="inline", tiles="none")
+    paths = maps.write_maps(map_plan, folder, assets="inline", tiles="none")
     return {p.name: p for p in paths}
 
 
@@ -112,9 +114,11 @@ def layers_of(driver: Any, kind: str) -> list[dict[str, Any]]:
     )
 
 
-def test_agent_map_shows_route_and_numbered_stops_in_order(driver: Any, written: dict[str, Path], plan: Plan) -> None:
+def test_agent_map_shows_route_and_numbered_stops_in_order(
+    driver: Any, written: dict[str, Path], map_plan: Plan
+) -> None:
     open_map(driver, written["A1_2026-12-01.html"], PHONE)
-    route = plan.route("A1")
+    route = map_plan.route("A1")
     expected = [(s.lat, s.lon) for s in route.visits]
 
     lines = layers_of(driver, "route")
@@ -173,7 +177,7 @@ def test_hostile_agent_id_is_text_on_its_map(driver: Any, written: dict[str, Pat
     assert driver.execute_script("return window.__alerts;") == []
 
 
-def test_overview_lists_every_agent_and_unassigned(driver: Any, written: dict[str, Path], plan: Plan) -> None:
+def test_overview_lists_every_agent_and_unassigned(driver: Any, written: dict[str, Path], map_plan: Plan) -> None:
     open_map(driver, written["overview.html"], DESKTOP)
     labels = driver.execute_script(
         """
@@ -201,7 +205,7 @@ def test_overview_lists_every_agent_and_unassigned(driver: Any, written: dict[st
     assert XSS_DETAIL in detail["text"] and "dropped_for_priority" in detail["text"]
     assert detail["imgs"] == 0
     rows = driver.execute_script("return document.querySelectorAll('.fr-summary tr').length;")
-    assert rows == 1 + len(plan.routes)
+    assert rows == 1 + len(map_plan.routes)
     assert driver.execute_script("return window.__alerts;") == []
     screenshot(driver, "overview_desktop")
 
@@ -221,11 +225,11 @@ def test_inline_map_loads_nothing_from_the_network(driver: Any, written: dict[st
     assert [r for r in resources if not r.startswith(("data:", "file:"))] == []
 
 
-def test_route_follows_the_roads(driver: Any, plan: Plan, harrisburg_network: Any, tmp_path: Path) -> None:
-    paths = maps.write_maps(plan, tmp_path, network=harrisburg_network, assets="inline", tiles="none")
+def test_route_follows_the_roads(driver: Any, map_plan: Plan, harrisburg_network: Any, tmp_path: Path) -> None:
+    paths = maps.write_maps(map_plan, tmp_path, network=harrisburg_network, assets="inline", tiles="none")
     open_map(driver, paths[0], PHONE)
     lines = layers_of(driver, "route")
-    route = plan.route("A1")
+    route = map_plan.route("A1")
     assert len(lines) == 1 and len(lines[0]["latlngs"]) > 3 * len(route.stops)
     assert lines[0]["latlngs"][0] == pytest.approx([route.stops[0].lat, route.stops[0].lon])
     assert [s["seq"] for s in sorted(layers_of(driver, "visit"), key=lambda s: s["seq"])] == [1, 2, 3, 4]

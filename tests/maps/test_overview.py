@@ -9,34 +9,36 @@ import maps
 from maps.elements import HtmlControl, RouteLine
 from optimizer.plan import Plan
 
+pytest_plugins = ["map_fixtures"]
+
 
 def groups(fmap: folium.Map) -> list[folium.FeatureGroup]:
     return [c for c in fmap._children.values() if isinstance(c, folium.FeatureGroup)]
 
 
-def test_one_layer_per_agent_plus_unassigned(plan: Plan) -> None:
-    fmap = maps.overview_map(plan)
+def test_one_layer_per_agent_plus_unassigned(map_plan: Plan) -> None:
+    fmap = maps.overview_map(map_plan)
     names = [g.layer_name for g in groups(fmap)]
-    assert len(names) == len(plan.routes) + 1
+    assert len(names) == len(map_plan.routes) + 1
     assert "A1 (4)" in names[0] and "&lt;b&gt;B&amp;2&lt;/b&gt; (2)" in names[1] and "C3 (0)" in names[2]
     assert "Unassigned (1)" in names[3]
     assert XSS_AGENT not in "".join(names)
     assert any(isinstance(c, folium.LayerControl) for c in fmap._children.values())
 
 
-def test_agents_get_distinct_colours(plan: Plan) -> None:
-    fmap = maps.overview_map(plan)
+def test_agents_get_distinct_colours(map_plan: Plan) -> None:
+    fmap = maps.overview_map(map_plan)
     colours = [c.options_js for g in groups(fmap) for c in g._children.values() if isinstance(c, RouteLine)]
     assert len(colours) == 2 and colours[0].split('"color": ')[1][:9] != colours[1].split('"color": ')[1][:9]
 
 
-def test_unassigned_reason_and_summary_escaped(plan: Plan) -> None:
-    fmap = maps.overview_map(plan)
+def test_unassigned_reason_and_summary_escaped(map_plan: Plan) -> None:
+    fmap = maps.overview_map(map_plan)
     html = fmap.get_root().render()
     assert XSS_DETAIL not in html and "dropped_for_priority" in html
     summary = next(c for c in fmap._children.values() if isinstance(c, HtmlControl))
     assert "6/7 cases visited, 1 unassigned" in summary.html_js
-    assert summary.html_js.count("\\u003ctr\\u003e") == 1 + len(plan.routes)
+    assert summary.html_js.count("\\u003ctr\\u003e") == 1 + len(map_plan.routes)
 
 
 def test_overview_without_unassigned(beijing_plan: Plan) -> None:

@@ -10,25 +10,27 @@ from map_fixtures import DetourNetwork
 from maps.geometry import LegGeometry, bounds, join_legs, leg_path, midpoint_arrow, route_legs, route_points
 from optimizer.plan import Plan
 
+pytest_plugins = ["map_fixtures"]
+
 LatLon = tuple[float, float]
 
 
-def test_route_points_skip_breaks_and_repeats(plan: Plan) -> None:
-    route = plan.route("A1")
+def test_route_points_skip_breaks_and_repeats(map_plan: Plan) -> None:
+    route = map_plan.route("A1")
     points = route_points(route)
     assert len(route.stops) == 7  # start, 4 visits, break, end
     assert points == [(s.lat, s.lon) for s in route.stops if s.kind != "break"]
 
 
-def test_without_network_legs_are_straight(plan: Plan) -> None:
-    legs = route_legs(plan.route("A1"), None)
+def test_without_network_legs_are_straight(map_plan: Plan) -> None:
+    legs = route_legs(map_plan.route("A1"), None)
     assert len(legs) == 5 and all(len(leg) == 2 for leg in legs)
 
 
-def test_network_geometry_is_used_and_joined_to_the_stops(plan: Plan) -> None:
+def test_network_geometry_is_used_and_joined_to_the_stops(map_plan: Plan) -> None:
     network = DetourNetwork()
     assert isinstance(network, LegGeometry)
-    route = plan.route("A1")
+    route = map_plan.route("A1")
     legs = route_legs(route, network)
     points = route_points(route)
     assert network.calls == 5

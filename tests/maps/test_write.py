@@ -11,15 +11,17 @@ import maps
 from optimizer.errors import OutputError
 from optimizer.plan import Plan
 
+pytest_plugins = ["map_fixtures"]
 
-def test_writes_agents_with_visits_and_overview(plan: Plan, tmp_path: Path) -> None:
-    paths = maps.write_maps(plan, tmp_path / "out" / "maps", assets="inline")
+
+def test_writes_agents_with_visits_and_overview(map_plan: Plan, tmp_path: Path) -> None:
+    paths = maps.write_maps(map_plan, tmp_path / "out" / "maps", assets="inline")
     assert [p.name for p in paths] == ["A1_2026-12-01.html", "b_B_2_b_2026-12-01.html", "overview.html"]
     assert all(p.is_file() and p.stat().st_size > 100_000 for p in paths)  # Leaflet embedded in each
 
 
-def test_cdn_maps_are_light(plan: Plan, tmp_path: Path) -> None:
-    paths = maps.write_maps(plan, tmp_path, assets="cdn")
+def test_cdn_maps_are_light(map_plan: Plan, tmp_path: Path) -> None:
+    paths = maps.write_maps(map_plan, tmp_path, assets="cdn")
     assert all(p.stat().st_size < 60_000 for p in paths)
 
 
@@ -30,20 +32,20 @@ def test_safe_file_stem() -> None:
     assert maps.safe_file_stem(XSS_AGENT) == "b_B_2_b"
 
 
-def test_network_legs_are_computed_once_for_all_maps(plan: Plan, tmp_path: Path) -> None:
+def test_network_legs_are_computed_once_for_all_maps(map_plan: Plan, tmp_path: Path) -> None:
     network = DetourNetwork()
-    maps.write_maps(plan, tmp_path, network=network)
+    maps.write_maps(map_plan, tmp_path, network=network)
     assert network.calls == 5 + 3  # A1's five legs and B's three, shared by agent maps and overview
 
 
-def test_unwritable_folder_is_an_output_error(plan: Plan, tmp_path: Path) -> None:
+def test_unwritable_folder_is_an_output_error(map_plan: Plan, tmp_path: Path) -> None:
     blocker = tmp_path / "maps"
     blocker.write_text("a file, not a folder")
     with pytest.raises(OutputError, match="cannot write maps to"):
-        maps.write_maps(plan, blocker)
+        maps.write_maps(map_plan, blocker)
 
 
-def test_unknown_tiles_fail_before_writing(plan: Plan, tmp_path: Path) -> None:
+def test_unknown_tiles_fail_before_writing(map_plan: Plan, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown tiles 'nope'"):
-        maps.write_maps(plan, tmp_path / "m", tiles="nope")
+        maps.write_maps(map_plan, tmp_path / "m", tiles="nope")
     assert not (tmp_path / "m").exists()
