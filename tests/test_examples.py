@@ -1,0 +1,90 @@
+"""Every example runs: the case-system script and each shell command of the dispatcher's walk-through."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
+
+def _run(command: list[str] | str, cwd: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "160"}
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+
+def bash_blocks(markdown: str) -> list[str]:
+    """The bodies of the ```bash fences, in order (```text fences are illustrations and are not run)."""
+    return re.findall(r"^```bash\n(.*?)^```", markdown, flags=re.MULTILINE | re.DOTALL)
+
+
+def test_case_system_stores_every_case_in_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "cases.sqlite"
+    done = _run([sys.executable, str(EXAMPLES / "case_system.py"), "--db", str(db), "--time-limit", "2"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "audit clean" in done.stdout
+    with sqlite3.connect(db) as connection:
+        stops = pd.read_sql("SELECT * FROM planned_stops", connection)
+        unassigned = pd.read_sql("SELECT * FROM unassigned_cases", connection)
+    visited = set(stops.loc[stops["kind"] == "visit", "case_id"])
+    assert visited | set(unassigned["case_id"]) == {f"K-{n}" for n in range(1001, 1015)}
+    assert not visited & set(unassigned["case_id"])
+    assert set(stops["kind"]) >= {"start", "visit", "end"}
+    # The two cases whose windows open after every shift has ended are unassigned with a reason a person reads.
+    assert {"K-1008", "K-1014"} <= set(unassigned["case_id"])
+    assert unassigned["detail"].str.len().min() > 20
+
+
+def test_case_system_replaces_a_days_plan_when_run_again(tmp_path: Path) -> None:
+    db = tmp_path / "cases.sqlite"
+    for _ in range(2):
+        done = _run([sys.executable, str(EXAMPLES / "case_system.py"), "--db", str(db), "--time-limit", "1"], tmp_path)
+        assert done.returncode == 0, done.stderr
+    with sqlite3.connect(db) as connection:
+        counted = connection.execute("SELECT COUNT(DISTINCT case_id) + 0, COUNT(*) FROM unassigned_cases").fetchone()
+    assert counted[0] == counted[1]  # no duplicated rows from the first run
+
+
+def test_dispatcher_walkthrough_runs_offline_as_written(tmp_path: Path) -> None:
+    blocks = bash_blocks((EXAMPLES / "dispatcher.md").read_text(encoding="utf-8"))
+    assert len(blocks) >= 6
+    shutil.copytree(EXAMPLES / "data", tmp_path / "examples" / "data")
+    fieldroute = shutil.which("fieldroute")
+    assert fieldroute is not None, "the fieldroute command is not installed (pip install -e .)"
+    script = "set -euo pipefail\n" + "\n".join(blocks)
+    done = _run(["bash", "-c", script], tmp_path)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    output = done.stdout + done.stderr
+
+    # Step 2: the broken file is refused with every problem, row by row, and exit code 3.
+    assert "validate exited with code 3" in output
+    for problem in ("look swapped", "ends before it starts", "priority must be between 1", "duplicate case_id"):
+        assert problem in output
+    # Steps 3 and 4: a plan with maps.
+    morning = tmp_path / "plans" / "morning"
+    assert {"routes.csv", "unassigned.csv", "summary.csv", "plan.json"} <= {p.name for p in morning.iterdir()}
+    assert (morning / "maps" / "overview.html").is_file()
+    # Step 5: the afternoon plan starts at noon, holds the urgent must-visit case and none already visited.
+    noon_routes = pd.read_csv(tmp_path / "plans" / "noon" / "routes.csv", parse_dates=["start"])
+    morning_routes = pd.read_csv(morning / "routes.csv", parse_dates=["start"])
+    assert "C0100" in set(noon_routes["case_id"])
+    assert "A02" not in set(noon_routes["agent_id"])
+    assert (noon_routes.loc[noon_routes["kind"] == "visit", "start"] >= pd.Timestamp("2026-12-01 12:00")).all()
+    done_by_noon = morning_routes[(morning_routes["kind"] == "visit") & (morning_routes["start"] < "2026-12-01 12:00")]
+    assert not set(done_by_noon["case_id"]) & set(noon_routes["case_id"].dropna())
+
+
+@pytest.mark.parametrize("fence", ["```bash", "```text"])
+def test_fences_are_found(fence: str) -> None:
+    """The extraction runs bash fences only; a text fence stays an illustration."""
+    markdown = f"intro\n{fence}\necho hi\n```\nafter\n"
+    assert bash_blocks(markdown) == (["echo hi\n"] if fence == "```bash" else [])
