@@ -298,23 +298,45 @@ SWAP_FAR_M = 500_000
 SWAP_NEAR_M = 100_000
 
 
+def _is_swap_of(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Whether point ``a`` is far from ``b`` while ``a`` with lat and lon exchanged lies close to it."""
+    far = float(haversine_m(a[0], a[1], b[0], b[1])) > SWAP_FAR_M
+    return far and abs(a[1]) <= 90 and float(haversine_m(a[1], a[0], b[0], b[1])) < SWAP_NEAR_M
+
+
 def check_swapped(points: Iterable[Point]) -> list[InputProblem]:
     """Find rows whose (lon, lat) lies near the other points while (lat, lon) is far from them.
 
     Catches the swap range checks cannot see, e.g. Harrisburg's (40.27, -76.88) typed as (-76.88, 40.27).
-    Needs at least three points; the reference is the median of all of them (robust to a few bad rows).
+    The reference is the median of all points (robust to a few bad rows; needs at least three).  When a
+    whole file is swapped against the other one, that is reported once for the file instead of flagging the
+    rows of the correct file.
     """
     pts = list(points)
     if len(pts) < 3:
         return []
+    medians: dict[str, tuple[float, float]] = {}
+    for source in dict.fromkeys(p.source for p in pts):
+        mine = [p for p in pts if p.source == source]
+        medians[source] = (float(np.median([p.lat for p in mine])), float(np.median([p.lon for p in mine])))
+    sources = list(medians)
+    for k, first in enumerate(sources):
+        for second in sources[k + 1 :]:
+            if _is_swap_of(medians[first], medians[second]):
+                (lat1, lon1), (lat2, lon2) = medians[first], medians[second]
+                message = (
+                    f"lat and lon look swapped in one of the two files: these rows lie near {lat1:.4f}, "
+                    f"{lon1:.4f}, those of {second} near {lat2:.4f}, {lon2:.4f}"
+                )
+                return [InputProblem(first, None, "lat", None, message)]
     lat = np.array([p.lat for p in pts])
     lon = np.array([p.lon for p in pts])
     ref_lat, ref_lon = float(np.median(lat)), float(np.median(lon))
     as_is = haversine_m(lat, lon, ref_lat, ref_lon)
     swapped = np.where(np.abs(lon) <= 90, haversine_m(lon, lat, ref_lat, ref_lon), np.inf)
     problems = []
-    for k in np.flatnonzero((as_is > SWAP_FAR_M) & (swapped < SWAP_NEAR_M)):
-        p = pts[int(k)]
+    for index in np.flatnonzero((as_is > SWAP_FAR_M) & (swapped < SWAP_NEAR_M)):
+        p = pts[int(index)]
         problems.append(
             InputProblem(
                 p.source,

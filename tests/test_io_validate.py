@@ -177,3 +177,13 @@ def test_swapped_check_needs_the_other_rows() -> None:
     found = check_swapped(points)
     assert [(p.row, p.column) for p in found] == [(4, "lat")]
     assert check_swapped(points[:2]) == []  # too few points to know what "near the others" means
+
+
+def test_a_whole_file_swapped_is_reported_once_for_the_file() -> None:
+    cases = pd.read_csv(DATA / "cases_ok.csv", dtype=str, keep_default_na=False)
+    cases["lat"], cases["lon"] = cases["lon"], cases["lat"]
+    with pytest.raises(
+        InputError, match=r"^1 problem.*\n.*cases DataFrame, column 'lat': lat and lon look swapped in one"
+    ) as info:
+        load_problem(cases, DATA / "agents_ok.csv", DATE)
+    assert "those of " + str(DATA / "agents_ok.csv") + " near 40.2" in str(info.value)
