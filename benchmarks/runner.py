@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import time
 import traceback
@@ -171,7 +172,8 @@ def main(argv: list[str] | None, default_files: list[Path], title: str) -> int:
         if out:
             out.close()
     print(file=sys.stdout)
-    print_summary(rows, title=f"{title}, {args.seconds:g} s per instance")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print_summary(rows, title=f"{title}, {args.seconds:g} s per instance (load average at the end: {load})")
     return 0
 
 
