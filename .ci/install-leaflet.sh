@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install Leaflet from the npm registry into .cache/leaflet (for offline maps and the browser tests).
+# Install Leaflet from the npm registry into .cache/npm/node_modules/leaflet/dist, where maps.assets looks for
+# it (offline maps with assets="inline", and the browser tests).  Leaflet's source is never committed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .cache/npm
