@@ -49,3 +49,17 @@ def test_unknown_tiles_fail_before_writing(map_plan: Plan, tmp_path: Path) -> No
     with pytest.raises(ValueError, match="unknown tiles 'nope'"):
         maps.write_maps(map_plan, tmp_path / "m", tiles="nope")
     assert not (tmp_path / "m").exists()
+
+
+def test_maps_of_a_solved_plan_over_real_roads(map_plan: Plan, harrisburg_network: object, tmp_path: Path) -> None:
+    from optimizer import solve
+
+    solved = solve(map_plan.problem, harrisburg_network, time_limit=2)
+    paths = maps.write_maps(solved, tmp_path, network=harrisburg_network)  # type: ignore[arg-type]
+    used = [r for r in solved.routes if r.visits]
+    assert len(paths) == len(used) + 1
+    for route, path in zip(used, paths, strict=False):
+        html = path.read_text(encoding="utf-8")
+        assert all(f'"frCase": "{cid}"' in html for cid in route.case_ids)
+        others = {cid for r in used if r is not route for cid in r.case_ids}
+        assert not any(f'"frCase": "{cid}"' in html for cid in others)  # only this agent's stops
