@@ -208,3 +208,54 @@ def test_generated_day_loads_as_a_problem(town: nx.MultiDiGraph, tmp_path: Path)
     assert sum(c.must_visit for c in problem.cases) == cases["must_visit"].sum()
     from_frames = load_problem(cases=cases, agents=agents, date="2026-12-01", policy="cn")
     assert from_frames.cases == problem.cases
+
+
+# -- fieldroute demo, end to end on real streets ------------------------------------------------------------------
+
+
+def test_demo_command_plans_the_helsinki_day_and_writes_inputs_plan_and_maps(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from optimizer.cli import app
+
+    out = tmp_path / "demo"
+    args = ["demo", "--seed", "3", "--cases", "25", "--agents", "2", "--time-limit", "3", "--out", str(out)]
+    done = CliRunner().invoke(app, args, env={"COLUMNS": "160"})
+    assert done.exit_code == 0, done.output
+    assert {"cases.csv", "agents.csv", "routes.csv", "unassigned.csv", "summary.csv", "plan.json"} <= {
+        p.name for p in out.iterdir()
+    }
+    assert "Open the dispatcher's overview" in done.output and str(out / "maps" / "overview.html") in done.output
+    assert (out / "maps" / "overview.html").is_file()
+    cases = pd.read_csv(out / "cases.csv", keep_default_na=False)
+    assert list(cases.columns) == CASE_COLUMNS and len(cases) == 25
+    routes = pd.read_csv(out / "routes.csv")
+    unassigned = pd.read_csv(out / "unassigned.csv")
+    visited = set(routes.loc[routes["kind"] == "visit", "case_id"])
+    assert visited | set(unassigned["case_id"]) == set(cases["case_id"])
+    assert set(cases.loc[cases["must_visit"], "case_id"]) <= visited
+    assert "unreachable" not in set(unassigned["reason"])  # every generated home lies on a walkable street
+    assert (pd.read_csv(out / "agents.csv")["mode"] == "walk").all()  # city-centre teams walk
+
+
+def test_run_demo_on_another_extract_is_deterministic_in_its_inputs(harrisburg_pbf: Path, tmp_path: Path) -> None:
+    from optimizer.demo_run import run_demo
+
+    first = run_demo(tmp_path / "a", network_path=harrisburg_pbf, n_cases=15, n_agents=2, time_limit=1, maps=False)
+    again = run_demo(tmp_path / "b", network_path=harrisburg_pbf, n_cases=15, n_agents=2, time_limit=1, maps=False)
+    pd.testing.assert_frame_equal(first.cases, again.cases)
+    assert (first.agents["mode"] == "car").all()
+    assert first.plan.audit == []
+    assert first.served + len(first.plan.unassigned) == 15
+    assert not (tmp_path / "a" / "maps").exists()
+
+
+def test_demo_reports_a_missing_extract_with_the_network_exit_code(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from optimizer.cli import app
+
+    done = CliRunner().invoke(app, ["demo", "--network", str(tmp_path / "nowhere.osm.pbf"), "--out", str(tmp_path)])
+    assert done.exit_code == 7, done.output
+    assert "nowhere.osm.pbf" in done.output
+    assert not (tmp_path / "routes.csv").exists()
