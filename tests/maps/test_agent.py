@@ -19,7 +19,7 @@ FOREIGN_JS = ("jquery", "bootstrap", "font-awesome", "fontawesome", "awesome-mar
 
 
 def render(fmap: object) -> str:
-    return fmap.get_root().render()  # type: ignore[attr-defined, no-any-return]
+    return fmap.get_root().render()  # type: ignore[attr-defined]
 
 
 def markers(fmap: object) -> list[DivMarker]:
