@@ -26,7 +26,9 @@ _STEP_TEXT = {
 
 
 def demo(
-    seed: Annotated[int, typer.Option(help="Same seed, same day and same plan.")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the generated day (same seed, same cases and agents) and of the search.")
+    ] = 0,
     out: Annotated[Path, typer.Option(help="Folder for the inputs, the plan and the maps.")] = Path("fieldroute-demo"),
     network: Annotated[
         Path | None,
