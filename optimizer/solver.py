@@ -24,8 +24,8 @@ from optimizer.plan import Plan, Route, Unassigned
 from optimizer.precheck import precheck
 from optimizer.reasons import Reason
 from optimizer.schedule import ScheduleContext, feasible, schedule_route
-from optimizer.solver_model import build_model, read_routes, travel_bound
-from optimizer.solver_search import SearchConfig, run_search
+from optimizer.solver_model import travel_bound
+from optimizer.solver_search import SearchConfig, portfolio_search
 from optimizer.times import format_clock
 from optimizer.travel import TravelMatrix, straight_line_matrix
 
@@ -78,6 +78,7 @@ def solve(
         "time_limit": limit,
         "first_solution_strategy": config.first_solution_strategy,
         "metaheuristic": config.local_search_metaheuristic,
+        "portfolio": list(config.portfolio),
         "cases": len(problem.cases),
         "candidates": len(candidates),
     }
@@ -87,15 +88,20 @@ def solve(
     stats["penalty_scale"] = scale.describe()
     repair_budget = min(config.repair_seconds, 0.1 * limit)
     if candidates:
-        model = build_model(candidates, agents, ctx.slots, pre.allowed, matrices, scale)
-        result = run_search(model, config, max(0.05, limit - repair_budget - (_time.perf_counter() - began)))
-        stats.update(status=result.status, objective=result.objective, search_seconds=round(result.seconds, 3))
-        if result.solution is None:
+        seconds = max(0.05, limit - repair_budget - (_time.perf_counter() - began))
+        result = portfolio_search(candidates, agents, ctx.slots, pre.allowed, matrices, scale, config, seconds)
+        stats.update(
+            status=result.status,
+            objective=result.objective,
+            search_seconds=round(result.seconds, 3),
+            winning_strategy=result.strategy,
+        )
+        if result.orders is None:
             raise NoSolutionError(
                 f"the search found no plan for {len(candidates)} case(s) and {len(agents)} agent(s) within "
                 f"{limit:g} s (status {result.status}); try a longer time limit"
             )
-        orders = read_routes(model, result.solution)
+        orders = result.orders
     else:
         stats.update(status="NOTHING_TO_SOLVE", objective=0, search_seconds=0.0)
 

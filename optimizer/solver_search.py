@@ -12,14 +12,21 @@ seed on the same machine gives the same start.
 
 from __future__ import annotations
 
+import multiprocessing
 import time as _time
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from google.protobuf import duration_pb2
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from optimizer.solver_model import RoutingModel
+from optimizer.model import Agent, Case
+from optimizer.penalties import PenaltyScale
+from optimizer.schedule import StartSlot
+from optimizer.solver_model import RoutingModel, build_model, read_routes
+from optimizer.travel import TravelMatrix
 
 STATUS_NAMES = {
     0: "ROUTING_NOT_SOLVED",
@@ -51,8 +58,18 @@ class SearchConfig:
         Full constraint propagation during local search (slower moves, sometimes better on tight windows).
     guided_local_search_lambda_coefficient:
         GLS penalty weight; ``None`` keeps the OR-Tools default (0.1).
+    iterated_local_search, ruin_avg_removed_visits, ruin_max_sequence:
+        Iterated local search with ruin-and-recreate (SISR ruin: strings of up to ``ruin_max_sequence`` visits,
+        ``ruin_avg_removed_visits`` on average; simulated-annealing acceptance with automatic temperatures),
+        combined with ``local_search_metaheuristic``.
     repair_seconds:
         Budget of the post-solve priority check (insert dropped cases, swap out lower-priority visits).
+    portfolio:
+        Further first-solution strategies, each searched in its own worker process (one core each) on the same
+        model and time limit; the plan with the lowest objective wins.  ``()``: one search, one core.
+    initial_routes:
+        A warm start: ``agent_id -> ordered case ids`` (e.g. from another engine); the search completes and
+        improves it under the full constraints.  Unknown or prechecked-out ids are skipped.
     extra:
         Further ``RoutingSearchParameters`` fields by name (e.g. ``{"lns_time_limit_ms": 50}`` is not a field;
         use real field names like ``{"use_cp_sat": True}``); applied last, for tuning experiments.
@@ -65,6 +82,11 @@ class SearchConfig:
     use_full_propagation: bool = False
     guided_local_search_lambda_coefficient: float | None = None
     repair_seconds: float = 2.0
+    portfolio: tuple[str, ...] = ()
+    initial_routes: Mapping[str, Sequence[str]] | None = None
+    iterated_local_search: bool = False
+    ruin_avg_removed_visits: int = 10
+    ruin_max_sequence: int = 10
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -76,6 +98,9 @@ class SearchConfig:
             raise ValueError(
                 f"unknown local_search_metaheuristic {self.local_search_metaheuristic!r}; one of {choices}"
             )
+        for name in self.portfolio:
+            if name not in routing_enums_pb2.FirstSolutionStrategy.Value.keys():  # noqa: SIM118
+                raise ValueError(f"unknown portfolio strategy {name!r}")
         if self.time_limit is not None and self.time_limit <= 0:
             raise ValueError("time_limit must be > 0 seconds")
 
@@ -104,19 +129,106 @@ def search_parameters(config: SearchConfig, time_limit: float) -> Any:
     params.use_full_propagation = config.use_full_propagation
     if config.guided_local_search_lambda_coefficient is not None:
         params.guided_local_search_lambda_coefficient = config.guided_local_search_lambda_coefficient
+    if config.iterated_local_search:
+        params.use_iterated_local_search = True
+        ils = params.iterated_local_search_parameters
+        ruin = ils.ruin_recreate_parameters.ruin_strategies.add()
+        ruin.sisr.max_removed_sequence_size = config.ruin_max_sequence
+        ruin.sisr.avg_num_removed_visits = config.ruin_avg_removed_visits
+        ruin.sisr.bypass_factor = 0.01
+        ils.reference_solution_acceptance_strategy.simulated_annealing.automatic_temperatures = True
     for name, value in config.extra.items():
         setattr(params, name, value)
     return params
 
 
-def run_search(model: RoutingModel, config: SearchConfig, time_limit: float) -> SearchResult:
-    """Close the model and search it within ``time_limit`` seconds."""
+def run_search(
+    model: RoutingModel, config: SearchConfig, time_limit: float, initial: Sequence[Sequence[str]] | None = None
+) -> SearchResult:
+    """Close the model and search it within ``time_limit`` seconds.
+
+    ``initial`` (ordered case ids per agent, in the model's agent order) warm-starts the search; ids the model
+    does not hold are skipped, and a start the model rejects falls back to the first-solution strategy.
+    """
     began = _time.perf_counter()
     params = search_parameters(config, time_limit)
-    solution = model.routing.SolveWithParameters(params)
+    solution = None
+    if initial is not None:
+        model.routing.CloseModelWithParameters(params)
+        node_of = {c.case_id: i for i, c in enumerate(model.cases)}
+        routes = [[model.manager.NodeToIndex(node_of[cid]) for cid in r if cid in node_of] for r in initial]
+        routes += [[] for _ in range(len(model.agents) - len(routes))]
+        start = model.routing.ReadAssignmentFromRoutes(routes, True)
+        if start is not None:
+            solution = model.routing.SolveFromAssignmentWithParameters(start, params)
+    if solution is None:
+        solution = model.routing.SolveWithParameters(params)
     status = STATUS_NAMES.get(model.routing.status(), str(model.routing.status()))
     objective = int(solution.ObjectiveValue()) if solution is not None else None
     return SearchResult(solution, status, objective, _time.perf_counter() - began)
 
 
-__all__ = ["SearchConfig", "SearchResult", "run_search", "search_parameters"]
+@dataclass
+class SearchOutcome:
+    """What one search produced, in plain data (so it can come back from a worker process)."""
+
+    orders: list[list[str]] | None
+    status: str
+    objective: int | None
+    seconds: float
+    strategy: str
+
+
+def search_orders(
+    cases: Sequence[Case],
+    agents: Sequence[Agent],
+    slots: Mapping[str, Sequence[StartSlot]],
+    allowed: Mapping[str, Sequence[int]],
+    travel: Mapping[str, TravelMatrix],
+    penalties: PenaltyScale,
+    config: SearchConfig,
+    time_limit: float,
+) -> SearchOutcome:
+    """Build the model, search it, and return the ordered case ids per agent."""
+    model = build_model(cases, agents, slots, allowed, travel, penalties)
+    initial = None
+    if config.initial_routes is not None:
+        initial = [list(config.initial_routes.get(a.agent_id, ())) for a in agents]
+    result = run_search(model, config, time_limit, initial)
+    orders = read_routes(model, result.solution) if result.solution is not None else None
+    return SearchOutcome(orders, result.status, result.objective, result.seconds, config.first_solution_strategy)
+
+
+def portfolio_search(
+    cases: Sequence[Case],
+    agents: Sequence[Agent],
+    slots: Mapping[str, Sequence[StartSlot]],
+    allowed: Mapping[str, Sequence[int]],
+    travel: Mapping[str, TravelMatrix],
+    penalties: PenaltyScale,
+    config: SearchConfig,
+    time_limit: float,
+) -> SearchOutcome:
+    """Run ``config`` here and one search per ``config.portfolio`` strategy in worker processes; best wins.
+
+    Each worker gets the same model and time limit with another first-solution strategy (one core each);
+    the lowest objective wins, ties going to the main strategy.  Without a portfolio this is
+    :func:`search_orders`.
+    """
+    args = (cases, agents, slots, allowed, travel, penalties)
+    if not config.portfolio:
+        return search_orders(*args, config, time_limit)
+    variants = [replace(config, first_solution_strategy=s, portfolio=()) for s in config.portfolio]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=len(variants), mp_context=context) as pool:
+        futures = [pool.submit(search_orders, *args, v, time_limit) for v in variants]
+        outcomes = [search_orders(*args, replace(config, portfolio=()), time_limit)]
+        outcomes += [f.result() for f in futures]
+    found = [o for o in outcomes if o.objective is not None]
+    return min(found, key=lambda o: o.objective or 0) if found else outcomes[0]
+
+
+__all__ = [
+    "SearchConfig", "SearchOutcome", "SearchResult", "portfolio_search", "run_search", "search_orders",
+    "search_parameters",
+]  # fmt: skip

@@ -286,3 +286,20 @@ def test_realistic_day_routes_most_cases() -> None:
     # urgent work first: the dropped cases are on average less urgent than the served ones
     mean = lambda cs: sum(c.priority for c in cs) / len(cs)  # noqa: E731
     assert mean(dropped) < mean([c for c in plan.problem.cases if c.case_id in served])
+
+
+def test_portfolio_runs_a_second_strategy_and_reports_the_winner() -> None:
+    cases = [_case(f"C{i}", i) for i in range(6)]
+    config = SearchConfig(portfolio=("SAVINGS",))
+    plan = solve(_problem(cases, [_agent("A1"), _agent("A2")]), time_limit=2, config=config)
+    _accounted_once(plan)
+    assert plan.stats["winning_strategy"] in ("PARALLEL_CHEAPEST_INSERTION", "SAVINGS")
+    assert plan.stats["portfolio"] == ["SAVINGS"]
+
+
+def test_warm_start_from_given_routes() -> None:
+    cases = [_case(f"C{i}", i) for i in range(6)]
+    config = SearchConfig(initial_routes={"A1": ["C0", "C1", "C2"], "A2": ["C3", "C4", "C5", "unknown"]})
+    plan = solve(_problem(cases, [_agent("A1"), _agent("A2")]), time_limit=1, config=config)
+    _accounted_once(plan)
+    assert len(plan.visited_case_ids) == 6
