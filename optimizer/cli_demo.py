@@ -43,6 +43,10 @@ def demo(
         typer.Option(help="Travel mode of every agent. Default: walk in central Helsinki, car on --network."),
     ] = None,
     maps: Annotated[bool, typer.Option("--maps/--no-maps", help="Write the HTML maps.")] = True,
+    map_assets: Annotated[
+        Literal["cdn", "inline"],
+        typer.Option(help="Leaflet from a CDN, or inlined into every map to open them without internet."),
+    ] = "cdn",
 ) -> None:
     """Plan a generated visiting day on real streets (no files of yours, no internet) and say what to open."""
     from optimizer import cli
@@ -77,6 +81,7 @@ def demo(
             policy=policy,
             mode=mode,
             maps=maps,
+            map_assets=map_assets,
             on_step=on_step,
         )
         _finish(progress, tasks)

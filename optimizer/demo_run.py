@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -71,6 +71,7 @@ def run_demo(
     date: dt.date = DEFAULT_DATE,
     mode: str | None = None,
     maps: bool = True,
+    map_assets: Literal["cdn", "inline"] = "cdn",
     on_step: Callable[[str], None] | None = None,
 ) -> DemoResult:
     """Generate a day on real streets, plan it, and write inputs, plan and maps to ``out`` (all or nothing).
@@ -114,7 +115,7 @@ def run_demo(
         if maps:
             import maps as map_package
 
-            map_package.write_maps(plan, scratch / "maps", network=net)
+            map_package.write_maps(plan, scratch / "maps", network=net, assets=map_assets)
             written += [str(p.relative_to(scratch)) for p in sorted((scratch / "maps").rglob("*.html"))]
     result = DemoResult(
         out=target,
