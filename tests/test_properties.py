@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from optimizer.audit import audit_plan
 from optimizer.errors import AuditError, InfeasibleError
 from optimizer.model import TRAVEL_MODES, Agent, Case, Problem
-from optimizer.plan import Plan
+from optimizer.plan import Plan, Unassigned
 from optimizer.policy import PRESETS, Policy
 from optimizer.reasons import Reason
 from optimizer.times import TimeWindow
@@ -244,8 +244,124 @@ def test_must_visit_cases_are_routed_or_the_day_is_infeasible(day: Day) -> None:
     except InfeasibleError as exc:
         assert exc.case_ids, f"InfeasibleError names no case: {exc}"
         assert set(exc.case_ids) <= must, (exc.case_ids, must)
+        witness = must_visit_witness(day)
+        assert witness is None, f"InfeasibleError ({exc}) but this audit-clean plan routes every must-visit case:\n" + (
+            "\n".join(f"{r.agent_id}: {r.case_ids}" for r in witness.routes)
+        )
         event("infeasible")
         return
     event(f"routed {len(must)} must-visit case(s)" if must else "no must-visit case")
     check_plan(day, plan)
     assert must <= set(plan.visited_case_ids), must - set(plan.visited_case_ids)
+
+
+def schedule_context(day: Day) -> Any:
+    from optimizer.schedule import ScheduleContext
+
+    travel = day.audit_travel()
+    by_mode = travel if isinstance(travel, dict) else dict.fromkeys(TRAVEL_MODES, travel)
+    return ScheduleContext.build(day.problem.cases, day.problem.policy, by_mode)
+
+
+def can_serve(problem: Problem, agent: Agent, case: Case) -> bool:
+    """The date, policy, skill and team rules that do not depend on the route."""
+    policy = problem.policy
+    return (
+        problem.date not in policy.holidays
+        and (case.allowed_dates is None or problem.date in case.allowed_dates)
+        and policy.visits_within_limit(case.visit_history, problem.date)
+        and case.skills <= agent.skills
+        and agent.team_size >= max(case.min_team_size, policy.min_team_size)
+    )
+
+
+def must_visit_witness(day: Day) -> Plan | None:
+    """A plan routing every must-visit case, found greedily (cheapest insertion into any agent's day), or None.
+
+    A witness that passes the audit proves the day feasible, so an ``InfeasibleError`` for it is a solver bug.
+    """
+    from optimizer.schedule import feasible, schedule_route
+
+    problem = day.problem
+    ctx = schedule_context(day)
+    must = [c for c in problem.cases if c.must_visit]
+    orders: dict[str, list[str]] = {a.agent_id: [] for a in problem.agents}
+    by_id = {a.agent_id: a for a in problem.agents}
+    for case in sorted(must, key=lambda c: sum(can_serve(problem, a, c) for a in problem.agents)):
+        placed = False
+        for agent in problem.agents:
+            order = orders[agent.agent_id]
+            if not can_serve(problem, agent, case):
+                continue
+            if agent.max_visits is not None and len(order) + 1 > agent.max_visits:
+                continue
+            if agent.capacity is not None and sum(ctx.cases[c].demand for c in order) + case.demand > agent.capacity:
+                continue
+            for pos in range(len(order) + 1):
+                trial = [*order[:pos], case.case_id, *order[pos:]]
+                if feasible(agent, trial, ctx):
+                    orders[agent.agent_id], placed = trial, True
+                    break
+            if placed:
+                break
+        if not placed:
+            return None
+    routes = tuple(schedule_route(by_id[a], order, ctx) for a, order in orders.items())
+    routed = {c for order in orders.values() for c in order}
+    unassigned = tuple(
+        Unassigned(c.case_id, Reason.DROPPED_FOR_PRIORITY, "not needed for the witness")
+        for c in problem.cases
+        if c.case_id not in routed
+    )
+    plan = Plan(problem, routes, unassigned)  # type: ignore[arg-type]
+    return plan if audit_plan(plan, day.audit_travel()) == [] else None
+
+
+def priority_swaps(day: Day, plan: Plan) -> list[str]:
+    """Dropped-for-priority cases that fit a route in place of one lower-priority visit (any position).
+
+    Such a swap serves a more urgent case instead of a less urgent one, so the plan broke the documented
+    guarantee "a higher-priority case is never dropped to make room for lower-priority ones".  Feasibility of
+    the swapped route is judged by the shared scheduler (:mod:`optimizer.schedule`); the result is audited too.
+    """
+    from optimizer.schedule import feasible
+
+    problem = day.problem
+    ctx = schedule_context(day)
+    cases = {c.case_id: c for c in problem.cases}
+    found = []
+    for item in plan.unassigned_cases:
+        if item.reason != Reason.DROPPED_FOR_PRIORITY:
+            continue
+        case = cases[item.case_id]
+        need = max(case.min_team_size, problem.policy.min_team_size)
+        for route in plan.routes:
+            agent = next(a for a in problem.agents if a.agent_id == route.agent_id)
+            if not case.skills <= agent.skills or agent.team_size < need:
+                continue
+            order = route.case_ids
+            for k, other_id in enumerate(order):
+                other = cases[other_id]
+                if other.must_visit or other.priority >= case.priority:
+                    continue
+                rest = order[:k] + order[k + 1 :]
+                demand = sum(cases[c].demand for c in rest) + case.demand
+                if agent.capacity is not None and demand > agent.capacity:
+                    continue
+                for pos in range(len(rest) + 1):
+                    trial = [*rest[:pos], case.case_id, *rest[pos:]]
+                    if feasible(agent, trial, ctx):
+                        found.append(
+                            f"case {case.case_id} (priority {case.priority}) dropped while agent {agent.agent_id} "
+                            f"visits case {other_id} (priority {other.priority}); order {trial} is feasible"
+                        )
+                        break
+    return found
+
+
+@_settings(default=15)
+@given(day=days())
+def test_no_case_is_dropped_for_lower_priority_work(day: Day) -> None:
+    plan = solve_day(day)
+    swaps = priority_swaps(day, plan)
+    assert not swaps, "\n".join(swaps)
