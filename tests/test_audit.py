@@ -89,7 +89,10 @@ def clean_plan(*, break_after_arriving: bool = False) -> Plan:
     a2 = Route(
         "A2",
         DAY,
-        (Stop("start", 31.1, 121.1, t("08:00"), t("08:00"), t("08:00")), Stop("end", 31.2, 121.2, *[t("08:00")] * 3)),
+        (
+            Stop("start", 31.1, 121.1, t("08:00"), t("08:00"), t("08:00")),
+            Stop("end", 31.2, 121.2, t("08:00"), t("08:00"), t("08:00")),
+        ),
     )
     unassigned = (Unassigned("C4", Reason.DROPPED_FOR_PRIORITY, "dropped for higher-priority work"),)
     return Plan(PROBLEM, (a1, a2), unassigned)

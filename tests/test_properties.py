@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,16 +50,19 @@ def _settings(default: int) -> settings:
 
 
 # -- strategies ---------------------------------------------------------------------------------------------------
-coords = st.tuples(
-    st.floats(CENTRE[0] - 0.04, CENTRE[0] + 0.04, allow_nan=False),
-    st.floats(CENTRE[1] - 0.04, CENTRE[1] + 0.04, allow_nan=False),
+coords = st.one_of(
+    st.tuples(
+        st.floats(CENTRE[0] - 0.04, CENTRE[0] + 0.04, allow_nan=False),
+        st.floats(CENTRE[1] - 0.04, CENTRE[1] + 0.04, allow_nan=False),
+    ),
+    st.just(CENTRE),  # shared points: zero travel, breaks whose place is ambiguous
 )
 allowed_dates = st.sampled_from([None, None, None, None, frozenset({DAY}), frozenset({DAY.replace(day=2)})])
 
 
-def pick(hard: bool, easy: list[object], rare: list[object]) -> st.SearchStrategy[Any]:
+def pick(hard: bool, easy: Sequence[object], rare: Sequence[object]) -> st.SearchStrategy[Any]:
     """Everyday values, plus the restrictive ones on a "hard" day (most cases then end up unassigned)."""
-    return st.sampled_from(easy + rare if hard else easy)
+    return st.sampled_from([*easy, *rare] if hard else list(easy))
 
 
 @st.composite
@@ -68,7 +72,7 @@ def case_windows(draw: st.DrawFn, hard: bool) -> tuple[TimeWindow, ...]:
     if count == 0:
         return ()
     start = draw(st.integers(6 * 4, 20 * 4) if hard else st.integers(8 * 4, 16 * 4)) * 15 * MINUTE
-    length = draw(st.integers(1, 16)) * 15 * MINUTE
+    length = draw(st.integers(0 if hard else 1, 16)) * 15 * MINUTE  # a hard day may pin the start exactly
     first = TimeWindow(start, min(start + length, 24 * HOUR))
     if count == 1:
         return (first,)
@@ -81,13 +85,14 @@ def case_windows(draw: st.DrawFn, hard: bool) -> tuple[TimeWindow, ...]:
 @st.composite
 def cases(draw: st.DrawFn, case_id: str, *, hard: bool, must_visit: bool = False) -> Case:
     lat, lon = draw(coords)
-    nobody, legal, both = frozenset(), frozenset({"legal"}), frozenset(SKILLS)
+    nobody: frozenset[str] = frozenset()
+    legal, both = frozenset({"legal"}), frozenset(SKILLS)
     return Case(
         case_id,
         lat,
         lon,
         priority=draw(st.integers(1, 5)),
-        service_s=draw(st.sampled_from([5, 10, 20, 30, 45, 60])) * MINUTE,
+        service_s=draw(pick(hard, [5, 10, 20, 30, 45, 60], [0, 180])) * MINUTE,
         windows=draw(case_windows(hard)),
         must_visit=must_visit,
         skills=draw(pick(hard, [nobody, nobody, nobody, legal], [both])),
@@ -259,7 +264,7 @@ def schedule_context(day: Day) -> Any:
     from optimizer.schedule import ScheduleContext
 
     travel = day.audit_travel()
-    by_mode = travel if isinstance(travel, dict) else dict.fromkeys(TRAVEL_MODES, travel)
+    by_mode: dict[str, TravelMatrix] = dict(travel) if isinstance(travel, dict) else dict.fromkeys(TRAVEL_MODES, travel)
     return ScheduleContext.build(day.problem.cases, day.problem.policy, by_mode)
 
 
