@@ -7,7 +7,6 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import PLAN_DATE
 
 from optimizer.model import Agent, Case, Problem
 from optimizer.policy import PRESETS, Policy
@@ -16,6 +15,8 @@ from optimizer.reasons import Reason
 from optimizer.schedule import ScheduleContext
 from optimizer.times import parse_window, parse_windows
 from optimizer.travel import straight_line_matrix
+
+PLAN_DATE = dt.date(2026, 12, 1)  # as tests/conftest.py (a second conftest shadows `from conftest import`)
 
 
 def _agent(agent_id: str = "A1", **kw: object) -> Agent:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
-from conftest import PLAN_DATE
 
 from optimizer.model import Agent, Case
 from optimizer.policy import PRESETS, Policy
 from optimizer.schedule import ScheduleContext, earliest_start, feasible, schedule_route, start_slots
 from optimizer.times import TimeWindow, parse_window
+
+PLAN_DATE = dt.date(2026, 12, 1)  # as tests/conftest.py (a second conftest shadows `from conftest import`)
 
 H = 3600
 

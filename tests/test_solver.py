@@ -7,7 +7,6 @@ import random
 
 import numpy as np
 import pytest
-from conftest import PLAN_DATE
 
 from optimizer import SearchConfig, TravelMatrix, solve
 from optimizer.errors import InfeasibleError, InputError
@@ -16,6 +15,8 @@ from optimizer.plan import Plan
 from optimizer.policy import PRESETS, Policy
 from optimizer.reasons import Reason
 from optimizer.times import TimeWindow, parse_window, parse_windows
+
+PLAN_DATE = dt.date(2026, 12, 1)  # as tests/conftest.py (a second conftest shadows `from conftest import`)
 
 H = 3600
 LAT, LON = 40.27, -76.88
