@@ -68,10 +68,6 @@ class Router:
         self.arrays = arrays
         total_len = float(arrays.arc_length_m.sum()) * LENGTH_UNITS_PER_M + 1
         self.encoding = Encoding(float(2 ** int(np.ceil(np.log2(total_len)))))
-        bound = float(arrays.arc_time_s.sum()) * TIME_UNITS_PER_S
-        if bound * self.encoding.k >= _EXACT:
-            # paths are far shorter than the sum of all arcs; only the computed values are checked later
-            pass
         self.arc_w = self.encoding.pack(arrays.arc_time_s, arrays.arc_length_m)
         n = arrays.n_nodes
         self.n = n
