@@ -71,7 +71,8 @@ def solve(
 
     agents = problem.agents
     candidates = list(pre.candidates)
-    random.Random(seed).shuffle(candidates) if seed else None
+    if seed:
+        random.Random(seed).shuffle(candidates)  # what the seed controls: the node order (tie-breaking)
     stats: dict[str, Any] = {
         "solver": "ortools-routing",
         "seed": seed,

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from optimizer import SearchConfig, TravelMatrix, solve
-from optimizer.errors import InfeasibleError, InputError
+from optimizer.errors import InfeasibleError, InputError, NoSolutionError
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan
 from optimizer.policy import PRESETS, Policy
@@ -304,3 +304,10 @@ def test_warm_start_from_given_routes() -> None:
     plan = solve(_problem(cases, [_agent("A1"), _agent("A2")]), time_limit=1, config=config)
     _accounted_once(plan)
     assert len(plan.visited_case_ids) == 6
+
+
+def test_timeout_that_drops_everything_is_no_solution_not_a_plan() -> None:
+    # PATH_CHEAPEST_ARC finds nothing on a realistic day within a second: everything dropped is a failure.
+    config = SearchConfig(first_solution_strategy="PATH_CHEAPEST_ARC", repair_seconds=0)
+    with pytest.raises(NoSolutionError, match=r"(left all 150 feasible case\(s\) unvisited|found no plan)"):
+        solve(_city_day(150, 8, seed=1), time_limit=1, config=config)
