@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -156,27 +157,40 @@ def problems(draw: st.DrawFn, *, must_visit_share: float = 0.0) -> Problem:
 
 @dataclass(frozen=True)
 class Day:
-    """A drawn problem and how travel reaches the solver: one user matrix, or ``None`` (straight line by mode)."""
+    """A drawn problem and how travel reaches the solver.
+
+    ``travel``: ``"modes"`` passes nothing (the solver's straight-line estimate per agent mode), ``"user"`` one
+    straight-line matrix for every agent, ``"skewed"`` a user matrix made asymmetric by a seeded random factor
+    per entry (as a road network's one-way streets would).
+    """
 
     problem: Problem
-    user_matrix: bool
+    travel: str
+    skew_seed: int = 0
 
     def solver_travel(self) -> TravelMatrix | None:
-        return (
-            straight_line_matrix(self.problem.location_ids, self.problem.location_coords) if self.user_matrix else None
-        )
+        if self.travel == "modes":
+            return None
+        base = straight_line_matrix(self.problem.location_ids, self.problem.location_coords)
+        if self.travel == "user":
+            return base
+        rng = np.random.default_rng(self.skew_seed)
+        factor = rng.uniform(1.0, 1.6, size=base.seconds.shape)
+        return TravelMatrix(base.ids, np.ceil(base.seconds * factor), np.rint(base.metres * factor))
 
     def audit_travel(self) -> TravelMatrix | dict[str, TravelMatrix]:
         """The matrices the solver must have used: the user's for every agent, or the straight line by mode."""
+        user = self.solver_travel()
+        if user is not None:
+            return user
         ids, pts = self.problem.location_ids, self.problem.location_coords
-        if self.user_matrix:
-            return straight_line_matrix(ids, pts)
         return {mode: straight_line_matrix(ids, pts, mode=mode) for mode in TRAVEL_MODES}
 
 
 @st.composite
 def days(draw: st.DrawFn, *, must_visit_share: float = 0.0) -> Day:
-    return Day(draw(problems(must_visit_share=must_visit_share)), draw(st.booleans()))
+    problem = draw(problems(must_visit_share=must_visit_share))
+    return Day(problem, draw(st.sampled_from(["modes", "user", "skewed"])), draw(st.integers(0, 2**16)))
 
 
 # -- the checks -------------------------------------------------------------------------------------------------------
