@@ -324,6 +324,7 @@ def _print_summary(console: Console, result: Plan, written: _Written) -> None:
 # ``fieldroute network ...``).
 
 _SUBCOMMAND_MODULES = {"optimizer.cli_network": "network", "optimizer.cli_demo": "demo"}
+_SUBCOMMAND_MODULES["optimizer.cli_regions"] = "plan-regions"
 
 
 def _register_subcommands() -> None:
