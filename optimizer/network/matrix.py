@@ -164,19 +164,27 @@ def shortest(graph: sp.csr_matrix, sources: I64, cols: I64) -> F64:
 
 
 def augmented(router: Router, ends: Endpoints, sources: I64) -> tuple[sp.csr_matrix, I64]:
-    """Forward graph plus one virtual node per source point, joined to its out-nodes."""
+    """Forward graph plus one virtual node per source point, joined to its out-nodes.
+
+    Built by appending rows to the forward CSR (no re-sort of the whole graph), so a single leg costs one
+    Dijkstra, not a graph rebuild.
+    """
     n = router.n
-    virtual = np.full(int(sources.max()) + 1 if len(sources) else 0, -1, dtype=np.int64)
-    virtual[sources] = n + np.arange(len(sources))
+    local = np.full(int(sources.max()) + 1 if len(sources) else 0, -1, dtype=np.int64)
+    local[sources] = np.arange(len(sources))
     mask = np.isin(ends.out_point, sources)
-    rows = np.concatenate([router.base_u, virtual[ends.out_point[mask]]])
-    cols = np.concatenate([router.base_v, ends.out_node[mask]])
-    w = np.concatenate([router.base_w, ends.out_w[mask]])
+    rows, cols, w = local[ends.out_point[mask]], ends.out_node[mask], ends.out_w[mask]
     order = np.lexsort((w, cols, rows))
     rows, cols, w = rows[order], cols[order], w[order]
-    first = np.concatenate([[True], (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])])
+    first = np.concatenate([[True], (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])]) if len(rows) else rows > 0
+    rows, cols, w = rows[first], cols[first], w[first]
+    fwd = router.forward
+    counts = np.bincount(rows, minlength=len(sources))
+    indptr = np.concatenate([fwd.indptr, fwd.nnz + np.cumsum(counts)])
     size = n + len(sources)
-    graph = sp.csr_matrix((w[first], (rows[first], cols[first])), shape=(size, size))
+    graph = sp.csr_matrix(
+        (np.concatenate([fwd.data, w]), np.concatenate([fwd.indices, cols]), indptr), shape=(size, size)
+    )
     return graph, n + np.arange(len(sources))
 
 
