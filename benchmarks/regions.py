@@ -23,7 +23,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from optimizer.distributed import RegionResult, plan_regions, solve_region
+from optimizer.distributed import RegionResult, plan_regions, ray_cluster, solve_region
 from optimizer.model import Problem
 
 HARRISBURG = Path(__file__).resolve().parents[2] / "shared" / "data" / "osm" / "harrisburg.osm.pbf"
@@ -57,13 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--network", type=Path, default=HARRISBURG, help="OSM extract every region plans on")
     args = parser.parse_args(argv)
 
-    import ray
-
     rows = []
     began = time.perf_counter()
-    ray.init(address="local", num_cpus=args.cpus, include_dashboard=False, log_to_driver=False)
-    startup = time.perf_counter() - began
-    try:
+    with ray_cluster(num_cpus=args.cpus):
+        startup = time.perf_counter() - began
         for n in args.regions:
             days = regional_days(n, args.network, n_cases=args.cases, n_agents=args.agents)
             files = {name: str(args.network) for name in days}
@@ -90,8 +87,6 @@ def main(argv: list[str] | None = None) -> int:
                     "; ".join(failed) or "-",
                 )
             )
-    finally:
-        ray.shutdown()
 
     load = os.getloadavg()
     print(

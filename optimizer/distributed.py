@@ -17,12 +17,13 @@ file must be readable at the same path on every node.  Only this module imports 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import os
 import socket
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -228,6 +229,28 @@ def _ray() -> Any:
     return ray
 
 
+@contextlib.contextmanager
+def ray_cluster(address: str | None = None, *, num_cpus: int | None = None) -> Iterator[None]:
+    """Connect to Ray for the ``with`` block: keep several :func:`plan_regions` calls on one cluster.
+
+    ``address`` names an existing cluster (``"auto"``, ``"host:port"``, ``"ray://host:10001"``); ``None`` starts a
+    private local one with ``num_cpus`` CPUs (default: all), no dashboard.  What this call connected or started it
+    also shuts down; if this process is already connected to Ray, that connection is used and left open.
+    """
+    ray = _ray()
+    started = not ray.is_initialized()
+    if started:
+        if address is None:
+            ray.init(address="local", num_cpus=num_cpus, include_dashboard=False, log_to_driver=False)
+        else:
+            ray.init(address=address, log_to_driver=False)
+    try:
+        yield
+    finally:
+        if started:
+            ray.shutdown()
+
+
 def plan_regions(
     problems: Mapping[str, Problem],
     *,
@@ -254,7 +277,7 @@ def plan_regions(
     address:
         An existing cluster (``"auto"``, ``"host:port"`` or ``"ray://host:10001"``).  ``None`` starts a private
         local cluster with ``num_cpus`` CPUs (default: all) and shuts it down afterwards.  If this process is
-        already connected to Ray, that connection is used and left open.
+        already connected to Ray (e.g. inside :func:`ray_cluster`), that connection is used and left open.
     timeout:
         Seconds a region may take from the moment its task is sent (at most one task per cluster CPU is in
         flight, so the clock starts when a CPU is free for it); default ``2 * time_limit + 600`` leaves room to
@@ -269,13 +292,7 @@ def plan_regions(
     if unknown:
         raise ValueError(f"network_files names region(s) not in problems: {', '.join(unknown)}")
     budget = float(timeout) if timeout is not None else 2 * time_limit + 600
-    started = not ray.is_initialized()
-    if started:
-        if address is None:
-            ray.init(address="local", num_cpus=num_cpus, include_dashboard=False, log_to_driver=False)
-        else:
-            ray.init(address=address, log_to_driver=False)
-    try:
+    with ray_cluster(address=address, num_cpus=num_cpus):
         task = ray.remote(solve_region).options(num_cpus=1, max_retries=0)
         slots = max(1, int(ray.cluster_resources().get("CPU", 1)))
         pending = list(problems.items())
@@ -312,9 +329,6 @@ def plan_regions(
                         seconds=budget,
                     )
         return {name: results[name] for name in problems}
-    finally:
-        if started:
-            ray.shutdown()
 
 
 def _collect(ray: Any, ref: Any, name: str) -> RegionResult:
@@ -343,6 +357,7 @@ __all__ = [
     "failed_regions",
     "plan_regions",
     "plans",
+    "ray_cluster",
     "solve_region",
     "split_by",
     "split_kmeans",

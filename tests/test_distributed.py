@@ -30,7 +30,7 @@ import numpy as np
 import pytest
 
 from optimizer import SearchConfig, solve
-from optimizer.distributed import RegionResult, plan_regions, solve_region, split_by, split_kmeans
+from optimizer.distributed import RegionResult, plan_regions, ray_cluster, solve_region, split_by, split_kmeans
 from optimizer.model import Agent, Case, Problem
 from optimizer.network import load_network
 from optimizer.plan import Plan
@@ -80,15 +80,16 @@ def _day(prefix: str, lat: float, lon: float, n_cases: int = 6, must_window: str
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """One local Ray cluster for the module; workers inherit a private network cache folder."""
+    """One local Ray cluster for the module (started by ray_cluster); workers inherit a private network cache."""
     if ray.is_initialized():
         pytest.fail("Ray is already initialised in this test process")
     cache = tmp_path_factory.mktemp("fieldroute-cache-ray")
     old = os.environ.get("FIELDROUTE_CACHE_DIR")
     os.environ["FIELDROUTE_CACHE_DIR"] = str(cache)
-    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
-    yield
-    ray.shutdown()
+    with ray_cluster(num_cpus=2):  # ray.init(address="local", num_cpus=2, include_dashboard=False)
+        assert ray.cluster_resources()["CPU"] == 2
+        yield
+    assert not ray.is_initialized()  # the cluster ray_cluster started is shut down again
     if old is None:
         os.environ.pop("FIELDROUTE_CACHE_DIR", None)
     else:
@@ -186,6 +187,12 @@ def test_solve_region_returns_errors_as_values() -> None:
     assert "time_limit must be > 0" in str(r.error)
     with pytest.raises(ValueError, match="either a plan or an error"):
         RegionResult("r")
+
+
+def test_without_ray_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # what `import ray` sees when Ray is not installed
+    with pytest.raises(ImportError, match=r"pip install fieldroute\[distributed\]"):
+        plan_regions({"a": _day("A", 40.0, -76.0, n_cases=1)})
 
 
 def test_split_by_labels_and_kmeans_is_deterministic() -> None:
