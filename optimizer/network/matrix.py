@@ -78,14 +78,19 @@ class Router:
         self.base_u, self.base_v, self.base_w = u[first], v[first], w[first]
         self.forward = sp.csr_matrix((self.base_w, (self.base_u, self.base_v)), shape=(n, n))
         self.backward = sp.csr_matrix((self.base_w, (self.base_v, self.base_u)), shape=(n, n))
+        arc_order = np.lexsort((self.arc_w, arrays.arc_v, arrays.arc_u))  # first of each (u, v) is the lightest
+        self._arc_order = arc_order
+        self._arc_keys = arrays.arc_u[arc_order] * n + arrays.arc_v[arc_order]
         self.hash = hashlib.sha256(
             b"".join(np.ascontiguousarray(a).tobytes() for a in (self.base_u, self.base_v, self.base_w))
         ).hexdigest()[:32]
 
     def best_arc(self, a: int, b: int) -> int:
-        """The lightest arc from node a to node b (for path geometry)."""
-        arcs = np.flatnonzero((self.arrays.arc_u == a) & (self.arrays.arc_v == b))
-        return int(arcs[np.argmin(self.arc_w[arcs])])
+        """The lightest arc from node a to node b (for path geometry), by binary search on sorted arc keys."""
+        k = int(np.searchsorted(self._arc_keys, a * self.n + b))
+        if k >= len(self._arc_keys) or self._arc_keys[k] != a * self.n + b:
+            raise KeyError(f"no arc from node {a} to node {b}")
+        return int(self._arc_order[k])
 
 
 @dataclass(frozen=True)
