@@ -80,6 +80,7 @@ def solve(
         "first_solution_strategy": config.first_solution_strategy,
         "metaheuristic": config.local_search_metaheuristic,
         "portfolio": list(config.portfolio),
+        "warm_start": config.warm_start,
         "cases": len(problem.cases),
         "candidates": len(candidates),
     }
@@ -90,7 +91,7 @@ def solve(
     repair_budget = min(config.repair_seconds, 0.1 * limit)
     if candidates:
         seconds = max(0.05, limit - repair_budget - (_time.perf_counter() - began))
-        result = portfolio_search(candidates, agents, ctx.slots, pre.allowed, matrices, scale, config, seconds)
+        result = portfolio_search(candidates, agents, ctx.slots, pre.allowed, matrices, scale, config, seconds, seed)
         stats.update(
             status=result.status,
             objective=result.objective,

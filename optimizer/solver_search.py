@@ -40,6 +40,9 @@ STATUS_NAMES = {
 }
 
 
+WARM_STARTS = ("pyvrp", "none")
+
+
 @dataclass(frozen=True)
 class SearchConfig:
     """How to search.  Every field has a measured default; ``time_limit`` (if set) overrides ``solve``'s.
@@ -70,6 +73,13 @@ class SearchConfig:
     initial_routes:
         A warm start: ``agent_id -> ordered case ids`` (e.g. from another engine); the search completes and
         improves it under the full constraints.  Unknown or prechecked-out ids are skipped.
+    warm_start:
+        ``"pyvrp"``: PyVRP's hybrid genetic search (:mod:`optimizer.solver_pyvrp`) proposes routes for the first
+        ``warm_start_share`` of the time limit, then OR-Tools completes and improves them under the full model
+        for the rest; ``"none"``: OR-Tools alone from ``first_solution_strategy``.  Ignored when
+        ``initial_routes`` is given.
+    warm_start_share:
+        The share of the search time given to the warm-start engine (0 < share < 1).
     extra:
         Further ``RoutingSearchParameters`` fields by name (e.g. ``{"lns_time_limit_ms": 50}`` is not a field;
         use real field names like ``{"use_cp_sat": True}``); applied last, for tuning experiments.
@@ -87,6 +97,8 @@ class SearchConfig:
     iterated_local_search: bool = False
     ruin_avg_removed_visits: int = 10
     ruin_max_sequence: int = 10
+    warm_start: str = "pyvrp"
+    warm_start_share: float = 0.7
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -101,6 +113,10 @@ class SearchConfig:
         for name in self.portfolio:
             if name not in routing_enums_pb2.FirstSolutionStrategy.Value.keys():  # noqa: SIM118
                 raise ValueError(f"unknown portfolio strategy {name!r}")
+        if self.warm_start not in WARM_STARTS:
+            raise ValueError(f"unknown warm_start {self.warm_start!r}; one of {', '.join(WARM_STARTS)}")
+        if not 0 < self.warm_start_share < 1:
+            raise ValueError("warm_start_share must be between 0 and 1 (exclusive)")
         if self.time_limit is not None and self.time_limit <= 0:
             raise ValueError("time_limit must be > 0 seconds")
 
@@ -188,15 +204,31 @@ def search_orders(
     penalties: PenaltyScale,
     config: SearchConfig,
     time_limit: float,
+    seed: int = 0,
 ) -> SearchOutcome:
-    """Build the model, search it, and return the ordered case ids per agent."""
-    model = build_model(cases, agents, slots, allowed, travel, penalties)
+    """Build the model, search it, and return the ordered case ids per agent.
+
+    With ``config.warm_start == "pyvrp"`` (and no ``initial_routes``) PyVRP first proposes routes for
+    ``warm_start_share`` of ``time_limit`` (seeded with ``seed``); OR-Tools starts from them.
+    """
+    began = _time.perf_counter()
     initial = None
+    strategy = config.first_solution_strategy
     if config.initial_routes is not None:
         initial = [list(config.initial_routes.get(a.agent_id, ())) for a in agents]
-    result = run_search(model, config, time_limit, initial)
+        strategy = "initial_routes"
+    elif config.warm_start == "pyvrp" and cases:
+        from optimizer.solver_pyvrp import pyvrp_routes
+
+        initial = pyvrp_routes(
+            cases, agents, slots, allowed, travel, penalties, time_limit * config.warm_start_share, seed
+        )
+        strategy = "pyvrp+" + config.local_search_metaheuristic
+    model = build_model(cases, agents, slots, allowed, travel, penalties)
+    rest = max(0.05, time_limit - (_time.perf_counter() - began))
+    result = run_search(model, config, rest, initial)
     orders = read_routes(model, result.solution) if result.solution is not None else None
-    return SearchOutcome(orders, result.status, result.objective, result.seconds, config.first_solution_strategy)
+    return SearchOutcome(orders, result.status, result.objective, _time.perf_counter() - began, strategy)
 
 
 def portfolio_search(
@@ -208,6 +240,7 @@ def portfolio_search(
     penalties: PenaltyScale,
     config: SearchConfig,
     time_limit: float,
+    seed: int = 0,
 ) -> SearchOutcome:
     """Run ``config`` here and one search per ``config.portfolio`` strategy in worker processes; best wins.
 
@@ -217,18 +250,18 @@ def portfolio_search(
     """
     args = (cases, agents, slots, allowed, travel, penalties)
     if not config.portfolio:
-        return search_orders(*args, config, time_limit)
-    variants = [replace(config, first_solution_strategy=s, portfolio=()) for s in config.portfolio]
+        return search_orders(*args, config, time_limit, seed)
+    variants = [replace(config, first_solution_strategy=s, portfolio=(), warm_start="none") for s in config.portfolio]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=len(variants), mp_context=context) as pool:
         futures = [pool.submit(search_orders, *args, v, time_limit) for v in variants]
-        outcomes = [search_orders(*args, replace(config, portfolio=()), time_limit)]
+        outcomes = [search_orders(*args, replace(config, portfolio=()), time_limit, seed)]
         outcomes += [f.result() for f in futures]
     found = [o for o in outcomes if o.objective is not None]
     return min(found, key=lambda o: o.objective or 0) if found else outcomes[0]
 
 
 __all__ = [
-    "SearchConfig", "SearchOutcome", "SearchResult", "portfolio_search", "run_search", "search_orders",
+    "WARM_STARTS", "SearchConfig", "SearchOutcome", "SearchResult", "portfolio_search", "run_search", "search_orders",
     "search_parameters",
 ]  # fmt: skip
