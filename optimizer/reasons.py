@@ -19,7 +19,8 @@ class Reason(StrEnum):
     NO_AGENTS = "no_agents"
     """No agent works on the plan date."""
     NO_QUALIFIED_AGENT = "no_qualified_agent"
-    """No agent working that day has every skill the case requires."""
+    """No agent working that day can take the case at all: none has every skill it requires, or every one that
+    has them has no room for it (its demand exceeds their capacity, or their visit cap is 0)."""
     TEAM_TOO_SMALL = "team_too_small"
     """No agent (team) with the required skills is as large as the case or the policy requires."""
     NO_SHIFT_OVERLAP = "no_shift_overlap"
