@@ -32,10 +32,10 @@ import numpy as np
 
 from optimizer.errors import FieldrouteError, InfeasibleError
 from optimizer.model import Problem
-from optimizer.solver_search import SearchConfig
 
 if TYPE_CHECKING:  # pragma: no cover
     from optimizer.plan import Plan
+    from optimizer.solver_search import SearchConfig
 
 #: Exit code of a region whose worker did not answer within its timeout (same as "no plan within the limit").
 TIMEOUT_EXIT_CODE = 5
@@ -236,6 +236,8 @@ def ray_cluster(address: str | None = None, *, num_cpus: int | None = None) -> I
     ``address`` names an existing cluster (``"auto"``, ``"host:port"``, ``"ray://host:10001"``); ``None`` starts a
     private local one with ``num_cpus`` CPUs (default: all), no dashboard.  What this call connected or started it
     also shuts down; if this process is already connected to Ray, that connection is used and left open.
+    A cluster started with ``ray start`` uses token authentication (seen with Ray 2.60): a driver connecting to it
+    needs ``RAY_AUTH_MODE=token`` and the cluster's token (``~/.ray/auth_token`` or ``RAY_AUTH_TOKEN``).
     """
     ray = _ray()
     started = not ray.is_initialized()
@@ -270,7 +272,8 @@ def plan_regions(
     problems:
         Region name -> its problem (see :func:`split_by`, :func:`split_kmeans`).
     time_limit, seed, config:
-        Passed to :func:`optimizer.solver.solve` for every region.
+        Passed to :func:`optimizer.solver.solve` for every region.  Each task reserves one CPU, so leave
+        ``config.portfolio`` empty here (a portfolio forks one more search process per strategy).
     network_files:
         Region name -> OSM extract or built network, loaded inside the worker with ``profile``; regions not
         named plan on straight-line estimates.  Relative paths are made absolute here.
