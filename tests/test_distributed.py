@@ -318,3 +318,4 @@ def test_plan_regions_connects_to_a_cluster_by_address(tmp_path: Path) -> None:
         assert "RESULT [('a', True, True), ('b', True, True)] False" in run.stdout, run.stdout + run.stderr[-3000:]
     finally:
         _stop_session(head)
+        shutil.rmtree(temp, ignore_errors=True)
