@@ -12,7 +12,7 @@ from maps.assets import AssetMode, LeafletAssets
 from maps.base import fit, new_map, resolve_assets
 from maps.coords import projector
 from maps.elements import HtmlControl
-from maps.geometry import LegCache, LegGeometry, bounds
+from maps.geometry import LegCache, Networks, bounds, network_for
 from maps.layers import RouteStyle, draw_route
 from maps.markers import color_for
 from maps.tiles import TileSpec, resolve_tiles
@@ -37,7 +37,7 @@ def agent_map(
     agent_id: str,
     date: dt.date | str | None = None,
     *,
-    network: LegGeometry | None = None,
+    network: Networks = None,
     tiles: str | TileSpec = "openstreetmap",
     assets: AssetMode | LeafletAssets = "cdn",
     leaflet_dir: str | os.PathLike[str] | None = None,
@@ -45,7 +45,8 @@ def agent_map(
 ) -> folium.Map:
     """The map an agent takes into the field: their route in visiting order and nothing else.
 
-    Route lines follow the roads when ``network`` is given (any object with ``leg_geometry``), straight
+    Route lines follow the roads when ``network`` is given (any object with ``leg_geometry``, or a dict of them
+    keyed by travel mode), straight
     otherwise; numbered stops with a popup (case id, address, window, planned arrival, service minutes),
     start and end markers, an info box, and the view fitted to the route.
     """
@@ -55,13 +56,18 @@ def agent_map(
     index = next(i for i, r in enumerate(plan.routes) if r is route)
     fmap = new_map(f"{route.agent_id} {route.date.isoformat()}", spec, resolve_assets(assets, leaflet_dir))
     cases = {c.case_id: c for c in plan.problem.cases if c.case_id in set(route.case_ids)}
+    agent_network = network_for(network, _agent_mode(plan, route.agent_id))
     drawn = draw_route(
-        fmap, route, cases, project, RouteStyle(color=color_for(index)), network=network, cache=leg_cache
+        fmap, route, cases, project, RouteStyle(color=color_for(index)), network=agent_network, cache=leg_cache
     )
     fmap.add_child(HtmlControl(content.info_box(route), position="topright", class_name="fr-box fr-info"))
     terminals = [project(route.stops[0].lat, route.stops[0].lon), project(route.stops[-1].lat, route.stops[-1].lon)]
     fit(fmap, bounds(drawn.points + terminals), top_left_px=(20, 190), bottom_right_px=(20, 40))  # info box
     return fmap
+
+
+def _agent_mode(plan: Plan, agent_id: str) -> str:
+    return next((a.mode for a in plan.problem.agents if a.agent_id == agent_id), "car")
 
 
 __all__ = ["agent_map", "find_route"]

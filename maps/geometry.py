@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from maps.coords import LatLon
 from optimizer.plan import Route
 
-LegCache = dict[tuple[LatLon, LatLon], list[LatLon]]
+LegCache = dict[tuple[int, LatLon, LatLon], list[LatLon]]
 
 
 @runtime_checkable
@@ -23,6 +23,17 @@ class LegGeometry(Protocol):
     """Anything that can draw a leg between two points along the roads."""
 
     def leg_geometry(self, origin: LatLon, destination: LatLon) -> Sequence[Sequence[float]]: ...
+
+
+#: One network for every agent, or one per travel mode (as ``optimizer.solve`` takes them), or none.
+Networks = LegGeometry | Mapping[str, LegGeometry] | None
+
+
+def network_for(networks: Networks, mode: str) -> LegGeometry | None:
+    """The network an agent of ``mode`` travels on; ``None`` (straight lines) when the mapping lacks the mode."""
+    if networks is None or isinstance(networks, LegGeometry):
+        return networks
+    return networks.get(mode)
 
 
 def route_points(route: Route) -> list[LatLon]:
@@ -45,7 +56,7 @@ def leg_path(origin: LatLon, destination: LatLon, network: LegGeometry | None, c
     """
     if network is None or origin == destination:
         return [origin, destination]
-    key = (origin, destination)
+    key = (id(network), origin, destination)
     if key not in cache:
         raw = network.leg_geometry(origin, destination)
         path = [(float(p[0]), float(p[1])) for p in raw]
@@ -112,4 +123,15 @@ def bounds(points: Sequence[LatLon]) -> list[list[float]] | None:
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
-__all__ = ["LegCache", "LegGeometry", "bounds", "join_legs", "leg_path", "midpoint_arrow", "route_legs", "route_points"]
+__all__ = [
+    "LegCache",
+    "LegGeometry",
+    "Networks",
+    "bounds",
+    "join_legs",
+    "leg_path",
+    "midpoint_arrow",
+    "network_for",
+    "route_legs",
+    "route_points",
+]

@@ -11,7 +11,7 @@ from maps.assets import AssetMode, LeafletAssets
 from maps.base import fit, new_map, resolve_assets
 from maps.coords import LatLon, projector
 from maps.elements import DivMarker, HtmlControl
-from maps.geometry import LegCache, LegGeometry, bounds
+from maps.geometry import LegCache, Networks, bounds, network_for
 from maps.layers import RouteStyle, draw_route
 from maps.markers import OVERVIEW_STOP_SIZE_PX, UNASSIGNED_COLOR, UNASSIGNED_SIZE_PX, color_for, pin_html
 from maps.tiles import TileSpec, resolve_tiles
@@ -21,7 +21,7 @@ from optimizer.plan import Plan
 def overview_map(
     plan: Plan,
     *,
-    network: LegGeometry | None = None,
+    network: Networks = None,
     tiles: str | TileSpec = "openstreetmap",
     assets: AssetMode | LeafletAssets = "cdn",
     leaflet_dir: str | os.PathLike[str] | None = None,
@@ -35,6 +35,7 @@ def overview_map(
     project = projector(spec.crs)
     fmap = new_map(f"Plan {plan.problem.date.isoformat()}", spec, resolve_assets(assets, leaflet_dir))
     cases = {c.case_id: c for c in plan.problem.cases}
+    modes = {a.agent_id: a.mode for a in plan.problem.agents}
     points: list[LatLon] = []
     colors: dict[tuple[str, str], str] = {}
     for index, route in enumerate(plan.routes):
@@ -42,7 +43,8 @@ def overview_map(
         colors[(route.agent_id, route.date.isoformat())] = color
         group = folium.FeatureGroup(name=content.layer_name(route, color), overlay=True, show=True)
         style = RouteStyle(color=color, stop_size_px=OVERVIEW_STOP_SIZE_PX, line_weight=4, tooltips=True)
-        drawn = draw_route(group, route, cases, project, style, network=network, cache=leg_cache)
+        mode = modes.get(route.agent_id, "car")
+        drawn = draw_route(group, route, cases, project, style, network=network_for(network, mode), cache=leg_cache)
         points += [*drawn.points, project(route.stops[0].lat, route.stops[0].lon)]
         group.add_to(fmap)
     if plan.unassigned_cases:

@@ -11,7 +11,7 @@ import folium
 from maps.agent import agent_map
 from maps.assets import AssetMode
 from maps.base import resolve_assets
-from maps.geometry import LegCache, LegGeometry
+from maps.geometry import LegCache, Networks
 from maps.overview import overview_map
 from maps.tiles import TileSpec, resolve_tiles
 from optimizer.errors import OutputError
@@ -31,7 +31,7 @@ def write_maps(
     plan: Plan,
     folder: str | os.PathLike[str],
     *,
-    network: LegGeometry | None = None,
+    network: Networks = None,
     assets: AssetMode = "cdn",
     tiles: str | TileSpec = "openstreetmap",
     leaflet_dir: str | os.PathLike[str] | None = None,

@@ -157,7 +157,12 @@ def plan(
     date: DateOpt,
     policy: PolicyOpt = "none",
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Search time in seconds.")] = 30,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed and input, same plan.")] = 0,
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed", help="Seed of the search (see the README: a time-limited search can still vary run to run)."
+        ),
+    ] = 0,
     out: Annotated[Path, typer.Option("--out", help="Folder for the plan files and maps (written all at once).")] = (
         Path("plans")
     ),
@@ -170,8 +175,12 @@ def plan(
         ),
     ] = None,
     profile: Annotated[
-        Literal["car", "scooter", "walk"], typer.Option("--profile", help="Travel profile of the network.")
-    ] = "car",
+        Literal["car", "scooter", "walk"] | None,
+        typer.Option(
+            "--profile",
+            help="Travel profile for every agent. Default: each agent's own mode (one network per mode used).",
+        ),
+    ] = None,
     maps: Annotated[bool, typer.Option("--maps/--no-maps", help="Write HTML maps (per agent and overview).")] = True,
     map_assets: Annotated[
         Literal["cdn", "inline"],
@@ -199,10 +208,12 @@ def plan(
     ):
         with _step(progress, "Validating cases and agents"):
             problem = load_problem(cases, agents, date, policy, coord_system=coord_system)
-        net = None
+        net: Any = None
         if network is not None:
-            with _step(progress, f"Loading the road network {network.name} ({profile})"):
-                net = _load_network(network, profile)
+            modes = [profile] if profile else sorted({a.mode for a in problem.agents}) or ["car"]
+            with _step(progress, f"Loading the road network {network.name} ({', '.join(modes)})"):
+                by_mode = {mode: _load_network(network, mode) for mode in modes}
+            net = by_mode[profile] if profile else by_mode
         with _step(progress, f"Planning {len(problem.cases)} cases for {len(problem.agents)} agents", limit=time_limit):
             result = _solve(problem, net, time_limit, seed)
         with _step(progress, f"Writing the plan{' and maps' if maps else ''} to {out}"):

@@ -206,3 +206,16 @@ def test_plan_on_the_real_harrisburg_network(harrisburg_pbf: Path, tmp_path: Pat
     assert "Loading the road network harrisburg.osm.pbf (car)" in result.output
     routes = pd.read_csv(out / "routes.csv")
     assert routes["travel_m"].sum() > 0
+
+
+def test_plan_on_a_network_gives_each_agent_its_own_modes_roads(harrisburg_pbf: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plans"
+    args = ["plan", *DAY, "--policy", "us", "--time-limit", "1", "--network", str(harrisburg_pbf)]
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "harrisburg.osm.pbf (car, scooter, walk)" in result.output
+    assert (out / "maps" / "overview.html").exists()
+    routes = pd.read_csv(out / "routes.csv")
+    walked = routes[(routes["agent_id"] == "A03") & (routes["travel_m"] > 0)]
+    if not walked.empty:  # a walker takes walking speed: well under 2 m/s on every leg
+        assert (walked["travel_m"] / walked["travel_s"]).max() < 2.0

@@ -7,7 +7,17 @@ from collections.abc import Sequence
 import pytest
 from map_fixtures import DetourNetwork
 
-from maps.geometry import LegGeometry, bounds, join_legs, leg_path, midpoint_arrow, route_legs, route_points
+from maps.geometry import (
+    LegCache,
+    LegGeometry,
+    bounds,
+    join_legs,
+    leg_path,
+    midpoint_arrow,
+    network_for,
+    route_legs,
+    route_points,
+)
 from optimizer.plan import Plan
 
 pytest_plugins = ["map_fixtures"]
@@ -44,11 +54,32 @@ def test_network_geometry_is_used_and_joined_to_the_stops(map_plan: Plan) -> Non
 
 def test_legs_are_cached() -> None:
     network = DetourNetwork()
-    cache: dict[tuple[LatLon, LatLon], list[LatLon]] = {}
+    cache: LegCache = {}
     a, b = (40.0, -76.0), (40.01, -76.0)
     first = leg_path(a, b, network, cache)
     assert leg_path(a, b, network, cache) == first and network.calls == 1
     assert leg_path(a, a, network, cache) == [a, a] and network.calls == 1
+
+
+def test_networks_by_mode_pick_the_agents_own_mode_and_cache_per_network() -> None:
+    car, walk = DetourNetwork(), DetourNetwork()
+    by_mode = {"car": car, "walk": walk}
+    assert network_for(by_mode, "walk") is walk
+    assert network_for(by_mode, "scooter") is None  # no network for the mode: straight lines
+    assert network_for(car, "walk") is car  # one network serves every mode
+    cache: LegCache = {}
+    a, b = (40.0, -76.0), (40.01, -76.0)
+    leg_path(a, b, car, cache)
+    leg_path(a, b, walk, cache)
+    assert (car.calls, walk.calls) == (1, 1)  # the walk leg is not the car leg from the cache
+
+
+def test_agent_map_uses_the_network_of_the_agents_mode(map_plan: Plan) -> None:
+    import maps
+
+    car, walk = DetourNetwork(), DetourNetwork()
+    maps.agent_map(map_plan, "A1", network={"car": car, "walk": walk})
+    assert car.calls > 0 and walk.calls == 0  # A1 drives
 
 
 @pytest.mark.parametrize(
