@@ -88,7 +88,10 @@ def solve(
     scale = penalty_scale(candidates, travel_bound(candidates, agents, matrices) if candidates else 0)
     stats["penalties"] = scale.scheme
     stats["penalty_scale"] = scale.describe()
-    repair_budget = min(config.repair_seconds, 0.1 * limit)
+    # the priority repair only has work when cases may be dropped; an all-must-visit day keeps a small reserve
+    # for scheduling and the audit and gives the rest to the search
+    droppable = any(not c.must_visit for c in candidates)
+    repair_budget = min(config.repair_seconds, (0.1 if droppable else 0.02) * limit)
     if candidates:
         seconds = max(0.05, limit - repair_budget - (_time.perf_counter() - began))
         result = portfolio_search(candidates, agents, ctx.slots, pre.allowed, matrices, scale, config, seconds, seed)

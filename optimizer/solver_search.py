@@ -98,7 +98,7 @@ class SearchConfig:
     ruin_avg_removed_visits: int = 10
     ruin_max_sequence: int = 10
     warm_start: str = "pyvrp"
-    warm_start_share: float = 0.7
+    warm_start_share: float = 0.85
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
