@@ -276,21 +276,25 @@ def _swap_in(
     deadline: float,
 ) -> bool:
     mine = scale.penalty(case)
-    for v in allowed.get(case.case_id, ()):
-        agent, order = agents[v], orders[v]
-        for k, other in enumerate(order):
-            o = ctx.cases[other]
-            if o.must_visit or scale.penalty(o) >= mine or o.priority >= case.priority:
-                continue
-            rest = order[:k] + order[k + 1 :]
-            for pos in (k - 1, k, k + 1):
-                if 0 <= pos <= len(rest):
-                    trial = [*rest[:pos], case.case_id, *rest[pos:]]
-                    if _fits_limits(agent, trial, ctx) and feasible(agent, trial, ctx):
-                        orders[v] = trial
-                        return True
-            if _time.perf_counter() > deadline:
-                return False
+    # first pass: the dropped case takes the visit's place or a neighbouring one (cheap, usually enough);
+    # second pass: any position in the route (a warm start from another engine can leave such swaps behind)
+    for near in (True, False):
+        for v in allowed.get(case.case_id, ()):
+            agent, order = agents[v], orders[v]
+            for k, other in enumerate(order):
+                o = ctx.cases[other]
+                if o.must_visit or scale.penalty(o) >= mine or o.priority >= case.priority:
+                    continue
+                rest = order[:k] + order[k + 1 :]
+                positions = (k - 1, k, k + 1) if near else range(len(rest) + 1)
+                for pos in positions:
+                    if 0 <= pos <= len(rest) and (near or abs(pos - k) > 1):
+                        trial = [*rest[:pos], case.case_id, *rest[pos:]]
+                        if _fits_limits(agent, trial, ctx) and feasible(agent, trial, ctx):
+                            orders[v] = trial
+                            return True
+                if _time.perf_counter() > deadline:
+                    return False
     return False
 
 

@@ -204,8 +204,23 @@ def _valid_prefix_order(
         return list(ids)
     kept: list[str] = []
     for cid in ids:
-        if v in allowed.get(cid, ()) and _ok(agent, [*kept, cid], ctx):
+        if v not in allowed.get(cid, ()):
+            continue
+        if _ok(agent, [*kept, cid], ctx):
             kept.append(cid)
+            continue
+        # it does not fit after what is kept: rather leave out one less urgent visit already kept
+        case = ctx.cases[cid]
+        for k in sorted(range(len(kept)), key=lambda k: ctx.cases[kept[k]].priority):
+            other = ctx.cases[kept[k]]
+            if other.must_visit:
+                continue
+            if other.priority >= case.priority and not case.must_visit:
+                break
+            trial = [*kept[:k], *kept[k + 1 :], cid]
+            if _ok(agent, trial, ctx):
+                kept = trial
+                break
     return kept
 
 
