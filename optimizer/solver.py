@@ -1,7 +1,8 @@
 """``solve``: from a validated :class:`~optimizer.model.Problem` to an audited :class:`~optimizer.plan.Plan`.
 
 Pipeline: travel matrices (straight line, the user's own, or a road network) → prechecks (structural reasons,
-allowed agents) → OR-Tools search (:mod:`optimizer.solver_model`, :mod:`optimizer.solver_search`) → timed
+allowed agents) → PyVRP warm start (:mod:`optimizer.solver_pyvrp`) → OR-Tools search under the full model
+(:mod:`optimizer.solver_model`, :mod:`optimizer.solver_search`) → timed
 schedules (:mod:`optimizer.schedule`) → priority check and repair → reasons for what is left out → the
 independent audit.  A must-visit case that cannot be visited raises :class:`~optimizer.errors.InfeasibleError`;
 a search that finds nothing raises :class:`~optimizer.errors.NoSolutionError` (never a plan that drops
@@ -52,7 +53,8 @@ def solve(
     time_limit:
         Seconds for the search (``config.time_limit`` overrides it).
     seed:
-        Permutes the case order inside the model (see :mod:`optimizer.solver_search`); 0 keeps input order.
+        Permutes the case order inside the model and seeds PyVRP's warm start (see
+        :mod:`optimizer.solver_search` for what it does and does not make repeatable); 0 keeps input order.
     travel:
         The user's own matrix over ``problem.location_ids`` (or a dict ``mode -> TravelMatrix``), instead of
         ``network``.
