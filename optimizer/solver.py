@@ -102,6 +102,7 @@ def solve(
             objective=result.objective,
             search_seconds=round(result.seconds, 3),
             winning_strategy=result.strategy,
+            warm_started=result.warm_started,
         )
         if result.orders is None:
             raise NoSolutionError(

@@ -137,6 +137,7 @@ class SearchResult:
     status: str
     objective: int | None
     seconds: float
+    warm_started: bool | None = None  # None: no initial routes; False: the model rejected them
 
 
 def search_parameters(config: SearchConfig, time_limit: float) -> Any:
@@ -185,11 +186,13 @@ def run_search(
         start = model.routing.ReadAssignmentFromRoutes(routes, True)
         if start is not None:
             solution = model.routing.SolveFromAssignmentWithParameters(start, params)
+    warm = solution is not None if initial is not None else None
     if solution is None:
-        solution = model.routing.SolveWithParameters(params)
+        left = max(0.05, time_limit - (_time.perf_counter() - began))
+        solution = model.routing.SolveWithParameters(search_parameters(config, left))
     status = STATUS_NAMES.get(model.routing.status(), str(model.routing.status()))
     objective = int(solution.ObjectiveValue()) if solution is not None else None
-    return SearchResult(solution, status, objective, _time.perf_counter() - began)
+    return SearchResult(solution, status, objective, _time.perf_counter() - began, warm)
 
 
 @dataclass
@@ -201,6 +204,7 @@ class SearchOutcome:
     objective: int | None
     seconds: float
     strategy: str
+    warm_started: bool | None = None
 
 
 def search_orders(
@@ -236,7 +240,10 @@ def search_orders(
     rest = max(0.05, time_limit - (_time.perf_counter() - began))
     result = run_search(model, config, rest, initial)
     orders = read_routes(model, result.solution) if result.solution is not None else None
-    return SearchOutcome(orders, result.status, result.objective, _time.perf_counter() - began, strategy)
+    if result.warm_started is False:
+        strategy = config.first_solution_strategy
+    seconds = _time.perf_counter() - began
+    return SearchOutcome(orders, result.status, result.objective, seconds, strategy, result.warm_started)
 
 
 def portfolio_search(
