@@ -246,27 +246,62 @@ def _priority_repair(
     for one lower-priority visit at the same place in a route.  Stops when ``budget_s`` is spent.
     """
     deadline = _time.perf_counter() + budget_s
+    queue = sorted((c for c in dropped if c.prize is None), key=lambda c: (-scale.penalty(c), c.case_id))
+    changes, left = _repair_round(queue, agents, orders, allowed, ctx, scale, deadline, far=False)
+    # second round, only with time to spare: the swapped-in case may also take any other position in the route
+    # (a warm start from another engine can leave such swaps behind)
+    more, _ = _repair_round(left, agents, orders, allowed, ctx, scale, deadline, far=True)
+    return changes + more
+
+
+def _repair_round(
+    queue: list[Case],
+    agents: Sequence[Agent],
+    orders: list[list[str]],
+    allowed: Mapping[str, Sequence[int]],
+    ctx: ScheduleContext,
+    scale: PenaltyScale,
+    deadline: float,
+    far: bool,
+) -> tuple[int, list[Case]]:
+    """Insert or swap in each queued case; a visit swapped out joins the queue (it may still displace an even
+    less urgent one).  Returns the number of changes and the cases that found no place."""
     changes = 0
-    for case in sorted(dropped, key=lambda c: (-scale.penalty(c), c.case_id)):
+    left: list[Case] = []
+    while queue and _time.perf_counter() <= deadline:
+        case = queue.pop(0)
+        if _insert(case, agents, orders, allowed, ctx, deadline):
+            changes += 1
+            continue
+        out = _swap_in(case, agents, orders, allowed, ctx, scale, deadline, near=True)
+        if out is None and far:
+            out = _swap_in(case, agents, orders, allowed, ctx, scale, deadline, near=False)
+        if out is None:
+            left.append(case)
+            continue
+        changes += 1
+        queue.append(ctx.cases[out])
+    return changes, left
+
+
+def _insert(
+    case: Case,
+    agents: Sequence[Agent],
+    orders: list[list[str]],
+    allowed: Mapping[str, Sequence[int]],
+    ctx: ScheduleContext,
+    deadline: float,
+) -> bool:
+    for v in allowed.get(case.case_id, ()):
+        agent, order = agents[v], orders[v]
+        for pos in range(len(order) + 1):
+            trial = [*order[:pos], case.case_id, *order[pos:]]
+            if _fits_limits(agent, trial, ctx) and feasible(agent, trial, ctx):
+                orders[v] = trial
+                return True
         if _time.perf_counter() > deadline:
             break
-        if case.prize is not None:
-            continue
-        done = False
-        for v in allowed.get(case.case_id, ()):
-            agent, order = agents[v], orders[v]
-            for pos in range(len(order) + 1):
-                trial = [*order[:pos], case.case_id, *order[pos:]]
-                if _fits_limits(agent, trial, ctx) and feasible(agent, trial, ctx):
-                    orders[v] = trial
-                    done = True
-                    break
-            if done or _time.perf_counter() > deadline:
-                break
-        if not done:
-            done = _swap_in(case, agents, orders, allowed, ctx, scale, deadline)
-        changes += done
-    return changes
+    return False
 
 
 def _swap_in(
@@ -277,28 +312,29 @@ def _swap_in(
     ctx: ScheduleContext,
     scale: PenaltyScale,
     deadline: float,
-) -> bool:
+    near: bool,
+) -> str | None:
+    """Swap ``case`` for one lower-priority visit: at that visit's place or a neighbouring one (``near``), or
+    at any other position of the route.  Returns the id of the visit taken out, ``None`` if no swap fits."""
     mine = scale.penalty(case)
-    # first pass: the dropped case takes the visit's place or a neighbouring one (cheap, usually enough);
-    # second pass: any position in the route (a warm start from another engine can leave such swaps behind)
-    for near in (True, False):
-        for v in allowed.get(case.case_id, ()):
-            agent, order = agents[v], orders[v]
-            for k, other in enumerate(order):
-                o = ctx.cases[other]
-                if o.must_visit or scale.penalty(o) >= mine or o.priority >= case.priority:
-                    continue
-                rest = order[:k] + order[k + 1 :]
-                positions = (k - 1, k, k + 1) if near else range(len(rest) + 1)
-                for pos in positions:
-                    if 0 <= pos <= len(rest) and (near or abs(pos - k) > 1):
-                        trial = [*rest[:pos], case.case_id, *rest[pos:]]
-                        if _fits_limits(agent, trial, ctx) and feasible(agent, trial, ctx):
-                            orders[v] = trial
-                            return True
-                if _time.perf_counter() > deadline:
-                    return False
-    return False
+    for v in allowed.get(case.case_id, ()):
+        agent, order = agents[v], orders[v]
+        # least urgent victim first, so a swap never pushes out a visit that could have displaced another
+        for k in sorted(range(len(order)), key=lambda k: (scale.penalty(ctx.cases[order[k]]), k)):
+            o = ctx.cases[order[k]]
+            if o.must_visit or scale.penalty(o) >= mine or o.priority >= case.priority:
+                continue
+            rest = order[:k] + order[k + 1 :]
+            positions = (k - 1, k, k + 1) if near else range(len(rest) + 1)
+            for pos in positions:
+                if 0 <= pos <= len(rest) and (near or abs(pos - k) > 1):
+                    trial = [*rest[:pos], case.case_id, *rest[pos:]]
+                    if _fits_limits(agent, trial, ctx) and feasible(agent, trial, ctx):
+                        orders[v] = trial
+                        return order[k]
+            if _time.perf_counter() > deadline:
+                return None
+    return None
 
 
 # -- reasons, must-visit, audit ------------------------------------------------------------------------------
