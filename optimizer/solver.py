@@ -130,8 +130,16 @@ def solve(
             f"(status {stats['status']}); every one of them fits an agent on its own — try a longer time limit"
         )
     unassigned = list(pre.unassigned)
+    # The numbers in each sentence cost a scan of every qualified route; past the time limit (plus a small
+    # margin) the remaining dropped cases get the sentence without the insertion figures, so a day with
+    # hundreds of dropped cases still finishes close to its time limit.
+    explain_until = began + limit + max(0.5, 0.02 * limit)
     unassigned += [
-        Unassigned(c.case_id, Reason.DROPPED_FOR_PRIORITY, _dropped_detail(c, agents, routes, pre.allowed, ctx))
+        Unassigned(
+            c.case_id,
+            Reason.DROPPED_FOR_PRIORITY,
+            _dropped_detail(c, agents, routes, pre.allowed, ctx, detailed=_time.perf_counter() < explain_until),
+        )
         for c in dropped
     ]
     _raise_for_must_visit(problem, tuple(unassigned), "could not be fitted into any agent's day")
@@ -346,12 +354,15 @@ def _dropped_detail(
     routes: Sequence[Route],
     allowed: Mapping[str, Sequence[int]],
     ctx: ScheduleContext,
+    *,
+    detailed: bool = True,
 ) -> str:
-    """A sentence with the numbers: how far the cheapest insertion is from fitting."""
+    """A sentence with the numbers: how far the cheapest insertion is from fitting (``detailed``), or only
+    how many qualified agents were booked (cheap, used once the time limit has passed)."""
     qualified = list(allowed.get(case.case_id, ()))
     best: tuple[int, str] | None = None
     full = 0
-    for v in qualified:
+    for v in qualified if detailed else ():
         agent, order = agents[v], routes[v].case_ids
         if not _fits_limits(agent, [*order, case.case_id], ctx):
             full += 1
