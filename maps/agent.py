@@ -56,7 +56,7 @@ def agent_map(
     index = next(i for i, r in enumerate(plan.routes) if r is route)
     fmap = new_map(f"{route.agent_id} {route.date.isoformat()}", spec, resolve_assets(assets, leaflet_dir))
     cases = {c.case_id: c for c in plan.problem.cases if c.case_id in set(route.case_ids)}
-    agent_network = network_for(network, _agent_mode(plan, route.agent_id))
+    agent_network = network_for(network, plan.problem.agent(route.agent_id).mode)
     drawn = draw_route(
         fmap, route, cases, project, RouteStyle(color=color_for(index)), network=agent_network, cache=leg_cache
     )
@@ -64,10 +64,6 @@ def agent_map(
     terminals = [project(route.stops[0].lat, route.stops[0].lon), project(route.stops[-1].lat, route.stops[-1].lon)]
     fit(fmap, bounds(drawn.points + terminals), top_left_px=(20, 190), bottom_right_px=(20, 40))  # info box
     return fmap
-
-
-def _agent_mode(plan: Plan, agent_id: str) -> str:
-    return next((a.mode for a in plan.problem.agents if a.agent_id == agent_id), "car")
 
 
 __all__ = ["agent_map", "find_route"]

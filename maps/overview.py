@@ -35,7 +35,6 @@ def overview_map(
     project = projector(spec.crs)
     fmap = new_map(f"Plan {plan.problem.date.isoformat()}", spec, resolve_assets(assets, leaflet_dir))
     cases = {c.case_id: c for c in plan.problem.cases}
-    modes = {a.agent_id: a.mode for a in plan.problem.agents}
     points: list[LatLon] = []
     colors: dict[tuple[str, str], str] = {}
     for index, route in enumerate(plan.routes):
@@ -43,8 +42,8 @@ def overview_map(
         colors[(route.agent_id, route.date.isoformat())] = color
         group = folium.FeatureGroup(name=content.layer_name(route, color), overlay=True, show=True)
         style = RouteStyle(color=color, stop_size_px=OVERVIEW_STOP_SIZE_PX, line_weight=4, tooltips=True)
-        mode = modes.get(route.agent_id, "car")
-        drawn = draw_route(group, route, cases, project, style, network=network_for(network, mode), cache=leg_cache)
+        agent_network = network_for(network, plan.problem.agent(route.agent_id).mode)
+        drawn = draw_route(group, route, cases, project, style, network=agent_network, cache=leg_cache)
         points += [*drawn.points, project(route.stops[0].lat, route.stops[0].lon)]
         group.add_to(fmap)
     if plan.unassigned_cases:
