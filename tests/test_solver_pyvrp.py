@@ -51,6 +51,21 @@ def _day() -> Problem:
     return Problem(PLAN_DATE, tuple(cases), tuple(agents), PRESETS["none"])
 
 
+def test_every_pyvrp_route_passes_the_full_rule_check_unchanged() -> None:
+    """Breaks at hubs are conservative, so the check has nothing to cut (the reason for the hub model)."""
+    from optimizer.solver_check import checked_order
+
+    problem = _day()
+    matrices, unreachable = resolve_travel(problem, None, None)
+    ctx = ScheduleContext.build(problem.cases, problem.policy, matrices)
+    pre = precheck(problem, ctx, unreachable)
+    cases = list(pre.candidates)
+    orders = pyvrp_routes(cases, problem.agents, ctx.slots, pre.allowed, matrices, penalty_scale(cases, 10**6), 1.0)
+    assert orders[1], "the agent with a break is used"
+    for v, (agent, order) in enumerate(zip(problem.agents, orders, strict=True)):
+        assert checked_order(agent, v, order, ctx, pre.allowed) == order
+
+
 def test_pyvrp_routes_keep_windows_skills_limits_and_breaks() -> None:
     problem = _day()
     matrices, unreachable = resolve_travel(problem, None, None)
@@ -73,14 +88,18 @@ def test_default_solve_uses_the_warm_start_and_none_switches_it_off() -> None:
     problem = _day()
     plan = solve(problem, time_limit=2, seed=1)
     assert plan.audit == []
-    assert plan.stats["warm_start"] == "pyvrp"
-    assert plan.stats["winning_strategy"].startswith("pyvrp+")
+    assert plan.stats["warm_start"] == "auto"
+    assert plan.stats["winning_strategy"].split("+")[0] in ("pyvrp", "vroom", "vroom-geometric")
+    assert plan.stats["warm_start_costs"]  # every engine that ran priced its proposal
+    only = solve(problem, time_limit=2, seed=1, config=SearchConfig(warm_start="pyvrp"))
+    assert only.stats["winning_strategy"].startswith("pyvrp+")
+    assert list(only.stats["warm_start_costs"]) == ["pyvrp"]
     plain = solve(problem, time_limit=1, seed=1, config=SearchConfig(warm_start="none"))
     assert plain.stats["winning_strategy"] == "PARALLEL_CHEAPEST_INSERTION"
 
 
 def test_warm_start_settings_are_checked() -> None:
     with pytest.raises(ValueError, match="unknown warm_start"):
-        SearchConfig(warm_start="vroom")
+        SearchConfig(warm_start="gurobi")
     with pytest.raises(ValueError, match="warm_start_share must be between 0 and 1"):
         SearchConfig(warm_start_share=1.0)

@@ -1,0 +1,166 @@
+"""Warm starts for the OR-Tools search: a small portfolio of engines on the machine's cores; the best proposal wins.
+
+Engines (:data:`ENGINES`):
+
+* ``"pyvrp"``: PyVRP's iterated local search on its model of the day (:mod:`optimizer.solver_pyvrp`);
+* ``"vroom"`` / ``"vroom-geometric"``: VROOM's heuristics (:mod:`optimizer.solver_vroom`) with its two priority
+  weightings.
+
+Each engine gets the same share of the time limit; each proposal is checked under fieldroute's full rules and
+priced with the OR-Tools objective (:func:`optimizer.solver_check.orders_cost`: travel + drop penalties), and
+the cheapest is what OR-Tools completes and improves.  :func:`auto_engines` picks the portfolio from what the
+day contains, for reasons measured with benchmarks/vrptw.py, pcvrptw.py and field.py:
+
+* days with lunch breaks or several priority levels (field days) of up to :data:`VROOM_ONLY_MAX_CASES` cases:
+  both VROOM weightings.  VROOM models breaks and priorities natively; PyVRP's prizes cannot keep priority
+  levels apart within its penalty range and its break model is conservative: its proposals cost 2-3.5 times
+  VROOM's on the three field days, never less.  Larger field days keep PyVRP beside VROOM, because VROOM's
+  construction is not bounded by its timeout (90-223 s at a 60 s budget on 1000 clients) and PyVRP's is;
+* other days (VRPTW, prize-collecting): PyVRP, plus VROOM where it suits (no prize cases).  PyVRP is far ahead
+  there (Solomon mean gap 0.25% against VROOM's 1.9%).
+
+PyVRP runs in this process; VROOM runs in forked worker processes (one core each), because its ``timeout``
+does not bound its construction heuristics: at the deadline (plus :data:`GRACE_S`) an unfinished worker is
+terminated and its proposal is missing.  Only as many engines run as there are cores; with one core, or where
+the platform cannot fork, only the first engine runs (VROOM then in a worker all the same, so it can be stopped).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time as _time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+from optimizer.model import Agent, Case
+from optimizer.penalties import PenaltyScale
+from optimizer.schedule import StartSlot
+from optimizer.solver_check import orders_cost
+from optimizer.travel import TravelMatrix
+
+ENGINES = ("pyvrp", "vroom", "vroom-geometric")
+VROOM_ONLY_MAX_CASES = 500  # above this, PyVRP stays in the portfolio: it answers within its time for sure
+GRACE_S = 0.5  # how long past the deadline a worker may take to hand over its routes
+
+
+@dataclass
+class WarmStart:
+    """The chosen proposal (ordered case ids per agent), the engine that made it, and every engine's cost."""
+
+    orders: list[list[str]] | None
+    engine: str | None
+    costs: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def cores() -> int:
+    """CPU cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def auto_engines(cases: Sequence[Case], agents: Sequence[Agent]) -> tuple[str, ...]:
+    """The portfolio for this day, best-suited engine first (see the module docstring for the measurements)."""
+    from optimizer.solver_vroom import vroom_available, vroom_suits
+
+    vroom_ok = vroom_suits(cases) and vroom_available()
+    levels = {c.priority for c in cases if not c.must_visit and c.prize is None}
+    field_day = any(a.has_break for a in agents) or len(levels) > 1
+    if vroom_ok and field_day and len(cases) <= VROOM_ONLY_MAX_CASES:
+        return ("vroom", "vroom-geometric")
+    return ("pyvrp", "vroom") if vroom_ok else ("pyvrp",)
+
+
+def warm_start(
+    cases: Sequence[Case],
+    agents: Sequence[Agent],
+    slots: Mapping[str, Sequence[StartSlot]],
+    allowed: Mapping[str, Sequence[int]],
+    travel: Mapping[str, TravelMatrix],
+    penalties: PenaltyScale,
+    seconds: float,
+    seed: int = 0,
+    engines: Sequence[str] | None = None,
+) -> WarmStart:
+    """Run the ``engines`` (default :func:`auto_engines`) for ``seconds``, in parallel as far as cores allow,
+    and return the cheapest checked proposal."""
+    from optimizer.solver_pyvrp import pyvrp_routes
+
+    chosen = tuple(engines) if engines is not None else auto_engines(cases, agents)
+    unknown = [e for e in chosen if e not in ENGINES]
+    if unknown:
+        raise ValueError(f"unknown warm-start engine(s) {', '.join(unknown)}; choose from {', '.join(ENGINES)}")
+    notes: list[str] = []
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    running = chosen[: max(1, cores())]
+    if len(running) < len(chosen):
+        notes.append(f"{', '.join(chosen[len(running) :])} skipped: {cores()} core(s)")
+    deadline = _time.perf_counter() + seconds
+    workers: dict[str, tuple[Any, Connection]] = {}
+    for name in running:
+        if name == "pyvrp":
+            continue
+        if not forkable:
+            notes.append(f"{name} skipped: this platform cannot fork a worker process")
+            continue
+        context = multiprocessing.get_context("fork")
+        conn, child = context.Pipe(duplex=False)
+        args = (child, name, cases, agents, slots, allowed, travel, seconds)
+        process = context.Process(target=_vroom_worker, args=args, daemon=True)
+        process.start()
+        child.close()
+        workers[name] = (process, conn)
+    proposals: dict[str, list[list[str]]] = {}
+    if "pyvrp" in running:
+        proposals["pyvrp"] = pyvrp_routes(cases, agents, slots, allowed, travel, penalties, seconds, seed)
+    for name, (process, conn) in workers.items():
+        if conn.poll(max(0.0, deadline + GRACE_S - _time.perf_counter())):
+            try:
+                kind, payload = conn.recv()
+            except EOFError:
+                kind, payload = "error", "the worker ended without an answer"
+            if kind == "ok":
+                proposals[name] = payload
+            else:
+                notes.append(f"{name} failed: {payload}")
+        else:
+            notes.append(f"{name} stopped at the deadline")
+        if process.is_alive():
+            process.terminate()
+        process.join(1)
+        conn.close()
+    costs = {name: orders_cost(agents, orders, cases, travel, penalties) for name, orders in proposals.items()}
+    if not costs:
+        return WarmStart(None, None, {}, notes)
+    best = min(costs, key=lambda name: (costs[name], chosen.index(name)))
+    return WarmStart(proposals[best], best, costs, notes)
+
+
+def _vroom_worker(
+    conn: Connection,
+    engine: str,
+    cases: Sequence[Case],
+    agents: Sequence[Agent],
+    slots: Mapping[str, Sequence[StartSlot]],
+    allowed: Mapping[str, Sequence[int]],
+    travel: Mapping[str, TravelMatrix],
+    seconds: float,
+) -> None:
+    """Worker process body: VROOM's checked routes (or the error) back through ``conn``."""
+    from optimizer.solver_vroom import vroom_routes
+
+    weights = "geometric" if engine == "vroom-geometric" else "lexicographic"
+    try:
+        conn.send(("ok", vroom_routes(cases, agents, slots, allowed, travel, seconds, weights)))
+    except Exception as exc:  # any failure here only means "no proposal from this engine"
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+__all__ = ["ENGINES", "GRACE_S", "VROOM_ONLY_MAX_CASES", "WarmStart", "auto_engines", "cores", "warm_start"]
