@@ -11,6 +11,9 @@ How the peers see the day
   shortened so the whole visit fits), service, demand, skills (team size as extra skills ``team>=k``),
   priority (must-visit 100, priority p -> 3**(p-1): 1, 3, 9, 27, 81), vehicles with their own start/end,
   shift, break (window + duration), max_visits (``max_tasks``), capacity; durations = costs = road seconds.
+  ``vroom-lex`` (optional) is the same with priority weights 0, 2, 6, 20, 60: priority 1 is then served by
+  VROOM's "most jobs" rule only, so one priority-2 case outweighs any number of priority-1 cases.  fieldroute's
+  own warm start runs VROOM with both weightings (:mod:`optimizer.solver_warm`), so compare it with both.
 * PyVRP (relaxed, the table says so): no breaks, no skills, no team sizes, no max_visits; one window per case
   (the hull of its start slots); prize = fieldroute's drop penalty, must-visit cases required.
 
@@ -70,6 +73,10 @@ COLUMNS = (
     "note",
 )
 VROOM_PRIORITY = {1: 1, 2: 3, 3: 9, 4: 27, 5: 81}
+# "vroom-lex": priority 1 weighs 0, so VROOM's "most jobs" tie-break serves it and one priority-2 case outweighs
+# any number of priority-1 cases (closer to fieldroute's lexicographic ladder than the geometric weights)
+VROOM_PRIORITY_LEX = {1: 0, 2: 2, 3: 6, 4: 20, 5: 60}
+OPTIONAL_SOLVERS = ("vroom-lex",)
 VROOM_MUST = 100
 PYVRP_PRIZE_CAP = 2**40
 
@@ -217,7 +224,12 @@ def measure(problem: Problem, travel: TravelMatrix, plan: Plan, scale: PenaltySc
 
 
 def vroom_orders(
-    problem: Problem, travel: TravelMatrix, cases: Sequence[Case], seconds: float, exploration: int = 5
+    problem: Problem,
+    travel: TravelMatrix,
+    cases: Sequence[Case],
+    seconds: float,
+    exploration: int = 5,
+    weights: Mapping[int, int] = VROOM_PRIORITY,
 ) -> dict[str, list[str]]:
     """VROOM with windows (several per case), breaks, skills, team sizes, priorities, max visits, capacity."""
     import vroom
@@ -264,7 +276,7 @@ def vroom_orders(
                 default_service=c.service_s,
                 delivery=[c.demand],
                 skills=skills,
-                priority=VROOM_MUST if c.must_visit else VROOM_PRIORITY[c.priority],
+                priority=VROOM_MUST if c.must_visit else weights[c.priority],
                 time_windows=[vroom.TimeWindow(s.lo, s.hi) for s in slots],
             )
         )
@@ -367,8 +379,9 @@ def compare_day(
 
             audited = audit_plan(plan, travel)
             plan = Plan(problem, plan.routes, plan.unassigned_cases, audit=audited, stats=plan.stats)
-        elif solver == "vroom":
-            orders = vroom_orders(problem, travel, offered, seconds, exploration)
+        elif solver in ("vroom", "vroom-lex"):
+            weights = VROOM_PRIORITY_LEX if solver == "vroom-lex" else VROOM_PRIORITY
+            orders = vroom_orders(problem, travel, offered, seconds, exploration, weights)
             elapsed = time.perf_counter() - start
             plan, untimed = to_plan(problem, travel, orders)
             note = f"{untimed} order(s) fieldroute's scheduler cannot time" if untimed else ""
@@ -379,7 +392,7 @@ def compare_day(
             relaxed = "no breaks/skills/teams/max_visits; one window"
             note = f"{untimed} order(s) fieldroute's scheduler cannot time" if untimed else ""
         else:
-            raise ValueError(f"unknown solver {solver!r}; choose from {', '.join(FIELD_SOLVERS)}")
+            raise ValueError(f"unknown solver {solver!r}; choose from {', '.join(FIELD_SOLVERS + OPTIONAL_SOLVERS)}")
         row = {
             "scenario": name,
             "solver": solver,

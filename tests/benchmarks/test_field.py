@@ -44,3 +44,10 @@ def test_unknown_solver_is_refused(small_day) -> None:  # type: ignore[no-untype
     problem, travel, _ = small_day
     with pytest.raises(ValueError, match="unknown solver"):
         compare_day("small", problem, travel, seconds=1, solvers=["gurobi"])
+
+
+def test_vroom_with_lexicographic_weights_is_an_optional_peer(small_day) -> None:  # type: ignore[no-untyped-def]
+    problem, travel, unreachable = small_day
+    rows = compare_day("small", problem, travel, seconds=1, solvers=["vroom-lex"], unreachable=unreachable)
+    assert [r["solver"] for r in rows] == ["vroom-lex"]
+    assert rows[0]["visited"] > 0
