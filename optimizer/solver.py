@@ -103,6 +103,8 @@ def solve(
             search_seconds=round(result.seconds, 3),
             winning_strategy=result.strategy,
             warm_started=result.warm_started,
+            warm_start_costs=result.warm_costs,
+            warm_start_notes=result.warm_notes,
         )
         if result.orders is None:
             raise NoSolutionError(

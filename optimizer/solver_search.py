@@ -3,11 +3,14 @@
 :class:`SearchConfig` is the knob board the tuning work (benchmarks) turns; :func:`run_search` applies it.
 Defaults are measured choices (benchmarks/vrptw.py, pcvrptw.py, field.py on this 2-core machine):
 
-* ``warm_start="pyvrp"``: PyVRP's hybrid genetic search (:mod:`optimizer.solver_pyvrp`) gets 85% of the search
-  time on a relaxation of the model and proposes routes; OR-Tools checks them under the full model
-  (``ReadAssignmentFromRoutes``) and improves them with guided local search for the rest.  Solomon at 10 s: mean
-  gap 7.73% (OR-Tools alone) -> 0.56%.  Shares 0.7 and 0.9 measured equal on hard Solomon instances; on 1000
-  cases the OR-Tools polish gains little (0.1% in 15 s), so HGS gets most of the time.
+* ``warm_start="auto"``: a portfolio of warm-start engines, one per core (:mod:`optimizer.solver_warm`): PyVRP
+  (:mod:`optimizer.solver_pyvrp`) and VROOM (:mod:`optimizer.solver_vroom`) on VRPTW-like days, VROOM with two
+  priority weightings on field days with breaks or priority levels; they get 85% of the search time and the
+  cheapest proposal after the full-rule check is what OR-Tools reads (``ReadAssignmentFromRoutes``) and
+  improves with guided local search for the rest.  Solomon at 10 s: mean gap 7.73% (OR-Tools alone) -> 0.56%
+  (PyVRP start).  Shares 0.7 and 0.9 measured equal on hard Solomon instances; on 1000 cases the OR-Tools
+  polish gains little (0.1% in 15 s), and on field days none (it found no better neighbour of VROOM's routes in
+  30 s), so the engines get most of the time.
 * ``first_solution_strategy="PARALLEL_CHEAPEST_INSERTION"`` (used when the warm start is off or rejected): it
   finds a first plan on realistic 150-300-case days where ``PATH_CHEAPEST_ARC`` returns none within 10 s.
 * ``insertion_lns_max_cases=400``: above this many cases OR-Tools' insertion-heuristic LNS operators
@@ -55,7 +58,7 @@ STATUS_NAMES = {
 }
 
 
-WARM_STARTS = ("pyvrp", "none")
+WARM_STARTS = ("auto", "pyvrp", "vroom", "none")
 
 # OR-Tools LNS operators whose every neighbour runs a whole insertion heuristic (see the module docstring)
 INSERTION_LNS_OPERATORS = (
@@ -65,6 +68,7 @@ INSERTION_LNS_OPERATORS = (
     "use_global_cheapest_insertion_visit_types_lns",
     "use_local_cheapest_insertion_visit_types_lns",
 )
+_ENGINES: dict[str, tuple[str, ...] | None] = {"auto": None, "pyvrp": ("pyvrp",), "vroom": ("vroom",)}
 
 
 @dataclass(frozen=True)
@@ -98,10 +102,11 @@ class SearchConfig:
         A warm start: ``agent_id -> ordered case ids`` (e.g. from another engine); the search completes and
         improves it under the full constraints.  Unknown or prechecked-out ids are skipped.
     warm_start:
-        ``"pyvrp"``: PyVRP's hybrid genetic search (:mod:`optimizer.solver_pyvrp`) proposes routes for the first
-        ``warm_start_share`` of the time limit, then OR-Tools completes and improves them under the full model
-        for the rest; ``"none"``: OR-Tools alone from ``first_solution_strategy``.  Ignored when
-        ``initial_routes`` is given.
+        ``"auto"``: the engines :func:`optimizer.solver_warm.auto_engines` picks for the day (PyVRP, VROOM) propose
+        routes for the first ``warm_start_share`` of the time limit, one core each; the cheapest proposal is
+        completed and improved by OR-Tools under the full model for the rest (:mod:`optimizer.solver_warm`).
+        ``"pyvrp"`` or ``"vroom"``: that engine alone; ``"none"``: OR-Tools alone from
+        ``first_solution_strategy``.  Ignored when ``initial_routes`` is given.
     warm_start_share:
         The share of the search time given to the warm-start engine (0 < share < 1).
     insertion_lns_max_cases:
@@ -124,7 +129,7 @@ class SearchConfig:
     iterated_local_search: bool = False
     ruin_avg_removed_visits: int = 10
     ruin_max_sequence: int = 10
-    warm_start: str = "pyvrp"
+    warm_start: str = "auto"
     warm_start_share: float = 0.85
     insertion_lns_max_cases: int | None = 400
     extra: dict[str, Any] = field(default_factory=dict)
@@ -230,6 +235,8 @@ class SearchOutcome:
     seconds: float
     strategy: str
     warm_started: bool | None = None
+    warm_costs: dict[str, int] = field(default_factory=dict)  # objective of each engine's checked proposal
+    warm_notes: list[str] = field(default_factory=list)
 
 
 def search_orders(
@@ -245,22 +252,26 @@ def search_orders(
 ) -> SearchOutcome:
     """Build the model, search it, and return the ordered case ids per agent.
 
-    With ``config.warm_start == "pyvrp"`` (and no ``initial_routes``) PyVRP first proposes routes for
-    ``warm_start_share`` of ``time_limit`` (seeded with ``seed``); OR-Tools starts from them.
+    Unless ``config.warm_start == "none"`` (or ``initial_routes`` are given), the warm-start engines first
+    propose routes for ``warm_start_share`` of ``time_limit`` (PyVRP seeded with ``seed``); OR-Tools starts from
+    the cheaper proposal.
     """
     began = _time.perf_counter()
     initial = None
     strategy = config.first_solution_strategy
+    warm_costs: dict[str, int] = {}
+    warm_notes: list[str] = []
     if config.initial_routes is not None:
         initial = [list(config.initial_routes.get(a.agent_id, ())) for a in agents]
         strategy = "initial_routes"
-    elif config.warm_start == "pyvrp" and cases:
-        from optimizer.solver_pyvrp import pyvrp_routes
+    elif config.warm_start != "none" and cases:
+        from optimizer.solver_warm import warm_start
 
-        initial = pyvrp_routes(
-            cases, agents, slots, allowed, travel, penalties, time_limit * config.warm_start_share, seed
-        )
-        strategy = "pyvrp+" + config.local_search_metaheuristic
+        share = time_limit * config.warm_start_share
+        engines = _ENGINES[config.warm_start]
+        warm = warm_start(cases, agents, slots, allowed, travel, penalties, share, seed, engines)
+        initial, warm_costs, warm_notes = warm.orders, warm.costs, warm.notes
+        strategy = f"{warm.engine}+{config.local_search_metaheuristic}"
     model = build_model(cases, agents, slots, allowed, travel, penalties)
     rest = max(0.05, time_limit - (_time.perf_counter() - began))
     result = run_search(model, config, rest, initial)
@@ -268,7 +279,9 @@ def search_orders(
     if result.warm_started is False:
         strategy = config.first_solution_strategy
     seconds = _time.perf_counter() - began
-    return SearchOutcome(orders, result.status, result.objective, seconds, strategy, result.warm_started)
+    return SearchOutcome(
+        orders, result.status, result.objective, seconds, strategy, result.warm_started, warm_costs, warm_notes
+    )
 
 
 def portfolio_search(
