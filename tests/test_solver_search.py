@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from ortools.util import optional_boolean_pb2
 
+from optimizer import solve
+from optimizer.model import Agent, Case, Problem
+from optimizer.policy import PRESETS
 from optimizer.solver_search import INSERTION_LNS_OPERATORS, SearchConfig, search_parameters
+from optimizer.times import TimeWindow
+
+DAY = dt.date(2026, 12, 1)
 
 
 def _switched_off(params: Any) -> set[str]:
@@ -31,3 +38,18 @@ def test_insertion_lns_threshold_none_keeps_the_operators_at_any_size() -> None:
 def test_negative_insertion_lns_threshold_is_refused() -> None:
     with pytest.raises(ValueError, match="insertion_lns_max_cases"):
         SearchConfig(insertion_lns_max_cases=-1)
+
+
+def test_warm_start_routes_survive_a_search_with_almost_no_time() -> None:
+    shift = TimeWindow(8 * 3600, 17 * 3600)
+    cases = tuple(Case(f"C{i}", 40.27 + 0.002 * i, -76.88) for i in range(6))
+    agents = (
+        Agent("A1", 40.27, -76.88, 40.27, -76.88, shift, DAY),
+        Agent("A2", 40.27, -76.88, 40.27, -76.88, shift, DAY),
+    )
+    problem = Problem(DAY, cases, agents, PRESETS["none"])
+    config = SearchConfig(initial_routes={"A1": ["C0", "C1", "C2"], "A2": ["C3", "C4", "C5"]}, repair_seconds=0)
+    plan = solve(problem, time_limit=0.05, config=config)
+    assert plan.stats["warm_started"] is True
+    assert sorted(plan.visited_case_ids) == [c.case_id for c in cases]
+    assert plan.audit == []
