@@ -103,3 +103,14 @@ def test_warm_start_settings_are_checked() -> None:
         SearchConfig(warm_start="gurobi")
     with pytest.raises(ValueError, match="warm_start_share must be between 0 and 1"):
         SearchConfig(warm_start_share=1.0)
+    with pytest.raises(ValueError, match="warm_start_share_large must be between 0 and 1"):
+        SearchConfig(warm_start_share_large=0.0)
+
+
+def test_large_days_give_the_engines_a_larger_share() -> None:
+    from optimizer.solver_search import _share
+
+    config = SearchConfig()
+    assert _share(config, 100) == config.warm_start_share
+    assert _share(config, 1000) == config.warm_start_share_large
+    assert _share(SearchConfig(warm_start_share_large=None), 1000) == config.warm_start_share
