@@ -268,4 +268,19 @@ def _build_route(agent: Agent, p: _Pass, depart: int, ctx: ScheduleContext) -> R
     return Route(agent.agent_id, agent.date, tuple(stops))
 
 
-__all__ = ["ScheduleContext", "StartSlot", "earliest_start", "feasible", "schedule_route", "start_slots"]
+def merged_slot_windows(slots: Sequence[StartSlot]) -> list[tuple[int, int]]:
+    """The start slots as disjoint ``(lo, hi)`` ranges of integer start times, overlapping or adjacent ones joined
+    (the windows a warm-start engine gets: it needs no per-slot display window)."""
+    out: list[tuple[int, int]] = []
+    for s in sorted(slots, key=lambda s: s.lo):
+        if out and s.lo <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], s.hi))
+        else:
+            out.append((s.lo, s.hi))
+    return out
+
+
+__all__ = [
+    "ScheduleContext", "StartSlot", "earliest_start", "feasible", "merged_slot_windows", "schedule_route",
+    "start_slots",
+]  # fmt: skip

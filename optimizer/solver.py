@@ -1,7 +1,7 @@
 """``solve``: from a validated :class:`~optimizer.model.Problem` to an audited :class:`~optimizer.plan.Plan`.
 
 Pipeline: travel matrices (straight line, the user's own, or a road network) → prechecks (structural reasons,
-allowed agents) → PyVRP warm start (:mod:`optimizer.solver_pyvrp`) → OR-Tools search under the full model
+allowed agents) → warm-start engines (:mod:`optimizer.solver_warm`) → OR-Tools search under the full model
 (:mod:`optimizer.solver_model`, :mod:`optimizer.solver_search`) → timed
 schedules (:mod:`optimizer.schedule`) → priority check and repair → reasons for what is left out → the
 independent audit.  A must-visit case that cannot be visited raises :class:`~optimizer.errors.InfeasibleError`;
@@ -25,6 +25,7 @@ from optimizer.plan import Plan, Route, Unassigned
 from optimizer.precheck import precheck
 from optimizer.reasons import Reason
 from optimizer.schedule import ScheduleContext, feasible, schedule_route
+from optimizer.solver_check import fits_limits
 from optimizer.solver_model import travel_bound
 from optimizer.solver_search import SearchConfig, portfolio_search
 from optimizer.times import format_clock
@@ -53,7 +54,7 @@ def solve(
     time_limit:
         Seconds for the search (``config.time_limit`` overrides it).
     seed:
-        Permutes the case order inside the model and seeds PyVRP's warm start (see
+        Permutes the case order the model and the warm-start engines see, and seeds PyVRP (see
         :mod:`optimizer.solver_search` for what it does and does not make repeatable); 0 keeps input order.
     travel:
         The user's own matrix over ``problem.location_ids`` (or a dict ``mode -> TravelMatrix``), instead of
@@ -235,12 +236,6 @@ def _schedule_all(
     return routes, removed
 
 
-def _fits_limits(agent: Agent, order: Sequence[str], ctx: ScheduleContext) -> bool:
-    if agent.max_visits is not None and len(order) > agent.max_visits:
-        return False
-    return agent.capacity is None or sum(ctx.cases[c].demand for c in order) <= agent.capacity
-
-
 def _priority_repair(
     agents: Sequence[Agent],
     orders: list[list[str]],
@@ -306,7 +301,7 @@ def _insert(
         agent, order = agents[v], orders[v]
         for pos in range(len(order) + 1):
             trial = [*order[:pos], case.case_id, *order[pos:]]
-            if _fits_limits(agent, trial, ctx) and feasible(agent, trial, ctx):
+            if fits_limits(agent, trial, ctx) and feasible(agent, trial, ctx):
                 orders[v] = trial
                 return True
         if _time.perf_counter() > deadline:
@@ -339,7 +334,7 @@ def _swap_in(
             for pos in positions:
                 if 0 <= pos <= len(rest) and (near or abs(pos - k) > 1):
                     trial = [*rest[:pos], case.case_id, *rest[pos:]]
-                    if _fits_limits(agent, trial, ctx) and feasible(agent, trial, ctx):
+                    if fits_limits(agent, trial, ctx) and feasible(agent, trial, ctx):
                         orders[v] = trial
                         return order[k]
             if _time.perf_counter() > deadline:
@@ -366,7 +361,7 @@ def _dropped_detail(
     full = 0
     for v in qualified if detailed else ():
         agent, order = agents[v], routes[v].case_ids
-        if not _fits_limits(agent, [*order, case.case_id], ctx):
+        if not fits_limits(agent, [*order, case.case_id], ctx):
             full += 1
             continue
         m = ctx.travel[agent.mode]

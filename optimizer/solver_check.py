@@ -14,8 +14,25 @@ from collections.abc import Mapping, Sequence
 
 from optimizer.model import Agent, Case
 from optimizer.penalties import PenaltyScale
-from optimizer.schedule import ScheduleContext, feasible
+from optimizer.schedule import ScheduleContext, StartSlot, feasible
 from optimizer.travel import TravelMatrix
+
+
+def checked_orders(
+    proposed: Mapping[int, Sequence[str]],
+    cases: Sequence[Case],
+    agents: Sequence[Agent],
+    slots: Mapping[str, Sequence[StartSlot]],
+    allowed: Mapping[str, Sequence[int]],
+    travel: Mapping[str, TravelMatrix],
+) -> list[list[str]]:
+    """Every agent's checked route (in ``agents`` order) from an engine's ``agent index -> case ids``;
+    ``[]`` for agents the engine did not use."""
+    ctx = ScheduleContext({c.case_id: c for c in cases}, {k: tuple(s) for k, s in slots.items()}, dict(travel))
+    orders: list[list[str]] = [[] for _ in agents]
+    for v, ids in proposed.items():
+        orders[v] = checked_order(agents[v], v, ids, ctx, allowed)
+    return orders
 
 
 def checked_order(
@@ -25,13 +42,13 @@ def checked_order(
 
     A visit that does not fit after the ones kept may instead replace one less urgent visit already kept.
     """
-    if _ok(agent, ids, ctx) and all(v in allowed.get(cid, ()) for cid in ids):
+    if _fits(agent, ids, ctx) and all(v in allowed.get(cid, ()) for cid in ids):
         return list(ids)
     kept: list[str] = []
     for cid in ids:
         if v not in allowed.get(cid, ()):
             continue
-        if _ok(agent, [*kept, cid], ctx):
+        if _fits(agent, [*kept, cid], ctx):
             kept.append(cid)
             continue
         case = ctx.cases[cid]
@@ -42,7 +59,7 @@ def checked_order(
             if other.priority >= case.priority and not case.must_visit:
                 break
             trial = [*kept[:k], *kept[k + 1 :], cid]
-            if _ok(agent, trial, ctx):
+            if _fits(agent, trial, ctx):
                 kept = trial
                 break
     return kept
@@ -67,12 +84,15 @@ def orders_cost(
     return total + sum(penalties.penalty(c) for c in cases if c.case_id not in routed)
 
 
-def _ok(agent: Agent, order: Sequence[str], ctx: ScheduleContext) -> bool:
+def fits_limits(agent: Agent, order: Sequence[str], ctx: ScheduleContext) -> bool:
+    """Whether ``order`` keeps the agent's visit cap and capacity (the limits the scheduler does not check)."""
     if agent.max_visits is not None and len(order) > agent.max_visits:
         return False
-    if agent.capacity is not None and sum(ctx.cases[c].demand for c in order) > agent.capacity:
-        return False
-    return feasible(agent, order, ctx)
+    return agent.capacity is None or sum(ctx.cases[c].demand for c in order) <= agent.capacity
 
 
-__all__ = ["checked_order", "orders_cost"]
+def _fits(agent: Agent, order: Sequence[str], ctx: ScheduleContext) -> bool:
+    return fits_limits(agent, order, ctx) and feasible(agent, order, ctx)
+
+
+__all__ = ["checked_order", "checked_orders", "fits_limits", "orders_cost"]

@@ -1,4 +1,4 @@
-"""A PyVRP warm start: PyVRP's hybrid genetic search proposes routes that the OR-Tools model then completes.
+"""A PyVRP warm start: PyVRP's iterated local search proposes routes that the OR-Tools model then completes.
 
 PyVRP 0.14 solves a relaxation of fieldroute's model, built from the same cases, agents, start slots, allowed
 agents, travel matrices and drop penalties:
@@ -22,10 +22,9 @@ agents, travel matrices and drop penalties:
   the shift's duration is shortened by the break instead.
 
 The routes PyVRP returns are then checked against the full schedule semantics
-(:func:`optimizer.solver_check.checked_order`): a visit that does not fit is left out (OR-Tools re-inserts it if
-it can).  PyVRP runs
-with the solve's seed, so this stage is deterministic per seed for a fixed number of iterations; under a time
-limit the number of iterations depends on the machine's speed.
+(:func:`optimizer.solver_check.checked_orders`): a visit that does not fit is left out (OR-Tools re-inserts it
+if it can).  PyVRP runs with the solve's seed, so this stage is deterministic per seed for a fixed number of
+iterations; under a time limit the number of iterations depends on the machine's speed.
 """
 
 from __future__ import annotations
@@ -39,8 +38,8 @@ import numpy as np
 
 from optimizer.model import Agent, Case
 from optimizer.penalties import PenaltyScale
-from optimizer.schedule import ScheduleContext, StartSlot
-from optimizer.solver_check import checked_order
+from optimizer.schedule import StartSlot, merged_slot_windows
+from optimizer.solver_check import checked_orders
 from optimizer.travel import TravelMatrix
 
 MAX_PRIZE = 10**12  # keeps sum(prizes) + travel far below 2^63 for any realistic number of cases
@@ -68,16 +67,6 @@ def _hubs(mat: np.ndarray, first: int, k: int) -> list[int]:
         chosen.append(h)
         best = np.minimum(best, weights[h])
     return chosen
-
-
-def _merged(slots: Sequence[StartSlot]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for s in sorted(slots, key=lambda s: s.lo):
-        if out and s.lo <= out[-1][1] + 1:
-            out[-1] = (out[-1][0], max(out[-1][1], s.hi))
-        else:
-            out.append((s.lo, s.hi))
-    return out
 
 
 def pyvrp_routes(
@@ -175,7 +164,7 @@ def pyvrp_routes(
     groups: list[Any] = []
     case_of_client: list[int] = []
     for i, c in enumerate(cases):
-        windows = _merged(slots[c.case_id])
+        windows = merged_slot_windows(slots[c.case_id])
         load = ([c.demand] if dims_cap else []) + ([1] if dims_visits else [])
         prize = 0 if c.must_visit else min(MAX_PRIZE, penalties.penalty(c))
         group = None
@@ -259,15 +248,13 @@ def pyvrp_routes(
         result = pyvrp_solve(data, stop=_Deadline(_time.perf_counter() + budget), seed=seed, display=False)
 
     # -- back to agents, each route checked under the full semantics -----------------------------------------
-    orders: list[list[str]] = [[] for _ in range(nv)]
+    proposed: dict[int, list[str]] = {}
     free = [list(vs) for vs in type_agents]
-    ctx = ScheduleContext({c.case_id: c for c in cases}, {k: tuple(s) for k, s in slots.items()}, dict(travel))
     for route in result.best.routes():
         v = free[route.vehicle_type()].pop(0)
         visits = [case_of_client[int(a.idx)] for a in route.schedule() if a.is_client()]
-        ids = [cases[i].case_id for i in visits if i >= 0]
-        orders[v] = checked_order(agents[v], v, ids, ctx, allowed)
-    return orders
+        proposed[v] = [cases[i].case_id for i in visits if i >= 0]
+    return checked_orders(proposed, cases, agents, slots, allowed, travel)
 
 
 class _Deadline:

@@ -21,7 +21,7 @@ VROOM (through pyvroom) models most of a field day natively, so its proposals ne
   offered to VROOM (:func:`vroom_suits`): VROOM has no notion of a prize worth its detour.
 
 VROOM's break and fieldroute's differ in detail, so every route is checked under the full rules
-(:func:`optimizer.solver_check.checked_order`) before it is used.  VROOM's ``timeout`` bounds its local search,
+(:func:`optimizer.solver_check.checked_orders`) before it is used.  VROOM's ``timeout`` bounds its local search,
 not its construction heuristics, which take minutes on 1000 cases at ``exploration_level`` 5:
 :mod:`optimizer.solver_warm` therefore runs it in a worker process that it stops at the deadline, and
 :data:`EXPLORATION` falls with the size of the day.
@@ -35,8 +35,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from optimizer.model import Agent, Case
-from optimizer.schedule import ScheduleContext, StartSlot
-from optimizer.solver_check import checked_order
+from optimizer.schedule import StartSlot, merged_slot_windows
+from optimizer.solver_check import checked_orders
 from optimizer.travel import TravelMatrix
 
 PRIORITY_WEIGHTS = {
@@ -65,16 +65,6 @@ def vroom_suits(cases: Sequence[Case]) -> bool:
 def exploration_level(n_cases: int) -> int:
     """VROOM's exploration level for a day of ``n_cases``: thorough on small days, quick on large ones."""
     return next(level for limit, level in EXPLORATION if n_cases <= limit)
-
-
-def _merged(slots: Sequence[StartSlot]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for s in sorted(slots, key=lambda s: s.lo):
-        if out and s.lo <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], s.hi))
-        else:
-            out.append((s.lo, s.hi))
-    return out
 
 
 def vroom_routes(
@@ -138,7 +128,7 @@ def vroom_routes(
                 delivery=[c.demand] if with_demand else [],
                 skills={skill_of[who]} if who in skill_of else set(),
                 priority=MUST_VISIT_WEIGHT if c.must_visit else PRIORITY_WEIGHTS[weights][c.priority],
-                time_windows=[vroom.TimeWindow(lo, hi) for lo, hi in _merged(slots[c.case_id])],
+                time_windows=[vroom.TimeWindow(lo, hi) for lo, hi in merged_slot_windows(slots[c.case_id])],
             )
         )
     inp.add_job(jobs)
@@ -147,16 +137,12 @@ def vroom_routes(
         nb_threads=1,
         timeout=dt.timedelta(seconds=max(0.05, seconds)),
     )
-    orders: list[list[str]] = [[] for _ in agents]
     frame = solution.routes
-    if len(frame) == 0:
-        return orders
-    ctx = ScheduleContext({c.case_id: c for c in cases}, {k: tuple(s) for k, s in slots.items()}, dict(travel))
-    for vid, rows in frame.groupby("vehicle_id", sort=True):
-        v = int(vid)
-        ids = [cases[int(j)].case_id for j in rows[rows["type"] == "job"]["id"]]
-        orders[v] = checked_order(agents[v], v, ids, ctx, allowed)
-    return orders
+    proposed = {
+        int(vid): [cases[int(j)].case_id for j in rows[rows["type"] == "job"]["id"]]
+        for vid, rows in (frame.groupby("vehicle_id", sort=True) if len(frame) else ())
+    }
+    return checked_orders(proposed, cases, agents, slots, allowed, travel)
 
 
 __all__ = ["EXPLORATION", "MUST_VISIT_WEIGHT", "PRIORITY_WEIGHTS", "exploration_level", "vroom_available",

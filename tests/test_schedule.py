@@ -8,7 +8,15 @@ import numpy as np
 
 from optimizer.model import Agent, Case
 from optimizer.policy import PRESETS, Policy
-from optimizer.schedule import ScheduleContext, earliest_start, feasible, schedule_route, start_slots
+from optimizer.schedule import (
+    ScheduleContext,
+    StartSlot,
+    earliest_start,
+    feasible,
+    merged_slot_windows,
+    schedule_route,
+    start_slots,
+)
 from optimizer.times import TimeWindow, parse_window
 
 PLAN_DATE = dt.date(2026, 12, 1)  # as tests/conftest.py (a second conftest shadows `from conftest import`)
@@ -116,3 +124,10 @@ def test_break_taken_on_arrival_when_visit_window_opens_after_break() -> None:
     assert brk.start_s <= 12 * H + 600
     assert route.visits[0].start_s >= brk.departure_s
     assert TimeWindow(12 * H, 12 * H + 600).contains(brk.start_s)
+
+
+def test_merged_slot_windows_joins_overlapping_and_adjacent_slots_only() -> None:
+    shown = TimeWindow(0, 100)
+    slots = [StartSlot(50, 60, shown), StartSlot(0, 10, shown), StartSlot(11, 20, shown), StartSlot(15, 30, shown)]
+    assert merged_slot_windows(slots) == [(0, 30), (50, 60)]
+    assert merged_slot_windows([]) == []
