@@ -24,7 +24,7 @@ from ortools.constraint_solver import pywrapcp
 
 from optimizer.model import Agent, Case
 from optimizer.penalties import PenaltyScale
-from optimizer.schedule import StartSlot
+from optimizer.schedule import StartSlot, merged_slot_windows
 from optimizer.travel import TravelMatrix
 
 
@@ -37,16 +37,6 @@ class RoutingModel:
     time: pywrapcp.RoutingDimension
     cases: Sequence[Case]
     agents: Sequence[Agent]
-
-
-def _merged(slots: Sequence[StartSlot]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for s in sorted(slots, key=lambda s: s.lo):
-        if out and s.lo <= out[-1][1] + 1:
-            out[-1] = (out[-1][0], max(out[-1][1], s.hi))
-        else:
-            out.append((s.lo, s.hi))
-    return out
 
 
 def travel_bound(cases: Sequence[Case], agents: Sequence[Agent], travel: Mapping[str, TravelMatrix]) -> int:
@@ -101,7 +91,7 @@ def build_model(
 
     for i, c in enumerate(cases):
         cumul = time.CumulVar(manager.NodeToIndex(i))
-        ranges = _merged(slots[c.case_id])
+        ranges = merged_slot_windows(slots[c.case_id])
         cumul.SetRange(ranges[0][0], ranges[-1][1])
         for (_, hi), (lo, _) in itertools.pairwise(ranges):
             cumul.RemoveInterval(hi + 1, lo - 1)
