@@ -26,6 +26,7 @@ from optimizer.precheck import precheck
 from optimizer.reasons import Reason
 from optimizer.schedule import ScheduleContext, feasible, schedule_route
 from optimizer.solver_check import fits_limits
+from optimizer.solver_input import SearchInput
 from optimizer.solver_model import travel_bound
 from optimizer.solver_search import SearchConfig, portfolio_search
 from optimizer.times import format_clock
@@ -97,7 +98,8 @@ def solve(
     repair_budget = min(config.repair_seconds, (0.1 if droppable else 0.02) * limit)
     if candidates:
         seconds = max(0.05, limit - repair_budget - (_time.perf_counter() - began))
-        result = portfolio_search(candidates, agents, ctx.slots, pre.allowed, matrices, scale, config, seconds, seed)
+        day = SearchInput(candidates, agents, ctx.slots, pre.allowed, matrices, scale)
+        result = portfolio_search(day, config, seconds, seed)
         stats.update(
             status=result.status,
             objective=result.objective,

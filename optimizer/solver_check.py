@@ -12,26 +12,20 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 
-from optimizer.model import Agent, Case
-from optimizer.penalties import PenaltyScale
-from optimizer.schedule import ScheduleContext, StartSlot, feasible
-from optimizer.travel import TravelMatrix
+from optimizer.model import Agent
+from optimizer.schedule import ScheduleContext, feasible
+from optimizer.solver_input import SearchInput
 
 
-def checked_orders(
-    proposed: Mapping[int, Sequence[str]],
-    cases: Sequence[Case],
-    agents: Sequence[Agent],
-    slots: Mapping[str, Sequence[StartSlot]],
-    allowed: Mapping[str, Sequence[int]],
-    travel: Mapping[str, TravelMatrix],
-) -> list[list[str]]:
-    """Every agent's checked route (in ``agents`` order) from an engine's ``agent index -> case ids``;
+def checked_orders(proposed: Mapping[int, Sequence[str]], day: SearchInput) -> list[list[str]]:
+    """Every agent's checked route (in ``day.agents`` order) from an engine's ``agent index -> case ids``;
     ``[]`` for agents the engine did not use."""
-    ctx = ScheduleContext({c.case_id: c for c in cases}, {k: tuple(s) for k, s in slots.items()}, dict(travel))
-    orders: list[list[str]] = [[] for _ in agents]
+    ctx = ScheduleContext(
+        {c.case_id: c for c in day.cases}, {k: tuple(s) for k, s in day.slots.items()}, dict(day.travel)
+    )
+    orders: list[list[str]] = [[] for _ in day.agents]
     for v, ids in proposed.items():
-        orders[v] = checked_order(agents[v], v, ids, ctx, allowed)
+        orders[v] = checked_order(day.agents[v], v, ids, ctx, day.allowed)
     return orders
 
 
@@ -65,23 +59,18 @@ def checked_order(
     return kept
 
 
-def orders_cost(
-    agents: Sequence[Agent],
-    orders: Sequence[Sequence[str]],
-    cases: Sequence[Case],
-    travel: Mapping[str, TravelMatrix],
-    penalties: PenaltyScale,
-) -> int:
-    """Travel seconds along every route plus the drop penalty of every case left out (the search's objective)."""
+def orders_cost(day: SearchInput, orders: Sequence[Sequence[str]]) -> int:
+    """Travel seconds along every route plus the drop penalty of every case of the day left out (the search's
+    objective)."""
     total = 0
-    for agent, order in zip(agents, orders, strict=False):
+    for agent, order in zip(day.agents, orders, strict=False):
         if not order:
             continue
-        matrix = travel[agent.mode]
+        matrix = day.travel[agent.mode]
         path = [agent.start_id, *order, agent.end_id]
         total += sum(matrix.seconds_between(a, b) for a, b in itertools.pairwise(path))
     routed = {cid for order in orders for cid in order}
-    return total + sum(penalties.penalty(c) for c in cases if c.case_id not in routed)
+    return total + sum(day.penalties.penalty(c) for c in day.cases if c.case_id not in routed)
 
 
 def fits_limits(agent: Agent, order: Sequence[str], ctx: ScheduleContext) -> bool:

@@ -23,8 +23,8 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp
 
 from optimizer.model import Agent, Case
-from optimizer.penalties import PenaltyScale
-from optimizer.schedule import StartSlot, merged_slot_windows
+from optimizer.schedule import merged_slot_windows
+from optimizer.solver_input import SearchInput
 from optimizer.travel import TravelMatrix
 
 
@@ -52,15 +52,11 @@ def travel_bound(cases: Sequence[Case], agents: Sequence[Agent], travel: Mapping
     return min(total, shifts)
 
 
-def build_model(
-    cases: Sequence[Case],
-    agents: Sequence[Agent],
-    slots: Mapping[str, Sequence[StartSlot]],
-    allowed: Mapping[str, Sequence[int]],
-    travel: Mapping[str, TravelMatrix],
-    penalties: PenaltyScale,
-) -> RoutingModel:
-    """Build the routing model for ``cases`` (already prechecked) and ``agents``."""
+def build_model(day: SearchInput) -> RoutingModel:
+    """Build the routing model for the day's cases (already prechecked) and agents."""
+    cases, agents, slots, allowed, travel, penalties = (
+        day.cases, day.agents, day.slots, day.allowed, day.travel, day.penalties
+    )  # fmt: skip
     n, nv = len(cases), len(agents)
     starts = [n + 2 * v for v in range(nv)]
     ends = [n + 2 * v + 1 for v in range(nv)]

@@ -31,16 +31,14 @@ from __future__ import annotations
 
 import time as _time
 import warnings
-from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 import numpy as np
 
-from optimizer.model import Agent, Case
-from optimizer.penalties import PenaltyScale
-from optimizer.schedule import StartSlot, merged_slot_windows
+from optimizer.model import Agent
+from optimizer.schedule import merged_slot_windows
 from optimizer.solver_check import checked_orders
-from optimizer.travel import TravelMatrix
+from optimizer.solver_input import SearchInput
 
 MAX_PRIZE = 10**12  # keeps sum(prizes) + travel far below 2^63 for any realistic number of cases
 _FAR = 10**9  # travel to a case the vehicle may not serve: breaks every window, so PyVRP never routes it
@@ -69,18 +67,12 @@ def _hubs(mat: np.ndarray, first: int, k: int) -> list[int]:
     return chosen
 
 
-def pyvrp_routes(
-    cases: Sequence[Case],
-    agents: Sequence[Agent],
-    slots: Mapping[str, Sequence[StartSlot]],
-    allowed: Mapping[str, Sequence[int]],
-    travel: Mapping[str, TravelMatrix],
-    penalties: PenaltyScale,
-    seconds: float,
-    seed: int = 0,
-) -> list[list[str]]:
-    """Ordered case ids per agent (in ``agents`` order) from PyVRP within ``seconds``, each route valid under
+def pyvrp_routes(day: SearchInput, seconds: float, seed: int = 0) -> list[list[str]]:
+    """Ordered case ids per agent (in ``day.agents`` order) from PyVRP within ``seconds``, each route valid under
     the full schedule semantics; ``[]`` routes for agents PyVRP did not use."""
+    cases, agents, slots, allowed, travel, penalties = (
+        day.cases, day.agents, day.slots, day.allowed, day.travel, day.penalties
+    )  # fmt: skip
     from pyvrp import Client, ClientGroup, Depot, Location, ProblemData, VehicleType
     from pyvrp import solve as pyvrp_solve
 
@@ -254,7 +246,7 @@ def pyvrp_routes(
         v = free[route.vehicle_type()].pop(0)
         visits = [case_of_client[int(a.idx)] for a in route.schedule() if a.is_client()]
         proposed[v] = [cases[i].case_id for i in visits if i >= 0]
-    return checked_orders(proposed, cases, agents, slots, allowed, travel)
+    return checked_orders(proposed, day)
 
 
 class _Deadline:

@@ -40,11 +40,8 @@ from google.protobuf import duration_pb2
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
-from optimizer.model import Agent, Case
-from optimizer.penalties import PenaltyScale
-from optimizer.schedule import StartSlot
+from optimizer.solver_input import SearchInput
 from optimizer.solver_model import RoutingModel, build_model, read_routes
-from optimizer.travel import TravelMatrix
 
 STATUS_NAMES = {
     0: "ROUTING_NOT_SOLVED",
@@ -275,12 +272,7 @@ def _share(config: SearchConfig, cases: int) -> float:
 
 
 def search_orders(
-    cases: Sequence[Case],
-    agents: Sequence[Agent],
-    slots: Mapping[str, Sequence[StartSlot]],
-    allowed: Mapping[str, Sequence[int]],
-    travel: Mapping[str, TravelMatrix],
-    penalties: PenaltyScale,
+    day: SearchInput,
     config: SearchConfig,
     time_limit: float,
     seed: int = 0,
@@ -297,17 +289,16 @@ def search_orders(
     warm_costs: dict[str, int] = {}
     warm_notes: list[str] = []
     if config.initial_routes is not None:
-        initial = [list(config.initial_routes.get(a.agent_id, ())) for a in agents]
+        initial = [list(config.initial_routes.get(a.agent_id, ())) for a in day.agents]
         strategy = "initial_routes"
-    elif config.warm_start != "none" and cases:
+    elif config.warm_start != "none" and day.cases:
         from optimizer.solver_warm import warm_start
 
-        share = time_limit * _share(config, len(cases))
-        engines = _ENGINES[config.warm_start]
-        warm = warm_start(cases, agents, slots, allowed, travel, penalties, share, seed, engines)
+        share = time_limit * _share(config, len(day.cases))
+        warm = warm_start(day, share, seed, _ENGINES[config.warm_start])
         initial, warm_costs, warm_notes = warm.orders, warm.costs, warm.notes
         strategy = f"{warm.engine}+{config.local_search_metaheuristic}"
-    model = build_model(cases, agents, slots, allowed, travel, penalties)
+    model = build_model(day)
     rest = max(0.05, time_limit - (_time.perf_counter() - began))
     result = run_search(model, config, rest, initial)
     orders = read_routes(model, result.solution) if result.solution is not None else None
@@ -320,12 +311,7 @@ def search_orders(
 
 
 def portfolio_search(
-    cases: Sequence[Case],
-    agents: Sequence[Agent],
-    slots: Mapping[str, Sequence[StartSlot]],
-    allowed: Mapping[str, Sequence[int]],
-    travel: Mapping[str, TravelMatrix],
-    penalties: PenaltyScale,
+    day: SearchInput,
     config: SearchConfig,
     time_limit: float,
     seed: int = 0,
@@ -336,14 +322,13 @@ def portfolio_search(
     the lowest objective wins, ties going to the main strategy.  Without a portfolio this is
     :func:`search_orders`.
     """
-    args = (cases, agents, slots, allowed, travel, penalties)
     if not config.portfolio:
-        return search_orders(*args, config, time_limit, seed)
+        return search_orders(day, config, time_limit, seed)
     variants = [replace(config, first_solution_strategy=s, portfolio=(), warm_start="none") for s in config.portfolio]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=len(variants), mp_context=context) as pool:
-        futures = [pool.submit(search_orders, *args, v, time_limit) for v in variants]
-        outcomes = [search_orders(*args, replace(config, portfolio=()), time_limit, seed)]
+        futures = [pool.submit(search_orders, day, v, time_limit) for v in variants]
+        outcomes = [search_orders(day, replace(config, portfolio=()), time_limit, seed)]
         outcomes += [f.result() for f in futures]
     found = [o for o in outcomes if o.objective is not None]
     return min(found, key=lambda o: o.objective or 0) if found else outcomes[0]

@@ -30,14 +30,14 @@ not its construction heuristics, which take minutes on 1000 cases at ``explorati
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from optimizer.model import Agent, Case
-from optimizer.schedule import StartSlot, merged_slot_windows
+from optimizer.model import Case
+from optimizer.schedule import merged_slot_windows
 from optimizer.solver_check import checked_orders
-from optimizer.travel import TravelMatrix
+from optimizer.solver_input import SearchInput
 
 PRIORITY_WEIGHTS = {
     "lexicographic": {1: 0, 2: 2, 3: 6, 4: 20, 5: 60},
@@ -67,17 +67,10 @@ def exploration_level(n_cases: int) -> int:
     return next(level for limit, level in EXPLORATION if n_cases <= limit)
 
 
-def vroom_routes(
-    cases: Sequence[Case],
-    agents: Sequence[Agent],
-    slots: Mapping[str, Sequence[StartSlot]],
-    allowed: Mapping[str, Sequence[int]],
-    travel: Mapping[str, TravelMatrix],
-    seconds: float,
-    weights: str = "lexicographic",
-) -> list[list[str]]:
-    """Ordered case ids per agent (in ``agents`` order) from VROOM within about ``seconds``, each route checked
-    under the full schedule semantics; ``[]`` for agents VROOM did not use."""
+def vroom_routes(day: SearchInput, seconds: float, weights: str = "lexicographic") -> list[list[str]]:
+    """Ordered case ids per agent (in ``day.agents`` order) from VROOM within about ``seconds``, each route
+    checked under the full schedule semantics; ``[]`` for agents VROOM did not use."""
+    cases, agents, slots, allowed, travel = day.cases, day.agents, day.slots, day.allowed, day.travel
     import vroom
 
     loc_ids = list(dict.fromkeys([p for a in agents for p in (a.start_id, a.end_id)] + [c.case_id for c in cases]))
@@ -142,7 +135,7 @@ def vroom_routes(
         int(vid): [cases[int(j)].case_id for j in rows[rows["type"] == "job"]["id"]]
         for vid, rows in (frame.groupby("vehicle_id", sort=True) if len(frame) else ())
     }
-    return checked_orders(proposed, cases, agents, slots, allowed, travel)
+    return checked_orders(proposed, day)
 
 
 __all__ = ["EXPLORATION", "MUST_VISIT_WEIGHT", "PRIORITY_WEIGHTS", "exploration_level", "vroom_available",

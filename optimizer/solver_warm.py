@@ -30,16 +30,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time as _time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
 from optimizer.model import Agent, Case
-from optimizer.penalties import PenaltyScale
-from optimizer.schedule import StartSlot
 from optimizer.solver_check import orders_cost
-from optimizer.travel import TravelMatrix
+from optimizer.solver_input import SearchInput
 
 ENGINES = ("pyvrp", "vroom", "vroom-geometric")
 VROOM_ONLY_MAX_CASES = 500  # above this, PyVRP stays in the portfolio: it answers within its time for sure
@@ -76,22 +74,12 @@ def auto_engines(cases: Sequence[Case], agents: Sequence[Agent]) -> tuple[str, .
     return ("pyvrp", "vroom") if vroom_ok else ("pyvrp",)
 
 
-def warm_start(
-    cases: Sequence[Case],
-    agents: Sequence[Agent],
-    slots: Mapping[str, Sequence[StartSlot]],
-    allowed: Mapping[str, Sequence[int]],
-    travel: Mapping[str, TravelMatrix],
-    penalties: PenaltyScale,
-    seconds: float,
-    seed: int = 0,
-    engines: Sequence[str] | None = None,
-) -> WarmStart:
+def warm_start(day: SearchInput, seconds: float, seed: int = 0, engines: Sequence[str] | None = None) -> WarmStart:
     """Run the ``engines`` (default :func:`auto_engines`) for ``seconds``, in parallel as far as cores allow,
     and return the cheapest checked proposal."""
     from optimizer.solver_pyvrp import pyvrp_routes
 
-    chosen = tuple(engines) if engines is not None else auto_engines(cases, agents)
+    chosen = tuple(engines) if engines is not None else auto_engines(day.cases, day.agents)
     unknown = [e for e in chosen if e not in ENGINES]
     if unknown:
         raise ValueError(f"unknown warm-start engine(s) {', '.join(unknown)}; choose from {', '.join(ENGINES)}")
@@ -110,14 +98,13 @@ def warm_start(
             continue
         context = multiprocessing.get_context("fork")
         conn, child = context.Pipe(duplex=False)
-        args = (child, name, cases, agents, slots, allowed, travel, seconds)
-        process = context.Process(target=_vroom_worker, args=args, daemon=True)
+        process = context.Process(target=_vroom_worker, args=(child, name, day, seconds), daemon=True)
         process.start()
         child.close()
         workers[name] = (process, conn)
     proposals: dict[str, list[list[str]]] = {}
     if "pyvrp" in running:
-        proposals["pyvrp"] = pyvrp_routes(cases, agents, slots, allowed, travel, penalties, seconds, seed)
+        proposals["pyvrp"] = pyvrp_routes(day, seconds, seed)
     for name, (process, conn) in workers.items():
         if conn.poll(max(0.0, deadline + GRACE_S - _time.perf_counter())):
             try:
@@ -134,29 +121,20 @@ def warm_start(
             process.terminate()
         process.join(1)
         conn.close()
-    costs = {name: orders_cost(agents, orders, cases, travel, penalties) for name, orders in proposals.items()}
+    costs = {name: orders_cost(day, orders) for name, orders in proposals.items()}
     if not costs:
         return WarmStart(None, None, {}, notes)
     best = min(costs, key=lambda name: (costs[name], chosen.index(name)))
     return WarmStart(proposals[best], best, costs, notes)
 
 
-def _vroom_worker(
-    conn: Connection,
-    engine: str,
-    cases: Sequence[Case],
-    agents: Sequence[Agent],
-    slots: Mapping[str, Sequence[StartSlot]],
-    allowed: Mapping[str, Sequence[int]],
-    travel: Mapping[str, TravelMatrix],
-    seconds: float,
-) -> None:
+def _vroom_worker(conn: Connection, engine: str, day: SearchInput, seconds: float) -> None:
     """Worker process body: VROOM's checked routes (or the error) back through ``conn``."""
     from optimizer.solver_vroom import vroom_routes
 
     weights = "geometric" if engine == "vroom-geometric" else "lexicographic"
     try:
-        conn.send(("ok", vroom_routes(cases, agents, slots, allowed, travel, seconds, weights)))
+        conn.send(("ok", vroom_routes(day, seconds, weights)))
     except Exception as exc:  # any failure here only means "no proposal from this engine"
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:

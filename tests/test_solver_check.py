@@ -9,6 +9,7 @@ from optimizer.precheck import precheck
 from optimizer.schedule import ScheduleContext, feasible
 from optimizer.solver import resolve_travel
 from optimizer.solver_check import checked_order, orders_cost
+from optimizer.solver_input import SearchInput
 
 
 def test_a_visit_outside_its_window_or_agent_is_left_out_and_the_rest_kept_in_order() -> None:
@@ -36,11 +37,12 @@ def test_orders_cost_is_travel_plus_the_penalties_of_cases_left_out() -> None:
     matrices, _ = resolve_travel(problem, None, None)
     cases = list(problem.cases)
     scale = penalty_scale(cases, 10**6)
-    nobody = [[] for _ in problem.agents]
-    assert orders_cost(problem.agents, nobody, cases, matrices, scale) == sum(scale.penalty(c) for c in cases)
+    day = SearchInput(cases, problem.agents, {}, {}, matrices, scale)
+    nobody: list[list[str]] = [[] for _ in problem.agents]
+    assert orders_cost(day, nobody) == sum(scale.penalty(c) for c in cases)
     agent = problem.agents[0]
     one = [["C2"], [], []]
     m = matrices[agent.mode]
     trip = m.seconds_between(agent.start_id, "C2") + m.seconds_between("C2", agent.end_id)
     rest = sum(scale.penalty(c) for c in cases if c.case_id != "C2")
-    assert orders_cost(problem.agents, one, cases, matrices, scale) == trip + rest
+    assert orders_cost(day, one) == trip + rest

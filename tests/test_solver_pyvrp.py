@@ -13,6 +13,7 @@ from optimizer.policy import PRESETS
 from optimizer.precheck import precheck
 from optimizer.schedule import ScheduleContext, feasible
 from optimizer.solver import resolve_travel
+from optimizer.solver_input import SearchInput
 from optimizer.solver_pyvrp import pyvrp_routes
 from optimizer.times import parse_window, parse_windows
 
@@ -60,7 +61,8 @@ def test_every_pyvrp_route_passes_the_full_rule_check_unchanged() -> None:
     ctx = ScheduleContext.build(problem.cases, problem.policy, matrices)
     pre = precheck(problem, ctx, unreachable)
     cases = list(pre.candidates)
-    orders = pyvrp_routes(cases, problem.agents, ctx.slots, pre.allowed, matrices, penalty_scale(cases, 10**6), 1.0)
+    day = SearchInput(cases, problem.agents, ctx.slots, pre.allowed, matrices, penalty_scale(cases, 10**6))
+    orders = pyvrp_routes(day, 1.0)
     assert orders[1], "the agent with a break is used"
     for v, (agent, order) in enumerate(zip(problem.agents, orders, strict=True)):
         assert checked_order(agent, v, order, ctx, pre.allowed) == order
@@ -73,7 +75,7 @@ def test_pyvrp_routes_keep_windows_skills_limits_and_breaks() -> None:
     pre = precheck(problem, ctx, unreachable)
     cases = list(pre.candidates)
     scale = penalty_scale(cases, 10**6)
-    orders = pyvrp_routes(cases, problem.agents, ctx.slots, pre.allowed, matrices, scale, 1.0, seed=3)
+    orders = pyvrp_routes(SearchInput(cases, problem.agents, ctx.slots, pre.allowed, matrices, scale), 1.0, seed=3)
     assert len(orders) == 3
     routed = [cid for order in orders for cid in order]
     assert len(routed) == len(set(routed)) > 0

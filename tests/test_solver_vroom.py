@@ -6,9 +6,11 @@ import pytest
 from test_solver_pyvrp import _day
 
 from optimizer.model import Case
+from optimizer.penalties import penalty_scale
 from optimizer.precheck import precheck
 from optimizer.schedule import ScheduleContext, feasible
 from optimizer.solver import resolve_travel
+from optimizer.solver_input import SearchInput
 from optimizer.solver_vroom import PRIORITY_WEIGHTS, exploration_level, vroom_available, vroom_routes, vroom_suits
 
 pytestmark = pytest.mark.skipif(not vroom_available(), reason="pyvroom is not installed")
@@ -21,7 +23,8 @@ def test_vroom_routes_keep_windows_skills_limits_and_breaks(weights: str) -> Non
     ctx = ScheduleContext.build(problem.cases, problem.policy, matrices)
     pre = precheck(problem, ctx, unreachable)
     cases = list(pre.candidates)
-    orders = vroom_routes(cases, problem.agents, ctx.slots, pre.allowed, matrices, 1.0, weights)
+    day = SearchInput(cases, problem.agents, ctx.slots, pre.allowed, matrices, penalty_scale(cases, 10**6))
+    orders = vroom_routes(day, 1.0, weights)
     assert len(orders) == len(problem.agents)
     routed = [cid for order in orders for cid in order]
     assert len(routed) == len(set(routed)) > 0

@@ -13,16 +13,17 @@ from optimizer.precheck import precheck
 from optimizer.schedule import ScheduleContext, feasible
 from optimizer.solver import resolve_travel
 from optimizer.solver_check import orders_cost
+from optimizer.solver_input import SearchInput
 from optimizer.solver_vroom import vroom_available
 from optimizer.solver_warm import auto_engines, cores, warm_start
 
 
-def _inputs(problem: Problem):  # type: ignore[no-untyped-def]
+def _inputs(problem: Problem) -> tuple[SearchInput, ScheduleContext]:
     matrices, unreachable = resolve_travel(problem, None, None)
     ctx = ScheduleContext.build(problem.cases, problem.policy, matrices)
     pre = precheck(problem, ctx, unreachable)
     cases = list(pre.candidates)
-    return cases, ctx, pre, matrices, penalty_scale(cases, 10**6)
+    return SearchInput(cases, problem.agents, ctx.slots, pre.allowed, matrices, penalty_scale(cases, 10**6)), ctx
 
 
 @pytest.mark.skipif(not vroom_available(), reason="pyvroom is not installed")
@@ -39,18 +40,18 @@ def test_auto_engines_follow_what_the_day_contains() -> None:
 @pytest.mark.skipif(cores() < 2 or not vroom_available(), reason="needs two cores and pyvroom")
 def test_two_engines_run_side_by_side_and_the_cheapest_proposal_wins() -> None:
     problem = _day()
-    cases, ctx, pre, matrices, scale = _inputs(problem)
-    warm = warm_start(cases, problem.agents, ctx.slots, pre.allowed, matrices, scale, 1.0, 0, ("pyvrp", "vroom"))
+    day, ctx = _inputs(problem)
+    warm = warm_start(day, 1.0, 0, ("pyvrp", "vroom"))
     assert set(warm.costs) == {"pyvrp", "vroom"}, warm.notes
     assert warm.engine == min(warm.costs, key=lambda name: warm.costs[name])
     assert warm.orders is not None
-    assert orders_cost(problem.agents, warm.orders, cases, matrices, scale) == warm.costs[warm.engine]
+    assert orders_cost(day, warm.orders) == warm.costs[warm.engine]
     for agent, order in zip(problem.agents, warm.orders, strict=True):
         assert feasible(agent, order, ctx)
 
 
 def test_unknown_engines_are_refused() -> None:
     problem = _day()
-    cases, ctx, pre, matrices, scale = _inputs(problem)
+    day, _ = _inputs(problem)
     with pytest.raises(ValueError, match="unknown warm-start engine"):
-        warm_start(cases, problem.agents, ctx.slots, pre.allowed, matrices, scale, 0.5, 0, ("gurobi",))
+        warm_start(day, 0.5, 0, ("gurobi",))
