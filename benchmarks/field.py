@@ -13,17 +13,17 @@ How the peers see the day
   shift, break (window + duration), max_visits (``max_tasks``), capacity; durations = costs = road seconds.
   ``vroom-lex`` (optional) is the same with priority weights 0, 2, 6, 20, 60: priority 1 is then served by
   VROOM's "most jobs" rule only, so one priority-2 case outweighs any number of priority-1 cases.  fieldroute's
-  own warm start runs VROOM with both weightings (:mod:`optimizer.solver_warm`), so compare it with both.
+  own warm start runs VROOM with both weightings (:mod:`optimizer.solver.engines.portfolio`), so compare it with both.
 * PyVRP (relaxed, the table says so): no breaks, no skills, no team sizes, no max_visits; one window per case
   (the hull of its start slots); prize = fieldroute's drop penalty, must-visit cases required.
 
 How every plan is judged (the same code for all three)
 ------------------------------------------------------
-Each agent's visit order is timed by fieldroute's scheduler (:func:`optimizer.schedule.schedule_route`, which
+Each agent's visit order is timed by fieldroute's scheduler (:func:`optimizer.solver.schedule.schedule_route`, which
 tries every break placement); an order it cannot time is kept with naive earliest-start times so that the audit
 lists what it breaks.  The plan then goes through fieldroute's independent audit
 (:func:`optimizer.audit.audit_plan`).  Travel is recomputed from the matrix along each order; the objective is
-travel seconds + fieldroute's drop penalties (:mod:`optimizer.penalties`) of every case left out.
+travel seconds + fieldroute's drop penalties (:mod:`optimizer.solver.penalties`) of every case left out.
 
 Run::
 
@@ -49,10 +49,10 @@ if str(REPO) not in sys.path:
 import numpy as np  # noqa: E402
 
 from optimizer.model import Agent, Case, Problem  # noqa: E402
-from optimizer.penalties import PenaltyScale, penalty_scale  # noqa: E402
 from optimizer.plan import Plan, Route, Stop, Unassigned  # noqa: E402
 from optimizer.reasons import Reason  # noqa: E402
-from optimizer.schedule import ScheduleContext, StartSlot, earliest_start, schedule_route, start_slots  # noqa: E402
+from optimizer.solver.penalties import PenaltyScale, penalty_scale  # noqa: E402
+from optimizer.solver.schedule import ScheduleContext, StartSlot, earliest_start, schedule_route, start_slots  # noqa: E402
 from optimizer.travel import TravelMatrix  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "data"
@@ -118,7 +118,7 @@ def build_day(scenario: Scenario) -> tuple[Problem, TravelMatrix, dict[str, str]
 
 def drop_scale(problem: Problem, travel: TravelMatrix) -> PenaltyScale:
     """fieldroute's drop penalties for this day (the same ladder its solver uses, over all cases)."""
-    from optimizer.solver_model import travel_bound
+    from optimizer.solver.ortools.model import travel_bound
 
     modes: dict[str, TravelMatrix] = {a.mode: travel for a in problem.agents}
     return penalty_scale(problem.cases, travel_bound(problem.cases, problem.agents, modes))

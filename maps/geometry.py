@@ -9,24 +9,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
-from typing import Protocol, runtime_checkable
+from collections.abc import Sequence
 
-from maps.coords import LatLon
+from optimizer.geo import LatLon, LegGeometry, Networks
 from optimizer.plan import Route
 
 LegCache = dict[tuple[int, LatLon, LatLon], list[LatLon]]
-
-
-@runtime_checkable
-class LegGeometry(Protocol):
-    """Anything that can draw a leg between two points along the roads."""
-
-    def leg_geometry(self, origin: LatLon, destination: LatLon) -> Sequence[Sequence[float]]: ...
-
-
-#: One network for every agent, or one per travel mode (as ``optimizer.solve`` takes them), or none.
-Networks = LegGeometry | Mapping[str, LegGeometry] | None
 
 
 def network_for(networks: Networks, mode: str) -> LegGeometry | None:

@@ -40,7 +40,7 @@ def write_maps(
 
     ``assets="inline"`` makes each file self-contained (Leaflet embedded; tiles still need the internet).
     The folder is created if needed; callers wanting all-or-nothing output pass a scratch folder (the CLI
-    writes inside :func:`optimizer.output.atomic_directory`).  Returns the paths written, overview last.
+    writes inside :func:`optimizer.atomic.atomic_directory`).  Returns the paths written, overview last.
     """
     spec = resolve_tiles(tiles)
     loaded = resolve_assets(assets, leaflet_dir)

@@ -2,8 +2,8 @@
 
 The audit trusts nothing the solver computed.  It reads only the :class:`~optimizer.model.Problem`, the plan's
 routes and the travel matrix, and re-derives arrival times, travel, waiting, windows, breaks and policy rules
-with its own (deliberately plain) code.  It shares no code with ``optimizer.solver*``, ``optimizer.schedule`` or
-``optimizer.precheck``: a bug in the model cannot hide itself by being repeated here.
+with its own (deliberately plain) code.  It shares no code with ``optimizer.solver*``, ``optimizer.solver.schedule`` or
+``optimizer.solver.precheck``: a bug in the model cannot hide itself by being repeated here.
 
 Every violation is one sentence naming the agent, the case, the clock times (``HH:MM``) and the rule, e.g.
 ``"agent A1: case C2 starts at 07:30, outside its case windows 09:00-12:00 (rule: case window)"``.

@@ -35,7 +35,7 @@ from optimizer.model import Problem
 
 if TYPE_CHECKING:  # pragma: no cover
     from optimizer.plan import Plan
-    from optimizer.solver_search import SearchConfig
+    from optimizer.solver.config import SearchConfig
 
 #: Exit code of a region whose worker did not answer within its timeout (same as "no plan within the limit").
 TIMEOUT_EXIT_CODE = 5

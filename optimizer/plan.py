@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from optimizer.atomic import atomic_directory
 from optimizer.model import Problem
-from optimizer.output import atomic_directory
 from optimizer.reasons import Reason
 from optimizer.times import TimeWindow, format_clock
 

@@ -26,9 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from optimizer.errors import InputError, InputProblem
-from optimizer.times import TimeWindow, format_clock, merge_windows, parse_window
-
-_WHOLE_DAY = TimeWindow(0, 24 * 3600)
+from optimizer.times import WHOLE_DAY, TimeWindow, format_clock, merge_windows, parse_window
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,7 @@ class Policy:
     """
 
     name: str = "none"
-    allowed_hours: tuple[TimeWindow, ...] = (_WHOLE_DAY,)
+    allowed_hours: tuple[TimeWindow, ...] = (WHOLE_DAY,)
     min_team_size: int = 1
     max_visits_per_case: int | None = None
     per_days: int | None = None

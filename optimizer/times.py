@@ -86,3 +86,7 @@ def merge_windows(windows: Iterable[TimeWindow]) -> tuple[TimeWindow, ...]:
         else:
             merged.append(w)
     return tuple(merged)
+
+
+#: The whole day, 00:00-24:00: a case without windows, a policy without hour limits.
+WHOLE_DAY = TimeWindow(0, SECONDS_PER_DAY)

@@ -8,13 +8,18 @@ touching it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
+from optimizer.errors import InputError, InputProblem
 from optimizer.model import TravelMode
+
+if TYPE_CHECKING:  # pragma: no cover
+    from optimizer.model import Problem
 
 IntMatrix = npt.NDArray[np.int64]
 
@@ -113,3 +118,56 @@ def straight_line_matrix(
     metres = haversine_m(lat[:, None], lon[:, None], lat[None, :], lon[None, :]) * detour_factor
     speed = speed_mps if speed_mps is not None else STRAIGHT_LINE_SPEED_MPS[mode]
     return TravelMatrix(ids, np.ceil(metres / speed), np.rint(metres))
+
+
+TravelInput = TravelMatrix | Mapping[str, TravelMatrix]
+
+
+def resolve_travel(
+    problem: Problem, network: Any, travel: TravelInput | None
+) -> tuple[dict[str, TravelMatrix], dict[str, str]]:
+    """The matrix per travel mode used by the agents, over ``problem.location_ids``, and unreachable cases."""
+    ids = problem.location_ids
+    modes = sorted({a.mode for a in problem.agents})
+    if travel is not None and network is not None:
+        raise ValueError("give either network= or travel=, not both")
+    if travel is not None:
+        by_mode = {m: travel for m in modes} if isinstance(travel, TravelMatrix) else dict(travel)
+        problems = []
+        for m in modes:
+            if m not in by_mode:
+                problems.append(InputProblem("travel", None, "mode", m, f"no travel matrix for mode {m!r}"))
+                continue
+            missing = by_mode[m].missing(ids)
+            if missing:
+                shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+                problems.append(
+                    InputProblem("travel", None, "ids", shown, f"the {m} travel matrix has no entry for these ids")
+                )
+        if problems:
+            raise InputError(problems)
+        return {m: by_mode[m].subset(ids) for m in modes}, {}
+    if network is None:
+        coords = problem.location_coords
+        return {m: straight_line_matrix(ids, coords, mode=m) for m in modes}, {}
+    nets = network if isinstance(network, Mapping) else {m: network for m in modes}
+    matrices: dict[str, TravelMatrix] = {}
+    unreachable: dict[str, str] = {}
+    cache: dict[int, tuple[TravelMatrix, dict[str, str]]] = {}
+    for m in modes:
+        if m not in nets:
+            raise InputError([InputProblem("network", None, "mode", m, f"no road network for mode {m!r}")])
+        net = nets[m]
+        if id(net) not in cache:
+            cache[id(net)] = net.travel_matrix(ids, problem.location_coords, max_snap_m=500)
+        matrices[m], unr = cache[id(net)]
+        unreachable.update(unr)
+    bad = [
+        InputProblem("agents", None, "start" if pid.startswith("start:") else "end", pid, unreachable[pid])
+        for a in problem.agents
+        for pid in (a.start_id, a.end_id)
+        if pid in unreachable
+    ]
+    if bad:
+        raise InputError(bad)
+    return matrices, unreachable

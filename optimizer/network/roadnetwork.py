@@ -19,6 +19,7 @@ from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
 from optimizer.errors import NetworkError
+from optimizer.geo import LatLon
 from optimizer.network import cache as cache_mod
 from optimizer.network.graph import NetworkArrays, build_from_graph, build_from_ways, to_multidigraph
 from optimizer.network.matrix import Router, augmented, endpoints, point_matrix
@@ -36,8 +37,6 @@ UNREACHABLE = 9_999_999
 DEFAULT_MAX_SNAP_M = 500.0
 FORMAT = "fieldroute-network"
 FORMAT_VERSION = 1
-
-LatLon = tuple[float, float]
 
 
 class RoadNetwork:
@@ -352,8 +351,8 @@ class RoadNetwork:
         return [p for k, p in enumerate(line) if k == 0 or p != line[k - 1]]
 
     def route_geometries(self, plan: Plan) -> dict[tuple[str, str], list[list[LatLon]]]:
-        """``(agent_id, ISO date) -> [road polyline per leg]`` of a plan (see :mod:`optimizer.geojson`)."""
-        from optimizer.geojson import route_geometries
+        """``(agent_id, ISO date) -> [road polyline per leg]`` of a plan (see :mod:`optimizer.export.geojson`)."""
+        from optimizer.export.geojson import route_geometries
 
         return route_geometries(plan, self)
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from optimizer import solve
-from optimizer.geojson import plan_geojson, route_geometries
+from optimizer.export.geojson import plan_geojson, route_geometries
 from optimizer.model import Agent, Case, Problem
 from optimizer.network import RoadNetwork
 from optimizer.plan import Plan

@@ -1,0 +1,166 @@
+"""What every ``fieldroute`` command shares on the terminal: the console, error reporting with exit codes,
+the progress display and the plan summary."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from optimizer.errors import FieldrouteError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from optimizer.plan import Plan
+
+
+def console(stderr: bool = False) -> Console:
+    # Created per call so test runners that swap sys.stdout see the output; soft_wrap keeps long problem lines
+    # whole (easier to grep, copy and test).
+    return Console(stderr=stderr, soft_wrap=True, highlight=False)
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """Print a FieldrouteError in red and exit with its code; anything unexpected exits 1 with a short note."""
+    try:
+        yield
+    except FieldrouteError as exc:
+        console(stderr=True).print(f"[red]{escape(str(exc))}[/]")
+        raise typer.Exit(exc.exit_code) from exc
+    except (typer.Exit, typer.Abort):
+        raise
+    except KeyboardInterrupt:
+        console(stderr=True).print("[red]interrupted: nothing was written[/]")
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if os.environ.get("FIELDROUTE_DEBUG"):
+            raise
+        console(stderr=True).print(
+            f"[red]unexpected error: {escape(type(exc).__name__)}: {escape(str(exc))}[/]\n"
+            "This is a bug in fieldroute; please report it with the input files "
+            "(set FIELDROUTE_DEBUG=1 for the traceback)."
+        )
+        raise typer.Exit(1) from exc
+
+
+class LimitBarColumn(ProgressColumn):
+    """A bar filling up over the search's time limit (``limit`` field of the task); nothing for other steps."""
+
+    def render(self, task: Task) -> ProgressBar | Text:
+        limit = task.fields.get("limit")
+        if not limit:
+            return Text("")
+        done = min(task.elapsed or 0.0, float(limit)) if not task.finished else float(limit)
+        return ProgressBar(total=float(limit), completed=done, width=30)
+
+
+class LimitTextColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        limit = task.fields.get("limit")
+        return Text(f"limit {limit:g} s" if limit else "", style="dim")
+
+
+@dataclass(frozen=True)
+class Written:
+    files: list[Path]
+    maps: list[Path]
+
+
+@contextmanager
+def step(progress: Progress, description: str, *, limit: float | None = None) -> Iterator[None]:
+    """One line of the progress display: a spinner while the body runs, a tick when done, a cross if it fails."""
+    task = progress.add_task(escape(description), total=1, limit=limit)
+    try:
+        yield
+    except BaseException:
+        progress.remove_task(task)
+        progress.console.print(f"[red]✗ {escape(description)}[/]")
+        raise
+    progress.update(task, completed=1)
+    progress.stop_task(task)
+
+
+def _minutes(seconds: Any) -> str:
+    return f"{int(seconds) // 60} min"
+
+
+def _clock(value: Any) -> str:
+    return "—" if value is None or str(value) == "NaT" else str(value)[11:16]
+
+
+def print_summary(console: Console, result: Plan, written: Written) -> None:
+    problem = result.problem
+    visited = len(result.visited_case_ids)
+    console.print(
+        f"\n[bold]{problem.date.isoformat()}[/] policy {escape(problem.policy.name)}: "
+        f"[bold]{visited}/{len(problem.cases)}[/] cases planned, {len(result.unassigned_cases)} unassigned"
+    )
+    table = Table(title="Routes per agent", title_justify="left")
+    for name, justify in (
+        ("agent", "left"),
+        ("visits", "right"),
+        ("priority served", "right"),
+        ("travel", "right"),
+        ("distance", "right"),
+        ("start", "center"),
+        ("end", "center"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for row in result.summary.to_dict("records"):
+        table.add_row(
+            escape(str(row["agent_id"])),
+            str(row["visits"]),
+            str(row["priority_served"]),
+            _minutes(row["travel_s"]),
+            f"{int(row['travel_m']) / 1000:.1f} km",
+            _clock(row["start"]),
+            _clock(row["end"]),
+        )
+    console.print(table)
+    if len(result.unassigned):
+        reasons = Table(title="Unassigned cases by reason", title_justify="left")
+        reasons.add_column("reason")
+        reasons.add_column("cases", justify="right")
+        reasons.add_column("of which must-visit", justify="right")
+        frame = result.unassigned
+        for reason, group in frame.groupby("reason", sort=True):
+            reasons.add_row(escape(str(reason)), str(len(group)), str(int(group["must_visit"].sum())))
+        console.print(reasons)
+    if result.audit:
+        console.print(f"[red]audit: {len(result.audit)} violation(s)[/]")
+    console.print("Written:")
+    for path in written.files:
+        console.print(f"  {escape(str(path))}")
+    if written.maps:
+        overview = [p for p in written.maps if p.name == "overview.html"]
+        shown = overview[0] if overview else written.maps[-1]
+        console.print(f"  {escape(str(shown))} (+ {len(written.maps) - 1} agent map(s) in {escape(str(shown.parent))})")
+
+
+def progress_display(console: Console) -> Progress:
+    """The progress display every command uses: a spinner, the step, a bar over a time limit, elapsed time."""
+    return Progress(
+        SpinnerColumn(finished_text="[green]✓[/]"),
+        TextColumn("{task.description}"),
+        LimitBarColumn(),
+        TimeElapsedColumn(),
+        LimitTextColumn(),
+        console=console,
+    )
+
+
+__all__ = [
+    "LimitBarColumn", "LimitTextColumn", "Written", "console", "print_summary", "progress_display", "reported_errors",
+    "step",
+]  # fmt: skip

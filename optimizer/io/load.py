@@ -1,0 +1,148 @@
+"""Load and validate a day's input: cases, agents, policy -> one immutable :class:`~optimizer.model.Problem`.
+
+The pipeline is read (:mod:`optimizer.io.readers`) -> parse and check (:mod:`optimizer.io.validate`) ->
+convert coordinates (:mod:`optimizer.geo`) -> build.  Nothing is solved here, and nothing is raised
+until every check has run: a dispatcher with a 2,000-row file gets all its problems in one
+:class:`~optimizer.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from optimizer.errors import InputError, InputProblem
+from optimizer.geo import COORD_SYSTEMS, CoordSystem, to_wgs84
+from optimizer.io.readers import TableSource, read_table
+from optimizer.io.validate import check_swapped, parse_agents, parse_cases
+from optimizer.model import Agent, Case, Problem
+from optimizer.policy import Policy, load_policy
+
+
+def parse_plan_date(date: str | dt.date) -> dt.date:
+    """``"2026-12-01"`` or a ``date``/``datetime`` -> ``date``; raises :class:`InputError` otherwise."""
+    if isinstance(date, dt.datetime):
+        return date.date()
+    if isinstance(date, dt.date):
+        return date
+    try:
+        return dt.date.fromisoformat(str(date).strip())
+    except ValueError:
+        raise InputError([InputProblem("date", None, None, date, "not a date YYYY-MM-DD")]) from None
+
+
+def load_problem(
+    cases: TableSource,
+    agents: TableSource,
+    date: str | dt.date,
+    policy: Policy | str | Path | Mapping[str, Any] | None = "none",
+    *,
+    coord_system: CoordSystem = "wgs84",
+) -> Problem:
+    """Read, validate and assemble the problem for one plan date.
+
+    Parameters
+    ----------
+    cases, agents:
+        A path to a CSV, Excel (.xlsx), Parquet or JSON file, or a pandas DataFrame.  Column names are
+        case-insensitive; ids are kept as text (leading zeros survive in CSV and text cells).
+    date:
+        The plan date, ``"YYYY-MM-DD"`` or a ``datetime.date``.  Agent rows with another ``date`` are ignored;
+        rows without a date are available on this one.
+    policy:
+        A preset (``"cn"``, ``"us"``, ``"none"``), a TOML/JSON file, a dict or a :class:`Policy`.
+    coord_system:
+        ``"wgs84"`` (GPS, OpenStreetMap) or ``"gcj02"`` (Chinese map services; converted to WGS-84 on load).
+
+    Raises
+    ------
+    InputError
+        Listing every problem found, each with its file, spreadsheet row number (header = row 1, first data
+        row = row 2), column, value and what is wrong.
+    """
+    problems: list[InputProblem] = []
+    if coord_system not in COORD_SYSTEMS:
+        problems.append(
+            InputProblem("coord_system", None, None, coord_system, f"use one of {', '.join(COORD_SYSTEMS)}")
+        )
+    try:
+        day: dt.date | None = parse_plan_date(date)
+    except InputError as exc:
+        problems += exc.problems
+        day = None
+    try:
+        rules: Policy | None = load_policy(policy)
+    except InputError as exc:
+        problems += exc.problems
+        rules = None
+
+    case_list: list[Case] = []
+    agent_list: list[Agent] = []
+    points = []
+    try:
+        case_table = read_table(cases, name="cases")
+    except InputError as exc:
+        problems += exc.problems
+    else:
+        case_list, case_points, found = parse_cases(case_table)
+        problems += found
+        points += case_points
+    try:
+        agent_table = read_table(agents, name="agents")
+    except InputError as exc:
+        problems += exc.problems
+    else:
+        agent_list, agent_points, found = parse_agents(agent_table, day or dt.date.min)
+        problems += found
+        points += agent_points
+        if day is not None and not found and agent_table.rows:
+            todays = [a for a in agent_list if a.date == day]
+            if not todays:
+                others = sorted({a.date.isoformat() for a in agent_list})
+                problems.append(
+                    InputProblem(
+                        agent_table.source,
+                        None,
+                        "date",
+                        day.isoformat(),
+                        f"no agent works on the plan date; the file has agents for {', '.join(others)}",
+                    )
+                )
+            agent_list = todays
+    problems += check_swapped(points)
+    order = {label: rank for rank, label in enumerate(_labels(cases, agents), start=1)}
+    problems.sort(key=lambda p: (order.get(p.source, 0), p.row or 0))
+
+    if problems or day is None or rules is None:
+        raise InputError(problems)
+    if coord_system != "wgs84":
+        case_list = [_convert_case(c, coord_system) for c in case_list]
+        agent_list = [_convert_agent(a, coord_system) for a in agent_list]
+    return Problem(date=day, cases=tuple(case_list), agents=tuple(agent_list), policy=rules, coord_system=coord_system)
+
+
+def _labels(cases: TableSource, agents: TableSource) -> list[str]:
+    """How each table is named in problems (as :func:`read_table` names it), to list cases' problems first."""
+    return [
+        "cases DataFrame" if isinstance(cases, pd.DataFrame) else str(Path(cases)),
+        "agents DataFrame" if isinstance(agents, pd.DataFrame) else str(Path(agents)),
+    ]
+
+
+def _convert_case(case: Case, coord_system: CoordSystem) -> Case:
+    lat, lon = to_wgs84(case.lat, case.lon, coord_system)
+    return dataclasses.replace(case, lat=lat, lon=lon)
+
+
+def _convert_agent(agent: Agent, coord_system: CoordSystem) -> Agent:
+    start_lat, start_lon = to_wgs84(agent.start_lat, agent.start_lon, coord_system)
+    end_lat, end_lon = to_wgs84(agent.end_lat, agent.end_lon, coord_system)
+    return dataclasses.replace(agent, start_lat=start_lat, start_lon=start_lon, end_lat=end_lat, end_lon=end_lon)
+
+
+__all__ = ["load_problem", "parse_plan_date"]

@@ -1,0 +1,187 @@
+"""Read a cases or agents table from CSV, Excel, Parquet, JSON or a DataFrame into plain text cells.
+
+Every format ends up as the same :class:`RawTable`: normalised column names and, per data row, its
+spreadsheet row number and a ``{column: text | None}`` dict.  Parsing text (and reporting what is wrong with
+it) is :mod:`optimizer.io.validate`'s job; this module only gets the cells out of the file unchanged, so ids
+keep their leading zeros (CSV is read as text) and the row numbers are the ones a dispatcher sees.
+
+Row numbers count like a spreadsheet in every format: the header is row 1 and the first record is row 2
+(for JSON and DataFrames: the first record/positional row is row 2).  Completely empty rows are skipped but
+keep the numbering.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from optimizer.errors import InputError, InputProblem
+
+#: What a cases/agents argument may be: a path to a file or a pandas DataFrame.
+TableSource = str | os.PathLike[str] | pd.DataFrame
+
+FORMATS = {".csv": "CSV", ".txt": "CSV", ".xlsx": "Excel", ".xlsm": "Excel", ".parquet": "Parquet", ".json": "JSON"}
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as text: ``source`` names it in messages; ``rows`` pairs the spreadsheet row number with the
+    cells (missing or empty cells are ``None``)."""
+
+    source: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[int, dict[str, str | None]], ...]
+
+
+def normalise_column(name: Any) -> str:
+    """``" Case ID "`` -> ``"case_id"``: case-insensitive, stripped, inner spaces and dashes become ``_``."""
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
+def cell_text(value: Any) -> str | None:
+    """One cell as text, or ``None`` when empty.
+
+    Whole floats lose their ``.0`` (Excel and Parquet store ids and counts as floats), dates become ISO
+    dates, clock times ``HH:MM[:SS]``, booleans ``true``/``false`` and lists are joined with ``;``.
+    """
+    if type(value) is str:  # the common case (CSV): fast path
+        return value.strip() or None
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime):  # also pandas.Timestamp
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+    if isinstance(value, list | tuple):
+        parts = [cell_text(v) for v in value]
+        return ";".join(p for p in parts if p) or None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        return cell_text(value.item())
+    text = str(value).strip()
+    return text or None
+
+
+def read_table(source: TableSource, *, name: str) -> RawTable:
+    """Read ``source`` (a file path or a DataFrame) into a :class:`RawTable`.
+
+    ``name`` (``"cases"`` or ``"agents"``) labels a DataFrame in messages.  Raises :class:`InputError` when the
+    file is missing, has an unknown format or cannot be parsed at all.
+    """
+    if isinstance(source, pd.DataFrame):
+        return _from_records(f"{name} DataFrame", list(source.columns), source.itertuples(index=False, name=None))
+    path = Path(source)
+    label = str(path)
+    if not path.exists():
+        raise InputError([InputProblem(label, None, None, None, f"the {name} file does not exist")])
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        known = ", ".join(sorted(FORMATS))
+        raise InputError([InputProblem(label, None, None, path.suffix, f"unknown file type; use one of {known}")])
+    try:
+        if FORMATS[suffix] == "CSV":
+            return _read_csv(path, label)
+        if FORMATS[suffix] == "Excel":
+            return _read_excel(path, label)
+        if FORMATS[suffix] == "Parquet":
+            frame = pd.read_parquet(path)
+            return _from_records(label, list(frame.columns), frame.itertuples(index=False, name=None))
+        return _read_json(path, label)
+    except InputError:
+        raise
+    except Exception as exc:  # any parser failure is the file's fault, reported as such
+        message = f"cannot read this {FORMATS[suffix]} file: {exc}"
+        raise InputError([InputProblem(label, None, None, None, message)]) from exc
+
+
+def _read_csv(path: Path, label: str) -> RawTable:
+    """Text cells only (leading zeros survive); ``,``, ``;`` or tab as delimiter, picked from the header line."""
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            header = handle.readline()
+        if not header.strip():
+            return RawTable(label, (), ())  # reported as missing columns and no rows
+        delimiter = max((",", ";", "\t"), key=header.count)
+        frame = pd.read_csv(
+            path,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            encoding="utf-8-sig",
+            skipinitialspace=True,
+            sep=delimiter,
+        )
+    except UnicodeDecodeError:
+        message = "this file is not UTF-8 text; save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8)"
+        raise InputError([InputProblem(label, None, None, None, message)]) from None
+    return _from_records(label, list(frame.columns), frame.itertuples(index=False, name=None))
+
+
+def _read_excel(path: Path, label: str) -> RawTable:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        rows = list(sheet.iter_rows(min_row=1, values_only=True))
+    finally:
+        book.close()
+    if not rows:
+        return RawTable(label, (), ())
+    return _from_records(label, list(rows[0]), rows[1:])
+
+
+def _read_json(path: Path, label: str) -> RawTable:
+    data = json.loads(path.read_text(encoding="utf-8-sig"))
+    if isinstance(data, Mapping) and len(data) == 1 and isinstance(next(iter(data.values())), list):
+        data = next(iter(data.values()))  # {"cases": [...]}
+    if isinstance(data, Mapping):  # pandas' default orient="columns": {column: {index: value}}
+        frame = pd.DataFrame(data)
+        return _from_records(label, list(frame.columns), frame.itertuples(index=False, name=None))
+    if not isinstance(data, list) or not all(isinstance(r, Mapping) for r in data):
+        raise InputError([InputProblem(label, None, None, None, "JSON must be a list of objects, one per row")])
+    columns: list[str] = []
+    for record in data:
+        columns += [k for k in record if k not in columns]
+    return _from_records(label, columns, ([record.get(c) for c in columns] for record in data))
+
+
+def _from_records(source: str, header: Sequence[Any], records: Iterable[Sequence[Any]]) -> RawTable:
+    """Normalise the header, turn every cell into text, number the rows (header = row 1), drop empty rows."""
+    columns = [normalise_column(c) if c is not None else "" for c in header]
+    rows: list[tuple[int, dict[str, str | None]]] = []
+    for number, record in enumerate(records, start=2):
+        cells = [cell_text(v) for v in record]
+        if not any(cells):
+            continue
+        rows.append((number, {col: cells[i] if i < len(cells) else None for i, col in enumerate(columns)}))
+    # Drop header-less columns that hold nothing (Excel sheets often carry formatted empty columns).
+    used = {c for _, cells in rows for c, v in cells.items() if v is not None}
+    kept = tuple(c for c in columns if c or "" in used)
+    return RawTable(source, kept, tuple(rows))
+
+
+__all__ = ["FORMATS", "RawTable", "TableSource", "cell_text", "normalise_column", "read_table"]

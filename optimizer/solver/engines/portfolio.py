@@ -1,0 +1,124 @@
+"""Warm starts for the OR-Tools search: a portfolio of engines, one per core; the cheapest checked proposal wins.
+
+PyVRP runs in this process; VROOM runs in forked worker processes terminated at the deadline, because its
+``timeout`` does not bound its construction.  :func:`auto_engines` picks the engines from what the day
+contains; the measurements behind that choice are in ``docs/solver-tuning.md``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time as _time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+from optimizer.model import Agent, Case
+from optimizer.solver.engines.check import orders_cost
+from optimizer.solver.search_input import SearchInput
+
+ENGINES = ("pyvrp", "vroom", "vroom-geometric")
+VROOM_ONLY_MAX_CASES = 500  # above this, PyVRP stays in the portfolio: it answers within its time for sure
+GRACE_S = 0.5  # how long past the deadline a worker may take to hand over its routes
+
+
+@dataclass
+class WarmStart:
+    """The chosen proposal (ordered case ids per agent), the engine that made it, and every engine's cost."""
+
+    orders: list[list[str]] | None
+    engine: str | None
+    costs: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def cores() -> int:
+    """CPU cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def auto_engines(cases: Sequence[Case], agents: Sequence[Agent]) -> tuple[str, ...]:
+    """The portfolio for this day, best-suited engine first (see the module docstring for the measurements)."""
+    from optimizer.solver.engines.vroom import vroom_available, vroom_suits
+
+    vroom_ok = vroom_suits(cases) and vroom_available()
+    levels = {c.priority for c in cases if not c.must_visit and c.prize is None}
+    field_day = any(a.has_break for a in agents) or len(levels) > 1
+    if vroom_ok and field_day and len(cases) <= VROOM_ONLY_MAX_CASES:
+        return ("vroom", "vroom-geometric")
+    return ("pyvrp", "vroom") if vroom_ok else ("pyvrp",)
+
+
+def warm_start(day: SearchInput, seconds: float, seed: int = 0, engines: Sequence[str] | None = None) -> WarmStart:
+    """Run the ``engines`` (default :func:`auto_engines`) for ``seconds``, in parallel as far as cores allow,
+    and return the cheapest checked proposal."""
+    from optimizer.solver.engines.pyvrp import pyvrp_routes
+
+    chosen = tuple(engines) if engines is not None else auto_engines(day.cases, day.agents)
+    unknown = [e for e in chosen if e not in ENGINES]
+    if unknown:
+        raise ValueError(f"unknown warm-start engine(s) {', '.join(unknown)}; choose from {', '.join(ENGINES)}")
+    notes: list[str] = []
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    running = chosen[: max(1, cores())]
+    if len(running) < len(chosen):
+        notes.append(f"{', '.join(chosen[len(running) :])} skipped: {cores()} core(s)")
+    deadline = _time.perf_counter() + seconds
+    workers: dict[str, tuple[Any, Connection]] = {}
+    for name in running:
+        if name == "pyvrp":
+            continue
+        if not forkable:
+            notes.append(f"{name} skipped: this platform cannot fork a worker process")
+            continue
+        context = multiprocessing.get_context("fork")
+        conn, child = context.Pipe(duplex=False)
+        process = context.Process(target=_vroom_worker, args=(child, name, day, seconds), daemon=True)
+        process.start()
+        child.close()
+        workers[name] = (process, conn)
+    proposals: dict[str, list[list[str]]] = {}
+    if "pyvrp" in running:
+        proposals["pyvrp"] = pyvrp_routes(day, seconds, seed)
+    for name, (process, conn) in workers.items():
+        if conn.poll(max(0.0, deadline + GRACE_S - _time.perf_counter())):
+            try:
+                kind, payload = conn.recv()
+            except EOFError:
+                kind, payload = "error", "the worker ended without an answer"
+            if kind == "ok":
+                proposals[name] = payload
+            else:
+                notes.append(f"{name} failed: {payload}")
+        else:
+            notes.append(f"{name} stopped at the deadline")
+        if process.is_alive():
+            process.terminate()
+        process.join(1)
+        conn.close()
+    costs = {name: orders_cost(day, orders) for name, orders in proposals.items()}
+    if not costs:
+        return WarmStart(None, None, {}, notes)
+    best = min(costs, key=lambda name: (costs[name], chosen.index(name)))
+    return WarmStart(proposals[best], best, costs, notes)
+
+
+def _vroom_worker(conn: Connection, engine: str, day: SearchInput, seconds: float) -> None:
+    """Worker process body: VROOM's checked routes (or the error) back through ``conn``."""
+    from optimizer.solver.engines.vroom import vroom_routes
+
+    weights = "geometric" if engine == "vroom-geometric" else "lexicographic"
+    try:
+        conn.send(("ok", vroom_routes(day, seconds, weights)))
+    except Exception as exc:  # any failure here only means "no proposal from this engine"
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+__all__ = ["ENGINES", "GRACE_S", "VROOM_ONLY_MAX_CASES", "WarmStart", "auto_engines", "cores", "warm_start"]

@@ -1,0 +1,250 @@
+"""PyVRP proposes routes for a relaxation of fieldroute's model; every route is then checked under the full rules.
+
+Cases become clients (several start slots: a client group), priorities become prizes, skills and team sizes
+become per-profile unreachable clients, and an agent's break becomes a required client group at hubs near the
+cases.  How each part is modelled, and what was measured, is in ``docs/solver-tuning.md``.
+"""
+
+from __future__ import annotations
+
+import time as _time
+import warnings
+from typing import Any, cast
+
+import numpy as np
+
+from optimizer.model import Agent
+from optimizer.solver.engines.check import checked_orders
+from optimizer.solver.schedule import merged_slot_windows
+from optimizer.solver.search_input import SearchInput
+
+MAX_PRIZE = 10**12  # keeps sum(prizes) + travel far below 2^63 for any realistic number of cases
+_FAR = 10**9  # travel to a case the vehicle may not serve: breaks every window, so PyVRP never routes it
+_MAX_PROFILES = 16  # more distinct allowed-sets than this: profiles per mode only (OR-Tools repairs the rest)
+_MAX_BREAK_CELLS = 20_000_000  # break clients need one matrix per agent with a break; above this, shorten shifts
+_HUBS = 8  # places per agent where PyVRP may take the break
+
+
+def _hubs(mat: np.ndarray, first: int, k: int) -> list[int]:
+    """``k`` locations close to the cases (indices ``>= first``): greedy k-medoids on round-trip travel time.
+
+    An agent's break is offered at each hub.  A route X -> hub -> Y in PyVRP is never faster than the break
+    taken at X or at Y and the drive X -> Y (shortest paths obey the triangle inequality), so a route PyVRP
+    finds feasible stays feasible under fieldroute's break semantics; hubs near the cases keep that detour small.
+    """
+    trip = (mat + mat.T).astype(np.float64)
+    weights = trip[:, first:]  # candidate hub x case
+    chosen: list[int] = []
+    best = np.full(weights.shape[1], np.inf)
+    for _ in range(min(k, mat.shape[0])):
+        gain = np.minimum(weights, best).sum(axis=1)
+        gain[chosen] = np.inf
+        h = int(np.argmin(gain))
+        chosen.append(h)
+        best = np.minimum(best, weights[h])
+    return chosen
+
+
+def pyvrp_routes(day: SearchInput, seconds: float, seed: int = 0) -> list[list[str]]:
+    """Ordered case ids per agent (in ``day.agents`` order) from PyVRP within ``seconds``, each route valid under
+    the full schedule semantics; ``[]`` routes for agents PyVRP did not use."""
+    cases, agents, slots, allowed, travel, penalties = (
+        day.cases, day.agents, day.slots, day.allowed, day.travel, day.penalties
+    )  # fmt: skip
+    from pyvrp import Client, ClientGroup, Depot, Location, ProblemData, VehicleType
+    from pyvrp import solve as pyvrp_solve
+
+    began = _time.perf_counter()
+    nv = len(agents)
+    # -- locations: depots (distinct points) first, then cases ------------------------------------------------
+    point_ids: list[str] = []
+    point_of: dict[tuple[float, float], int] = {}
+    start_depot: list[int] = []
+    end_depot: list[int] = []
+    for a in agents:
+        for lat, lon, pid, out in ((a.start_lat, a.start_lon, a.start_id, start_depot),
+                                   (a.end_lat, a.end_lon, a.end_id, end_depot)):  # fmt: skip
+            key = (lat, lon)
+            if key not in point_of:
+                point_of[key] = len(point_ids)
+                point_ids.append(pid)
+            out.append(point_of[key])
+    nd = len(point_ids)
+    loc_ids = point_ids + [c.case_id for c in cases]
+    # agents whose break becomes a group of clients at hub locations (after the cases), see _hubs
+    n0 = len(loc_ids)
+    n_places = min(_HUBS, n0) + 1  # the hubs and the agent's own start point
+    with_break = [v for v, a in enumerate(agents) if a.has_break and _break_fits(a)]
+    if len(with_break) * (n0 + n_places * len(with_break)) ** 2 > _MAX_BREAK_CELLS:
+        with_break = []
+    break_locs = {v: list(range(n0 + j * n_places, n0 + (j + 1) * n_places)) for j, v in enumerate(with_break)}
+    n_loc = n0 + n_places * len(with_break)
+    locations = [Location(x=0, y=0) for _ in range(n_loc)]
+    depots = [Depot(location=d) for d in range(nd)]
+
+    # -- profiles: travel per mode, with unreachable cases per allowed-set ---------------------------------------
+    serve: list[set[int]] = [set() for _ in agents]
+    for i, c in enumerate(cases):
+        for v in allowed.get(c.case_id, ()):
+            serve[v].add(i)
+    may_serve = [frozenset(s) for s in serve]
+    everyone = frozenset(range(len(cases)))
+    per_mode_only = len({(a.mode, may_serve[v]) for v, a in enumerate(agents)}) > _MAX_PROFILES
+
+    def profile_key(v: int) -> tuple[str, frozenset[int], int]:
+        if v in break_locs:  # a profile of its own anyway: it may as well ban exactly what v may not serve
+            return (agents[v].mode, may_serve[v], v)
+        return (agents[v].mode, everyone if per_mode_only else may_serve[v], -1)
+
+    keys = {profile_key(v) for v in range(nv)}
+    profile_of: dict[tuple[str, frozenset[int], int], int] = {}
+    matrices: list[np.ndarray] = []
+    base: dict[str, np.ndarray] = {}
+    hubs: dict[str, np.ndarray] = {}
+    for mode, ok, breaker in sorted(keys, key=lambda k: (k[0], sorted(k[1]), k[2])):
+        if mode not in base:
+            m = travel[mode]
+            idx = np.array([m.index(i) for i in loc_ids], dtype=np.int64)
+            sub = np.ascontiguousarray(m.seconds[np.ix_(idx, idx)], dtype=np.int64)
+            base[mode] = np.full((n_loc, n_loc), _FAR, dtype=np.int64)
+            base[mode][:n0, :n0] = sub
+            if break_locs:
+                hubs[mode] = np.array(_hubs(sub, nd, n_places - 1), dtype=np.int64)
+        mat = base[mode]
+        banned = [nd + i for i in range(len(cases)) if i not in ok]
+        if banned or breaker >= 0:
+            mat = mat.copy()
+        if breaker >= 0:  # this agent's break clients sit at copies of the hubs
+            own = np.array(break_locs[breaker], dtype=np.int64)
+            h = np.append(hubs[mode], start_depot[breaker])
+            mat[:n0, own] = mat[:n0, h]
+            mat[own, :n0] = mat[h, :n0]
+            mat[np.ix_(own, own)] = mat[np.ix_(h, h)]
+        if banned:
+            mat[:, banned] = _FAR
+            mat[banned, :] = _FAR
+        np.fill_diagonal(mat, 0)
+        profile_of[(mode, ok, breaker)] = len(matrices)
+        matrices.append(mat)
+
+    # -- clients and groups ----------------------------------------------------------------------------------
+    dims_cap = any(a.capacity is not None for a in agents) and any(c.demand for c in cases)
+    dims_visits = any(a.max_visits is not None for a in agents)
+    clients: list[Any] = []
+    groups: list[Any] = []
+    case_of_client: list[int] = []
+    for i, c in enumerate(cases):
+        windows = merged_slot_windows(slots[c.case_id])
+        load = ([c.demand] if dims_cap else []) + ([1] if dims_visits else [])
+        prize = 0 if c.must_visit else min(MAX_PRIZE, penalties.penalty(c))
+        group = None
+        if len(windows) > 1:
+            group = len(groups)
+            groups.append(ClientGroup(list(range(len(clients), len(clients) + len(windows))), required=c.must_visit))
+        for lo, hi in windows:
+            clients.append(
+                Client(
+                    location=nd + i,
+                    delivery=load,
+                    service_duration=c.service_s,
+                    tw_early=lo,
+                    tw_late=hi,
+                    prize=prize,
+                    required=c.must_visit and group is None,
+                    group=group,
+                )
+            )
+            case_of_client.append(i)
+    for v in with_break:  # one required group per agent: its break, taken at one of the hubs
+        a = agents[v]
+        assert a.break_window is not None
+        group = len(groups)
+        groups.append(ClientGroup(list(range(len(clients), len(clients) + n_places)), required=True))
+        for loc in break_locs[v]:
+            clients.append(
+                Client(
+                    location=loc,
+                    delivery=([0] if dims_cap else []) + ([0] if dims_visits else []),
+                    service_duration=a.break_s,
+                    tw_early=a.break_window.start_s,
+                    tw_late=a.break_window.end_s,
+                    required=False,
+                    group=group,
+                )
+            )
+            case_of_client.append(-1)
+
+    # -- vehicle types ---------------------------------------------------------------------------------------
+    total_demand = sum(c.demand for c in cases)
+    type_key: dict[tuple[Any, ...], int] = {}
+    type_agents: list[list[int]] = []
+    vtypes: list[dict[str, Any]] = []
+    for v, a in enumerate(agents):
+        prof = profile_of[profile_key(v)]
+        cap = ([a.capacity if a.capacity is not None else total_demand] if dims_cap else []) + (
+            [a.max_visits if a.max_visits is not None else len(cases)] if dims_visits else []
+        )
+        brk = a.break_s if a.has_break and v not in break_locs else 0  # no break client: shorten the shift
+        tkey = (prof, start_depot[v], end_depot[v], a.shift.start_s, a.shift.end_s, tuple(cap), brk)
+        if tkey not in type_key:
+            type_key[tkey] = len(vtypes)
+            type_agents.append([])
+            vtypes.append(
+                dict(
+                    capacity=cap,
+                    start_depot=start_depot[v],
+                    end_depot=end_depot[v],
+                    tw_early=a.shift.start_s,
+                    tw_late=a.shift.end_s,
+                    shift_duration=max(0, a.shift.end_s - a.shift.start_s - brk),
+                    profile=prof,
+                )
+            )
+        type_agents[type_key[tkey]].append(v)
+    vehicle_types = [VehicleType(num_available=len(type_agents[t]), **kw) for t, kw in enumerate(vtypes)]
+
+    data = ProblemData(
+        locations=locations,
+        clients=clients,
+        depots=depots,
+        vehicle_types=vehicle_types,
+        distance_matrices=cast(Any, matrices),
+        duration_matrices=cast(Any, matrices),
+        groups=groups,
+    )
+    budget = max(0.05, seconds - (_time.perf_counter() - began))
+    with warnings.catch_warnings():  # PyVRP warns when its penalties saturate: expected on over-full days
+        warnings.simplefilter("ignore")
+        result = pyvrp_solve(data, stop=_Deadline(_time.perf_counter() + budget), seed=seed, display=False)
+
+    # -- back to agents, each route checked under the full semantics -----------------------------------------
+    proposed: dict[int, list[str]] = {}
+    free = [list(vs) for vs in type_agents]
+    for route in result.best.routes():
+        v = free[route.vehicle_type()].pop(0)
+        visits = [case_of_client[int(a.idx)] for a in route.schedule() if a.is_client()]
+        proposed[v] = [cases[i].case_id for i in visits if i >= 0]
+    return checked_orders(proposed, day)
+
+
+class _Deadline:
+    """PyVRP stopping rule on a fixed wall-clock deadline.
+
+    ``pyvrp.stop.MaxRuntime`` starts its clock at its first check, after PyVRP has built and improved a first
+    solution (0.3-0.6 s on 1000 clients), so the stage overran its share by that much.
+    """
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+
+    def __call__(self, best_cost: float) -> bool:
+        return _time.perf_counter() >= self.deadline
+
+
+def _break_fits(agent: Agent) -> bool:
+    """Whether the agent's break window opens inside its shift with room for the break (else: shorten)."""
+    w = agent.break_window
+    return w is not None and agent.shift.start_s <= w.end_s and w.start_s + agent.break_s <= agent.shift.end_s
+
+
+__all__ = ["MAX_PRIZE", "pyvrp_routes"]

@@ -1,0 +1,117 @@
+"""VROOM (pyvroom) proposes routes with its own break, skill and priority model; each is checked under the full
+rules.  The two priority weightings and the model details are described in ``docs/solver-tuning.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
+
+from optimizer.model import Case
+from optimizer.solver.engines.check import checked_orders
+from optimizer.solver.schedule import merged_slot_windows
+from optimizer.solver.search_input import SearchInput
+
+PRIORITY_WEIGHTS = {
+    "lexicographic": {1: 0, 2: 2, 3: 6, 4: 20, 5: 60},
+    "geometric": {1: 1, 2: 3, 3: 9, 4: 27, 5: 81},
+}
+MUST_VISIT_WEIGHT = 100
+EXPLORATION = ((200, 5), (500, 3), (10**9, 1))  # (at most this many cases, exploration level)
+_MAX_DURATION = 2**31 - 1  # VROOM durations are uint32
+
+
+def vroom_available() -> bool:
+    """Whether pyvroom can be imported here."""
+    try:
+        import vroom  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def vroom_suits(cases: Sequence[Case]) -> bool:
+    """Whether VROOM's priority model fits the day: no prize-collecting cases, at least one case."""
+    return bool(cases) and all(c.prize is None for c in cases)
+
+
+def exploration_level(n_cases: int) -> int:
+    """VROOM's exploration level for a day of ``n_cases``: thorough on small days, quick on large ones."""
+    return next(level for limit, level in EXPLORATION if n_cases <= limit)
+
+
+def vroom_routes(day: SearchInput, seconds: float, weights: str = "lexicographic") -> list[list[str]]:
+    """Ordered case ids per agent (in ``day.agents`` order) from VROOM within about ``seconds``, each route
+    checked under the full schedule semantics; ``[]`` for agents VROOM did not use."""
+    cases, agents, slots, allowed, travel = day.cases, day.agents, day.slots, day.allowed, day.travel
+    import vroom
+
+    loc_ids = list(dict.fromkeys([p for a in agents for p in (a.start_id, a.end_id)] + [c.case_id for c in cases]))
+    index = {i: k for k, i in enumerate(loc_ids)}
+    inp = vroom.Input()
+    for mode in sorted({a.mode for a in agents}):
+        m = travel[mode]
+        idx = np.array([m.index(i) for i in loc_ids], dtype=np.int64)
+        secs = np.minimum(m.seconds[np.ix_(idx, idx)], _MAX_DURATION).astype(np.uint32)
+        inp.set_durations_matrix(mode, secs)
+        inp.set_costs_matrix(mode, secs)
+
+    # who may serve what: one skill per distinct allowed-set that is not "every agent"
+    everyone = frozenset(range(len(agents)))
+    skill_of: dict[frozenset[int], int] = {}
+    for c in cases:
+        who = frozenset(allowed.get(c.case_id, ()))
+        if who != everyone:
+            skill_of.setdefault(who, len(skill_of) + 1)
+    with_demand = any(c.demand for c in cases) and any(a.capacity is not None for a in agents)
+    total_demand = sum(c.demand for c in cases)
+    for v, a in enumerate(agents):
+        breaks = []
+        if a.has_break and a.break_window is not None:
+            window = vroom.TimeWindow(a.break_window.start_s, a.break_window.end_s)
+            breaks = [vroom.Break(1, [window], service=a.break_s)]
+        inp.add_vehicle(
+            vroom.Vehicle(
+                v,
+                start=index[a.start_id],
+                end=index[a.end_id],
+                profile=a.mode,
+                capacity=[a.capacity if a.capacity is not None else total_demand] if with_demand else [],
+                skills={s for who, s in skill_of.items() if v in who},
+                time_window=vroom.TimeWindow(a.shift.start_s, a.shift.end_s),
+                breaks=breaks,
+                max_tasks=a.max_visits if a.max_visits is not None else len(cases) + 1,
+            )
+        )
+    jobs = []
+    for j, c in enumerate(cases):
+        who = frozenset(allowed.get(c.case_id, ()))
+        jobs.append(
+            vroom.Job(
+                j,
+                location=index[c.case_id],
+                default_service=c.service_s,
+                delivery=[c.demand] if with_demand else [],
+                skills={skill_of[who]} if who in skill_of else set(),
+                priority=MUST_VISIT_WEIGHT if c.must_visit else PRIORITY_WEIGHTS[weights][c.priority],
+                time_windows=[vroom.TimeWindow(lo, hi) for lo, hi in merged_slot_windows(slots[c.case_id])],
+            )
+        )
+    inp.add_job(jobs)
+    solution = inp.solve(
+        exploration_level=exploration_level(len(cases)),
+        nb_threads=1,
+        timeout=dt.timedelta(seconds=max(0.05, seconds)),
+    )
+    frame = solution.routes
+    proposed = {
+        int(vid): [cases[int(j)].case_id for j in rows[rows["type"] == "job"]["id"]]
+        for vid, rows in (frame.groupby("vehicle_id", sort=True) if len(frame) else ())
+    }
+    return checked_orders(proposed, day)
+
+
+__all__ = ["EXPLORATION", "MUST_VISIT_WEIGHT", "PRIORITY_WEIGHTS", "exploration_level", "vroom_available",
+           "vroom_routes", "vroom_suits"]  # fmt: skip

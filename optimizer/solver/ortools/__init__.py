@@ -1,0 +1,1 @@
+"""The OR-Tools routing model of a day and the search over it (the only package that imports OR-Tools)."""

@@ -1,0 +1,145 @@
+"""The OR-Tools routing model: the one place that knows OR-Tools (with :mod:`optimizer.solver.ortools.search`).
+
+Nodes are the candidate cases (after the prechecks) followed by a start and an end node per agent.  Travel is
+registered as C++ transit matrices (one per travel mode; Python callbacks are about ten times slower):
+
+* cost: travel seconds, per vehicle through its mode's matrix;
+* ``time`` dimension: travel + service of the *from* node, slack for waiting; every case's cumul domain is the
+  union of its start slots (case windows intersected with policy hours, shortened so the visit ends inside
+  them); start/end cumuls within the shift; the lunch break as a fixed-duration interval that never overlaps a
+  visit (``node_visit_transits`` = service times) and lies between leaving the start and reaching the end;
+* ``visits`` / ``load`` counting dimensions for ``max_visits`` and ``capacity``;
+* allowed vehicles per case (skills, team size, shift fit) through ``VehicleVar(i).SetValues``;
+* a disjunction per case with its drop penalty (:mod:`optimizer.solver.penalties`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp
+
+from optimizer.model import Agent, Case
+from optimizer.solver.schedule import merged_slot_windows
+from optimizer.solver.search_input import SearchInput
+from optimizer.travel import TravelMatrix
+
+
+@dataclass
+class BuiltModel:
+    """The built model and what is needed to read a solution back."""
+
+    manager: pywrapcp.RoutingIndexManager
+    routing: pywrapcp.RoutingModel
+    time: pywrapcp.RoutingDimension
+    cases: Sequence[Case]
+    agents: Sequence[Agent]
+
+
+def travel_bound(cases: Sequence[Case], agents: Sequence[Agent], travel: Mapping[str, TravelMatrix]) -> int:
+    """An upper bound on any plan's total travel cost: each node's dearest outgoing arc, capped by shift time."""
+    ids = [c.case_id for c in cases] + [a.start_id for a in agents]
+    total = 0
+    for mode in {a.mode for a in agents}:
+        m = travel[mode]
+        idx = np.array([m.index(i) for i in ids + [a.end_id for a in agents]], dtype=np.int64)
+        sub = m.seconds[np.ix_(idx[: len(ids)], idx)]
+        total = max(total, int(sub.max(axis=1).sum()) if len(ids) else 0)
+    shifts = sum(a.shift.length_s for a in agents)
+    return min(total, shifts)
+
+
+def build_model(day: SearchInput) -> BuiltModel:
+    """Build the routing model for the day's cases (already prechecked) and agents."""
+    cases, agents, slots, allowed, travel, penalties = (
+        day.cases, day.agents, day.slots, day.allowed, day.travel, day.penalties
+    )  # fmt: skip
+    n, nv = len(cases), len(agents)
+    starts = [n + 2 * v for v in range(nv)]
+    ends = [n + 2 * v + 1 for v in range(nv)]
+    manager = pywrapcp.RoutingIndexManager(n + 2 * nv, nv, starts, ends)
+    routing = pywrapcp.RoutingModel(manager)
+    solver = routing.solver()
+
+    node_ids = [c.case_id for c in cases]
+    for a in agents:
+        node_ids += [a.start_id, a.end_id]
+    service = np.zeros(n + 2 * nv, dtype=np.int64)
+    service[:n] = [c.service_s for c in cases]
+
+    cost_cb: dict[str, int] = {}
+    time_cb: dict[str, int] = {}
+    for mode in sorted({a.mode for a in agents}):
+        m = travel[mode]
+        idx = np.array([m.index(i) for i in node_ids], dtype=np.int64)
+        secs = m.seconds[np.ix_(idx, idx)]
+        cost_cb[mode] = routing.RegisterTransitMatrix(secs.tolist())
+        time_cb[mode] = routing.RegisterTransitMatrix((secs + service[:, None]).tolist())
+    for v, a in enumerate(agents):
+        routing.SetArcCostEvaluatorOfVehicle(cost_cb[a.mode], v)
+
+    horizon = max([a.shift.end_s for a in agents] + [s.hi for c in cases for s in slots[c.case_id]]) + 1
+    routing.AddDimensionWithVehicleTransits([time_cb[a.mode] for a in agents], horizon, horizon, False, "time")
+    time = routing.GetDimensionOrDie("time")
+
+    for i, c in enumerate(cases):
+        cumul = time.CumulVar(manager.NodeToIndex(i))
+        ranges = merged_slot_windows(slots[c.case_id])
+        cumul.SetRange(ranges[0][0], ranges[-1][1])
+        for (_, hi), (lo, _) in itertools.pairwise(ranges):
+            cumul.RemoveInterval(hi + 1, lo - 1)
+    used_agents = {v for c in cases for v in allowed[c.case_id]}
+    visit_transits = [int(service[manager.IndexToNode(i)]) for i in range(routing.Size())]
+    visit_transits += [0] * (routing.Size() + 2 * nv - len(visit_transits))
+    for v, a in enumerate(agents):
+        start, end = time.CumulVar(routing.Start(v)), time.CumulVar(routing.End(v))
+        start.SetRange(a.shift.start_s, a.shift.end_s)
+        end.SetRange(a.shift.start_s, a.shift.end_s)
+        routing.AddVariableMaximizedByFinalizer(start)
+        routing.AddVariableMinimizedByFinalizer(end)
+        if a.has_break and v in used_agents and a.break_window is not None:
+            bw = a.break_window
+            brk = solver.FixedDurationIntervalVar(bw.start_s, bw.end_s, a.break_s, False, f"break {a.agent_id}")
+            time.SetBreakIntervalsOfVehicle([brk], v, visit_transits[: routing.Size()])
+            solver.Add(brk.StartExpr() >= start)
+            solver.Add(brk.EndExpr() <= end)
+
+    if any(a.max_visits is not None for a in agents):
+        ones = [1] * n + [0] * (2 * nv)
+        caps = [a.max_visits if a.max_visits is not None else n for a in agents]
+        routing.AddDimensionWithVehicleCapacity(routing.RegisterUnaryTransitVector(ones), 0, caps, True, "visits")
+    if any(a.capacity is not None for a in agents) and any(c.demand for c in cases):
+        demand = [c.demand for c in cases] + [0] * (2 * nv)
+        total = sum(demand)
+        caps = [a.capacity if a.capacity is not None else total for a in agents]
+        routing.AddDimensionWithVehicleCapacity(routing.RegisterUnaryTransitVector(demand), 0, caps, True, "load")
+
+    for i, c in enumerate(cases):
+        index = manager.NodeToIndex(i)
+        ok = list(allowed[c.case_id])
+        if len(ok) < nv:
+            routing.VehicleVar(index).SetValues([-1, *ok])
+        routing.AddDisjunction([index], penalties.penalty(c))
+    return BuiltModel(manager, routing, time, cases, agents)
+
+
+def read_routes(model: BuiltModel, solution: pywrapcp.Assignment) -> list[list[str]]:
+    """The ordered case ids per agent (same order as ``model.agents``)."""
+    routes: list[list[str]] = []
+    n = len(model.cases)
+    for v in range(len(model.agents)):
+        index = model.routing.Start(v)
+        ids: list[str] = []
+        while not model.routing.IsEnd(index):
+            node = model.manager.IndexToNode(index)
+            if node < n:
+                ids.append(model.cases[node].case_id)
+            index = solution.Value(model.routing.NextVar(index))
+        routes.append(ids)
+    return routes
+
+
+__all__ = ["BuiltModel", "build_model", "read_routes", "travel_bound"]

@@ -1,0 +1,163 @@
+"""Structural reasons a case cannot be visited at all, found before solving (pure Python, no OR-Tools).
+
+Each check gives a dispatcher a sentence with the numbers that matter ("needs skills {legal}; agents working
+2026-12-01 have {sales, phone}").  The order is fixed so a case gets the most fundamental reason first: holiday,
+allowed date, visit limit, policy hours, no agents, skills, team size, unreachable address, and finally whether
+any qualified agent can fit the visit into its shift at all.  What survives goes to the search, together with the
+agents allowed to take it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from optimizer.model import Agent, Case, Problem
+from optimizer.plan import Unassigned
+from optimizer.reasons import Reason
+from optimizer.solver.schedule import ScheduleContext, earliest_start, feasible
+from optimizer.times import format_clock
+
+
+@dataclass(frozen=True)
+class PrecheckResult:
+    """Cases ruled out (with reasons) and, for the rest, the indices of the agents allowed to visit them."""
+
+    unassigned: tuple[Unassigned, ...]
+    candidates: tuple[Case, ...]
+    allowed: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+
+
+def required_team(case: Case, problem: Problem) -> int:
+    """People the visit needs: the larger of the case's and the policy's minimum."""
+    return max(case.min_team_size, problem.policy.min_team_size)
+
+
+def _fmt_set(items: frozenset[str] | set[str]) -> str:
+    return "{" + ", ".join(sorted(items)) + "}" if items else "{}"
+
+
+def precheck(problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, str] | None = None) -> PrecheckResult:
+    """Split ``problem.cases`` into structurally impossible ones (with reasons) and candidates for the search."""
+    unreachable = unreachable or {}
+    out: list[Unassigned] = []
+    candidates: list[Case] = []
+    allowed: dict[str, tuple[int, ...]] = {}
+    agents = problem.agents
+    for case in problem.cases:
+        reason = _structural(case, problem, ctx, unreachable)
+        if reason is not None:
+            out.append(Unassigned(case.case_id, *reason))
+            continue
+        qualified = [i for i, a in enumerate(agents) if _qualified(case, a, problem)]
+        fits = tuple(i for i in qualified if _fits_alone(case, agents[i], ctx))
+        if not fits:
+            out.append(
+                Unassigned(
+                    case.case_id, Reason.NO_SHIFT_OVERLAP, _no_overlap_detail(case, [agents[i] for i in qualified], ctx)
+                )
+            )
+            continue
+        candidates.append(case)
+        allowed[case.case_id] = fits
+    return PrecheckResult(tuple(out), tuple(candidates), allowed)
+
+
+def _qualified(case: Case, agent: Agent, problem: Problem) -> bool:
+    return (
+        case.skills <= agent.skills
+        and agent.team_size >= required_team(case, problem)
+        and (agent.max_visits is None or agent.max_visits > 0)
+        and (agent.capacity is None or agent.capacity >= case.demand)
+    )
+
+
+def _structural(
+    case: Case, problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, str]
+) -> tuple[Reason, str] | None:
+    day, policy, agents = problem.date, problem.policy, problem.agents
+    iso = day.isoformat()
+    if day in policy.holidays:
+        return Reason.HOLIDAY, f"{iso} is a holiday under policy {policy.name!r}: no visits may be planned"
+    if case.allowed_dates is not None and day not in case.allowed_dates:
+        dates = ", ".join(sorted(d.isoformat() for d in case.allowed_dates)[:5]) or "none"
+        return Reason.NOT_ALLOWED_DATE, f"may be visited only on {dates}, not on {iso}"
+    if not policy.visits_within_limit(case.visit_history, day):
+        first = day.toordinal() - (policy.per_days or 1) + 1
+        recent = sum(1 for d in case.visit_history if first <= d.toordinal() <= day.toordinal())
+        return (
+            Reason.VISIT_LIMIT,
+            f"already visited {recent} time(s) in the {policy.per_days} day(s) up to {iso}; "
+            f"policy {policy.name!r} allows at most {policy.max_visits_per_case}",
+        )
+    if not ctx.slots[case.case_id]:
+        windows = ", ".join(str(w) for w in case.windows) or "the whole day"
+        hours = ", ".join(str(w) for w in policy.allowed_hours)
+        return (
+            Reason.OUTSIDE_POLICY_HOURS,
+            f"a {case.service_s // 60}-minute visit starting in {windows} cannot end inside the allowed hours "
+            f"{hours} of policy {policy.name!r}",
+        )
+    if not agents:
+        return Reason.NO_AGENTS, f"no agent works on {iso}"
+    skilled = [a for a in agents if case.skills <= a.skills]
+    if not skilled:
+        have = set().union(*(a.skills for a in agents))
+        return (
+            Reason.NO_QUALIFIED_AGENT,
+            f"needs skills {_fmt_set(case.skills)}; agents working {iso} have {_fmt_set(have)}",
+        )
+    need = required_team(case, problem)
+    if all(a.team_size < need for a in skilled):
+        largest = max(a.team_size for a in skilled)
+        return (
+            Reason.TEAM_TOO_SMALL,
+            f"needs a team of {need} (case {case.min_team_size}, policy {policy.name!r} {policy.min_team_size}); "
+            f"the largest qualified team working {iso} has {largest}",
+        )
+    usable = [a for a in skilled if a.team_size >= need]
+    if all(a.capacity is not None and a.capacity < case.demand for a in usable):
+        top = max(a.capacity or 0 for a in usable)
+        return (
+            Reason.NO_QUALIFIED_AGENT,
+            f"demand {case.demand} exceeds the capacity of every qualified agent (largest {top})",
+        )
+    if all(a.max_visits == 0 for a in usable):
+        return Reason.NO_QUALIFIED_AGENT, "every qualified agent has max_visits 0"
+    if case.case_id in unreachable:
+        return Reason.UNREACHABLE, unreachable[case.case_id]
+    return None
+
+
+def _fits_alone(case: Case, agent: Agent, ctx: ScheduleContext) -> bool:
+    """Whether ``agent`` can leave its start, visit ``case`` alone (with its break) and reach its end in time."""
+    return feasible(agent, [case.case_id], ctx)
+
+
+def _no_overlap_detail(case: Case, qualified: Sequence[Agent], ctx: ScheduleContext) -> str:
+    """Why no qualified agent fits the case into its shift, with the numbers of up to three of them."""
+    slots = ctx.slots[case.case_id]
+    windows = ", ".join(f"{format_clock(s.lo)}-{format_clock(s.hi)}" for s in slots)
+    parts = []
+    for a in qualified[:3]:
+        m = ctx.travel[a.mode]
+        arrive = a.shift.start_s + m.seconds_between(a.start_id, case.case_id)
+        found = earliest_start(slots, arrive)
+        if found is None:
+            parts.append(f"{a.agent_id} arrives {format_clock(arrive)} at the earliest, after the last start")
+        else:
+            back = found[0] + case.service_s + m.seconds_between(case.case_id, a.end_id)
+            if back > a.shift.end_s:
+                parts.append(
+                    f"{a.agent_id} would be back {format_clock(back)}, shift ends {format_clock(a.shift.end_s)}"
+                )
+            else:
+                parts.append(f"{a.agent_id} cannot also fit its {a.break_s // 60}-minute break")
+    more = f" (and {len(qualified) - 3} more)" if len(qualified) > 3 else ""
+    return (
+        f"no qualified agent ({len(qualified)}) can start the {case.service_s // 60}-minute visit in {windows} "
+        f"and return within the shift: {'; '.join(parts)}{more}"
+    )
+
+
+__all__ = ["PrecheckResult", "precheck", "required_team"]

@@ -1,0 +1,50 @@
+"""What a solve did, for plan.json and the terminal: :class:`SolveStats`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SearchStats:
+    """The search stage: its status and objective, the strategy that won, and what the engines proposed."""
+
+    status: str = "NOTHING_TO_SOLVE"
+    objective: int | None = 0
+    search_seconds: float = 0.0
+    winning_strategy: str | None = None
+    warm_started: bool | None = None
+    warm_start_costs: dict[str, int] = field(default_factory=dict)
+    warm_start_notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SolveStats:
+    """Settings, sizes, the search and the repairs of one ``solve``; ``to_dict()`` is what plan.json holds."""
+
+    seed: int
+    time_limit: float
+    settings: dict[str, Any]
+    cases: int
+    candidates: int
+    penalties: str
+    penalty_scale: str
+    search: SearchStats
+    schedule_repairs: int
+    priority_repairs: int
+    routed: int
+    dropped: int
+    travel_s: int
+    seconds: float
+    solver: str = "ortools-routing"
+
+    def to_dict(self) -> dict[str, Any]:
+        """One flat dict (the keys plan.json has always had)."""
+        out = asdict(self)
+        out.update(out.pop("settings"))
+        out.update(out.pop("search"))
+        return out
+
+
+__all__ = ["SearchStats", "SolveStats"]

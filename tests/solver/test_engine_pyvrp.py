@@ -1,0 +1,118 @@
+"""The PyVRP warm start: its routes keep every hard rule, and the solve path uses it by default."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from optimizer import SearchConfig, solve
+from optimizer.model import Agent, Case, Problem
+from optimizer.policy import PRESETS
+from optimizer.solver.engines.pyvrp import pyvrp_routes
+from optimizer.solver.penalties import penalty_scale
+from optimizer.solver.precheck import precheck
+from optimizer.solver.schedule import ScheduleContext, feasible
+from optimizer.solver.search_input import SearchInput
+from optimizer.times import parse_window, parse_windows
+from optimizer.travel import resolve_travel
+
+PLAN_DATE = dt.date(2026, 12, 1)
+LAT, LON = 40.27, -76.88
+
+
+def _agent(agent_id: str, **kw: object) -> Agent:
+    base: dict[str, object] = dict(
+        agent_id=agent_id, start_lat=LAT, start_lon=LON, end_lat=LAT, end_lon=LON,
+        shift=parse_window("08:00-17:00"), date=PLAN_DATE,
+    )  # fmt: skip
+    base.update(kw)
+    return Agent(**base)  # type: ignore[arg-type]
+
+
+def _day() -> Problem:
+    cases = [
+        Case(
+            case_id=f"C{i}",
+            lat=LAT + 0.01 * (i % 5),
+            lon=LON + 0.01 * (i // 5),
+            priority=1 + i % 5,
+            service_s=1800,
+            windows=parse_windows("09:00-10:00;14:00-16:00" if i % 3 == 0 else ""),
+            skills=frozenset({"lang"}) if i % 4 == 0 else frozenset(),
+            must_visit=i == 1,
+        )
+        for i in range(30)
+    ]
+    agents = [
+        _agent("A1", skills=frozenset({"lang"}), max_visits=6),
+        _agent("A2", break_window=parse_window("12:00-13:00"), break_s=1800),
+        _agent("A3", mode="walk", end_lat=LAT + 0.02),
+    ]
+    return Problem(PLAN_DATE, tuple(cases), tuple(agents), PRESETS["none"])
+
+
+def test_every_pyvrp_route_passes_the_full_rule_check_unchanged() -> None:
+    """Breaks at hubs are conservative, so the check has nothing to cut (the reason for the hub model)."""
+    from optimizer.solver.engines.check import checked_order
+
+    problem = _day()
+    matrices, unreachable = resolve_travel(problem, None, None)
+    ctx = ScheduleContext.build(problem.cases, problem.policy, matrices)
+    pre = precheck(problem, ctx, unreachable)
+    cases = list(pre.candidates)
+    day = SearchInput(cases, problem.agents, ctx.slots, pre.allowed, matrices, penalty_scale(cases, 10**6))
+    orders = pyvrp_routes(day, 1.0)
+    assert orders[1], "the agent with a break is used"
+    for v, (agent, order) in enumerate(zip(problem.agents, orders, strict=True)):
+        assert checked_order(agent, v, order, ctx, pre.allowed) == order
+
+
+def test_pyvrp_routes_keep_windows_skills_limits_and_breaks() -> None:
+    problem = _day()
+    matrices, unreachable = resolve_travel(problem, None, None)
+    ctx = ScheduleContext.build(problem.cases, problem.policy, matrices)
+    pre = precheck(problem, ctx, unreachable)
+    cases = list(pre.candidates)
+    scale = penalty_scale(cases, 10**6)
+    orders = pyvrp_routes(SearchInput(cases, problem.agents, ctx.slots, pre.allowed, matrices, scale), 1.0, seed=3)
+    assert len(orders) == 3
+    routed = [cid for order in orders for cid in order]
+    assert len(routed) == len(set(routed)) > 0
+    assert "C1" in routed  # must-visit
+    for v, (agent, order) in enumerate(zip(problem.agents, orders, strict=True)):
+        assert feasible(agent, order, ctx)
+        assert all(v in pre.allowed[cid] for cid in order)
+        assert agent.max_visits is None or len(order) <= agent.max_visits
+
+
+def test_default_solve_uses_the_warm_start_and_none_switches_it_off() -> None:
+    problem = _day()
+    plan = solve(problem, time_limit=2, seed=1)
+    assert plan.audit == []
+    assert plan.stats["warm_start"] == "auto"
+    assert plan.stats["winning_strategy"].split("+")[0] in ("pyvrp", "vroom", "vroom-geometric")
+    assert plan.stats["warm_start_costs"]  # every engine that ran priced its proposal
+    only = solve(problem, time_limit=2, seed=1, config=SearchConfig(warm_start="pyvrp"))
+    assert only.stats["winning_strategy"].startswith("pyvrp+")
+    assert list(only.stats["warm_start_costs"]) == ["pyvrp"]
+    plain = solve(problem, time_limit=1, seed=1, config=SearchConfig(warm_start="none"))
+    assert plain.stats["winning_strategy"] == "PARALLEL_CHEAPEST_INSERTION"
+
+
+def test_warm_start_settings_are_checked() -> None:
+    with pytest.raises(ValueError, match="unknown warm_start"):
+        SearchConfig(warm_start="gurobi")
+    with pytest.raises(ValueError, match="warm_start_share must be between 0 and 1"):
+        SearchConfig(warm_start_share=1.0)
+    with pytest.raises(ValueError, match="warm_start_share_large must be between 0 and 1"):
+        SearchConfig(warm_start_share_large=0.0)
+
+
+def test_large_days_give_the_engines_a_larger_share() -> None:
+    from optimizer.solver.search import engine_share
+
+    config = SearchConfig()
+    assert engine_share(config, 100) == config.engines.warm_start_share
+    assert engine_share(config, 1000) == config.engines.warm_start_share_large
+    assert engine_share(SearchConfig(warm_start_share_large=None), 1000) == config.engines.warm_start_share

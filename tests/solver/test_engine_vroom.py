@@ -1,0 +1,56 @@
+"""The VROOM warm start: its routes keep every hard rule; weightings and exploration levels are as documented."""
+
+from __future__ import annotations
+
+import pytest
+from test_engine_pyvrp import _day
+
+from optimizer.model import Case
+from optimizer.solver.engines.vroom import (
+    PRIORITY_WEIGHTS,
+    exploration_level,
+    vroom_available,
+    vroom_routes,
+    vroom_suits,
+)
+from optimizer.solver.penalties import penalty_scale
+from optimizer.solver.precheck import precheck
+from optimizer.solver.schedule import ScheduleContext, feasible
+from optimizer.solver.search_input import SearchInput
+from optimizer.travel import resolve_travel
+
+pytestmark = pytest.mark.skipif(not vroom_available(), reason="pyvroom is not installed")
+
+
+@pytest.mark.parametrize("weights", sorted(PRIORITY_WEIGHTS))
+def test_vroom_routes_keep_windows_skills_limits_and_breaks(weights: str) -> None:
+    problem = _day()
+    matrices, unreachable = resolve_travel(problem, None, None)
+    ctx = ScheduleContext.build(problem.cases, problem.policy, matrices)
+    pre = precheck(problem, ctx, unreachable)
+    cases = list(pre.candidates)
+    day = SearchInput(cases, problem.agents, ctx.slots, pre.allowed, matrices, penalty_scale(cases, 10**6))
+    orders = vroom_routes(day, 1.0, weights)
+    assert len(orders) == len(problem.agents)
+    routed = [cid for order in orders for cid in order]
+    assert len(routed) == len(set(routed)) > 0
+    assert "C1" in routed  # the must-visit case weighs most
+    for v, (agent, order) in enumerate(zip(problem.agents, orders, strict=True)):
+        assert feasible(agent, order, ctx)
+        assert all(v in pre.allowed[cid] for cid in order)  # skills as VROOM skills per allowed set
+        assert agent.max_visits is None or len(order) <= agent.max_visits
+
+
+def test_weightings_put_higher_priorities_first_and_lexicographic_ignores_priority_one() -> None:
+    for weights in PRIORITY_WEIGHTS.values():
+        assert [weights[p] for p in range(1, 6)] == sorted(weights.values())
+        assert max(weights.values()) <= 100  # VROOM's priority range
+    assert PRIORITY_WEIGHTS["lexicographic"][1] == 0
+
+
+def test_prize_days_are_not_offered_to_vroom_and_large_days_explore_less() -> None:
+    case = _day().cases[0]
+    assert vroom_suits([case])
+    assert not vroom_suits([Case(case_id="P", lat=0.0, lon=0.0, prize=10)])
+    assert not vroom_suits([])
+    assert exploration_level(100) > exploration_level(1000)

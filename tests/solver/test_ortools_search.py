@@ -1,0 +1,56 @@
+"""Search parameters: which OR-Tools operators a model of a given size searches with."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from ortools.util import optional_boolean_pb2
+
+from optimizer import solve
+from optimizer.model import Agent, Case, Problem
+from optimizer.policy import PRESETS
+from optimizer.solver.config import OrToolsConfig, SearchConfig
+from optimizer.solver.ortools.search import INSERTION_LNS_OPERATORS, search_parameters
+from optimizer.times import TimeWindow
+
+DAY = dt.date(2026, 12, 1)
+
+
+def _switched_off(params: Any) -> set[str]:
+    ops = params.local_search_operators
+    return {name for name in INSERTION_LNS_OPERATORS if getattr(ops, name) == optional_boolean_pb2.BOOL_FALSE}
+
+
+def test_insertion_lns_operators_are_off_above_the_threshold_only() -> None:
+    config = OrToolsConfig()
+    assert config.insertion_lns_max_cases is not None
+    assert _switched_off(search_parameters(config, 1.0, config.insertion_lns_max_cases)) == set()
+    assert _switched_off(search_parameters(config, 1.0, config.insertion_lns_max_cases + 1)) == set(
+        INSERTION_LNS_OPERATORS
+    )
+
+
+def test_insertion_lns_threshold_none_keeps_the_operators_at_any_size() -> None:
+    assert _switched_off(search_parameters(OrToolsConfig(insertion_lns_max_cases=None), 1.0, 10_000)) == set()
+
+
+def test_negative_insertion_lns_threshold_is_refused() -> None:
+    with pytest.raises(ValueError, match="insertion_lns_max_cases"):
+        SearchConfig(insertion_lns_max_cases=-1)
+
+
+def test_warm_start_routes_survive_a_search_with_almost_no_time() -> None:
+    shift = TimeWindow(8 * 3600, 17 * 3600)
+    cases = tuple(Case(f"C{i}", 40.27 + 0.002 * i, -76.88) for i in range(6))
+    agents = (
+        Agent("A1", 40.27, -76.88, 40.27, -76.88, shift, DAY),
+        Agent("A2", 40.27, -76.88, 40.27, -76.88, shift, DAY),
+    )
+    problem = Problem(DAY, cases, agents, PRESETS["none"])
+    config = SearchConfig(initial_routes={"A1": ["C0", "C1", "C2"], "A2": ["C3", "C4", "C5"]}, repair_seconds=0)
+    plan = solve(problem, time_limit=0.05, config=config)
+    assert plan.stats["warm_started"] is True
+    assert sorted(plan.visited_case_ids) == [c.case_id for c in cases]
+    assert plan.audit == []

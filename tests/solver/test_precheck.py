@@ -1,0 +1,100 @@
+"""Structural reasons found before solving, each with a sentence that names the numbers."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+
+import pytest
+
+from optimizer.model import Agent, Case, Problem
+from optimizer.policy import PRESETS, Policy
+from optimizer.reasons import Reason
+from optimizer.solver.precheck import precheck
+from optimizer.solver.schedule import ScheduleContext
+from optimizer.times import parse_window, parse_windows
+from optimizer.travel import straight_line_matrix
+
+PLAN_DATE = dt.date(2026, 12, 1)  # as tests/conftest.py (a second conftest shadows `from conftest import`)
+
+
+def _agent(agent_id: str = "A1", **kw: object) -> Agent:
+    base = dict(
+        agent_id=agent_id, start_lat=40.0, start_lon=-76.0, end_lat=40.0, end_lon=-76.0,
+        shift=parse_window("08:00-17:00"), date=PLAN_DATE,
+    )  # fmt: skip
+    base.update(kw)
+    return Agent(**base)  # type: ignore[arg-type]
+
+
+def _case(case_id: str = "C1", **kw: object) -> Case:
+    base: dict[str, object] = dict(case_id=case_id, lat=40.01, lon=-76.01)
+    base.update(kw)
+    return Case(**base)  # type: ignore[arg-type]
+
+
+def _reason(case: Case, agents: tuple[Agent, ...] = (), policy: Policy = PRESETS["none"], unreachable=None):  # type: ignore[no-untyped-def]
+    agents = agents or (_agent(),)
+    problem = Problem(PLAN_DATE, (case,), agents, policy)
+    modes = {a.mode for a in agents} or {"car"}
+    travel = {m: straight_line_matrix(problem.location_ids, problem.location_coords, mode=m) for m in modes}
+    result = precheck(problem, ScheduleContext.build(problem.cases, policy, travel), unreachable)
+    return result
+
+
+@pytest.mark.parametrize(
+    ("case", "agents", "policy", "reason", "match"),
+    [
+        (_case(), (), dataclasses.replace(PRESETS["none"], holidays=frozenset({PLAN_DATE})), Reason.HOLIDAY,
+         "2026-12-01 is a holiday"),
+        (_case(allowed_dates=frozenset({dt.date(2026, 12, 2)})), (), PRESETS["none"], Reason.NOT_ALLOWED_DATE,
+         "only on 2026-12-02, not on 2026-12-01"),
+        (_case(visit_history=(dt.date(2026, 11, 30),)), (),
+         Policy(name="weekly", max_visits_per_case=1, per_days=7), Reason.VISIT_LIMIT,
+         r"visited 1 time\(s\) in the 7 day\(s\).*at most 1"),
+        (_case(windows=parse_windows("21:50-23:00"), service_s=1800), (_agent(),), PRESETS["cn"],
+         Reason.OUTSIDE_POLICY_HOURS, "30-minute visit starting in 21:50-23:00 cannot end inside .*08:00-22:00"),
+        (_case(skills=frozenset({"legal"})), (_agent(skills=frozenset({"sales"})),), PRESETS["none"],
+         Reason.NO_QUALIFIED_AGENT, r"needs skills \{legal\}; agents working 2026-12-01 have \{sales\}"),
+        (_case(), (_agent(),), PRESETS["cn"], Reason.TEAM_TOO_SMALL,
+         "needs a team of 2 .*policy 'cn' 2.*largest qualified team working 2026-12-01 has 1"),
+        (_case(windows=parse_windows("18:00-19:00")), (_agent(),), PRESETS["none"], Reason.NO_SHIFT_OVERLAP,
+         "no qualified agent .1. can start the 20-minute visit in 18:00-19:00.*back 18:2., shift ends 17:00"),
+        (_case(demand=5), (_agent(capacity=3),), PRESETS["none"], Reason.NO_QUALIFIED_AGENT,
+         "demand 5 exceeds the capacity of every qualified agent .largest 3."),
+    ],
+)  # fmt: skip
+def test_structural_reasons(case: Case, agents: tuple[Agent, ...], policy: Policy, reason: Reason, match: str) -> None:
+    result = _reason(case, agents, policy)
+    assert not result.candidates
+    (u,) = result.unassigned
+    assert u.reason == reason
+    assert re.search(match, u.detail), u.detail
+
+
+def test_no_agents() -> None:
+    problem = Problem(PLAN_DATE, (_case(),), (), PRESETS["none"])
+    result = precheck(problem, ScheduleContext.build(problem.cases, problem.policy, {}))
+    assert result.unassigned[0].reason == Reason.NO_AGENTS
+    assert "no agent works on 2026-12-01" in result.unassigned[0].detail
+
+
+def test_unreachable_comes_from_the_network() -> None:
+    result = _reason(_case(), unreachable={"C1": "12 km from the nearest road (limit 500 m)"})
+    assert result.unassigned[0].reason == Reason.UNREACHABLE
+    assert result.unassigned[0].detail == "12 km from the nearest road (limit 500 m)"
+
+
+def test_no_shift_overlap_names_the_late_return() -> None:
+    agent = _agent(shift=parse_window("08:00-09:00"))
+    result = _reason(_case(service_s=3600), (agent,))
+    assert result.unassigned[0].reason == Reason.NO_SHIFT_OVERLAP
+    assert "A1 would be back 09:" in result.unassigned[0].detail
+
+
+def test_candidates_keep_only_qualified_agents() -> None:
+    agents = (_agent("A1", team_size=2), _agent("A2"), _agent("A3", team_size=2, skills=frozenset({"legal"})))
+    result = _reason(_case(skills=frozenset({"legal"})), agents, PRESETS["cn"])
+    assert [c.case_id for c in result.candidates] == ["C1"]
+    assert result.allowed["C1"] == (2,)
