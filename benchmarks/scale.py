@@ -419,12 +419,22 @@ RUNNERS = {"fieldroute": run_fieldroute, "vroom": run_vroom, "ortools": run_orto
 def child_main(solver: str, folder: Path, seconds: float, seed: int, out: Path) -> int:
     """Entry point of a solver process: solve, then write routes, wall time and peak RSS as JSON."""
     result = RUNNERS[solver](folder, seconds, seed)
-    peak_kb = max(
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    )
+    # VmHWM, not RUSAGE_SELF: ru_maxrss survives exec, so it would start at the parent's size at fork time
+    peak_kb = max(_vm_hwm_kb(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     result["rss_mb"] = round(peak_kb / 1024, 1)
     out.write_text(json.dumps(result))
     return 0
+
+
+def _vm_hwm_kb() -> int:
+    """This process's peak resident set (kB) from /proc (0 where there is no /proc)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 # -- the parent: run, kill, judge -------------------------------------------------------------------------
