@@ -7,6 +7,7 @@ waiting allowed) and lists what is broken.  Every solver's answer, fieldroute's 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from benchmarks.instances import SCALE, Instance, MDInstance
 
@@ -88,7 +89,7 @@ class MDEvaluation:
     cost: int  # exact Euclidean distances x 1000, rounded
     vehicles: int
     visited: int
-    max_route_duration: int  # x10, the longest route's minimal duration
+    max_route_duration: float  # x10, the longest route's minimal duration
     violations: list[str] = field(default_factory=list)
 
     @property
@@ -160,7 +161,7 @@ def evaluate_md(
     )
 
 
-def _replay_md(inst: MDInstance, who: str, nodes: list[int], problems: list[str]) -> int:
+def _replay_md(inst: MDInstance, who: str, nodes: list[int], problems: list[str]) -> Any:
     """Replay windows from the earliest departure; return the minimal duration (leaving as late as possible).
 
     Service start at stop i as a function of the departure time s is ``max(s + D_i, A_i)``; the route is
@@ -175,7 +176,7 @@ def _replay_md(inst: MDInstance, who: str, nodes: list[int], problems: list[str]
     t = ready0
     prev = first
     for pos, node in enumerate(nodes[1:], start=1):
-        leg = int(inst.dist[prev, node])
+        leg = inst.dist[prev, node].item()  # int on the x10 matrix, float on exact distances
         t = max(t + leg, int(inst.ready[node]))
         shift, floor = shift + leg, max(floor + leg, int(inst.ready[node]))
         if t > inst.due[node]:
