@@ -9,6 +9,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
+
 def _find_shared_data() -> Path:
     """``../shared/data`` beside the repository, or beside an ancestor (a git worktree sits one level deeper)."""
     for parent in REPO.parents:
