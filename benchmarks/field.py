@@ -21,8 +21,10 @@ How every plan is judged (the same code for all three)
 ------------------------------------------------------
 Each agent's visit order is timed by fieldroute's scheduler (:func:`optimizer.solver.schedule.schedule_route`, which
 tries every break placement); an order it cannot time is kept with naive earliest-start times so that the audit
-lists what it breaks.  The plan then goes through fieldroute's independent audit
-(:func:`optimizer.audit.audit_plan`).  Travel is recomputed from the matrix along each order; the objective is
+lists what it breaks.  The plan then goes through fieldroute's audit (:func:`optimizer.audit.audit_plan`, column
+``audit``) and through the benchmark's own checker, which shares no code with fieldroute
+(:mod:`benchmarks.field_check`, column ``check``: windows, allowed hours, shifts, breaks, skills, teams, max
+visits, travel against the matrix).  Travel is recomputed from the matrix along each order; the objective is
 travel seconds + fieldroute's drop penalties (:mod:`optimizer.solver.penalties`) of every case left out.
 
 Run::
@@ -48,6 +50,7 @@ if str(REPO) not in sys.path:
 
 import numpy as np  # noqa: E402
 
+from benchmarks.field_check import AgentRule, CaseRule, Event, FieldDay, RouteTimes, check_day  # noqa: E402
 from optimizer.model import Agent, Case, Problem  # noqa: E402
 from optimizer.plan import Plan, Route, Stop, Unassigned  # noqa: E402
 from optimizer.reasons import Reason  # noqa: E402
@@ -69,6 +72,7 @@ COLUMNS = (
     "travel_s",
     "objective",
     "audit",
+    "check",
     "relaxed",
     "note",
 )
@@ -220,6 +224,57 @@ def measure(problem: Problem, travel: TravelMatrix, plan: Plan, scale: PenaltySc
     }
 
 
+def checker_day(problem: Problem, travel: TravelMatrix) -> FieldDay:
+    """The day as plain data for the independent checker (:mod:`benchmarks.field_check`)."""
+    cases = {
+        c.case_id: CaseRule(
+            c.case_id,
+            c.service_s,
+            tuple((w.start_s, w.end_s) for w in c.windows),
+            c.skills,
+            c.min_team_size,
+            c.priority,
+            c.must_visit,
+        )
+        for c in problem.cases
+    }
+    agents = {
+        a.agent_id: AgentRule(
+            a.agent_id,
+            a.start_id,
+            a.end_id,
+            (a.shift.start_s, a.shift.end_s),
+            (a.break_window.start_s, a.break_window.end_s) if a.has_break and a.break_window else None,
+            a.break_s if a.has_break else 0,
+            a.skills,
+            a.team_size,
+            a.max_visits,
+        )
+        for a in problem.agents
+    }
+    hours = tuple((w.start_s, w.end_s) for w in problem.policy.allowed_hours) or ((0, 24 * 3600),)
+    return FieldDay(cases, agents, hours, problem.policy.min_team_size, travel.ids, travel.seconds)
+
+
+def independent_check(day: FieldDay, plan: Plan) -> str:
+    """The independent checker's verdict on the plan's timed routes: ``valid`` or the violation count."""
+    routes = [
+        RouteTimes(
+            r.agent_id,
+            tuple(
+                Event(s.kind, s.start_s, s.departure_s, s.case_id)  # type: ignore[arg-type]
+                for s in r.stops
+                if s.kind in ("visit", "break")
+            ),
+            r.stops[0].departure_s,
+            r.stops[-1].arrival_s,
+        )
+        for r in plan.routes
+    ]
+    verdict = check_day(day, routes)
+    return "valid" if verdict.valid else f"{len(verdict.violations)} violation(s): {verdict.violations[0]}"
+
+
 # -- peers ------------------------------------------------------------------------------------------------
 
 
@@ -367,6 +422,7 @@ def compare_day(
     unreachable = unreachable or {}
     scale = drop_scale(problem, travel)
     offered = _servable(problem, unreachable)
+    day = checker_day(problem, travel)
     rows = []
     for solver in solvers:
         start = time.perf_counter()
@@ -398,6 +454,7 @@ def compare_day(
             "solver": solver,
             "seconds": round(elapsed, 2),
             **measure(problem, travel, plan, scale),
+            "check": independent_check(day, plan),
         }
         if plan.audit:
             note = "; ".join(x for x in (note, f"e.g. {plan.audit[0]}") if x)

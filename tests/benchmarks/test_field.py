@@ -28,6 +28,7 @@ def test_every_solver_gives_a_scored_row(small_day) -> None:  # type: ignore[no-
         assert 0 < row["visited"] <= row["cases"] == 25
         assert row["objective"] >= row["travel_s"] > 0
     assert rows[0]["audit"] == "clean"
+    assert rows[0]["check"] == "valid", rows[0]["check"]
     assert rows[2]["relaxed"] != "-"
 
 
