@@ -61,6 +61,7 @@ def new_map(
     ``cluster`` adds the marker-cluster plugin; ``lang`` is the page's language (for fonts and screen readers).
     """
     fmap = LeafletMap(location=None, tiles=None, control_scale=True, zoom_control=True)
+    fmap.options["max_zoom"] = tiles.max_zoom  # the cluster plugin needs it even without a tile layer
     header = fmap.get_root().header  # type: ignore[attr-defined]
     header.add_child(RawHtml(f"<title>{esc(title)}</title>"), name="fr_title")
     header.add_child(RawHtml(leaflet_head(assets, cluster=cluster)), name="fr_leaflet")
