@@ -152,7 +152,7 @@ def make_big_plan(n_agents: int = 100, cases_per_agent: int = 20, n_unassigned: 
                 priority=rng.randint(1, 5),
                 service_s=15 * 60,
                 address=f"{i} Street {a}",
-            )  # fmt: skip
+            )
             for i in range(cases_per_agent)
         ]
         agents.append(agent)
