@@ -205,7 +205,7 @@ class ClusterGroup(MacroElement):
         """
         {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = L.markerClusterGroup({
-                maxClusterRadius: 45, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
+                maxClusterRadius: 60, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
                 disableClusteringAtZoom: 17, chunkedLoading: true, frKind: "cluster", frAgent: {{ this.agent_js }},
                 iconCreateFunction: function (c) {
                     return L.divIcon({className: "fr-icon fr-cluster", iconSize: [30, 30],

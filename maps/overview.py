@@ -27,6 +27,8 @@ from optimizer.plan import Plan
 
 #: Above this many visits the overview clusters each agent's stops (``cluster=None``).
 CLUSTER_MIN_VISITS = 200
+#: Above this many routes the layer control starts collapsed and the timeline closed, to keep the map visible.
+OPEN_BOXES_MAX_ROUTES = 12
 
 
 def _wgs84_box(plan: Plan) -> list[list[float]] | None:
@@ -132,10 +134,13 @@ def overview_map(
         group.add_to(fmap)
     if plan.unassigned_cases:
         points += _add_unassigned(fmap, plan, project, lang)
-    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    few = len(plan.routes) <= OPEN_BOXES_MAX_ROUTES
+    folium.LayerControl(collapsed=not few, position="topright").add_to(fmap)
     fmap.add_child(HtmlControl(content.summary_table(plan, colors, lang), position="bottomleft", class_name="fr-box"))
     if timeline:
-        box = HtmlControl(timeline_html(plan, lang=lang), position="bottomright", class_name="fr-box fr-timeline")
+        box = HtmlControl(
+            timeline_html(plan, lang=lang, open_=few), position="bottomright", class_name="fr-box fr-timeline"
+        )
         fmap.add_child(box)
     fit(fmap, bounds(points))
     return fmap
