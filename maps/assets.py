@@ -1,26 +1,19 @@
-"""Where Leaflet's JavaScript and CSS come from: a CDN link, or a local copy embedded in the HTML.
+"""Where Leaflet's JavaScript and CSS come from: CDN links, or the pip-installed copy embedded in the HTML.
 
-fieldroute does not carry Leaflet's source.  For ``assets="inline"`` (a self-contained, offline map) the files
-are looked up, in this order, in
+For ``assets="inline"`` (a self-contained map that opens with no network at all) Leaflet is read from
 
-1. the folder passed as ``leaflet_dir`` (or the ``FIELDROUTE_LEAFLET_DIR`` environment variable),
-2. ``<repo>/.cache/npm/node_modules/leaflet/dist`` (what ``.ci/install-leaflet.sh`` creates),
-3. ``$(npm root -g)/leaflet/dist`` (``npm install -g leaflet``),
-4. the per-user cache ``~/.cache/fieldroute/leaflet``, filled from the CDN on first use when online
-   (checked against the published SRI hashes).
+1. the folder passed as ``leaflet_dir`` (or the ``FIELDROUTE_LEAFLET_DIR`` environment variable), else
+2. the ``xstatic-leaflet`` package, a runtime dependency, so ``pip install fieldroute`` is enough.
 
-When none has them, :class:`LeafletNotFoundError` says how to get them.
+The marker-cluster plugin of the overview comes from ``xstatic-leaflet-markercluster`` (also a dependency).
+CDN links point at the same releases, with subresource-integrity hashes of the packaged bytes.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import os
 import re
-import shutil
-import subprocess
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -29,70 +22,58 @@ from optimizer.errors import OutputError
 
 AssetMode = Literal["cdn", "inline"]
 ASSET_MODES: tuple[AssetMode, ...] = ("cdn", "inline")
-LEAFLET_VERSION = "1.9.4"
+LEAFLET_VERSION = "1.9.3"  # what xstatic-leaflet 1.9.3.0 ships (byte-identical to the npm release)
 LEAFLET_FILES = ("leaflet.js", "leaflet.css")
 CDN_BASE = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist"
-# Subresource-integrity hashes published on leafletjs.com for Leaflet 1.9.4 (same bytes as the npm package).
+# Subresource-integrity hashes published on leafletjs.com for Leaflet 1.9.3.
 LEAFLET_SRI = {
-    "leaflet.js": "sha256-20nQCchB9co0qIjJZRGuk2/Z9VM+kNiyxNV1lvTlZBo=",
-    "leaflet.css": "sha256-p4NxAoJBhIIN+hmNHrzRCf9tD/miZyoHS5obTRR9BMY=",
+    "leaflet.js": "sha256-WBkoXOwTeyKclOHuWtc+i2uENFpDZ9YPdf5Hf+D7ewM=",
+    "leaflet.css": "sha256-kLaT2GOSpHechhsozzB+flnD+zUyjE2LlfWPgU04xyI=",
 }
+CLUSTER_VERSION = "1.4.1"
+CLUSTER_FILE = "leaflet.markercluster.js"
+CLUSTER_CDN = f"https://cdn.jsdelivr.net/npm/leaflet.markercluster@{CLUSTER_VERSION}/dist/{CLUSTER_FILE}"
+CLUSTER_SRI = "sha256-WL6HHfYfbFEkZOFdsJQeY7lJG/E5airjvqbznghUzRw="  # same bytes in npm and xstatic
 ENV_VAR = "FIELDROUTE_LEAFLET_DIR"
-REPO_NPM_DIST = Path(__file__).resolve().parent.parent / ".cache" / "npm" / "node_modules" / "leaflet" / "dist"
+PIP_HINT = "pip install xstatic-leaflet xstatic-leaflet-markercluster (dependencies of fieldroute)"
 
 
 class LeafletNotFoundError(OutputError):
-    """No local copy of Leaflet for an offline (``assets="inline"``) map."""
+    """No local copy of Leaflet (or its cluster plugin) for an offline (``assets="inline"``) map."""
 
 
 @dataclass(frozen=True)
 class LeafletAssets:
-    """Leaflet's JS and CSS as text, ready to embed (``inline``), or ``None`` for CDN links."""
+    """Leaflet's JS and CSS (and the cluster plugin's JS) as text to embed, or ``None`` for CDN links."""
 
     js: str | None
     css: str | None
     source: str
+    cluster_js: str | None = None
 
     @property
     def inline(self) -> bool:
         return self.js is not None
 
 
-def user_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/fieldroute/leaflet`` (default ``~/.cache/fieldroute/leaflet``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "fieldroute" / "leaflet"
-
-
 def _has_files(folder: Path) -> bool:
     return all((folder / name).is_file() for name in LEAFLET_FILES)
 
 
-def _npm_global_dist() -> Path | None:
-    npm = shutil.which("npm")
-    if npm is None:
-        return None
+def _packaged_dir(module: str) -> Path | None:
+    """The data folder of an installed xstatic package, or ``None`` when it is not installed."""
     try:
-        out = subprocess.run([npm, "root", "-g"], capture_output=True, text=True, timeout=20, check=True)
-    except (OSError, subprocess.SubprocessError):
+        package = __import__(module, fromlist=["BASE_DIR"])
+    except ImportError:
         return None
-    root = out.stdout.strip()
-    return Path(root) / "leaflet" / "dist" if root else None
+    return Path(package.BASE_DIR)
 
 
-def _how_to_get() -> str:
-    return (
-        "install Leaflet with `npm install leaflet` (or run .ci/install-leaflet.sh in the repository) and set "
-        f"{ENV_VAR} to its node_modules/leaflet/dist folder, or run once online to fill {user_cache_dir()}, "
-        'or write maps with assets="cdn"'
-    )
-
-
-def locate_leaflet(leaflet_dir: str | os.PathLike[str] | None = None, *, download: bool = True) -> Path:
-    """The folder holding ``leaflet.js`` and ``leaflet.css`` (see the module docstring for the search order).
+def locate_leaflet(leaflet_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The folder holding ``leaflet.js`` and ``leaflet.css``: the named one, else the pip-installed one.
 
     A folder named explicitly (argument or environment variable) must hold the files: a wrong path is an
-    error, not a reason to look elsewhere.  ``download=False`` never touches the network.
+    error, not a reason to look elsewhere.  Never touches the network.
     """
     named = leaflet_dir if leaflet_dir is not None else os.environ.get(ENV_VAR) or None
     if named is not None:
@@ -100,44 +81,19 @@ def locate_leaflet(leaflet_dir: str | os.PathLike[str] | None = None, *, downloa
         for candidate in (folder, folder / "dist", folder / "node_modules" / "leaflet" / "dist"):
             if _has_files(candidate):
                 return candidate
-        raise LeafletNotFoundError(f"no leaflet.js and leaflet.css in {folder}: {_how_to_get()}")
-    if _has_files(REPO_NPM_DIST):
-        return REPO_NPM_DIST
-    npm_dist = _npm_global_dist()
-    if npm_dist is not None and _has_files(npm_dist):
-        return npm_dist
-    cache = user_cache_dir()
-    if _has_files(cache):
-        return cache
-    if download:
-        try:
-            return download_leaflet(cache)
-        except (OSError, ValueError) as exc:
-            raise LeafletNotFoundError(
-                f"no local copy of Leaflet and the download failed ({exc}): {_how_to_get()}"
-            ) from exc
-    raise LeafletNotFoundError(f"no local copy of Leaflet found: {_how_to_get()}")
+        raise LeafletNotFoundError(f"no leaflet.js and leaflet.css in {folder}: name another folder or unset {ENV_VAR}")
+    packaged = _packaged_dir("xstatic.pkg.leaflet")
+    if packaged is not None and _has_files(packaged):
+        return packaged
+    raise LeafletNotFoundError(f'no local copy of Leaflet found: {PIP_HINT}, or write maps with assets="cdn"')
 
 
-def _sri(data: bytes) -> str:
-    return "sha256-" + base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
-
-
-def download_leaflet(dest: Path, *, timeout_s: float = 15) -> Path:
-    """Fetch Leaflet's JS and CSS from the CDN into ``dest``, checking each against its published SRI hash."""
-    files: dict[str, bytes] = {}
-    for name in LEAFLET_FILES:
-        with urllib.request.urlopen(f"{CDN_BASE}/{name}", timeout=timeout_s) as response:
-            data = response.read()
-        if _sri(data) != LEAFLET_SRI[name]:
-            raise ValueError(f"{name} from {CDN_BASE} does not match its published hash")
-        files[name] = data
-    dest.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        partial = dest / f".{name}.partial"
-        partial.write_bytes(data)
-        os.replace(partial, dest / name)
-    return dest
+def locate_cluster_js() -> Path:
+    """``leaflet.markercluster.js`` from the pip-installed ``xstatic-leaflet-markercluster``."""
+    packaged = _packaged_dir("xstatic.pkg.leaflet_markercluster")
+    if packaged is None or not (packaged / CLUSTER_FILE).is_file():
+        raise LeafletNotFoundError(f"no local copy of Leaflet.markercluster found: {PIP_HINT}")
+    return packaged / CLUSTER_FILE
 
 
 def _embed_css_images(css: str, folder: Path) -> str:
@@ -153,35 +109,39 @@ def _embed_css_images(css: str, folder: Path) -> str:
     return re.sub(r"url\((images/[\w.-]+\.png)\)", replace, css)
 
 
-def load_assets(
-    mode: AssetMode = "cdn", leaflet_dir: str | os.PathLike[str] | None = None, *, download: bool = True
-) -> LeafletAssets:
+def _script_text(path: Path) -> str:
+    """A JS file's text that cannot close the ``<script>`` it is put in (Leaflet's builds have no such text)."""
+    return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
+
+
+def load_assets(mode: AssetMode = "cdn", leaflet_dir: str | os.PathLike[str] | None = None) -> LeafletAssets:
     """Leaflet for a map: CDN links (``"cdn"``) or the local files' contents to embed (``"inline"``)."""
     if mode == "cdn":
         return LeafletAssets(js=None, css=None, source=CDN_BASE)
     if mode != "inline":
         raise ValueError(f"unknown assets mode {mode!r}: use one of {', '.join(ASSET_MODES)}")
-    folder = locate_leaflet(leaflet_dir, download=download)
+    folder = locate_leaflet(leaflet_dir)
+    cluster = locate_cluster_js()
     try:
-        js = (folder / "leaflet.js").read_text(encoding="utf-8")
+        js = _script_text(folder / "leaflet.js")
         css = (folder / "leaflet.css").read_text(encoding="utf-8")
+        cluster_js = _script_text(cluster)
     except OSError as exc:
         raise LeafletNotFoundError(f"cannot read Leaflet from {folder}: {exc}") from exc
-    # Nothing inside a <script> may close it early; Leaflet's build has no such text, but be safe.
-    js = js.replace("</script", "<\\/script")
     css = _embed_css_images(css, folder).replace("</style", "<\\/style")
-    return LeafletAssets(js=js, css=css, source=str(folder))
+    return LeafletAssets(js=js, css=css, source=str(folder), cluster_js=cluster_js)
 
 
 __all__ = [
     "ASSET_MODES",
+    "CLUSTER_CDN",
+    "CLUSTER_SRI",
     "LEAFLET_SRI",
     "LEAFLET_VERSION",
     "AssetMode",
     "LeafletAssets",
     "LeafletNotFoundError",
-    "download_leaflet",
     "load_assets",
+    "locate_cluster_js",
     "locate_leaflet",
-    "user_cache_dir",
 ]

@@ -11,9 +11,9 @@ import os
 
 import folium
 
-from maps.assets import CDN_BASE, LEAFLET_SRI, AssetMode, LeafletAssets, load_assets
+from maps.assets import CDN_BASE, CLUSTER_CDN, CLUSTER_SRI, LEAFLET_SRI, AssetMode, LeafletAssets, load_assets
 from maps.content import esc
-from maps.elements import RawHtml
+from maps.elements import RawHtml, js_string
 from maps.markers import CSS
 from maps.tiles import TileSpec
 
@@ -34,24 +34,38 @@ def resolve_assets(
     return assets if isinstance(assets, LeafletAssets) else load_assets(assets, leaflet_dir)
 
 
-def leaflet_head(assets: LeafletAssets) -> str:
-    """The ``<head>`` HTML that loads Leaflet: two SRI-checked CDN links, or the files' contents."""
+def leaflet_head(assets: LeafletAssets, *, cluster: bool = False) -> str:
+    """The ``<head>`` HTML that loads Leaflet (and the marker-cluster plugin when ``cluster``): SRI-checked CDN
+    links, or the files' contents."""
     if assets.inline:
-        return f"<style>\n{assets.css}\n</style>\n<script>\n{assets.js}\n</script>"
-    return (
+        head = f"<style>\n{assets.css}\n</style>\n<script>\n{assets.js}\n</script>"
+        if cluster and assets.cluster_js:
+            head += f"\n<script>\n{assets.cluster_js}\n</script>"
+        return head
+    head = (
         f'<link rel="stylesheet" href="{CDN_BASE}/leaflet.css" integrity="{LEAFLET_SRI["leaflet.css"]}" '
         'crossorigin="anonymous">\n'
         f'<script src="{CDN_BASE}/leaflet.js" integrity="{LEAFLET_SRI["leaflet.js"]}" '
         'crossorigin="anonymous"></script>'
     )
+    if cluster:
+        head += f'\n<script src="{CLUSTER_CDN}" integrity="{CLUSTER_SRI}" crossorigin="anonymous"></script>'
+    return head
 
 
-def new_map(title: str, tiles: TileSpec, assets: LeafletAssets) -> LeafletMap:
-    """An empty map page titled ``title`` (escaped here) with Leaflet, our CSS and the chosen tiles."""
+def new_map(
+    title: str, tiles: TileSpec, assets: LeafletAssets, *, cluster: bool = False, lang: str = "en"
+) -> LeafletMap:
+    """An empty map page titled ``title`` (escaped here) with Leaflet, our CSS and the chosen tiles.
+
+    ``cluster`` adds the marker-cluster plugin; ``lang`` is the page's language (for fonts and screen readers).
+    """
     fmap = LeafletMap(location=None, tiles=None, control_scale=True, zoom_control=True)
+    fmap.options["max_zoom"] = tiles.max_zoom  # the cluster plugin needs it even without a tile layer
     header = fmap.get_root().header  # type: ignore[attr-defined]
     header.add_child(RawHtml(f"<title>{esc(title)}</title>"), name="fr_title")
-    header.add_child(RawHtml(leaflet_head(assets)), name="fr_leaflet")
+    header.add_child(RawHtml(leaflet_head(assets, cluster=cluster)), name="fr_leaflet")
+    header.add_child(RawHtml(f"<script>document.documentElement.lang = {js_string(lang)};</script>"), name="fr_lang")
     header.add_child(RawHtml(CSS), name="fr_css")
     if tiles.url is not None:
         folium.TileLayer(

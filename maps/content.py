@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Mapping
 
+from maps.messages import msg
 from optimizer.model import Case
 from optimizer.plan import Plan, Route, Stop, Unassigned
 from optimizer.times import format_clock
@@ -21,55 +22,53 @@ def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def duration_text(seconds: int) -> str:
-    """``3900`` -> ``"1 h 05 min"``; ``600`` -> ``"10 min"``."""
+def duration_text(seconds: int, lang: str = "en") -> str:
+    """``3900`` -> ``"1 h 05 min"``; ``600`` -> ``"10 min"`` (in ``lang``)."""
     minutes = round(int(seconds) / 60)
     hours, rest = divmod(minutes, 60)
-    return f"{hours} h {rest:02d} min" if hours else f"{rest} min"
+    return msg(lang, "hours_minutes", h=hours, m=rest) if hours else msg(lang, "minutes", m=rest)
 
 
 def _table(rows: Iterable[tuple[str, str]]) -> str:
-    """Rows of (label, already-escaped value) as a two-column table; labels are our own text."""
-    return "<table>" + "".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in rows) + "</table>"
+    """Rows of (label, already-escaped value) as a two-column table; labels (catalogue text) are escaped here."""
+    return "<table>" + "".join(f"<tr><th>{esc(label)}</th><td>{value}</td></tr>" for label, value in rows) + "</table>"
 
 
-def window_text(stop: Stop, case: Case | None) -> str:
+def window_text(stop: Stop, case: Case | None, lang: str = "en") -> str:
     """The visit's time window: the one the plan chose, else the case's windows, else any time."""
     if stop.window is not None:
         return str(stop.window)
     if case is not None and case.windows:
         return "; ".join(str(w) for w in case.windows)
-    return "any time"
+    return msg(lang, "any_time")
 
 
-def stop_popup(seq: int, stop: Stop, case: Case | None) -> str:
+def stop_popup(seq: int, stop: Stop, case: Case | None, lang: str = "en") -> str:
     """Popup of the ``seq``-th visit: case id, address, window, planned arrival (and start when waiting), service
     minutes; nothing else from the case (no priority, no coordinates)."""
     service_min = round(stop.duration_s / 60)
     rows = [
-        ("Case", esc(stop.case_id)),
-        ("Address", esc(case.address if case is not None else "")),
-        ("Window", esc(window_text(stop, case))),
-        ("Arrival", esc(format_clock(stop.arrival_s))),
-        ("Service", f"{service_min} min"),
+        (msg(lang, "case"), esc(stop.case_id)),
+        (msg(lang, "address"), esc(case.address if case is not None else "")),
+        (msg(lang, "window"), esc(window_text(stop, case, lang))),
+        (msg(lang, "arrival"), esc(format_clock(stop.arrival_s))),
+        (msg(lang, "service"), esc(msg(lang, "minutes", m=service_min))),
     ]
     if stop.wait_s > 0:  # arriving early: say when the visit itself is planned to begin
-        rows.insert(4, ("Visit at", esc(format_clock(stop.start_s))))
-    return f'<div class="fr-popup"><b>Stop {seq}</b>{_table(rows)}</div>'
+        rows.insert(4, (msg(lang, "visit_at"), esc(format_clock(stop.start_s))))
+    return f'<div class="fr-popup"><b>{esc(msg(lang, "stop_n", n=seq))}</b>{_table(rows)}</div>'
 
 
-def terminal_popup(route: Route, kind: str) -> str:
+def terminal_popup(route: Route, kind: str, lang: str = "en") -> str:
     """Popup of the start or end point: when the agent leaves or arrives."""
+    leave, back = format_clock(route.stops[0].departure_s), format_clock(route.stops[-1].arrival_s)
     if kind == "start":
-        text = f"Start: leave at {esc(format_clock(route.stops[0].departure_s))}"
+        text = msg(lang, "start_leave", t=leave)
     elif kind == "end":
-        text = f"End: arrive at {esc(format_clock(route.stops[-1].arrival_s))}"
+        text = msg(lang, "end_arrive", t=back)
     else:
-        text = (
-            f"Start and end: leave at {esc(format_clock(route.stops[0].departure_s))}, "
-            f"back at {esc(format_clock(route.stops[-1].arrival_s))}"
-        )
-    return f'<div class="fr-popup"><b>{esc(route.agent_id)}</b><br>{text}</div>'
+        text = msg(lang, "start_end", t1=leave, t2=back)
+    return f'<div class="fr-popup"><b>{esc(route.agent_id)}</b><br>{esc(text)}</div>'
 
 
 def route_travel(route: Route) -> tuple[int, int]:
@@ -77,19 +76,21 @@ def route_travel(route: Route) -> tuple[int, int]:
     return sum(s.travel_s for s in route.stops), sum(s.travel_m for s in route.stops)
 
 
-def info_box(route: Route) -> str:
+def info_box(route: Route, lang: str = "en") -> str:
     """The agent map's box: agent, date, number of visits, start and end time, travel time (and break)."""
     travel_s, travel_m = route_travel(route)
     rows = [
-        ("Date", esc(route.date.isoformat())),
-        ("Visits", str(len(route.visits))),
-        ("Start", esc(format_clock(route.stops[0].departure_s))),
-        ("End", esc(format_clock(route.stops[-1].arrival_s))),
-        ("Travel", f"{duration_text(travel_s)} · {travel_m / 1000:.1f} km"),
+        (msg(lang, "date"), esc(route.date.isoformat())),
+        (msg(lang, "visits"), str(len(route.visits))),
+        (msg(lang, "start"), esc(format_clock(route.stops[0].departure_s))),
+        (msg(lang, "end"), esc(format_clock(route.stops[-1].arrival_s))),
+        (msg(lang, "travel"), esc(f"{duration_text(travel_s, lang)} · {travel_m / 1000:.1f} {msg(lang, 'km')}")),
     ]
     breaks = [s for s in route.stops if s.kind == "break"]
     if breaks:
-        rows.append(("Break", ", ".join(f"{format_clock(b.start_s)}-{format_clock(b.departure_s)}" for b in breaks)))
+        rows.append(
+            (msg(lang, "break"), ", ".join(f"{format_clock(b.start_s)}-{format_clock(b.departure_s)}" for b in breaks))
+        )
     return f"<h2>{esc(route.agent_id)}</h2>{_table(rows)}"
 
 
@@ -98,20 +99,23 @@ def layer_name(route: Route, color: str) -> str:
     return f'<span class="fr-swatch" style="background:{color}"></span>{esc(route.agent_id)} ({len(route.visits)})'
 
 
-def unassigned_popup(item: Unassigned, case: Case | None) -> str:
+def unassigned_popup(item: Unassigned, case: Case | None, lang: str = "en") -> str:
     """Popup of an unassigned case for the dispatcher: id, address, reason code and explanation."""
     rows = [
-        ("Case", esc(item.case_id)),
-        ("Address", esc(case.address if case is not None else "")),
-        ("Reason", esc(item.reason)),
-        ("Detail", esc(item.detail)),
+        (msg(lang, "case"), esc(item.case_id)),
+        (msg(lang, "address"), esc(case.address if case is not None else "")),
+        (msg(lang, "reason"), esc(item.reason)),
+        (msg(lang, "detail"), esc(item.detail)),
     ]
-    return f'<div class="fr-popup"><b>Unassigned</b>{_table(rows)}</div>'
+    return f'<div class="fr-popup"><b>{esc(msg(lang, "unassigned"))}</b>{_table(rows)}</div>'
 
 
-def summary_table(plan: Plan, colors: Mapping[tuple[str, str], str]) -> str:
+def summary_table(plan: Plan, colors: Mapping[tuple[str, str], str], lang: str = "en") -> str:
     """The dispatcher's per-agent summary (visits, start, end, travel) as a collapsible box."""
-    head = "<tr><th>Agent</th><th>Visits</th><th>Start</th><th>End</th><th>Travel</th><th>km</th></tr>"
+    head = "<tr>" + "".join(
+        f"<th>{esc(msg(lang, k))}</th>" for k in ("agent", "visits", "start", "end", "travel", "km")
+    )
+    head += "</tr>"
     body = []
     for route in plan.routes:
         color = colors.get((route.agent_id, route.date.isoformat()), "#999")
@@ -122,12 +126,18 @@ def summary_table(plan: Plan, colors: Mapping[tuple[str, str], str]) -> str:
         body.append(
             f'<tr><td><span class="fr-swatch" style="background:{color}"></span>{esc(route.agent_id)}</td>'
             f"<td>{len(route.visits)}</td><td>{esc(start)}</td><td>{esc(end)}</td>"
-            f"<td>{duration_text(travel_s) if used else '-'}</td><td>{travel_m / 1000:.1f}</td></tr>"
+            f"<td>{esc(duration_text(travel_s, lang)) if used else '-'}</td><td>{travel_m / 1000:.1f}</td></tr>"
         )
     visited = len(plan.visited_case_ids)
-    title = (
-        f"{esc(plan.problem.date.isoformat())}: {visited}/{len(plan.problem.cases)} cases visited, "
-        f"{len(plan.unassigned_cases)} unassigned"
+    title = esc(
+        msg(
+            lang,
+            "summary_title",
+            date=plan.problem.date.isoformat(),
+            visited=visited,
+            total=len(plan.problem.cases),
+            unassigned=len(plan.unassigned_cases),
+        )
     )
     return f'<details open class="fr-summary"><summary>{title}</summary><table>{head}{"".join(body)}</table></details>'
 

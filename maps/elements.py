@@ -163,4 +163,91 @@ class HtmlControl(MacroElement):
         self.html_js = js_string(html)
 
 
-__all__ = ["DivMarker", "HtmlControl", "RawHtml", "RouteLine", "js_string"]
+class StreetLines(MacroElement):
+    """Many road lines as one non-interactive ``L.polyline`` (nested arrays): the light street background.
+
+    One layer, not one per street, keeps the page fast; coordinates arrive already rounded.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.polyline({{ this.lines_js }}, {{ this.options_js }})
+                .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lines: Sequence[Sequence[LatLon]], *, color: str = "#b4b4b4", weight: int = 2) -> None:
+        super().__init__()
+        self._name = "StreetLines"
+        options = {
+            "color": color,
+            "weight": weight,
+            "opacity": 0.9,
+            "interactive": False,
+            "className": "fr-streets",
+            "frKind": "streets",
+            "smoothFactor": 1.5,
+        }
+        self.lines_js = json.dumps([[list(p) for p in line] for line in lines], separators=(",", ":"))
+        self.options_js = js_string(options)
+
+
+class ClusterGroup(MacroElement):
+    """An ``L.markerClusterGroup`` whose clusters are round badges in the agent's colour with the marker count.
+
+    Its children (markers) are added while it is off the map, and :class:`AttachLayer` puts it on its parent
+    afterwards, so the plugin clusters them all in one bulk pass instead of one at a time.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.markerClusterGroup({
+                maxClusterRadius: 60, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
+                disableClusteringAtZoom: 17, chunkedLoading: true, frKind: "cluster", frAgent: {{ this.agent_js }},
+                iconCreateFunction: function (c) {
+                    return L.divIcon({className: "fr-icon fr-cluster", iconSize: [30, 30],
+                        html: '<div class="fr-pin" style="background:' + {{ this.color_js }} + '"><span>'
+                              + c.getChildCount() + '</span></div>'});
+                }
+            });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, color: str, agent: str) -> None:
+        super().__init__()
+        self._name = "ClusterGroup"
+        self.color_js = js_string(color)
+        self.agent_js = js_string(agent)
+
+
+class AttachLayer(MacroElement):
+    """Adds an already built layer (e.g. a :class:`ClusterGroup` with its markers) to this element's parent."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            {{ this.layer.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layer: MacroElement) -> None:
+        super().__init__()
+        self._name = "AttachLayer"
+        self.layer = layer
+
+
+__all__ = [
+    "AttachLayer",
+    "ClusterGroup",
+    "DivMarker",
+    "HtmlControl",
+    "RawHtml",
+    "RouteLine",
+    "StreetLines",
+    "js_string",
+]

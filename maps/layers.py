@@ -22,18 +22,22 @@ from maps.markers import (
     arrow_html,
     pin_html,
 )
+from maps.messages import msg
 from optimizer.model import Case
 from optimizer.plan import Route
 
 
 @dataclass
 class RouteStyle:
-    """How a route is drawn: its colour, marker size, and whether stops get hover tooltips."""
+    """How a route is drawn: its colour, marker size, whether stops get hover tooltips and legs get arrows,
+    and the language of popups and tooltips."""
 
     color: str
     stop_size_px: int = STOP_SIZE_PX
     line_weight: int = 6
     tooltips: bool = False
+    arrows: bool = True
+    lang: str = "en"
 
 
 @dataclass
@@ -52,8 +56,13 @@ def draw_route(
     *,
     network: LegGeometry | None = None,
     cache: LegCache | None = None,
+    stops_parent: Element | None = None,
 ) -> DrawnRoute:
-    """Add ``route`` to ``parent`` (a map or feature group) and return the display points it covers."""
+    """Add ``route`` to ``parent`` (a map or feature group) and return the display points it covers.
+
+    Numbered visit markers go to ``stops_parent`` when given (the overview's marker-cluster group).
+    """
+    stops_parent = parent if stops_parent is None else stops_parent
     drawn = DrawnRoute()
     legs = [[project(*p) for p in leg] for leg in route_legs(route, network, cache)]
     line = join_legs(legs)
@@ -63,7 +72,7 @@ def draw_route(
             RouteLine(line, color=style.color, weight=style.line_weight, data={"frAgent": agent, "frKind": "route"})
         )
         drawn.points.extend(line)
-    for leg in legs:
+    for leg in legs if style.arrows else []:
         arrow = midpoint_arrow(leg)
         if arrow is not None:
             parent.add_child(
@@ -85,13 +94,13 @@ def draw_route(
         case = cases.get(stop.case_id or "")
         tooltip = f"{content.esc(agent)} #{seq}: {content.esc(stop.case_id)}" if style.tooltips else None
         small = " fr-small" if style.stop_size_px < STOP_SIZE_PX else ""
-        parent.add_child(
+        stops_parent.add_child(
             DivMarker(
                 where,
                 icon_html=pin_html(str(seq), style.color),
                 class_name=f"fr-icon fr-stop{small}",
                 size_px=style.stop_size_px,
-                popup_html=content.stop_popup(seq, stop, case),
+                popup_html=content.stop_popup(seq, stop, case, style.lang),
                 tooltip_html=tooltip,
                 z_offset=1000,
                 data={"frKind": "visit", "frSeq": seq, "frAgent": agent, "frCase": stop.case_id},
@@ -114,8 +123,10 @@ def _draw_terminals(parent: Element, route: Route, project: Projector, style: Ro
                 icon_html=pin_html(label, style.color),
                 class_name=f"fr-icon fr-terminal fr-{kind}{small}",
                 size_px=size,
-                popup_html=content.terminal_popup(route, kind),
-                tooltip_html=f"{content.esc(route.agent_id)}: {kind}" if style.tooltips else None,
+                popup_html=content.terminal_popup(route, kind, style.lang),
+                tooltip_html=f"{content.esc(route.agent_id)}: {content.esc(msg(style.lang, 'kind_' + kind))}"
+                if style.tooltips
+                else None,
                 data={"frKind": kind, "frAgent": route.agent_id},
             )
         )

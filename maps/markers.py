@@ -42,6 +42,8 @@ CSS = """
 .fr-popup { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
 .fr-popup th { text-align: left; padding-right: 8px; font-weight: 600; vertical-align: top; }
 .leaflet-popup-content { margin: 10px 14px; }
+.fr-timeline { width: min(62vw, 900px); max-height: 40vh; overflow: auto; }
+.fr-cluster .fr-pin { font-size: 12px; opacity: .92; }
 @media (max-width: 600px) { .fr-box { font-size: 13px; padding: 6px 8px; } }
 </style>
 """

@@ -1,4 +1,9 @@
-"""The dispatcher's overview: every agent as a coloured layer, the unassigned cases with reasons, a summary."""
+"""The dispatcher's overview: every agent as a coloured layer, the unassigned cases with reasons, a summary,
+the day's timeline, and (offline, on a road network) the streets as background.
+
+At scale (thousands of visits) each agent's numbered stops go into a marker-cluster group in the agent's
+colour, and direction arrows are left to the agents' own maps, so the page stays quick to open.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,65 @@ import folium
 from maps import content
 from maps.assets import AssetMode, LeafletAssets
 from maps.base import fit, new_map, resolve_assets
-from maps.coords import LatLon, projector
-from maps.elements import DivMarker, HtmlControl
+from maps.coords import LatLon, Projector, projector
+from maps.elements import AttachLayer, ClusterGroup, DivMarker, HtmlControl, StreetLines
 from maps.geometry import LegCache, Networks, bounds, network_for
 from maps.layers import RouteStyle, draw_route
 from maps.markers import OVERVIEW_STOP_SIZE_PX, UNASSIGNED_COLOR, UNASSIGNED_SIZE_PX, color_for, pin_html
+from maps.messages import check_lang, msg
+from maps.streets import project_lines, street_lines, street_network, streets_wanted
 from maps.tiles import TileSpec, resolve_tiles
+from maps.timeline import timeline_html
 from optimizer.plan import Plan
+
+#: Above this many visits the overview clusters each agent's stops (``cluster=None``).
+CLUSTER_MIN_VISITS = 200
+#: Above this many routes the layer control starts collapsed and the timeline closed, to keep the map visible.
+OPEN_BOXES_MAX_ROUTES = 12
+
+
+def _wgs84_box(plan: Plan) -> list[list[float]] | None:
+    """The box around every stop and unassigned case, in WGS-84 (where the streets are cut)."""
+    cases = {c.case_id: c for c in plan.problem.cases}
+    points: list[LatLon] = [(s.lat, s.lon) for r in plan.routes if r.visits for s in r.stops]
+    points += [(cases[u.case_id].lat, cases[u.case_id].lon) for u in plan.unassigned_cases if u.case_id in cases]
+    return bounds(points)
+
+
+def _add_streets(fmap: folium.Map, plan: Plan, network: Networks, project: Projector, lang: str) -> None:
+    modes = [plan.problem.agent(r.agent_id).mode for r in plan.routes]
+    lines = street_lines(street_network(network, modes), _wgs84_box(plan))
+    if lines:
+        group = folium.FeatureGroup(name=content.esc(msg(lang, "streets")), overlay=True, show=True)
+        group.add_child(StreetLines(project_lines(lines, project)))
+        group.add_to(fmap)
+
+
+def _add_unassigned(fmap: folium.Map, plan: Plan, project: Projector, lang: str) -> list[LatLon]:
+    cases = {c.case_id: c for c in plan.problem.cases}
+    name = f'<span class="fr-swatch" style="background:{UNASSIGNED_COLOR}"></span>'
+    name += f"{content.esc(msg(lang, 'unassigned'))} ({len(plan.unassigned_cases)})"
+    group = folium.FeatureGroup(name=name, overlay=True, show=True)
+    points: list[LatLon] = []
+    for item in plan.unassigned_cases:
+        case = cases.get(item.case_id)
+        if case is None:
+            continue
+        where = project(case.lat, case.lon)
+        group.add_child(
+            DivMarker(
+                where,
+                icon_html=pin_html("!", UNASSIGNED_COLOR),
+                class_name="fr-icon fr-unassigned fr-small",
+                size_px=UNASSIGNED_SIZE_PX,
+                popup_html=content.unassigned_popup(item, case, lang),
+                tooltip_html=f"{content.esc(item.case_id)}: {content.esc(item.reason)}",
+                data={"frKind": "unassigned", "frCase": item.case_id, "frReason": str(item.reason)},
+            )
+        )
+        points.append(where)
+    group.add_to(fmap)
+    return points
 
 
 def overview_map(
@@ -26,14 +83,30 @@ def overview_map(
     assets: AssetMode | LeafletAssets = "cdn",
     leaflet_dir: str | os.PathLike[str] | None = None,
     leg_cache: LegCache | None = None,
+    lang: str = "en",
+    streets: bool | None = None,
+    cluster: bool | None = None,
+    timeline: bool = True,
 ) -> folium.Map:
     """All routes of the plan, one layer per agent in a layer control, plus an "Unassigned" layer.
 
-    Each agent gets a distinct colour; unassigned cases show their reason; a box lists the per-agent summary.
+    Each agent gets a distinct colour; unassigned cases show their reason; a box lists the per-agent summary
+    and another holds the day's timeline (``timeline=False`` leaves it out).  ``lang`` is ``"en"`` or ``"zh"``.
+    ``streets`` draws the road network's streets around the routes (``None``: when ``assets`` are inline and
+    ``network`` has street geometry).  ``cluster`` groups each agent's stops into clusters (``None``: above
+    :data:`CLUSTER_MIN_VISITS` visits).
     """
+    check_lang(lang)
     spec = resolve_tiles(tiles)
     project = projector(spec.crs)
-    fmap = new_map(f"Plan {plan.problem.date.isoformat()}", spec, resolve_assets(assets, leaflet_dir))
+    loaded = resolve_assets(assets, leaflet_dir)
+    n_visits = sum(len(r.visits) for r in plan.routes)
+    clustered = n_visits > CLUSTER_MIN_VISITS if cluster is None else cluster
+    title = msg(lang, "plan_title", date=plan.problem.date.isoformat())
+    fmap = new_map(title, spec, loaded, cluster=clustered, lang=lang)
+    modes = [plan.problem.agent(r.agent_id).mode for r in plan.routes]
+    if streets_wanted(streets, street_network(network, modes), loaded.inline):
+        _add_streets(fmap, plan, network, project, lang)
     cases = {c.case_id: c for c in plan.problem.cases}
     points: list[LatLon] = []
     colors: dict[tuple[str, str], str] = {}
@@ -41,36 +114,36 @@ def overview_map(
         color = color_for(index)
         colors[(route.agent_id, route.date.isoformat())] = color
         group = folium.FeatureGroup(name=content.layer_name(route, color), overlay=True, show=True)
-        style = RouteStyle(color=color, stop_size_px=OVERVIEW_STOP_SIZE_PX, line_weight=4, tooltips=True)
+        style = RouteStyle(
+            color=color,
+            stop_size_px=OVERVIEW_STOP_SIZE_PX,
+            line_weight=4,
+            tooltips=True,
+            arrows=not clustered,
+            lang=lang,
+        )
         agent_network = network_for(network, plan.problem.agent(route.agent_id).mode)
-        drawn = draw_route(group, route, cases, project, style, network=agent_network, cache=leg_cache)
+        stops = ClusterGroup(color=color, agent=route.agent_id) if clustered and route.visits else None
+        drawn = draw_route(
+            group, route, cases, project, style, network=agent_network, cache=leg_cache, stops_parent=stops
+        )
+        if stops is not None:
+            group.add_child(stops)
+            group.add_child(AttachLayer(stops))
         points += [*drawn.points, project(route.stops[0].lat, route.stops[0].lon)]
         group.add_to(fmap)
     if plan.unassigned_cases:
-        name = f'<span class="fr-swatch" style="background:{UNASSIGNED_COLOR}"></span>Unassigned '
-        group = folium.FeatureGroup(name=f"{name}({len(plan.unassigned_cases)})", overlay=True, show=True)
-        for item in plan.unassigned_cases:
-            case = cases.get(item.case_id)
-            if case is None:
-                continue
-            where = project(case.lat, case.lon)
-            group.add_child(
-                DivMarker(
-                    where,
-                    icon_html=pin_html("!", UNASSIGNED_COLOR),
-                    class_name="fr-icon fr-unassigned fr-small",
-                    size_px=UNASSIGNED_SIZE_PX,
-                    popup_html=content.unassigned_popup(item, case),
-                    tooltip_html=f"{content.esc(item.case_id)}: {content.esc(item.reason)}",
-                    data={"frKind": "unassigned", "frCase": item.case_id, "frReason": str(item.reason)},
-                )
-            )
-            points.append(where)
-        group.add_to(fmap)
-    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
-    fmap.add_child(HtmlControl(content.summary_table(plan, colors), position="bottomleft", class_name="fr-box"))
+        points += _add_unassigned(fmap, plan, project, lang)
+    few = len(plan.routes) <= OPEN_BOXES_MAX_ROUTES
+    folium.LayerControl(collapsed=not few, position="topright").add_to(fmap)
+    fmap.add_child(HtmlControl(content.summary_table(plan, colors, lang), position="bottomleft", class_name="fr-box"))
+    if timeline:
+        box = HtmlControl(
+            timeline_html(plan, lang=lang, open_=few), position="bottomright", class_name="fr-box fr-timeline"
+        )
+        fmap.add_child(box)
     fit(fmap, bounds(points))
     return fmap
 
 
-__all__ = ["overview_map"]
+__all__ = ["CLUSTER_MIN_VISITS", "overview_map"]

@@ -12,6 +12,7 @@ from maps.agent import agent_map
 from maps.assets import AssetMode
 from maps.base import resolve_assets
 from maps.geometry import LegCache, Networks
+from maps.messages import check_lang
 from maps.overview import overview_map
 from maps.tiles import TileSpec, resolve_tiles
 from optimizer.errors import OutputError
@@ -35,13 +36,18 @@ def write_maps(
     assets: AssetMode = "cdn",
     tiles: str | TileSpec = "openstreetmap",
     leaflet_dir: str | os.PathLike[str] | None = None,
+    lang: str = "en",
+    streets: bool | None = None,
 ) -> list[Path]:
     """Write ``<agent>_<date>.html`` for every agent with visits and ``overview.html`` into ``folder``.
 
-    ``assets="inline"`` makes each file self-contained (Leaflet embedded; tiles still need the internet).
+    ``assets="inline"`` makes each file self-contained (Leaflet embedded; tiles still need the internet, so by
+    default the road network's streets are drawn as a background: ``streets=False`` leaves them out, ``True``
+    draws them with CDN assets too).  ``lang`` (``"en"`` or ``"zh"``) is the language of every label.
     The folder is created if needed; callers wanting all-or-nothing output pass a scratch folder (the CLI
     writes inside :func:`optimizer.atomic.atomic_directory`).  Returns the paths written, overview last.
     """
+    check_lang(lang)
     spec = resolve_tiles(tiles)
     loaded = resolve_assets(assets, leaflet_dir)
     out = Path(folder)
@@ -57,9 +63,22 @@ def write_maps(
             n += 1
             name = f"{base}-{n}.html"
         used.add(name.lower())
-        fmap = agent_map(plan, route.agent_id, route.date, network=network, tiles=spec, assets=loaded, leg_cache=cache)
+        fmap = agent_map(
+            plan,
+            route.agent_id,
+            route.date,
+            network=network,
+            tiles=spec,
+            assets=loaded,
+            leg_cache=cache,
+            lang=lang,
+            streets=streets,
+        )
         pages.append((name, fmap))
-    pages.append((OVERVIEW_NAME, overview_map(plan, network=network, tiles=spec, assets=loaded, leg_cache=cache)))
+    overview = overview_map(
+        plan, network=network, tiles=spec, assets=loaded, leg_cache=cache, lang=lang, streets=streets
+    )
+    pages.append((OVERVIEW_NAME, overview))
     written: list[Path] = []
     try:
         out.mkdir(parents=True, exist_ok=True)

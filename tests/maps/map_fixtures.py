@@ -13,6 +13,8 @@ id and an unassigned detail, so every test also checks escaping.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import random
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -129,3 +131,37 @@ def harrisburg_network(harrisburg_pbf: Path) -> Any:
     from optimizer.network import RoadNetwork
 
     return RoadNetwork.from_file(harrisburg_pbf, profile="car")
+
+
+def make_big_plan(n_agents: int = 100, cases_per_agent: int = 20, n_unassigned: int = 40) -> Plan:
+    """A day at scale (default 2,000 visits by 100 agents, 40 unassigned) around Harrisburg, built by hand
+    in well under a second: agents start on a ring, each visits a cluster of cases near its start."""
+    rng = random.Random(7)
+    agents: list[Agent] = []
+    cases: list[Case] = []
+    routes: list[Route] = []
+    for a in range(n_agents):
+        angle = 2 * math.pi * a / n_agents
+        home = (DEPOT[0] + 0.05 * math.sin(angle), DEPOT[1] + 0.07 * math.cos(angle))
+        agent = _agent(f"A{a:03d}", *home)
+        own = [
+            Case(
+                f"K{a:03d}-{i:02d}",
+                home[0] + rng.uniform(-0.02, 0.02),
+                home[1] + rng.uniform(-0.025, 0.025),
+                priority=rng.randint(1, 5),
+                service_s=15 * 60,
+                address=f"{i} Street {a}",
+            )
+            for i in range(cases_per_agent)
+        ]
+        agents.append(agent)
+        cases += own
+        routes.append(build_route(agent, own, break_after=cases_per_agent // 2))
+    left_out = [
+        Case(f"U{i:03d}", DEPOT[0] + rng.uniform(-0.06, 0.06), DEPOT[1] + rng.uniform(-0.08, 0.08), priority=1)
+        for i in range(n_unassigned)
+    ]
+    unassigned = tuple(Unassigned(c.case_id, Reason.DROPPED_FOR_PRIORITY, "no time left") for c in left_out)
+    problem = Problem(PLAN_DATE, tuple(cases + left_out), tuple(agents), PRESETS["us"])
+    return Plan(problem, tuple(routes), unassigned)

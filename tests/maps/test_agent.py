@@ -39,15 +39,15 @@ def test_leaflet_alone_with_sri_links(map_plan: Plan) -> None:
     html = render(maps.agent_map(map_plan, "A1", assets="cdn"))
     assert not [name for name in FOREIGN_JS if name in html.lower()]
     scripts = re.findall(r'<script src="([^"]+)"', html)
-    assert scripts == ["https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"]
-    assert 'integrity="sha256-20nQCchB9co0qIjJZRGuk2/Z9VM+kNiyxNV1lvTlZBo="' in html
+    assert scripts == ["https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"]
+    assert 'integrity="sha256-WBkoXOwTeyKclOHuWtc+i2uENFpDZ9YPdf5Hf+D7ewM="' in html
     assert 'name="viewport"' in html
 
 
 def test_inline_map_has_no_external_scripts(map_plan: Plan) -> None:
     html = render(maps.agent_map(map_plan, "A1", assets="inline"))
     assert re.findall(r"<(?:script|link)[^>]+(?:src|href)=", html) == []
-    assert "L.version" in html or 'version="1.9.4"' in html
+    assert "L.version" in html or 'version="1.9.3"' in html
 
 
 def test_route_markers_and_fit(map_plan: Plan) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from find_chromium import INSTALL_HINT, find_chromium
-from map_fixtures import XSS_ADDRESS, XSS_AGENT, XSS_DETAIL
+from map_fixtures import XSS_ADDRESS, XSS_AGENT, XSS_DETAIL, make_big_plan
 
 import maps
 from optimizer.plan import Plan
@@ -225,6 +225,49 @@ def test_inline_map_loads_nothing_from_the_network(driver: Any, written: dict[st
     assert [r for r in resources if not r.startswith(("data:", "file:"))] == []
 
 
+def test_inline_map_opens_with_the_network_switched_off(driver: Any, written: dict[str, Path]) -> None:
+    driver.execute_cdp_cmd("Network.enable", {})
+    offline = {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", offline)
+    try:
+        for name in ("overview.html", "A1_2026-12-01.html"):
+            open_map(driver, written[name], DESKTOP)
+            assert len(layers_of(driver, "visit")) >= 4
+        assert driver.execute_script("return navigator.onLine;") is False
+    finally:
+        driver.execute_cdp_cmd("Network.emulateNetworkConditions", {**offline, "offline": False})
+
+
+def test_timeline_shows_every_agent_and_visit(driver: Any, written: dict[str, Path], map_plan: Plan) -> None:
+    open_map(driver, written["overview.html"], DESKTOP)
+    seen = driver.execute_script(
+        """
+        var box = document.querySelector('.fr-timeline');
+        var r = box.getBoundingClientRect();
+        return {names: Array.from(box.querySelectorAll('.fr-tl-name')).map(function (e) { return e.textContent; }),
+                visits: Array.from(box.querySelectorAll('.fr-tl-visit')).map(function (e) { return e.textContent; }),
+                widths: Array.from(box.querySelectorAll('.fr-tl-visit')).map(function (e) {
+                    return e.getBoundingClientRect().width; }),
+                breaks: box.querySelectorAll('.fr-tl-break').length, bold: box.querySelectorAll('b b').length,
+                heading: box.querySelector('summary').textContent, visible: r.width > 200 && r.height > 50};
+        """
+    )
+    assert seen["names"] == [r.agent_id for r in map_plan.routes]  # the hostile id is text
+    assert seen["visits"] == [c for r in map_plan.routes for c in r.case_ids]
+    assert min(seen["widths"]) > 2 and seen["breaks"] == 1 and seen["bold"] == 0 and seen["visible"]
+    assert "1 unassigned" in seen["heading"]
+    assert driver.execute_script("return window.__alerts;") == []
+    screenshot(driver, "overview_timeline_desktop")
+
+
+def test_chinese_overview(driver: Any, map_plan: Plan, tmp_path: Path) -> None:
+    paths = maps.write_maps(map_plan, tmp_path, assets="inline", tiles="none", lang="zh")
+    open_map(driver, paths[-1], DESKTOP)
+    text = driver.execute_script("return document.body.innerText;")
+    assert "已拜访 6/7 个案件" in text and "当日概览" in text and "未分配 (1)" in text
+    assert driver.execute_script("return document.documentElement.lang;") == "zh"
+
+
 def test_route_follows_the_roads(driver: Any, map_plan: Plan, harrisburg_network: Any, tmp_path: Path) -> None:
     paths = maps.write_maps(map_plan, tmp_path, network=harrisburg_network, assets="inline", tiles="none")
     open_map(driver, paths[0], PHONE)
@@ -234,3 +277,68 @@ def test_route_follows_the_roads(driver: Any, map_plan: Plan, harrisburg_network
     assert lines[0]["latlngs"][0] == pytest.approx([route.stops[0].lat, route.stops[0].lon])
     assert [s["seq"] for s in sorted(layers_of(driver, "visit"), key=lambda s: s["seq"])] == [1, 2, 3, 4]
     screenshot(driver, "agent_map_roads_phone")
+
+
+def test_street_layer_drawn_under_the_route(
+    driver: Any, map_plan: Plan, harrisburg_network: Any, tmp_path: Path
+) -> None:
+    paths = maps.write_maps(map_plan, tmp_path, network=harrisburg_network, assets="inline", tiles="none")
+    for path in (paths[0], paths[-1]):
+        open_map(driver, path, PHONE)
+        streets = driver.execute_script(
+            """
+            var found = [];
+            window.__frMap.eachLayer(function (l) {
+                if (l.options && l.options.frKind === 'streets') { found.push(l); }
+            });
+            var svg = document.querySelectorAll('path.fr-streets');
+            return {layers: found.length, lines: found.length ? found[0].getLatLngs().length : 0, paths: svg.length,
+                    stroke: svg.length ? svg[0].getAttribute('stroke') : null,
+                    first: Array.from(document.querySelectorAll('path')).findIndex(function (p) {
+                        return p.classList.contains('fr-streets'); }),
+                    route: Array.from(document.querySelectorAll('path')).findIndex(function (p) {
+                        return p.classList.contains('fr-route'); })};
+            """
+        )
+        assert streets["layers"] == 1 and streets["paths"] == 1 and streets["lines"] > 100
+        assert streets["stroke"] == "#b4b4b4"
+        assert 0 <= streets["first"] < streets["route"]  # drawn first, so underneath
+    screenshot(driver, "overview_streets_phone")
+
+
+@pytest.fixture(scope="module")
+def big_written(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The overview of a 2,000-visit, 100-agent day (built by hand), offline-ready."""
+    folder = tmp_path_factory.mktemp("big")
+    plan = make_big_plan()
+    return maps.overview_map(plan, assets="inline", tiles="none").save(str(folder / "overview.html")) or (
+        folder / "overview.html"
+    )
+
+
+def test_overview_at_scale_clusters_and_opens_quickly(driver: Any, big_written: Path) -> None:
+    size_mb = big_written.stat().st_size / 1e6
+    start = time.perf_counter()
+    open_map(driver, big_written, DESKTOP)
+    seconds = time.perf_counter() - start
+    seen = driver.execute_script(
+        """
+        var clusters = 0, visits = 0;
+        window.__frMap.eachLayer(function (l) {
+            if (l.options && l.options.frKind === 'cluster') { visits += l.getLayers().length; }
+        });
+        return {clusters: document.querySelectorAll('.fr-cluster').length, visits: visits,
+                loose: document.querySelectorAll('.fr-stop').length,
+                overlays: document.querySelectorAll('.leaflet-control-layers-overlays label').length,
+                timelineOpen: document.querySelector('.fr-tl').open,
+                bars: document.querySelectorAll('.fr-tl-visit').length};
+        """
+    )
+    print(f"overview of 2,000 visits / 100 agents: {size_mb:.2f} MB, opened in {seconds:.2f} s")
+    assert seen["visits"] == 2000  # every stop is in its agent's cluster group
+    assert seen["clusters"] > 0 and seen["clusters"] + seen["loose"] < 1000  # far fewer icons than stops
+    assert seen["overlays"] == 101  # 100 agents and "Unassigned"
+    assert seen["bars"] == 2000 and seen["timelineOpen"] is False  # closed at this size, one click away
+    assert seconds < 8, f"the overview took {seconds:.1f} s to open"
+    assert size_mb < 6
+    screenshot(driver, "overview_2000_desktop")
