@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
@@ -136,6 +136,7 @@ class _Builder:
 
         self.cost = np.full((n, nv), np.inf)  # cheapest insertion detour of case c into route r (inf: none)
         self.cand = np.zeros((nv, n), dtype=bool)  # route r is a candidate of case c
+        self.ruled_out = np.zeros((nv, n), dtype=bool)  # case c fits nowhere in route r (for good)
         self.best1 = np.full(n, np.inf)
         self.best2 = np.full(n, np.inf)
         self.best_route = np.full(n, -1, dtype=np.int64)
@@ -251,32 +252,33 @@ class _Builder:
     def _position_costs(self, cs: IntArray, rs: IntArray) -> FloatArray:
         """Detour of inserting case ``cs[i]`` at each position of route ``rs[i]``; ``inf`` where the visit cap,
         the capacity or the time windows (without the break) rule the position out.  Shape ``(pairs, width-1)``."""
-        out = np.full((len(cs), self.width - 1), np.inf)
+        positions = int(self.length[rs].max()) + 1 if len(rs) else 1
+        out = np.full((len(cs), positions), np.inf)
         for m in range(len(self.modes)):
             sel = np.flatnonzero(self.route_mode[rs] == m) if len(self.modes) > 1 else np.arange(len(cs))
             for lo in range(0, len(sel), _CHUNK):
                 part = sel[lo : lo + _CHUNK]
-                out[part] = self._costs_one_mode(cs[part], rs[part], m)
+                out[part] = self._costs_one_mode(cs[part], rs[part], m, positions)
         return out
 
-    def _costs_one_mode(self, cs: IntArray, rs: IntArray, m: int) -> FloatArray:
+    def _costs_one_mode(self, cs: IntArray, rs: IntArray, m: int, positions: int) -> FloatArray:
         """:meth:`_position_costs` for routes of travel mode ``m``.
 
         Inserting ``c`` between stops ``k`` and ``k + 1`` fits (visit cap, capacity and timing with the break)
         iff one of: the break is taken before ``k`` or between ``k`` and ``c`` (then ``c`` and what follows run
         without it), between ``c`` and ``k + 1``, or after ``k + 1``.
         """
-        positions = self.width - 1
         out = np.full((len(cs), positions), np.inf)
         room = (self.length[rs] < self.max_visits[rs]) & (self.load[rs] + self.demand[cs] <= self.capacity[rs])
         if not room.any():
             return out
         keep = np.flatnonzero(room)
         cs, rs = cs[keep], rs[keep]
+        here, after = slice(0, positions), slice(1, positions + 1)  # stop k and stop k + 1 of each gap k
         secs = self.secs[m]
         cn = self.case_node[m][cs][:, None]
-        a = self.node[rs, :-1]
-        b = self.node[rs, 1:]
+        a = self.node[rs, here]
+        b = self.node[rs, after]
         to_c = secs[a, cn]
         from_c = secs[cn, b]
         lo, hi = self.lo[cs][:, None, :], self.hi[cs][:, None, :]
@@ -292,22 +294,30 @@ class _Builder:
             before = np.maximum(depart, bs) + bl + drive
             return np.asarray(np.where(depart + drive <= be, on_arrival, np.where(depart <= be, before, _NEVER)))
 
-        depart = self.depart[rs, :-1]
-        latest_next = self.latest[rs, 1:]
+        depart = self.depart[rs, here]
+        latest_next = self.latest[rs, after]
         plain = earliest(depart + to_c)  # no break up to c
         # break before k (or none needed) or between k and c: the rest runs without it
-        first = earliest(np.minimum(self.depart_b[rs, :-1] + to_c, with_break(depart, to_c)))
+        first = earliest(np.minimum(self.depart_b[rs, here] + to_c, with_break(depart, to_c)))
         fits = first + from_c <= latest_next
-        fits |= plain + from_c <= self.latest_b[rs, 1:]  # break after k + 1
+        fits |= plain + from_c <= self.latest_b[rs, after]  # break after k + 1
         fits |= (bl > 0) & (with_break(plain, from_c) <= latest_next)  # break between c and k + 1
         fits &= np.arange(positions)[None, :] <= self.length[rs][:, None]
-        out[keep] = np.where(fits, (to_c + from_c - self.edge[rs, :-1]).astype(np.float64), np.inf)
+        out[keep] = np.where(fits, (to_c + from_c - self.edge[rs, here]).astype(np.float64), np.inf)
         return out
 
     def _evaluate(self, cs: IntArray, rs: IntArray) -> None:
-        """Store the cheapest insertion of every pair ``(cs[i], rs[i])`` in the cost table."""
+        """Store the cheapest insertion of every pair ``(cs[i], rs[i])`` in the cost table.
+
+        A pair with no feasible position stops watching the route for good: a route only gains visits, so (with
+        travel times that obey the triangle inequality) a case that fits nowhere in it now never will.
+        """
         if len(cs):
-            self.cost[cs, rs] = self._position_costs(cs, rs).min(axis=1)
+            best = self._position_costs(cs, rs).min(axis=1)
+            self.cost[cs, rs] = best
+            gone = np.isinf(best)
+            self.cand[rs[gone], cs[gone]] = False
+            self.ruled_out[rs[gone], cs[gone]] = True
 
     def _rank(self, cs: IntArray) -> None:
         """Recompute best, second best, best route and the regret key of cases ``cs``; widen the candidates of
@@ -331,7 +341,7 @@ class _Builder:
     def _widen(self, cs: IntArray) -> None:
         """Make every allowed agent a candidate of ``cs`` (their nearest candidates are all ruled out)."""
         self.widened[cs] = True
-        new = self.allowed[:, cs] & ~self.cand[:, cs]
+        new = self.allowed[:, cs] & ~self.cand[:, cs] & ~self.ruled_out[:, cs]
         rs, k = np.nonzero(new)
         self.cand[:, cs] |= new
         self._evaluate(cs[k], rs)
@@ -389,7 +399,7 @@ class _Builder:
         if self.n and self.nv and not self._out_of_time():
             self._initial_candidates()
             self.neighbours = self._neighbours()
-            for lv in range(self.n_levels):
+            for lv in range(self.n_levels if not self._out_of_time() else 0):
                 if not self._insert_level(lv):
                     break
         return [[self.ids[c] for c in order] for order in self.routes]
@@ -439,7 +449,7 @@ class _Builder:
         self.cost[c] = np.inf
         self._refresh_route(r)
         near = self.neighbours[c]
-        self.cand[r, near] |= self.allowed[r, near]
+        self.cand[r, near] |= self.allowed[r, near] & ~self.ruled_out[r, near]
         watchers = np.flatnonzero(self.cand[r] & self.current & ~self.inserted)
         self._evaluate(watchers, np.full(len(watchers), r, dtype=np.int64))
         self._rank(watchers)
