@@ -1,7 +1,7 @@
 """Scale of the fast construction (:mod:`optimizer.construct`): seconds, visits per priority and travel for
 generated days of 200 to 5,000 cases (straight-line travel, lunch breaks, windows, skills, 10 visits per agent).
 
-Run: ``python benchmarks/construct_scale.py`` (options ``--sizes 2000x100,5000x250 --improve``)
+Run: ``python benchmarks/construct_scale.py`` (options ``--sizes 2000x100,5000x250 --improve 2``)
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 if __name__ == "__main__":  # run as a script from a checkout: this checkout's package, not an installed one
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from optimizer.construct import construct
+from optimizer.construct import construct, improve
 from optimizer.model import Agent, Case, Problem
 from optimizer.penalties import penalty_scale
 from optimizer.policy import PRESETS
@@ -137,6 +137,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="200x10,1000x50,2000x100,5000x250")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--improve", type=float, default=0.0, help="seconds for improve() after construction")
     args = parser.parse_args()
     print(f"{'cases':>6} {'agents':>6} {'build':>6} {'constr':>7} {'improve':>7} {'visits':>6}  "
           f"{'p5/p4/p3/p2/p1 (must)':<32} {'travel_h':>8}")  # fmt: skip
@@ -149,6 +150,10 @@ def main() -> None:
         orders = construct(day, time.perf_counter() + 60)
         secs = time.perf_counter() - t0
         imp = 0.0
+        if args.improve:
+            t0 = time.perf_counter()
+            orders = improve(day, orders, time.perf_counter() + args.improve)
+            imp = time.perf_counter() - t0
         by_id = {c.case_id: c for c in day.cases}
         served = [by_id[c] for o in orders for c in o]
         got = Counter(c.priority for c in served if not c.must_visit)

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from benchmarks.construct_scale import random_problem, search_input
-from optimizer.construct import construct
+from benchmarks.construct_scale import random_problem, search_input, travel_s
+from optimizer.construct import construct, improve
 from optimizer.model import Agent, Case, Problem
 from optimizer.solver_input import SearchInput
 
@@ -193,3 +193,16 @@ def test_empty_days() -> None:
     assert construct(day, time.perf_counter() + 1) == [[], [], []]
     _, day = _day(5, 0)
     assert construct(day, time.perf_counter() + 1) == []
+
+
+def test_improve_keeps_visits_and_validity_and_cuts_travel() -> None:
+    problem, day = _day(300, 15, seed=8, max_visits=None)
+    orders = construct(day, time.perf_counter() + 5)
+    served = check_plan(problem, day, orders)
+    began = time.perf_counter()
+    better = improve(day, orders, began + 3)
+    assert time.perf_counter() - began < 3.2
+    assert check_plan(problem, day, better) == served
+    assert travel_s(day, better) < travel_s(day, orders)
+    began = time.perf_counter()
+    assert improve(day, orders, began - 1) == orders  # no time: unchanged
