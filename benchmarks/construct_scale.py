@@ -138,13 +138,14 @@ def main() -> None:
     parser.add_argument("--sizes", default="200x10,1000x50,2000x100,5000x250")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--improve", type=float, default=0.0, help="seconds for improve() after construction")
+    parser.add_argument("--max-visits", type=int, default=10, help="visit cap per agent (0: none)")
     args = parser.parse_args()
     print(f"{'cases':>6} {'agents':>6} {'build':>6} {'constr':>7} {'improve':>7} {'visits':>6}  "
           f"{'p5/p4/p3/p2/p1 (must)':<32} {'travel_h':>8}")  # fmt: skip
     for size in args.sizes.split(","):
         n, v = (int(x) for x in size.split("x"))
         t0 = time.perf_counter()
-        day = random_day(n, v, args.seed)
+        day = random_day(n, v, args.seed, max_visits=args.max_visits or None)
         built = time.perf_counter() - t0
         t0 = time.perf_counter()
         orders = construct(day, time.perf_counter() + 60)
