@@ -19,14 +19,14 @@ import numpy as np
 if __name__ == "__main__":  # run as a script from a checkout: this checkout's package, not an installed one
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from optimizer.construct import construct, improve
 from optimizer.model import Agent, Case, Problem
-from optimizer.penalties import penalty_scale
 from optimizer.policy import PRESETS
-from optimizer.precheck import precheck
-from optimizer.schedule import ScheduleContext
-from optimizer.solver_input import SearchInput
-from optimizer.solver_model import travel_bound
+from optimizer.solver.construct import construct, improve
+from optimizer.solver.ortools.model import travel_bound
+from optimizer.solver.penalties import penalty_scale
+from optimizer.solver.precheck import precheck
+from optimizer.solver.schedule import ScheduleContext
+from optimizer.solver.search_input import SearchInput
 from optimizer.times import TimeWindow
 from optimizer.travel import TravelMatrix, straight_line_matrix
 

@@ -14,7 +14,7 @@ How (priority-first parallel regret insertion):
   candidates are all infeasible widens to every allowed agent once.
 * Insertion costs (detour seconds) are computed with numpy for all positions of many (case, route) pairs at once,
   together with an exact time-window check *without* the break (forward earliest departures and backward latest
-  arrivals per route).  That check is a necessary condition of :func:`optimizer.schedule.feasible` (a break only
+  arrivals per route).  That check is a necessary condition of :func:`optimizer.solver.schedule.feasible` (a break only
   delays what follows it), so it never rejects a feasible insertion.
 * Only the chosen case's cheapest positions are checked with the exact rules (``fits_limits`` and ``feasible``,
   the same functions the rest of the solver uses), cheapest first: every route is valid by construction.
@@ -34,9 +34,8 @@ import numpy as np
 import numpy.typing as npt
 
 from optimizer.model import Agent
-from optimizer.schedule import ScheduleContext, feasible
-from optimizer.solver_check import fits_limits
-from optimizer.solver_input import SearchInput
+from optimizer.solver.schedule import ScheduleContext, feasible, fits_limits
+from optimizer.solver.search_input import SearchInput
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -54,7 +53,7 @@ _ONLY_CHOICE = 1e15  # regret of a case with a single feasible route: it goes fi
 
 
 def search_context(day: SearchInput) -> ScheduleContext:
-    """The schedule context of ``day``, as :func:`optimizer.solver_check.checked_orders` builds it."""
+    """The schedule context of ``day``, as :func:`optimizer.solver.engines.check.checked_orders` builds it."""
     return ScheduleContext(
         {c.case_id: c for c in day.cases}, {k: tuple(s) for k, s in day.slots.items()}, dict(day.travel)
     )

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 import pytest
 
 from benchmarks.construct_scale import random_problem, search_input, travel_s
-from optimizer.construct import construct, improve
 from optimizer.model import Agent, Case, Problem
-from optimizer.solver_input import SearchInput
+from optimizer.solver.construct import construct, improve
+from optimizer.solver.search_input import SearchInput
 
 # -- an independent checker: recomputes every time from the matrix, the windows and the policy hours -----------
 
