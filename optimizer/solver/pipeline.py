@@ -1,9 +1,11 @@
 """``solve``: from a validated :class:`~optimizer.model.Problem` to an audited :class:`~optimizer.plan.Plan`.
 
-Stage by stage: travel matrices → prechecks → the search (warm-start engines, then OR-Tools) → timed schedules
-→ priority repair → reasons for what is left out → the independent audit.  A must-visit case that cannot be
-visited raises :class:`~optimizer.errors.InfeasibleError`; a search that finds nothing raises
-:class:`~optimizer.errors.NoSolutionError`; a plan that fails its audit raises :class:`~optimizer.errors.AuditError`.
+Stage by stage: travel matrices → prechecks → construction (a valid plan within the first seconds) → the
+search (engines and OR-Tools, in groups on big days), which only ever replaces the best plan with a cheaper one
+→ timed schedules → priority repair → reasons for what is left out → the independent audit.  The time limit
+covers all of it, and a ``stop`` request ends the search with the best plan so far.  A must-visit case that
+cannot be visited raises :class:`~optimizer.errors.InfeasibleError`; a plan that fails its audit raises
+:class:`~optimizer.errors.AuditError`.
 """
 
 from __future__ import annotations
@@ -15,12 +17,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from optimizer.audit import audit_plan
-from optimizer.errors import AuditError, NoSolutionError
+from optimizer.errors import AuditError
 from optimizer.model import Case, Problem
 from optimizer.plan import Plan, Route, Unassigned
 from optimizer.reasons import Reason
+from optimizer.solver.budget import Deadline, StopRequest
 from optimizer.solver.config import SearchConfig
+from optimizer.solver.construct import construct, improve
+from optimizer.solver.decompose import DECOMPOSE_ABOVE, improve_by_groups
 from optimizer.solver.explain import dropped_detail, raise_for_must_visit
+from optimizer.solver.incumbent import Incumbent, ProgressCallback
 from optimizer.solver.ortools.model import travel_bound
 from optimizer.solver.penalties import penalty_scale
 from optimizer.solver.precheck import PrecheckResult, precheck
@@ -40,6 +46,8 @@ def solve(
     *,
     travel: TravelInput | None = None,
     config: SearchConfig | None = None,
+    stop: StopRequest | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Plan:
     """Plan ``problem``: who visits which case, in which order, at what time.
 
@@ -59,6 +67,11 @@ def solve(
         ``network``.
     config:
         Search settings (:class:`SearchConfig`).
+    stop:
+        A cheap callable (e.g. ``threading.Event().is_set``) polled during the search: once it returns true the
+        search ends and the best plan found so far is scheduled, repaired, explained and audited as usual.
+    progress:
+        Called with a :class:`~optimizer.solver.incumbent.SolveProgress` whenever the best plan improves.
     """
     began = _time.perf_counter()
     config = config or SearchConfig()
@@ -71,8 +84,10 @@ def solve(
     raise_for_must_visit(problem, pre.unassigned, "cannot be visited")
     day = _search_input(problem, pre, ctx, seed)
     repair_budget = _repair_budget(day, config, limit)
-    orders, search = _search(day, config, limit - repair_budget - (_time.perf_counter() - began), seed)
-    routes, repaired = _repaired_routes(day, orders, ctx, repair_budget)
+    search_end = Deadline(began + limit, stop or _never).before(repair_budget + _finish_reserve(day))
+    best = Incumbent(day, began, limit, progress)
+    search = _search(day, config, best, search_end, seed)
+    routes, repaired = _repaired_routes(day, best.orders, ctx, repair_budget)
     plan_unassigned = _unassigned(problem, pre, day, routes, ctx, began + limit + max(0.5, 0.02 * limit))
     stats = SolveStats(
         seed=seed,
@@ -83,6 +98,9 @@ def solve(
         penalties=day.penalties.scheme,
         penalty_scale=day.penalties.describe(),
         search=search,
+        first_plan_seconds=best.first_plan_s,
+        best_stage=best.stage,
+        stopped=bool(stop is not None and stop()),
         schedule_repairs=repaired.schedule_repairs,
         priority_repairs=repaired.priority_repairs,
         routed=sum(len(r.case_ids) for r in routes),
@@ -111,26 +129,46 @@ def _repair_budget(day: SearchInput, config: SearchConfig, limit: float) -> floa
     return min(config.repair.repair_seconds, (0.1 if droppable else 0.02) * limit)
 
 
-def _search(day: SearchInput, config: SearchConfig, seconds: float, seed: int) -> tuple[list[list[str]], SearchStats]:
-    """The ordered case ids per agent from the search; :class:`NoSolutionError` if it finds no plan."""
+def _never() -> bool:
+    return False
+
+
+def _finish_reserve(day: SearchInput) -> float:
+    """Seconds kept back after the search for schedules, explanations, the audit and the plan's tables (grows
+    with the day; measured with benchmarks/scale.py)."""
+    return 0.1 + 0.0004 * (len(day.cases) + len(day.agents))
+
+
+def _search(day: SearchInput, config: SearchConfig, best: Incumbent, end: Deadline, seed: int) -> SearchStats:
+    """Fill ``best``: the construction first (a valid plan in the first seconds at any size), the caller's
+    routes if given, then the search, whole or in groups, until ``end``."""
     if not day.cases:
-        return [[] for _ in day.agents], SearchStats()
-    result = portfolio_search(day, config, max(0.05, seconds), seed)
-    stats = SearchStats(
+        return SearchStats()
+    first = construct(day, end.sooner(max(1.0, 0.3 * (end.at - _time.perf_counter()))).at, stop=end.stop)
+    best.offer("construct", first, checked=True)
+    if config.initial_routes is not None:
+        known = {c.case_id for c in day.cases}
+        given = [[cid for cid in config.initial_routes.get(a.agent_id, ()) if cid in known] for a in day.agents]
+        best.offer("initial_routes", given)
+    if len(day.cases) > DECOMPOSE_ABOVE:
+        polished = improve(day, best.orders, end.sooner(0.1 * end.left()).at, stop=end.stop)
+        best.offer("construct+improve", polished, checked=True)
+        rounds = improve_by_groups(day, best, end, config, seed)
+        return SearchStats(status=f"GROUPS_{rounds}_ROUNDS", objective=best.cost, winning_strategy=best.stage)
+    if end.passed():
+        return SearchStats(status="STOPPED", objective=best.cost, winning_strategy=best.stage)
+    result = portfolio_search(day, config, max(0.05, end.left()), seed, end.stop, best.orders)
+    if result.orders is not None:
+        best.offer(result.strategy, result.orders)
+    return SearchStats(
         status=result.status,
         objective=result.objective,
         search_seconds=round(result.seconds, 3),
-        winning_strategy=result.strategy,
         warm_started=result.warm_started,
         warm_start_costs=result.warm_costs,
         warm_start_notes=result.warm_notes,
+        winning_strategy=best.stage,
     )
-    if result.orders is None:
-        raise NoSolutionError(
-            f"the search found no plan for {len(day.cases)} case(s) and {len(day.agents)} agent(s) within "
-            f"{seconds:.3g} s (status {result.status}); try a longer time limit"
-        )
-    return result.orders, stats
 
 
 @dataclass(frozen=True)
@@ -151,11 +189,6 @@ def _repaired_routes(
     if changes:
         routes, more = schedule_all(day.agents, orders, ctx)
         removed += more
-    if day.cases and not any(orders) and any(c.prize is None for c in day.cases):
-        raise NoSolutionError(
-            f"the search left all {len(day.cases)} feasible case(s) unvisited; every one of them fits an agent on "
-            "its own — try a longer time limit"
-        )
     return routes, _Repaired(len(removed), changes)
 
 

@@ -49,11 +49,13 @@ def search_orders(
     time_limit: float,
     seed: int = 0,
     stop: StopRequest | None = None,
+    own: list[list[str]] | None = None,
 ) -> SearchOutcome:
     """Build the model, search it, and return the ordered case ids per agent.
 
     A warm start comes from ``config.initial_routes`` if given, else (unless ``warm_start == "none"``) from the
-    engines, which run for :func:`engine_share` of ``time_limit`` (PyVRP seeded with ``seed``).
+    engines, which run for :func:`engine_share` of ``time_limit`` (PyVRP seeded with ``seed``) and compete with
+    ``own`` (fieldroute's construction) on the search objective.
     """
     from optimizer.solver.engines.portfolio import warm_start
 
@@ -67,9 +69,15 @@ def search_orders(
         strategy = "initial_routes"
     elif config.engines.warm_start != "none" and day.cases:
         share = time_limit * engine_share(config, len(day.cases))
-        warm = warm_start(day, share, seed, _ENGINES[config.engines.warm_start])
+        warm = warm_start(
+            day, share, seed, _ENGINES[config.engines.warm_start], stop=stop, own={"construct": own} if own else None
+        )
         initial, warm_costs, warm_notes = warm.orders, warm.costs, warm.notes
         strategy = f"{warm.engine}+{config.ortools.local_search_metaheuristic}"
+    if stop is not None and stop() and initial is not None:  # asked to stop: the proposal is the answer
+        return SearchOutcome(
+            initial, "STOPPED", None, _time.perf_counter() - began, strategy, None, warm_costs, warm_notes
+        )
     model = build_model(day)
     rest = max(0.05, time_limit - (_time.perf_counter() - began))
     result = run_search(model, config.ortools, rest, initial, stop)
@@ -88,11 +96,12 @@ def portfolio_search(
     time_limit: float,
     seed: int = 0,
     stop: StopRequest | None = None,
+    own: list[list[str]] | None = None,
 ) -> SearchOutcome:
     """Run ``config`` here and one search per ``config.ortools.portfolio`` strategy in worker processes; the
     lowest objective wins, ties going to the main strategy.  Without a portfolio this is :func:`search_orders`."""
     if not config.ortools.portfolio:
-        return search_orders(day, config, time_limit, seed, stop)
+        return search_orders(day, config, time_limit, seed, stop, own)
     single = replace(config.ortools, portfolio=())
     variants = [
         config.updated(ortools=replace(single, first_solution_strategy=s), warm_start="none")
@@ -101,7 +110,7 @@ def portfolio_search(
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=len(variants), mp_context=context) as pool:
         futures = [pool.submit(search_orders, day, v, time_limit) for v in variants]
-        outcomes = [search_orders(day, config.updated(ortools=single), time_limit, seed, stop)]
+        outcomes = [search_orders(day, config.updated(ortools=single), time_limit, seed, stop, own)]
         outcomes += [f.result() for f in futures]
     found = [o for o in outcomes if o.objective is not None]
     return min(found, key=lambda o: o.objective or 0) if found else outcomes[0]

@@ -31,6 +31,9 @@ class SolveStats:
     penalties: str
     penalty_scale: str
     search: SearchStats
+    first_plan_seconds: float | None
+    best_stage: str
+    stopped: bool
     schedule_repairs: int
     priority_repairs: int
     routed: int

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from optimizer import SearchConfig, TravelMatrix, solve
-from optimizer.errors import InfeasibleError, InputError, NoSolutionError
+from optimizer.errors import InfeasibleError, InputError
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan
 from optimizer.policy import PRESETS, Policy
@@ -306,8 +306,11 @@ def test_warm_start_from_given_routes() -> None:
     assert len(plan.visited_case_ids) == 6
 
 
-def test_timeout_that_drops_everything_is_no_solution_not_a_plan() -> None:
-    # PATH_CHEAPEST_ARC finds nothing on a realistic day within a second: everything dropped is a failure.
+def test_a_search_that_finds_nothing_in_time_still_returns_the_constructed_plan() -> None:
+    # PATH_CHEAPEST_ARC finds nothing on a realistic day within a second; the construction's plan stands.
     config = SearchConfig(first_solution_strategy="PATH_CHEAPEST_ARC", repair_seconds=0, warm_start="none")
-    with pytest.raises(NoSolutionError, match=r"(left all 150 feasible case\(s\) unvisited|found no plan)"):
-        solve(_city_day(150, 8, seed=1), time_limit=1, config=config)
+    plan = solve(_city_day(150, 8, seed=1), time_limit=1, config=config)
+    _accounted_once(plan)
+    assert plan.audit == []
+    assert len(plan.visited_case_ids) >= 8  # every agent's day holds several visits
+    assert plan.stats["first_plan_seconds"] < 1.0

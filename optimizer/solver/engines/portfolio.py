@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time as _time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
 from optimizer.model import Agent, Case
+from optimizer.solver.budget import StopRequest
 from optimizer.solver.engines.check import orders_cost
 from optimizer.solver.search_input import SearchInput
 
@@ -54,9 +56,18 @@ def auto_engines(cases: Sequence[Case], agents: Sequence[Agent]) -> tuple[str, .
     return ("pyvrp", "vroom") if vroom_ok else ("pyvrp",)
 
 
-def warm_start(day: SearchInput, seconds: float, seed: int = 0, engines: Sequence[str] | None = None) -> WarmStart:
-    """Run the ``engines`` (default :func:`auto_engines`) for ``seconds``, in parallel as far as cores allow,
-    and return the cheapest checked proposal."""
+def warm_start(
+    day: SearchInput,
+    seconds: float,
+    seed: int = 0,
+    engines: Sequence[str] | None = None,
+    *,
+    stop: StopRequest | None = None,
+    own: Mapping[str, list[list[str]]] | None = None,
+) -> WarmStart:
+    """Run the ``engines`` (default :func:`auto_engines`) for ``seconds`` (or until ``stop()``), in parallel as
+    far as cores allow, and return the cheapest checked proposal.  ``own`` are proposals already made (e.g.
+    ``{"construct": orders}``, valid by construction) that compete with the engines' on the same price."""
     from optimizer.solver.engines.pyvrp import pyvrp_routes
 
     chosen = tuple(engines) if engines is not None else auto_engines(day.cases, day.agents)
@@ -84,9 +95,9 @@ def warm_start(day: SearchInput, seconds: float, seed: int = 0, engines: Sequenc
         workers[name] = (process, conn)
     proposals: dict[str, list[list[str]]] = {}
     if "pyvrp" in running:
-        proposals["pyvrp"] = pyvrp_routes(day, seconds, seed)
+        proposals["pyvrp"] = pyvrp_routes(day, seconds, seed, stop)
     for name, (process, conn) in workers.items():
-        if conn.poll(max(0.0, deadline + GRACE_S - _time.perf_counter())):
+        if _answered(conn, deadline + GRACE_S, stop):
             try:
                 kind, payload = conn.recv()
             except EOFError:
@@ -96,20 +107,34 @@ def warm_start(day: SearchInput, seconds: float, seed: int = 0, engines: Sequenc
             else:
                 notes.append(f"{name} failed: {payload}")
         else:
-            notes.append(f"{name} stopped at the deadline")
+            notes.append(f"{name} stopped at the deadline" if not (stop and stop()) else f"{name} stopped on request")
         if process.is_alive():
             process.terminate()
         process.join(1)
         conn.close()
+    proposals.update(own or {})
     costs = {name: orders_cost(day, orders) for name, orders in proposals.items()}
     if not costs:
         return WarmStart(None, None, {}, notes)
-    best = min(costs, key=lambda name: (costs[name], chosen.index(name)))
+    rank = [*chosen, *(own or {})]
+    best = min(costs, key=lambda name: (costs[name], rank.index(name)))
     return WarmStart(proposals[best], best, costs, notes)
 
 
+def _answered(conn: Connection, until: float, stop: StopRequest | None) -> bool:
+    """Wait for the worker's answer until ``until`` (a perf_counter value), looking at ``stop`` every 0.1 s."""
+    while True:
+        left = until - _time.perf_counter()
+        if conn.poll(max(0.0, min(0.1, left))):
+            return True
+        if left <= 0 or (stop is not None and stop()):
+            return False
+
+
 def _vroom_worker(conn: Connection, engine: str, day: SearchInput, seconds: float) -> None:
-    """Worker process body: VROOM's checked routes (or the error) back through ``conn``."""
+    """Worker process body: VROOM's checked routes (or the error) back through ``conn``.  The worker ignores
+    Ctrl-C: the parent decides when it stops (it terminates the worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from optimizer.solver.engines.vroom import vroom_routes
 
     weights = "geometric" if engine == "vroom-geometric" else "lexicographic"

@@ -14,6 +14,7 @@ from typing import Any, cast
 import numpy as np
 
 from optimizer.model import Agent
+from optimizer.solver.budget import StopRequest
 from optimizer.solver.engines.check import checked_orders
 from optimizer.solver.schedule import merged_slot_windows
 from optimizer.solver.search_input import SearchInput
@@ -45,9 +46,9 @@ def _hubs(mat: np.ndarray, first: int, k: int) -> list[int]:
     return chosen
 
 
-def pyvrp_routes(day: SearchInput, seconds: float, seed: int = 0) -> list[list[str]]:
-    """Ordered case ids per agent (in ``day.agents`` order) from PyVRP within ``seconds``, each route valid under
-    the full schedule semantics; ``[]`` routes for agents PyVRP did not use."""
+def pyvrp_routes(day: SearchInput, seconds: float, seed: int = 0, stop: StopRequest | None = None) -> list[list[str]]:
+    """Ordered case ids per agent (in ``day.agents`` order) from PyVRP within ``seconds`` (or until ``stop()``),
+    each route valid under the full schedule semantics; ``[]`` routes for agents PyVRP did not use."""
     cases, agents, slots, allowed, travel, penalties = (
         day.cases, day.agents, day.slots, day.allowed, day.travel, day.penalties
     )  # fmt: skip
@@ -215,7 +216,7 @@ def pyvrp_routes(day: SearchInput, seconds: float, seed: int = 0) -> list[list[s
     budget = max(0.05, seconds - (_time.perf_counter() - began))
     with warnings.catch_warnings():  # PyVRP warns when its penalties saturate: expected on over-full days
         warnings.simplefilter("ignore")
-        result = pyvrp_solve(data, stop=_Deadline(_time.perf_counter() + budget), seed=seed, display=False)
+        result = pyvrp_solve(data, stop=_Deadline(_time.perf_counter() + budget, stop), seed=seed, display=False)
 
     # -- back to agents, each route checked under the full semantics -----------------------------------------
     proposed: dict[int, list[str]] = {}
@@ -234,11 +235,12 @@ class _Deadline:
     solution (0.3-0.6 s on 1000 clients), so the stage overran its share by that much.
     """
 
-    def __init__(self, deadline: float) -> None:
+    def __init__(self, deadline: float, stop: StopRequest | None = None) -> None:
         self.deadline = deadline
+        self.stop = stop
 
     def __call__(self, best_cost: float) -> bool:
-        return _time.perf_counter() >= self.deadline
+        return _time.perf_counter() >= self.deadline or (self.stop is not None and self.stop())
 
 
 def _break_fits(agent: Agent) -> bool:

@@ -1,0 +1,148 @@
+"""Big days in pieces: groups of nearby agents with their cases, each searched on its own, round after round.
+
+A day of thousands of cases is too large for one OR-Tools model within a minute, but the routes of agents far
+apart hardly interact.  Following the decomposition strategies of Santini, Schneider, Vidal & Vigo (2023), the
+agents are clustered by where their routes are (k-means on the routes' centres, or the start point of an empty
+route); each group takes its agents' visits and the unvisited cases nearest to them, and is searched with the
+usual engines and OR-Tools from the current best routes.  A group's answer replaces its routes only when the
+whole day's objective drops (:class:`~optimizer.solver.incumbent.Incumbent`).  Every round draws new groups
+(another k-means seed, one group more or less), so visits move across the previous borders; rounds go on until
+the deadline.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from optimizer.solver.budget import Deadline
+from optimizer.solver.config import SearchConfig
+from optimizer.solver.incumbent import Incumbent
+from optimizer.solver.search import search_orders
+from optimizer.solver.search_input import SearchInput
+
+#: Days with more candidate cases than this are searched in groups.
+DECOMPOSE_ABOVE = 1200
+#: Candidate cases a group aims for: small enough for OR-Tools and the engines to improve within seconds.
+GROUP_CASES = 200
+#: A group's search gets at least this many seconds (fewer: the round ends).
+MIN_GROUP_SECONDS = 1.0
+#: ... and at most this many, so that later rounds draw new borders.
+MAX_GROUP_SECONDS = 20.0
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def improve_by_groups(day: SearchInput, best: Incumbent, deadline: Deadline, config: SearchConfig, seed: int) -> int:
+    """Search ``day`` group by group from ``best``'s routes until ``deadline``; returns the rounds completed."""
+    k = max(2, math.ceil(len(day.cases) / GROUP_CASES))
+    k = min(k, len(day.agents))
+    rounds = 0
+    while not deadline.passed() and k >= 2:
+        groups = agent_groups(day, best.orders, k + rounds % 2, seed + rounds)
+        members = case_groups(day, best.orders, groups)
+        for left, (agents, cases) in enumerate(zip(groups, members, strict=True)):
+            seconds = min(MAX_GROUP_SECONDS, deadline.left() / (len(groups) - left))
+            if seconds < MIN_GROUP_SECONDS or deadline.passed():
+                return rounds
+            if not cases:
+                continue
+            _search_group(day, best, agents, cases, seconds, config, seed, deadline)
+        rounds += 1
+    return rounds
+
+
+def _search_group(
+    day: SearchInput,
+    best: Incumbent,
+    agents: Sequence[int],
+    cases: Sequence[str],
+    seconds: float,
+    config: SearchConfig,
+    seed: int,
+    deadline: Deadline,
+) -> None:
+    """Search one group from its current routes and offer the result for the whole day."""
+    sub = sub_input(day, agents, cases)
+    own = [list(best.orders[v]) for v in agents]
+    outcome = search_orders(sub, config, seconds, seed, deadline.stop, own)
+    if outcome.orders is None:
+        return
+    trial = [list(o) for o in best.orders]
+    for local, v in enumerate(agents):
+        trial[v] = list(outcome.orders[local])
+    best.offer("groups", trial)
+
+
+def sub_input(day: SearchInput, agents: Sequence[int], cases: Sequence[str]) -> SearchInput:
+    """The part of ``day`` with these agents (in this order) and cases; allowed agents renumbered."""
+    local = {v: i for i, v in enumerate(agents)}
+    wanted = set(cases)
+    chosen = [c for c in day.cases if c.case_id in wanted]
+    allowed = {c.case_id: [local[v] for v in day.allowed.get(c.case_id, ()) if v in local] for c in chosen}
+    return SearchInput(chosen, [day.agents[v] for v in agents], day.slots, allowed, day.travel, day.penalties)
+
+
+def _xy(lat: FloatArray, lon: FloatArray, lat0: float) -> FloatArray:
+    """Equirectangular projection in kilometres: fine for grouping points within one city or region."""
+    return np.column_stack([lon * math.cos(math.radians(lat0)) * 111.32, lat * 110.57])
+
+
+def _anchors(day: SearchInput, orders: Sequence[Sequence[str]]) -> tuple[FloatArray, float]:
+    """Where each agent works: the centre of its route's visits, or its start point for an empty route."""
+    by_id = {c.case_id: c for c in day.cases}
+    lat = np.empty(len(day.agents))
+    lon = np.empty(len(day.agents))
+    for v, agent in enumerate(day.agents):
+        visits = [by_id[cid] for cid in orders[v] if cid in by_id]
+        if visits:
+            lat[v] = float(np.mean([c.lat for c in visits]))
+            lon[v] = float(np.mean([c.lon for c in visits]))
+        else:
+            lat[v], lon[v] = agent.start_lat, agent.start_lon
+    lat0 = float(np.mean(lat)) if len(lat) else 0.0
+    return _xy(lat, lon, lat0), lat0
+
+
+def agent_groups(day: SearchInput, orders: Sequence[Sequence[str]], k: int, seed: int) -> list[list[int]]:
+    """``k`` groups of agent indices (k-means on where they work); empty groups are left out."""
+    points, _ = _anchors(day, orders)
+    k = max(1, min(k, len(points)))
+    rng = np.random.default_rng(seed)
+    centres = points[rng.choice(len(points), size=k, replace=False)]
+    label = np.zeros(len(points), dtype=np.int64)
+    for _ in range(30):
+        distance = ((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+        label = distance.argmin(axis=1)
+        moved = np.array([points[label == g].mean(axis=0) if (label == g).any() else centres[g] for g in range(k)])
+        if np.allclose(moved, centres):
+            break
+        centres = moved
+    return [list(map(int, np.flatnonzero(label == g))) for g in range(k) if (label == g).any()]
+
+
+def case_groups(day: SearchInput, orders: Sequence[Sequence[str]], groups: Sequence[Sequence[int]]) -> list[list[str]]:
+    """The cases of each group: its agents' visits, and each unvisited case with the group of the nearest agent
+    allowed to serve it."""
+    group_of = {v: g for g, agents in enumerate(groups) for v in agents}
+    members: list[list[str]] = [[] for _ in groups]
+    routed = set()
+    for v, order in enumerate(orders):
+        for cid in order:
+            members[group_of[v]].append(cid)
+            routed.add(cid)
+    points, lat0 = _anchors(day, orders)
+    for case in day.cases:
+        allowed = list(day.allowed.get(case.case_id, ()))
+        if case.case_id in routed or not allowed:
+            continue
+        here = _xy(np.array([case.lat]), np.array([case.lon]), lat0)[0]
+        nearest = min(allowed, key=lambda v: float(((points[v] - here) ** 2).sum()))
+        members[group_of[nearest]].append(case.case_id)
+    return members
+
+
+__all__ = ["DECOMPOSE_ABOVE", "GROUP_CASES", "agent_groups", "case_groups", "improve_by_groups", "sub_input"]
