@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, ProgressColumn, SpinnerColumn, Task, TaskID, TextColumn, TimeElapsedColumn
 from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
@@ -78,11 +78,12 @@ class Written:
 
 
 @contextmanager
-def step(progress: Progress, description: str, *, limit: float | None = None) -> Iterator[None]:
-    """One line of the progress display: a spinner while the body runs, a tick when done, a cross if it fails."""
+def step(progress: Progress, description: str, *, limit: float | None = None) -> Iterator[TaskID]:
+    """One line of the progress display: a spinner while the body runs, a tick when done, a cross if it fails.
+    Yields the line's task id, so the body can update its text."""
     task = progress.add_task(escape(description), total=1, limit=limit)
     try:
-        yield
+        yield task
     except BaseException:
         progress.remove_task(task)
         progress.console.print(f"[red]✗ {escape(description)}[/]")

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
+from rich.markup import escape
 
 from optimizer.cli._console import Written, console, print_summary, progress_display, reported_errors, step
+from optimizer.cli._interrupt import stop_on_interrupt
 from optimizer.cli._options import AgentsOpt, CasesOpt, CoordOpt, DateOpt, PolicyOpt
 from optimizer.errors import NetworkError
 
 if TYPE_CHECKING:  # pragma: no cover
     from optimizer.model import Problem
     from optimizer.plan import Plan
+    from optimizer.solver.incumbent import SolveProgress
 
 
 def plan(
@@ -71,8 +75,16 @@ def plan(
             with step(progress, f"Loading the road network {network.name} ({', '.join(modes)})"):
                 by_mode = {mode: _load_network(network, mode) for mode in modes}
             net = by_mode[profile] if profile else by_mode
-        with step(progress, f"Planning {len(problem.cases)} cases for {len(problem.agents)} agents", limit=time_limit):
-            result = _solve(problem, net, time_limit, seed)
+        what = f"Planning {len(problem.cases)} cases for {len(problem.agents)} agents"
+        with step(progress, what, limit=time_limit) as task, stop_on_interrupt(terminal) as stop:
+
+            def report(p: SolveProgress) -> None:
+                text = f"{what}: best plan {p.visits} visits, objective {p.objective:,} ({p.stage})"
+                progress.update(task, description=escape(text))
+
+            result = _solve(problem, net, time_limit, seed, stop=stop.is_set, progress=report)
+        if result.stats.get("stopped"):
+            terminal.print("[yellow]Stopped on request: writing the best plan found so far.[/]")
         with step(progress, f"Writing the plan{' and maps' if maps else ''} to {out}"):
             written = _write_outputs(result, out, maps=maps, network=net, assets=map_assets)
     print_summary(terminal, result, written)
@@ -91,10 +103,18 @@ def _load_network(path: Path, profile: str) -> Any:
     return loader(path, profile=profile)
 
 
-def _solve(problem: Problem, net: Any, time_limit: float, seed: int) -> Plan:
+def _solve(
+    problem: Problem,
+    net: Any,
+    time_limit: float,
+    seed: int,
+    *,
+    stop: Callable[[], bool] | None = None,
+    progress: Callable[[SolveProgress], None] | None = None,
+) -> Plan:
     from optimizer.solver import solve
 
-    return solve(problem, network=net, time_limit=time_limit, seed=seed)
+    return solve(problem, network=net, time_limit=time_limit, seed=seed, stop=stop, progress=progress)
 
 
 def _write_outputs(result: Plan, out: Path, *, maps: bool, network: Any, assets: str) -> Written:

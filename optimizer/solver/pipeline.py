@@ -25,7 +25,7 @@ from optimizer.solver.budget import Deadline, StopRequest
 from optimizer.solver.config import SearchConfig
 from optimizer.solver.construct import construct, improve
 from optimizer.solver.decompose import DECOMPOSE_ABOVE, improve_by_groups
-from optimizer.solver.explain import dropped_detail, raise_for_must_visit
+from optimizer.solver.explain import DropExplainer, raise_for_must_visit
 from optimizer.solver.incumbent import Incumbent, ProgressCallback
 from optimizer.solver.ortools.model import travel_bound
 from optimizer.solver.penalties import penalty_scale
@@ -84,11 +84,14 @@ def solve(
     raise_for_must_visit(problem, pre.unassigned, "cannot be visited")
     day = _search_input(problem, pre, ctx, seed)
     repair_budget = _repair_budget(day, config, limit)
-    search_end = Deadline(began + limit, stop or _never).before(repair_budget + _finish_reserve(day))
+    finish = _finish_reserve(day)
+    search_end = Deadline(began + limit, stop or _never).before(repair_budget + finish)
     best = Incumbent(day, began, limit, progress)
     search = _search(day, config, best, search_end, seed)
-    routes, repaired = _repaired_routes(day, best.orders, ctx, repair_budget)
-    plan_unassigned = _unassigned(problem, pre, day, routes, ctx, began + limit + max(0.5, 0.02 * limit))
+    # after a stop request the repair gets a moment only, so the best plan is out within a second
+    repair_until = min(_time.perf_counter() + (0.3 if search_end.stopped() else repair_budget), began + limit - finish)
+    routes, repaired = _repaired_routes(day, best.orders, ctx, repair_until)
+    plan_unassigned = _unassigned(problem, pre, day, routes, ctx, began + limit - finish / 2)
     stats = SolveStats(
         seed=seed,
         time_limit=limit,
@@ -151,7 +154,7 @@ def _search(day: SearchInput, config: SearchConfig, best: Incumbent, end: Deadli
         given = [[cid for cid in config.initial_routes.get(a.agent_id, ()) if cid in known] for a in day.agents]
         best.offer("initial_routes", given)
     if len(day.cases) > DECOMPOSE_ABOVE:
-        polished = improve(day, best.orders, end.sooner(0.1 * end.left()).at, stop=end.stop)
+        polished = improve(day, best.orders, end.sooner(min(3.0, 0.05 * end.left())).at, stop=end.stop)
         best.offer("construct+improve", polished, checked=True)
         rounds = improve_by_groups(day, best, end, config, seed)
         return SearchStats(status=f"GROUPS_{rounds}_ROUNDS", objective=best.cost, winning_strategy=best.stage)
@@ -178,13 +181,13 @@ class _Repaired:
 
 
 def _repaired_routes(
-    day: SearchInput, orders: list[list[str]], ctx: ScheduleContext, budget_s: float
+    day: SearchInput, orders: list[list[str]], ctx: ScheduleContext, until: float
 ) -> tuple[list[Route], _Repaired]:
-    """Timed routes after the priority repair (``orders`` is changed in place)."""
+    """Timed routes after the priority repair, which runs until ``until`` at most (``orders`` changes in place)."""
     routes, removed = schedule_all(day.agents, orders, ctx)
     routed = {cid for order in orders for cid in order}
     dropped = [c for c in day.cases if c.case_id not in routed]
-    repair = PriorityRepair(day.agents, orders, day.allowed, ctx, day.penalties, _time.perf_counter() + budget_s)
+    repair = PriorityRepair(day.agents, orders, day.allowed, ctx, day.penalties, until)
     changes = repair.run(dropped)
     if changes:
         routes, more = schedule_all(day.agents, orders, ctx)
@@ -209,11 +212,12 @@ def _unassigned(
     routed = {cid for r in routes for cid in r.case_ids}
     dropped: list[Case] = [c for c in day.cases if c.case_id not in routed]
     unassigned = list(pre.unassigned)
+    explainer = DropExplainer(day.agents, routes, day.allowed, ctx)
     unassigned += [
         Unassigned(
             c.case_id,
             Reason.DROPPED_FOR_PRIORITY,
-            dropped_detail(c, day.agents, routes, day.allowed, ctx, detailed=_time.perf_counter() < explain_until),
+            explainer.detail(c, detailed=_time.perf_counter() < explain_until),
         )
         for c in dropped
     ]

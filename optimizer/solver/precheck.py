@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Unassigned
 from optimizer.reasons import Reason
-from optimizer.solver.schedule import ScheduleContext, earliest_start, feasible
+from optimizer.solver.alone import fits_alone
+from optimizer.solver.schedule import ScheduleContext, earliest_start
 from optimizer.times import format_clock
 
 
@@ -44,13 +45,17 @@ def precheck(problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, s
     candidates: list[Case] = []
     allowed: dict[str, tuple[int, ...]] = {}
     agents = problem.agents
+    reasons = {c.case_id: _structural(c, problem, ctx, unreachable) for c in problem.cases}
+    open_cases = [c for c in problem.cases if reasons[c.case_id] is None]
+    alone = fits_alone(open_cases, agents, ctx)
+    row = {c.case_id: i for i, c in enumerate(open_cases)}
     for case in problem.cases:
-        reason = _structural(case, problem, ctx, unreachable)
+        reason = reasons[case.case_id]
         if reason is not None:
             out.append(Unassigned(case.case_id, *reason))
             continue
         qualified = [i for i, a in enumerate(agents) if _qualified(case, a, problem)]
-        fits = tuple(i for i in qualified if _fits_alone(case, agents[i], ctx))
+        fits = tuple(i for i in qualified if alone[row[case.case_id], i])
         if not fits:
             out.append(
                 Unassigned(
@@ -127,11 +132,6 @@ def _structural(
     if case.case_id in unreachable:
         return Reason.UNREACHABLE, unreachable[case.case_id]
     return None
-
-
-def _fits_alone(case: Case, agent: Agent, ctx: ScheduleContext) -> bool:
-    """Whether ``agent`` can leave its start, visit ``case`` alone (with its break) and reach its end in time."""
-    return feasible(agent, [case.case_id], ctx)
 
 
 def _no_overlap_detail(case: Case, qualified: Sequence[Agent], ctx: ScheduleContext) -> str:
