@@ -1,0 +1,93 @@
+"""Ctrl-C during ``fieldroute plan``: the first stops the search and writes the best plan, the second aborts."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+if sys.platform == "win32":  # pragma: no cover
+    pytest.skip("POSIX signals", allow_module_level=True)
+
+
+def _day(folder: Path, n_cases: int = 500, n_agents: int = 25) -> list[str]:
+    """A generated day as the CSV files a dispatcher would give (straight-line travel)."""
+    rng = np.random.default_rng(7)
+    lat = 40.27 + rng.uniform(-0.1, 0.1, n_cases)
+    lon = -76.88 + rng.uniform(-0.12, 0.12, n_cases)
+    cases = pd.DataFrame(
+        {
+            "case_id": [f"C{i:04d}" for i in range(n_cases)],
+            "lat": lat.round(6),
+            "lon": lon.round(6),
+            "priority": rng.integers(1, 6, n_cases),
+            "service_minutes": rng.integers(15, 40, n_cases),
+            "windows": rng.choice(["", "09:00-12:00", "13:00-17:00"], n_cases),
+        }
+    )
+    agents = pd.DataFrame(
+        {
+            "agent_id": [f"A{v:02d}" for v in range(n_agents)],
+            "start_lat": 40.27,
+            "start_lon": -76.88,
+            "end_lat": 40.27,
+            "end_lon": -76.88,
+            "shift_start": "08:30",
+            "shift_end": "17:30",
+            "break_start_earliest": "12:00",
+            "break_start_latest": "13:30",
+            "break_minutes": 45,
+            "max_visits": 10,
+        }
+    )
+    cases.to_csv(folder / "cases.csv", index=False)
+    agents.to_csv(folder / "agents.csv", index=False)
+    return ["--cases", str(folder / "cases.csv"), "--agents", str(folder / "agents.csv"), "--date", "2026-12-01"]
+
+
+def _start(args: list[str]) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "optimizer.cli", "plan", *args, "--time-limit", "120", "--no-maps"]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def _wait_for_search(process: subprocess.Popen[str], out: Path) -> None:
+    """Give the CLI time to load the day and start searching (the construction takes well under a second)."""
+    time.sleep(6)
+    assert process.poll() is None, process.communicate()
+    assert not out.exists()
+
+
+def test_first_ctrl_c_writes_the_best_plan_so_far(tmp_path: Path) -> None:
+    out = tmp_path / "plans"
+    process = _start([*_day(tmp_path), "--out", str(out)])
+    _wait_for_search(process, out)
+    sent = time.perf_counter()
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    took = time.perf_counter() - sent
+    assert process.returncode == 0, stderr
+    assert "Stopped on request" in stdout
+    assert took < 15  # far from the 120 s limit: the search stopped, the plan was finished and written
+    routes = pd.read_csv(out / "routes.csv")
+    assert (routes["kind"] == "visit").sum() > 0
+
+
+def test_second_ctrl_c_aborts_with_nothing_written(tmp_path: Path) -> None:
+    out = tmp_path / "plans"
+    process = _start([*_day(tmp_path, n_cases=1500, n_agents=75), "--out", str(out)])
+    _wait_for_search(process, out)
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "nothing was written" in stderr
+    assert not out.exists()
