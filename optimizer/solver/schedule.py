@@ -7,7 +7,11 @@ semantics every part of fieldroute shares (see the helpers' notes and :mod:`opti
   policy hours, and the whole visit (start to end of service) lies inside one allowed-hours window;
 * the break (if the agent has one and the route has visits) is a stop of its own, starting inside the break
   window, taken either at the previous stop before driving on or at the next stop after arriving;
-* the agent leaves the start point as late as possible without delaying any visit.
+* the agent leaves the start point as late as possible without delaying any visit;
+* an agent with ``max_work_s`` must be back at the end point at most that long after leaving the start point
+  (waiting between visits and the break count; waiting before the first visit does not, since the agent
+  leaves later instead): such an agent leaves at the latest departure that keeps every visit on time (see
+  :func:`_latest_departure`), the departure that makes the working time shortest.
 
 Pure Python (no OR-Tools): the solver, the repair pass and the prechecks all use it, so a schedule is valid by
 construction or the route is reported infeasible (``None``).
@@ -161,8 +165,93 @@ def _forward(
 
 
 def feasible(agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext) -> bool:
-    """Whether ``agent`` can visit ``case_ids`` in this order within every window, the break and the shift."""
+    """Whether ``agent`` can visit ``case_ids`` in this order within every window, the break, the shift and the
+    agent's working-time cap (``max_work_s``)."""
+    if agent.max_work_s is not None and case_ids:
+        return _capped_pass(agent, case_ids, ctx, first=True) is not None
     return _best_pass(agent, case_ids, ctx, first=True) is not None
+
+
+def _latest_departure(agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext, p: _Pass) -> int:
+    """The latest departure from the start point that keeps every visit of ``p`` in its start slot, the break in
+    its window and the return within the shift (a backward pass over the route's latest times).
+
+    Within those slots a visit starts at ``max(departure + offset, floor)``, so the end arrival minus the
+    departure never grows as the departure moves later: this departure gives the shortest working time among
+    all departures that keep the same slots (Savelsbergh's forward time slack, with the break as a stop).
+    """
+    matrix = ctx.travel[agent.mode]
+    start_id, end_id = ctx.points(agent)
+    idx = [matrix.index(i) for i in (start_id, *case_ids, end_id)]
+    secs = matrix.seconds
+    bw = agent.break_window
+    latest = agent.shift.end_s  # latest arrival at stop k + 1 (the end point first)
+    for k in range(len(case_ids), -1, -1):  # gap k lies between stop k and stop k + 1
+        drive = int(secs[idx[k], idx[k + 1]])
+        if p.break_gap == k and bw is not None:
+            if p.break_after_drive:  # drive, break, then stop k + 1
+                leave = min(bw.end_s, latest - agent.break_s) - drive
+            else:  # break at stop k, then drive
+                leave = min(bw.end_s, latest - drive - agent.break_s)
+        else:
+            leave = latest - drive
+        if k == 0:
+            return leave
+        leg = p.legs[k - 1]
+        latest = min(leg.slot.hi, leave - ctx.cases[leg.case_id].service_s)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _capped_pass(
+    agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext, *, first: bool = False
+) -> tuple[_Pass, tuple[int, bool] | None, int] | None:
+    """The schedule of a route with a working-time cap: ``(pass, break placement, departure)`` or ``None``.
+
+    For each break placement, the departures from the shift start onwards fall into pieces in which every visit
+    keeps its start slot (a later departure only ever moves a visit to a later slot).  Within a piece the working
+    time is shortest at the piece's latest departure (:func:`_latest_departure`); one departure past it starts
+    the next piece.  The first piece within the cap reaches the end earliest for that placement; over all
+    placements the earliest end wins (ties: the shorter working time, then the earliest gap).  ``first``: any
+    schedule within the cap.  At most one pass per start slot along the route, per placement.
+    """
+    cap = agent.max_work_s
+    assert cap is not None
+    shift = agent.shift
+    plain = _forward(agent, case_ids, ctx, shift.start_s, None)
+    if plain is None:
+        return None  # a later departure or a break only delays what follows
+    busy = sum(leg.travel_s for leg in plain.legs) + plain.end_travel_s
+    busy += sum(ctx.cases[c].service_s for c in case_ids) + (agent.break_s if agent.has_break else 0)
+    if busy > cap:
+        return None  # travel, service and the break alone exceed the cap
+    placements: list[tuple[int, bool] | None] = [None]
+    if agent.has_break and agent.break_window is not None:
+        latest_break = agent.break_window.end_s
+        departures = [shift.start_s] + [leg.start + ctx.cases[leg.case_id].service_s for leg in plain.legs]
+        gaps = [k for k, dep in enumerate(departures) if dep <= latest_break]
+        opening = agent.break_window.start_s
+        gaps.sort(key=lambda k: abs(departures[k] - opening))
+        placements = [(k, after) for k in gaps for after in (False, True)]
+    best: tuple[_Pass, tuple[int, bool] | None, int] | None = None
+    best_key: tuple[int, int, int] | None = None
+    for opt in placements:
+        depart = shift.start_s
+        p = plain if opt is None else _forward(agent, case_ids, ctx, depart, opt)
+        while p is not None:
+            latest = _latest_departure(agent, case_ids, ctx, p)
+            at_latest = _forward(agent, case_ids, ctx, latest, opt) if latest != depart else p
+            if at_latest is None:  # pragma: no cover - the backward pass keeps every slot
+                raise AssertionError("the latest departure broke a slot")
+            if at_latest.end_arrival - latest <= cap:
+                if first:
+                    return at_latest, opt, latest
+                key = (at_latest.end_arrival, at_latest.end_arrival - latest, opt[0] if opt else 0)
+                if best_key is None or key < best_key:
+                    best, best_key = (at_latest, opt, latest), key
+                break  # later pieces of this placement only end later
+            depart = latest + 1
+            p = _forward(agent, case_ids, ctx, depart, opt)
+    return best
 
 
 def _best_pass(
@@ -200,13 +289,21 @@ def schedule_route(agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext) 
 
     With a break, every placement (each gap, before or after the drive) is tried and the one reaching the end
     point earliest wins (ties: the earliest gap).  The start departure is then pushed as late as it can go
-    without delaying the first visit.  An agent without visits gets a start and an end stop only.
+    without delaying the first visit.  An agent with a working-time cap (``max_work_s``) leaves instead at the
+    latest departure that keeps every visit on time, and the route must be back within the cap
+    (:func:`_capped_pass`).  An agent without visits gets a start and an end stop only.
     """
     shift = agent.shift
     if not case_ids:
         stop = _point_stop("start", agent.start_lat, agent.start_lon, shift.start_s)
         end = _point_stop("end", agent.end_lat, agent.end_lon, shift.start_s)
         return Route(agent.agent_id, agent.date, (stop, end))
+    if agent.max_work_s is not None:
+        capped = _capped_pass(agent, case_ids, ctx)
+        if capped is None:
+            return None
+        timed, _, leave = capped  # the pass carries its break placement
+        return _build_route(agent, timed, leave, ctx)
     found = _best_pass(agent, case_ids, ctx)
     if found is None:
         return None
