@@ -19,7 +19,7 @@ construction or the route is reported infeasible (``None``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from optimizer.model import Agent, Case
@@ -202,56 +202,95 @@ def _latest_departure(agent: Agent, case_ids: Sequence[str], ctx: ScheduleContex
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _placements(agent: Agent, ctx: ScheduleContext, plain: _Pass) -> list[tuple[int, bool] | None]:
+    """Every break placement worth trying (``[None]`` without a break), the gaps nearest the window first.
+
+    ``plain`` is the pass without a break from the shift start: a gap the agent leaves only after the break
+    window has closed in it cannot take the break, and a later departure only leaves later still.
+    """
+    if not agent.has_break or agent.break_window is None:
+        return [None]
+    latest_break = agent.break_window.end_s
+    departures = [agent.shift.start_s] + [leg.start + ctx.cases[leg.case_id].service_s for leg in plain.legs]
+    gaps = [k for k, dep in enumerate(departures) if dep <= latest_break]
+    opening = agent.break_window.start_s
+    gaps.sort(key=lambda k: abs(departures[k] - opening))
+    return [(k, after) for k in gaps for after in (False, True)]
+
+
+def _pieces(
+    agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext, opt: tuple[int, bool] | None
+) -> Iterator[tuple[_Pass, int]]:
+    """For one break placement, ``(pass, departure)`` at the latest departure of every piece, earliest first.
+
+    The departures from the shift start onwards fall into pieces in which every visit keeps its start slot (a
+    later departure only ever moves a visit to a later slot).  Within a piece the working time is shortest at
+    the piece's latest departure (:func:`_latest_departure`); one second past it starts the next piece.  At most
+    one piece per start slot along the route; the end arrival grows from piece to piece.
+    """
+    depart = agent.shift.start_s
+    p = _forward(agent, case_ids, ctx, depart, opt)
+    while p is not None:
+        latest = _latest_departure(agent, case_ids, ctx, p)
+        at_latest = _forward(agent, case_ids, ctx, latest, opt) if latest != depart else p
+        if at_latest is None:  # pragma: no cover - the backward pass keeps every slot
+            raise AssertionError("the latest departure broke a slot")
+        yield at_latest, latest
+        depart = latest + 1
+        p = _forward(agent, case_ids, ctx, depart, opt)
+
+
+def _busy_s(agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext, plain: _Pass) -> int:
+    """Travel, service and the break of the route: a lower bound on its working time."""
+    busy = sum(leg.travel_s for leg in plain.legs) + plain.end_travel_s
+    return busy + sum(ctx.cases[c].service_s for c in case_ids) + (agent.break_s if agent.has_break else 0)
+
+
 def _capped_pass(
     agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext, *, first: bool = False
 ) -> tuple[_Pass, tuple[int, bool] | None, int] | None:
     """The schedule of a route with a working-time cap: ``(pass, break placement, departure)`` or ``None``.
 
-    For each break placement, the departures from the shift start onwards fall into pieces in which every visit
-    keeps its start slot (a later departure only ever moves a visit to a later slot).  Within a piece the working
-    time is shortest at the piece's latest departure (:func:`_latest_departure`); one departure past it starts
-    the next piece.  The first piece within the cap reaches the end earliest for that placement; over all
-    placements the earliest end wins (ties: the shorter working time, then the earliest gap).  ``first``: any
-    schedule within the cap.  At most one pass per start slot along the route, per placement.
+    Per break placement, the first piece (:func:`_pieces`) whose shortest working time is within the cap
+    reaches the end earliest; over all placements the earliest end wins (ties: the shorter working time, then
+    the earliest gap).  ``first``: any schedule within the cap.
     """
     cap = agent.max_work_s
     assert cap is not None
-    shift = agent.shift
-    plain = _forward(agent, case_ids, ctx, shift.start_s, None)
-    if plain is None:
-        return None  # a later departure or a break only delays what follows
-    busy = sum(leg.travel_s for leg in plain.legs) + plain.end_travel_s
-    busy += sum(ctx.cases[c].service_s for c in case_ids) + (agent.break_s if agent.has_break else 0)
-    if busy > cap:
-        return None  # travel, service and the break alone exceed the cap
-    placements: list[tuple[int, bool] | None] = [None]
-    if agent.has_break and agent.break_window is not None:
-        latest_break = agent.break_window.end_s
-        departures = [shift.start_s] + [leg.start + ctx.cases[leg.case_id].service_s for leg in plain.legs]
-        gaps = [k for k, dep in enumerate(departures) if dep <= latest_break]
-        opening = agent.break_window.start_s
-        gaps.sort(key=lambda k: abs(departures[k] - opening))
-        placements = [(k, after) for k in gaps for after in (False, True)]
+    plain = _forward(agent, case_ids, ctx, agent.shift.start_s, None)
+    if plain is None or _busy_s(agent, case_ids, ctx, plain) > cap:
+        return None  # a later departure or a break only delays; travel, service and break alone exceed the cap
     best: tuple[_Pass, tuple[int, bool] | None, int] | None = None
     best_key: tuple[int, int, int] | None = None
-    for opt in placements:
-        depart = shift.start_s
-        p = plain if opt is None else _forward(agent, case_ids, ctx, depart, opt)
-        while p is not None:
-            latest = _latest_departure(agent, case_ids, ctx, p)
-            at_latest = _forward(agent, case_ids, ctx, latest, opt) if latest != depart else p
-            if at_latest is None:  # pragma: no cover - the backward pass keeps every slot
-                raise AssertionError("the latest departure broke a slot")
-            if at_latest.end_arrival - latest <= cap:
-                if first:
-                    return at_latest, opt, latest
-                key = (at_latest.end_arrival, at_latest.end_arrival - latest, opt[0] if opt else 0)
-                if best_key is None or key < best_key:
-                    best, best_key = (at_latest, opt, latest), key
-                break  # later pieces of this placement only end later
-            depart = latest + 1
-            p = _forward(agent, case_ids, ctx, depart, opt)
+    for opt in _placements(agent, ctx, plain):
+        for timed, depart in _pieces(agent, case_ids, ctx, opt):
+            work = timed.end_arrival - depart
+            if work > cap:
+                continue
+            if first:
+                return timed, opt, depart
+            key = (timed.end_arrival, work, opt[0] if opt else 0)
+            if best_key is None or key < best_key:
+                best, best_key = (timed, opt, depart), key
+            break  # later pieces of this placement only end later
     return best
+
+
+def shortest_work_s(agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext) -> int | None:
+    """The shortest working time (end arrival - start departure) of ``agent`` visiting ``case_ids`` in this
+    order within every window, the break and the shift, ignoring ``max_work_s``; ``None`` if no schedule exists.
+    """
+    if not case_ids:
+        return 0
+    plain = _forward(agent, case_ids, ctx, agent.shift.start_s, None)
+    if plain is None:
+        return None
+    works = [
+        timed.end_arrival - depart
+        for opt in _placements(agent, ctx, plain)
+        for timed, depart in _pieces(agent, case_ids, ctx, opt)
+    ]
+    return min(works) if works else None
 
 
 def _best_pass(
@@ -384,5 +423,5 @@ def merged_slot_windows(slots: Sequence[StartSlot]) -> list[tuple[int, int]]:
 
 __all__ = [
     "ScheduleContext", "StartSlot", "earliest_start", "feasible", "fits_limits", "merged_slot_windows",
-    "schedule_route", "start_slots",
+    "schedule_route", "shortest_work_s", "start_slots",
 ]  # fmt: skip

@@ -15,6 +15,7 @@ from optimizer.solver.schedule import (
     feasible,
     merged_slot_windows,
     schedule_route,
+    shortest_work_s,
     start_slots,
 )
 from optimizer.times import TimeWindow, parse_window
@@ -252,7 +253,9 @@ def test_capped_schedule_is_the_shortest_over_every_departure_and_break_placemen
                     shortest = p.end_arrival - d
         if shortest is None:
             assert not feasible(_capped(agent, 24 * 60), order, ctx)
+            assert shortest_work_s(agent, order, ctx) is None
             continue
+        assert shortest_work_s(agent, order, ctx) == shortest, trial
         minutes = shortest // 60
         assert feasible(_capped(agent, minutes), order, ctx), trial
         route = schedule_route(_capped(agent, minutes), order, ctx)
