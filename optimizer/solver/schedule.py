@@ -10,8 +10,9 @@ semantics every part of fieldroute shares (see the helpers' notes and :mod:`opti
 * the agent leaves the start point as late as possible without delaying any visit;
 * an agent with ``max_work_s`` must be back at the end point at most that long after leaving the start point
   (waiting between visits and the break count; waiting before the first visit does not, since the agent
-  leaves later instead): such an agent leaves at the latest departure that keeps every visit on time (see
-  :func:`_latest_departure`), the departure that makes the working time shortest.
+  leaves later instead): such an agent leaves late enough to avoid every wait a later departure can avoid,
+  never later than the latest departure that keeps every visit on time (:func:`_latest_departure`), so its
+  working time is the shortest the order allows (:func:`_pieces`).
 
 Pure Python (no OR-Tools): the solver, the repair pass and the prechecks all use it, so a schedule is valid by
 construction or the route is reported infeasible (``None``).
@@ -221,12 +222,17 @@ def _placements(agent: Agent, ctx: ScheduleContext, plain: _Pass) -> list[tuple[
 def _pieces(
     agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext, opt: tuple[int, bool] | None
 ) -> Iterator[tuple[_Pass, int]]:
-    """For one break placement, ``(pass, departure)`` at the latest departure of every piece, earliest first.
+    """For one break placement, the shortest working day of every piece as ``(pass, departure)``, earliest first.
 
     The departures from the shift start onwards fall into pieces in which every visit keeps its start slot (a
-    later departure only ever moves a visit to a later slot).  Within a piece the working time is shortest at
-    the piece's latest departure (:func:`_latest_departure`); one second past it starts the next piece.  At most
-    one piece per start slot along the route; the end arrival grows from piece to piece.
+    later departure only ever moves a visit to a later slot); one second past a piece's latest departure
+    (:func:`_latest_departure`) starts the next.  At most one piece per start slot along the route.
+
+    Within a piece every time is ``max(departure + offset, floor)``, so the end arrival is ``E(d) = max(d + A, F)``
+    with ``A`` the travel, service and break: the working time ``E(d) - d`` is shortest (``m``) at the latest
+    departure, and the earliest departure reaching ``m`` is ``max(first, E(first) - m)``.  That one is yielded:
+    no wait that a later departure could avoid, and the earliest return among the shortest days (a route
+    without windows still leaves at the shift start).
     """
     depart = agent.shift.start_s
     p = _forward(agent, case_ids, ctx, depart, opt)
@@ -235,7 +241,12 @@ def _pieces(
         at_latest = _forward(agent, case_ids, ctx, latest, opt) if latest != depart else p
         if at_latest is None:  # pragma: no cover - the backward pass keeps every slot
             raise AssertionError("the latest departure broke a slot")
-        yield at_latest, latest
+        shortest = at_latest.end_arrival - latest
+        leave = max(depart, p.end_arrival - shortest)
+        timed = at_latest if leave == latest else p if leave == depart else _forward(agent, case_ids, ctx, leave, opt)
+        if timed is None or timed.end_arrival - leave != shortest:  # pragma: no cover - E(d) = max(d + A, F)
+            raise AssertionError("the shortest working day moved")
+        yield timed, leave
         depart = latest + 1
         p = _forward(agent, case_ids, ctx, depart, opt)
 
@@ -328,9 +339,10 @@ def schedule_route(agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext) 
 
     With a break, every placement (each gap, before or after the drive) is tried and the one reaching the end
     point earliest wins (ties: the earliest gap).  The start departure is then pushed as late as it can go
-    without delaying the first visit.  An agent with a working-time cap (``max_work_s``) leaves instead at the
-    latest departure that keeps every visit on time, and the route must be back within the cap
-    (:func:`_capped_pass`).  An agent without visits gets a start and an end stop only.
+    without delaying the first visit.  An agent with a working-time cap (``max_work_s``) leaves instead as late
+    as avoids every wait it can avoid (the shortest working time; visits may move later inside their windows),
+    and the route must be back within the cap (:func:`_capped_pass`).  An agent without visits gets a start and
+    an end stop only.
     """
     shift = agent.shift
     if not case_ids:

@@ -311,3 +311,47 @@ def test_timeout_that_drops_everything_is_no_solution_not_a_plan() -> None:
     config = SearchConfig(first_solution_strategy="PATH_CHEAPEST_ARC", repair_seconds=0, warm_start="none")
     with pytest.raises(NoSolutionError, match=r"(left all 150 feasible case\(s\) unvisited|found no plan)"):
         solve(_city_day(150, 8, seed=1), time_limit=1, config=config)
+
+
+# -- working-time cap (max_work_s) ----------------------------------------------------------------------------------
+def _worked_s(plan: Plan, agent_id: str) -> int:
+    """End arrival - start departure, read from the plan's stops (not from any solver value)."""
+    route = plan.route(agent_id)
+    start, end = route.stops[0], route.stops[-1]
+    assert (start.kind, end.kind) == ("start", "end")
+    return end.arrival_s - start.departure_s
+
+
+def test_working_time_cap_binds_and_every_route_keeps_it() -> None:
+    # 10 min between any two points, 20 min on site: a visit costs 30 min plus 10 min to get back.  Uncapped,
+    # the 9-hour shifts hold all 12 visits; with caps of 2 h and 3 h, 3 and 5 visits fit.
+    cases = [_case(f"C{i}", i, priority=1 + i % 5) for i in range(12)]
+    agents = [_agent("A1", max_work_s=120 * 60), _agent("A2", max_work_s=180 * 60)]
+    problem = _problem(cases, agents)
+    plan = _solve(problem, _uniform(problem))
+    _accounted_once(plan)
+    assert len(plan.route("A1").visits) == 3 and len(plan.route("A2").visits) == 5
+    for agent in agents:
+        assert agent.max_work_s is not None and _worked_s(plan, agent.agent_id) <= agent.max_work_s
+    # the visits kept are the most urgent ones
+    assert sorted(c.priority for c in cases if c.case_id in plan.visited_case_ids) == [2, 2, 3, 3, 4, 4, 5, 5]
+    assert {u.reason for u in plan.unassigned_cases} == {Reason.DROPPED_FOR_PRIORITY}
+    assert any("max work of 120 min" in u.detail for u in plan.unassigned_cases)
+    uncapped = _problem(cases, [_agent("A1"), _agent("A2")])
+    assert len(_solve(uncapped, _uniform(uncapped)).visited_case_ids) == 12
+
+
+def test_waiting_between_visits_counts_against_the_cap() -> None:
+    # Four morning and four afternoon cases, caps of 150 min: an agent can do one half of the day, not both, since
+    # the wait from the morning to the afternoon would count.  Leaving late keeps the early shift start free.
+    cases = [_case(f"M{i}", i, windows=parse_windows("09:00-10:30")) for i in range(4)]
+    cases += [_case(f"P{i}", 4 + i, windows=parse_windows("15:00-16:30")) for i in range(4)]
+    agents = [_agent("A1", max_work_s=150 * 60), _agent("A2", max_work_s=150 * 60)]
+    problem = _problem(cases, agents)
+    plan = _solve(problem, _uniform(problem), seconds=2)
+    _accounted_once(plan)
+    assert len(plan.visited_case_ids) == 8
+    for agent in agents:
+        route = plan.route(agent.agent_id)
+        assert len({v.case_id[0] for v in route.visits}) == 1  # mornings only or afternoons only
+        assert _worked_s(plan, agent.agent_id) <= 150 * 60

@@ -165,8 +165,9 @@ def test_cap_makes_a_route_with_a_long_wait_in_the_middle_infeasible() -> None:
 
 
 def test_cap_fits_only_by_leaving_well_after_the_shift_start() -> None:
-    # Leaving at 08:00, C1 starts 08:10 and the agent waits at C2 until 15:00.  Leaving at 14:30 instead, C1
-    # starts 14:40 (still in its window), C2 15:10 (the last moment), back 15:40: 70 minutes of work.
+    # Leaving at 08:00, C1 starts 10:00 and the agent waits at C2 until 15:00.  Leaving at 14:20 instead, C1
+    # starts 14:30 (still in its window), C2 15:00, back 15:30: 70 minutes of work (leaving up to 14:30 would
+    # be as short, but would return later).
     cases = [_case("C1", "10:00-16:00"), _case("C2", "15:00-15:10")]
     agent = _capped(_agent(), 70)
     ctx = _ctx(cases, agent)
@@ -174,23 +175,23 @@ def test_cap_fits_only_by_leaving_well_after_the_shift_start() -> None:
     route = schedule_route(agent, ["C1", "C2"], ctx)
     assert route is not None
     start, c1, c2, _end = route.stops
-    assert start.departure_s == 14 * H + 30 * 60
-    assert (c1.start_s, c2.start_s) == (14 * H + 40 * 60, 15 * H + 10 * 60)
+    assert start.departure_s == 14 * H + 20 * 60
+    assert (c1.start_s, c2.start_s) == (14 * H + 30 * 60, 15 * H)
     assert _work_s(route) == 70 * 60
     assert not feasible(_capped(_agent(), 69), ["C1", "C2"], ctx)
 
 
 def test_cap_moves_a_visit_to_its_later_window_when_that_shortens_the_day() -> None:
     # C1 opens 09:00 and again 13:00; C2 only 13:30-14:00.  From the shift start C1 falls in its first window and
-    # the agent waits 4 hours; leaving at 13:20 at the latest puts C1 in the second window (13:30) and C2 at
-    # 14:00: 70 minutes in all.
+    # the agent waits 4 hours; leaving at 12:50 puts C1 in the second window (13:00) and C2 at 13:30: 70 minutes
+    # in all.
     cases = [_case("C1", "09:00-09:30;13:00-13:30"), _case("C2", "13:30-14:00")]
     agent = _capped(_agent(), 70)
     ctx = _ctx(cases, agent)
     route = schedule_route(agent, ["C1", "C2"], ctx)
     assert route is not None
-    assert route.stops[0].departure_s == 13 * H + 20 * 60
-    assert route.stops[1].start_s == 13 * H + 30 * 60 and _work_s(route) == 70 * 60
+    assert route.stops[0].departure_s == 12 * H + 50 * 60
+    assert route.stops[1].start_s == 13 * H and _work_s(route) == 70 * 60
     assert not feasible(_capped(_agent(), 69), ["C1", "C2"], ctx)
 
 
@@ -209,6 +210,16 @@ def test_break_counts_as_working_time() -> None:
     brk = route.stops[kinds.index("break")]
     assert route.stops[0].departure_s <= brk.start_s and brk.departure_s <= route.stops[-1].arrival_s
     assert _work_s(route) <= 70 * 60
+
+
+def test_capped_route_without_waits_leaves_at_the_shift_start() -> None:
+    cases = [_case("C1"), _case("C2", "08:00-12:00")]
+    agent = _capped(_agent(), 70)  # three 10-minute drives and two 20-minute visits
+    ctx = _ctx(cases, agent)
+    route = schedule_route(agent, ["C1", "C2"], ctx)
+    plain = schedule_route(_agent(), ["C1", "C2"], ctx)
+    assert route is not None and plain is not None
+    assert route.stops == plain.stops and route.stops[0].departure_s == 8 * H and _work_s(route) == 70 * 60
 
 
 def test_cap_without_visits_is_an_empty_day() -> None:
