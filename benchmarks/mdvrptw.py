@@ -15,11 +15,11 @@ is the ``.sol`` convention — exact Euclidean distances x 1000, rounded — rec
   capacity, depot hours, ``shift_duration`` = max duration), ``MaxRuntime(T)``, one core.
 * ``fieldroute``: a hand-built :class:`optimizer.Problem` — one must-visit case per client, one agent per vehicle
   starting and ending at its depot, shift = the depot's hours, capacity — solved with
-  ``optimizer.solve(problem, travel=matrix, time_limit=T)``.  The max route duration needs the agent field
-  ``Agent.max_work_s`` (seconds; ``max_work_minutes`` in the agents table), which is being added: until
-  ``optimizer.Agent`` has it, fieldroute rows read "unsupported: max route duration" instead of a relaxed
-  answer passed off as a solution.  ``--no-max-duration`` drops the limit for every solver and checker (rows are
-  marked ``relaxed``) to exercise the multi-depot model meanwhile.
+  ``optimizer.solve(problem, travel=matrix, time_limit=T)``.  The max route duration is the agent field
+  ``Agent.max_work_s`` (seconds; ``max_work_minutes`` in the agents table), counted as the checker counts it:
+  end arrival - start departure, leaving as late as the windows allow.  (With an ``optimizer`` that lacks the
+  field, fieldroute rows read "unsupported: max route duration" instead of a relaxed answer passed off as a
+  solution.)  ``--no-max-duration`` drops the limit for every solver and checker (rows are marked ``relaxed``).
 
 Run::
 

@@ -109,6 +109,8 @@ def _row(route: Route, plan: Plan, scale: _Scale, priorities: Mapping[str, int],
     if agent is not None:
         shift = agent.shift
         title = f"{msg(lang, 'shift')} {format_clock(shift.start_s)}-{format_clock(shift.end_s)}"
+        if agent.max_work_s is not None:
+            title += f", {msg(lang, 'max_work', minutes=agent.max_work_s // 60)}"
         bars.append(_bar("i", "shift", scale, shift.start_s, shift.end_s, title))
     previous_departure = route.stops[0].departure_s
     for stop in route.stops[1:]:

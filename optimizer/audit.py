@@ -1,9 +1,10 @@
 """The independent audit: recompute every schedule of a :class:`~optimizer.plan.Plan` and list each broken rule.
 
 The audit trusts nothing the solver computed.  It reads only the :class:`~optimizer.model.Problem`, the plan's
-routes and the travel matrix, and re-derives arrival times, travel, waiting, windows, breaks and policy rules
-with its own (deliberately plain) code.  It shares no code with ``optimizer.solver*``, ``optimizer.solver.schedule`` or
-``optimizer.solver.precheck``: a bug in the model cannot hide itself by being repeated here.
+routes and the travel matrix, and re-derives arrival times, travel, waiting, windows, breaks, working-time caps
+and policy rules with its own (deliberately plain) code.  It shares no code with ``optimizer.solver*``,
+``optimizer.solver.schedule`` or ``optimizer.solver.precheck``: a bug in the model cannot hide itself by being
+repeated here.
 
 Every violation is one sentence naming the agent, the case, the clock times (``HH:MM``) and the rule, e.g.
 ``"agent A1: case C2 starts at 07:30, outside its case windows 09:00-12:00 (rule: case window)"``.
@@ -147,6 +148,7 @@ def _audit_route(
     _audit_breaks(agent, stops, visits, breaks, violations)
     _audit_visits(agent, problem, cases, visits, violations)
     _audit_shift(agent, stops, violations)
+    _audit_max_work(agent, stops, violations)
     _audit_order(agent, stops, violations)
     if shape_ok and visits and matrix is not None:
         _audit_timeline(agent, stops, matrix, violations)
@@ -338,6 +340,27 @@ def _audit_shift(agent: Agent, stops: tuple[Stop, ...], violations: list[str]) -
             f"{who}: returns at {format_clock(last.arrival_s)}, after the shift ends at "
             f"{format_clock(agent.shift.end_s)} (rule: shift)"
         )
+
+
+def _audit_max_work(agent: Agent, stops: tuple[Stop, ...], violations: list[str]) -> None:
+    """The working-time cap: from the start row's departure to the end row's arrival, breaks and waiting between
+    visits included, at most ``max_work_s`` (the timeline audit checks that those rows follow from the matrix)."""
+    cap = agent.max_work_s
+    first, last = stops[0], stops[-1]
+    if cap is None or first.kind != "start" or last.kind != "end":
+        return
+    worked = last.arrival_s - first.departure_s
+    if worked > cap:
+        violations.append(
+            f"agent {agent.agent_id}: works {format_clock(first.departure_s)}-{format_clock(last.arrival_s)}, "
+            f"{_min_s(worked)} from leaving the start to reaching the end, more than max work {_min_s(cap)} "
+            "(rule: max work)"
+        )
+
+
+def _min_s(seconds: int) -> str:
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
 
 
 def _audit_timeline(agent: Agent, stops: tuple[Stop, ...], matrix: TravelMatrix, violations: list[str]) -> None:

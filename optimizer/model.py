@@ -83,6 +83,12 @@ class Agent:
     The shift bounds the whole working day, from leaving the start point to arriving at the end point.
     The break (``break_s`` > 0) starts within ``break_window`` and is taken at a stop (before driving on or
     before the next visit), never during a visit or a drive.
+
+    ``max_work_s`` (optional) caps the working time inside a longer shift: from leaving the start point to
+    arriving at the end point (end arrival - start departure) takes at most this many seconds.  The start is
+    flexible: the agent leaves as late as the visits allow, so waiting before the first visit does not count,
+    while waiting between visits does, and so does the break (it lies between leaving and returning).  This is
+    the *maximum route duration* of multi-depot VRP benchmarks.
     """
 
     agent_id: str
@@ -99,6 +105,7 @@ class Agent:
     team_size: int = 1
     mode: TravelMode = "car"
     capacity: int | None = None
+    max_work_s: int | None = None
 
     def __post_init__(self) -> None:
         if not self.agent_id:
@@ -116,6 +123,8 @@ class Agent:
             raise ValueError(f"agent {self.agent_id}: max_visits must be >= 0")
         if self.capacity is not None and self.capacity < 0:
             raise ValueError(f"agent {self.agent_id}: capacity must be >= 0")
+        if self.max_work_s is not None and self.max_work_s <= 0:
+            raise ValueError(f"agent {self.agent_id}: max_work_s must be > 0, got {self.max_work_s}")
         if self.mode not in TRAVEL_MODES:
             raise ValueError(f"agent {self.agent_id}: mode must be one of {TRAVEL_MODES}")
 

@@ -25,6 +25,9 @@ class Reason(StrEnum):
     """No agent (team) with the required skills is as large as the case or the policy requires."""
     NO_SHIFT_OVERLAP = "no_shift_overlap"
     """No qualified agent can reach the case, visit it within a window, and get back within the shift."""
+    EXCEEDS_MAX_WORK = "exceeds_max_work"
+    """Some qualified agent could fit the visit into its shift, but none within its working-time cap
+    (``max_work_minutes``): leaving the start, the visit (with the break) and reaching the end take longer."""
     UNREACHABLE = "unreachable"
     """The address is too far from any road of the network, outside its area, or cut off from it."""
     DROPPED_FOR_PRIORITY = "dropped_for_priority"

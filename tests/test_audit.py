@@ -264,6 +264,30 @@ def test_returning_after_the_shift() -> None:
     assert_found(with_agent(clean_plan(), shift=parse_window("08:00-14:00")), r"agent A1: returns at 14:30, after the")
 
 
+# -- working-time cap ----------------------------------------------------------------------------------------------
+def test_working_time_at_the_cap_is_fine() -> None:
+    # A1 leaves 08:50 and is back 14:30: 340 minutes, the lunch and the wait before C2 included
+    assert audit_plan(with_agent(clean_plan(), max_work_s=340 * 60), matrix()) == []
+
+
+def test_leaving_earlier_than_the_cap_allows_is_named() -> None:
+    """The same valid plan, but A1 leaves 20 minutes earlier and waits at C1: every row still follows from the
+    matrix and every window holds; only the working time (360 min) breaks the 340-minute cap."""
+    plan = with_agent(clean_plan(), max_work_s=340 * 60)
+    plan = with_stop(plan, "A1", 0, arrival_s=t("08:30"), start_s=t("08:30"), departure_s=t("08:30"))
+    plan = with_stop(plan, "A1", 1, arrival_s=t("08:40"))
+    violations = audit_plan(plan, matrix())
+    assert violations == [
+        "agent A1: works 08:30-14:30, 360 min from leaving the start to reaching the end, more than max work "
+        "340 min (rule: max work)"
+    ]
+
+
+def test_the_break_counts_as_working_time_in_the_audit() -> None:
+    # 339 min: one minute short, although without the 30-minute lunch the day would be 310 min
+    assert_found(with_agent(clean_plan(), max_work_s=339 * 60), r"agent A1: works 08:50-14:30, 340 min .* max work")
+
+
 # -- case windows, policy hours, service ----------------------------------------------------------------------------
 def test_visit_outside_every_case_window() -> None:
     plan = with_stop(clean_plan(), "A1", 4, start_s=t("12:10"), departure_s=t("12:30"))

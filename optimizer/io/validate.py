@@ -92,6 +92,14 @@ def parse_minutes(text: str) -> int:
     return round(value * 60)
 
 
+def parse_work_minutes(text: str) -> int:
+    """A working-time cap: whole minutes, more than zero -> seconds."""
+    value = _whole(text)
+    if value <= 0:
+        raise ValueError("must be a whole number of minutes greater than 0 (leave empty for no cap)")
+    return value * 60
+
+
 _TRUE = {"true", "yes", "y", "1", "t", "x", "ja", "oui", "是"}
 _FALSE = {"false", "no", "n", "0", "f", "nein", "non", "否"}
 
@@ -198,6 +206,11 @@ AGENT_COLUMNS: tuple[Column, ...] = (
     Column("mode", parse_mode, default="car", help="car, scooter or walk"),
     Column("date", parse_date, help="ISO date this row is available; empty = the plan date"),
     Column("capacity", int_between(0), help="sum of case demand the agent can carry"),
+    Column(
+        "max_work_minutes",
+        parse_work_minutes,
+        help="at most this many minutes from leaving the start to arriving at the end (the break counts)",
+    ),
 )
 
 
@@ -498,6 +511,16 @@ def parse_agents(table: RawTable, date: dt.date) -> tuple[list[Agent], list[Pars
                     ok = False
         if not failed & _SHIFT_COLUMNS:
             ok = _check_shift_and_break(out, row, v) and ok
+            cap = v.get("max_work_minutes")
+            if ok and cap is not None and cap <= (v["break_minutes"] or 0):
+                out.add(
+                    row,
+                    "max_work_minutes",
+                    cap // 60,
+                    f"the {v['break_minutes'] // 60}-minute break counts as working time: "
+                    "max_work_minutes must be longer than the break",
+                )
+                ok = False
         if not ok:
             continue
         has_break = bool(v["break_minutes"])
@@ -518,6 +541,7 @@ def parse_agents(table: RawTable, date: dt.date) -> tuple[list[Agent], list[Pars
                     team_size=v["team_size"],
                     mode=v["mode"],
                     capacity=v["capacity"],
+                    max_work_s=v["max_work_minutes"],
                 )
             )
         except ValueError as exc:

@@ -4,7 +4,8 @@
 times.  :func:`fits_alone` computes the same answer with numpy over every (case, agent) pair of a travel mode,
 following :mod:`optimizer.solver.schedule` exactly: leave at shift start, drive, start the visit at the earliest
 start slot, serve, drive to the end point before shift end; with a break, one of its four placements (before or
-after the drive to the case, before or after the drive back) must fit its window.
+after the drive to the case, before or after the drive back) must fit its window.  An agent's working-time cap
+(``max_work_s``) is left to the scheduler, on the pairs that pass.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from optimizer.model import Agent, Case
-from optimizer.solver.schedule import ScheduleContext
+from optimizer.solver.schedule import ScheduleContext, feasible
 
 BoolMatrix = npt.NDArray[np.bool_]
 IntMatrix = npt.NDArray[np.int64]
@@ -34,6 +35,11 @@ def fits_alone(cases: Sequence[Case], agents: Sequence[Agent], ctx: ScheduleCont
     for mode in sorted({a.mode for a in agents}):
         cols = [v for v, a in enumerate(agents) if a.mode == mode]
         out[:, cols] = _fits_mode(cases, [agents[v] for v in cols], ctx, lo, hi, service)
+    # a working-time cap is checked by the scheduler itself, on the pairs that fit the shift
+    for v, agent in enumerate(agents):
+        if agent.max_work_s is not None:
+            for i in np.flatnonzero(out[:, v]):
+                out[i, v] = feasible(agent, [cases[int(i)].case_id], ctx)
     return out
 
 

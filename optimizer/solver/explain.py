@@ -87,11 +87,16 @@ def _insertion_gap(case: Case, agent: Agent, route: Route, busy: bool, detour: i
     """How many seconds the cheapest insertion into ``route`` (``busy``: it has visits) lacks, and the sentence
     saying so."""
     left = agent.shift.end_s - (route.stops[-1].arrival_s if busy else agent.shift.start_s)
+    limit = f"before {format_clock(agent.shift.end_s)}"
+    if agent.max_work_s is not None:
+        worked = route.stops[-1].arrival_s - route.stops[0].departure_s if busy else 0
+        if agent.max_work_s - worked < left:
+            left, limit = agent.max_work_s - worked, f"within its max work of {agent.max_work_s // 60} min"
     need = detour + case.service_s - left
     if need > 0:
         return need, (
             f"the cheapest insertion ({agent.agent_id}) adds {(detour + case.service_s) // 60} min of travel and "
-            f"service, {need // 60} min more than its day has left before {format_clock(agent.shift.end_s)}"
+            f"service, {need // 60} min more than its day has left {limit}"
         )
     return need, f"{agent.agent_id} has {left // 60} min to spare but not at a time the case's windows allow"
 

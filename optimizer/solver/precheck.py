@@ -3,12 +3,13 @@
 Each check gives a dispatcher a sentence with the numbers that matter ("needs skills {legal}; agents working
 2026-12-01 have {sales, phone}").  The order is fixed so a case gets the most fundamental reason first: holiday,
 allowed date, visit limit, policy hours, no agents, skills, team size, unreachable address, and finally whether
-any qualified agent can fit the visit into its shift at all.  What survives goes to the search, together with the
-agents allowed to take it.
+any qualified agent can fit the visit into its shift at all (when only the agents' working-time caps are in the
+way, that is the reason given).  What survives goes to the search, together with the agents allowed to take it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -16,7 +17,7 @@ from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Unassigned
 from optimizer.reasons import Reason
 from optimizer.solver.alone import fits_alone
-from optimizer.solver.schedule import ScheduleContext, earliest_start
+from optimizer.solver.schedule import ScheduleContext, earliest_start, feasible, shortest_work_s
 from optimizer.times import format_clock
 
 
@@ -57,11 +58,18 @@ def precheck(problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, s
         qualified = [i for i, a in enumerate(agents) if _qualified(case, a, problem)]
         fits = tuple(i for i in qualified if alone[row[case.case_id], i])
         if not fits:
-            out.append(
-                Unassigned(
-                    case.case_id, Reason.NO_SHIFT_OVERLAP, _no_overlap_detail(case, [agents[i] for i in qualified], ctx)
+            capped = [agents[i] for i in qualified if agents[i].max_work_s is not None]
+            over = [a for a in capped if _fits_alone(case, dataclasses.replace(a, max_work_s=None), ctx)]
+            if over:
+                out.append(Unassigned(case.case_id, Reason.EXCEEDS_MAX_WORK, _max_work_detail(case, over, ctx)))
+            else:
+                out.append(
+                    Unassigned(
+                        case.case_id,
+                        Reason.NO_SHIFT_OVERLAP,
+                        _no_overlap_detail(case, [agents[i] for i in qualified], ctx),
+                    )
                 )
-            )
             continue
         candidates.append(case)
         allowed[case.case_id] = fits
@@ -132,6 +140,32 @@ def _structural(
     if case.case_id in unreachable:
         return Reason.UNREACHABLE, unreachable[case.case_id]
     return None
+
+
+def _fits_alone(case: Case, agent: Agent, ctx: ScheduleContext) -> bool:
+    """Whether ``agent`` can leave its start, visit ``case`` alone (with its break) and reach its end in time."""
+    return feasible(agent, [case.case_id], ctx)
+
+
+def _max_work_detail(case: Case, over: Sequence[Agent], ctx: ScheduleContext) -> str:
+    """Why the visit fits some qualified agents' shifts but not their working-time caps: the shortest working
+    time the visit alone needs (start -> case -> end, with service, waiting and the break) against each cap."""
+    parts = []
+    for a in over[:3]:
+        need = shortest_work_s(dataclasses.replace(a, max_work_s=None), [case.case_id], ctx)
+        assert a.max_work_s is not None and need is not None
+        brk = f" (with its {a.break_s // 60}-minute break)" if a.has_break else ""
+        parts.append(f"{a.agent_id} needs {_minutes(need)} min{brk}, max work {_minutes(a.max_work_s)} min")
+    more = f" (and {len(over) - 3} more)" if len(over) > 3 else ""
+    return (
+        f"the {case.service_s // 60}-minute visit fits in the shift of {len(over)} qualified agent(s) but not within "
+        f"their working-time cap (leaving the start to reaching the end): {'; '.join(parts)}{more}"
+    )
+
+
+def _minutes(seconds: int) -> str:
+    """Whole minutes, rounded up (a cap of 60 min is broken by 60 min 30 s)."""
+    return str(-(-seconds // 60))
 
 
 def _no_overlap_detail(case: Case, qualified: Sequence[Agent], ctx: ScheduleContext) -> str:

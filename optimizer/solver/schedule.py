@@ -7,7 +7,12 @@ semantics every part of fieldroute shares (see the helpers' notes and :mod:`opti
   policy hours, and the whole visit (start to end of service) lies inside one allowed-hours window;
 * the break (if the agent has one and the route has visits) is a stop of its own, starting inside the break
   window, taken either at the previous stop before driving on or at the next stop after arriving;
-* the agent leaves the start point as late as possible without delaying any visit.
+* the agent leaves the start point as late as possible without delaying any visit;
+* an agent with ``max_work_s`` must be back at the end point at most that long after leaving the start point
+  (waiting between visits and the break count; waiting before the first visit does not, since the agent
+  leaves later instead): such an agent leaves late enough to avoid every wait a later departure can avoid,
+  never later than the latest departure that keeps every visit on time (:func:`_latest_departure`), so its
+  working time is the shortest the order allows (:func:`_pieces`).
 
 Pure Python (no OR-Tools): the solver, the repair pass and the prechecks all use it, so a schedule is valid by
 construction or the route is reported infeasible (``None``).
@@ -15,7 +20,7 @@ construction or the route is reported infeasible (``None``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from optimizer.model import Agent, Case
@@ -161,8 +166,142 @@ def _forward(
 
 
 def feasible(agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext) -> bool:
-    """Whether ``agent`` can visit ``case_ids`` in this order within every window, the break and the shift."""
+    """Whether ``agent`` can visit ``case_ids`` in this order within every window, the break, the shift and the
+    agent's working-time cap (``max_work_s``)."""
+    if agent.max_work_s is not None and case_ids:
+        return _capped_pass(agent, case_ids, ctx, first=True) is not None
     return _best_pass(agent, case_ids, ctx, first=True) is not None
+
+
+def _latest_departure(agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext, p: _Pass) -> int:
+    """The latest departure from the start point that keeps every visit of ``p`` in its start slot, the break in
+    its window and the return within the shift (a backward pass over the route's latest times).
+
+    Within those slots a visit starts at ``max(departure + offset, floor)``, so the end arrival minus the
+    departure never grows as the departure moves later: this departure gives the shortest working time among
+    all departures that keep the same slots (Savelsbergh's forward time slack, with the break as a stop).
+    """
+    matrix = ctx.travel[agent.mode]
+    start_id, end_id = ctx.points(agent)
+    idx = [matrix.index(i) for i in (start_id, *case_ids, end_id)]
+    secs = matrix.seconds
+    bw = agent.break_window
+    latest = agent.shift.end_s  # latest arrival at stop k + 1 (the end point first)
+    for k in range(len(case_ids), -1, -1):  # gap k lies between stop k and stop k + 1
+        drive = int(secs[idx[k], idx[k + 1]])
+        if p.break_gap == k and bw is not None:
+            if p.break_after_drive:  # drive, break, then stop k + 1
+                leave = min(bw.end_s, latest - agent.break_s) - drive
+            else:  # break at stop k, then drive
+                leave = min(bw.end_s, latest - drive - agent.break_s)
+        else:
+            leave = latest - drive
+        if k == 0:
+            return leave
+        leg = p.legs[k - 1]
+        latest = min(leg.slot.hi, leave - ctx.cases[leg.case_id].service_s)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _placements(agent: Agent, ctx: ScheduleContext, plain: _Pass) -> list[tuple[int, bool] | None]:
+    """Every break placement worth trying (``[None]`` without a break), the gaps nearest the window first.
+
+    ``plain`` is the pass without a break from the shift start: a gap the agent leaves only after the break
+    window has closed in it cannot take the break, and a later departure only leaves later still.
+    """
+    if not agent.has_break or agent.break_window is None:
+        return [None]
+    latest_break = agent.break_window.end_s
+    departures = [agent.shift.start_s] + [leg.start + ctx.cases[leg.case_id].service_s for leg in plain.legs]
+    gaps = [k for k, dep in enumerate(departures) if dep <= latest_break]
+    opening = agent.break_window.start_s
+    gaps.sort(key=lambda k: abs(departures[k] - opening))
+    return [(k, after) for k in gaps for after in (False, True)]
+
+
+def _pieces(
+    agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext, opt: tuple[int, bool] | None
+) -> Iterator[tuple[_Pass, int]]:
+    """For one break placement, the shortest working day of every piece as ``(pass, departure)``, earliest first.
+
+    The departures from the shift start onwards fall into pieces in which every visit keeps its start slot (a
+    later departure only ever moves a visit to a later slot); one second past a piece's latest departure
+    (:func:`_latest_departure`) starts the next.  At most one piece per start slot along the route.
+
+    Within a piece every time is ``max(departure + offset, floor)``, so the end arrival is ``E(d) = max(d + A, F)``
+    with ``A`` the travel, service and break: the working time ``E(d) - d`` is shortest (``m``) at the latest
+    departure, and the earliest departure reaching ``m`` is ``max(first, E(first) - m)``.  That one is yielded:
+    no wait that a later departure could avoid, and the earliest return among the shortest days (a route
+    without windows still leaves at the shift start).
+    """
+    depart = agent.shift.start_s
+    p = _forward(agent, case_ids, ctx, depart, opt)
+    while p is not None:
+        latest = _latest_departure(agent, case_ids, ctx, p)
+        at_latest = _forward(agent, case_ids, ctx, latest, opt) if latest != depart else p
+        if at_latest is None:  # pragma: no cover - the backward pass keeps every slot
+            raise AssertionError("the latest departure broke a slot")
+        shortest = at_latest.end_arrival - latest
+        leave = max(depart, p.end_arrival - shortest)
+        timed = at_latest if leave == latest else p if leave == depart else _forward(agent, case_ids, ctx, leave, opt)
+        if timed is None or timed.end_arrival - leave != shortest:  # pragma: no cover - E(d) = max(d + A, F)
+            raise AssertionError("the shortest working day moved")
+        yield timed, leave
+        depart = latest + 1
+        p = _forward(agent, case_ids, ctx, depart, opt)
+
+
+def _busy_s(agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext, plain: _Pass) -> int:
+    """Travel, service and the break of the route: a lower bound on its working time."""
+    busy = sum(leg.travel_s for leg in plain.legs) + plain.end_travel_s
+    return busy + sum(ctx.cases[c].service_s for c in case_ids) + (agent.break_s if agent.has_break else 0)
+
+
+def _capped_pass(
+    agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext, *, first: bool = False
+) -> tuple[_Pass, tuple[int, bool] | None, int] | None:
+    """The schedule of a route with a working-time cap: ``(pass, break placement, departure)`` or ``None``.
+
+    Per break placement, the first piece (:func:`_pieces`) whose shortest working time is within the cap
+    reaches the end earliest; over all placements the earliest end wins (ties: the shorter working time, then
+    the earliest gap).  ``first``: any schedule within the cap.
+    """
+    cap = agent.max_work_s
+    assert cap is not None
+    plain = _forward(agent, case_ids, ctx, agent.shift.start_s, None)
+    if plain is None or _busy_s(agent, case_ids, ctx, plain) > cap:
+        return None  # a later departure or a break only delays; travel, service and break alone exceed the cap
+    best: tuple[_Pass, tuple[int, bool] | None, int] | None = None
+    best_key: tuple[int, int, int] | None = None
+    for opt in _placements(agent, ctx, plain):
+        for timed, depart in _pieces(agent, case_ids, ctx, opt):
+            work = timed.end_arrival - depart
+            if work > cap:
+                continue
+            if first:
+                return timed, opt, depart
+            key = (timed.end_arrival, work, opt[0] if opt else 0)
+            if best_key is None or key < best_key:
+                best, best_key = (timed, opt, depart), key
+            break  # later pieces of this placement only end later
+    return best
+
+
+def shortest_work_s(agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext) -> int | None:
+    """The shortest working time (end arrival - start departure) of ``agent`` visiting ``case_ids`` in this
+    order within every window, the break and the shift, ignoring ``max_work_s``; ``None`` if no schedule exists.
+    """
+    if not case_ids:
+        return 0
+    plain = _forward(agent, case_ids, ctx, agent.shift.start_s, None)
+    if plain is None:
+        return None
+    works = [
+        timed.end_arrival - depart
+        for opt in _placements(agent, ctx, plain)
+        for timed, depart in _pieces(agent, case_ids, ctx, opt)
+    ]
+    return min(works) if works else None
 
 
 def _best_pass(
@@ -200,13 +339,22 @@ def schedule_route(agent: Agent, case_ids: Sequence[str], ctx: ScheduleContext) 
 
     With a break, every placement (each gap, before or after the drive) is tried and the one reaching the end
     point earliest wins (ties: the earliest gap).  The start departure is then pushed as late as it can go
-    without delaying the first visit.  An agent without visits gets a start and an end stop only.
+    without delaying the first visit.  An agent with a working-time cap (``max_work_s``) leaves instead as late
+    as avoids every wait it can avoid (the shortest working time; visits may move later inside their windows),
+    and the route must be back within the cap (:func:`_capped_pass`).  An agent without visits gets a start and
+    an end stop only.
     """
     shift = agent.shift
     if not case_ids:
         stop = _point_stop("start", agent.start_lat, agent.start_lon, shift.start_s)
         end = _point_stop("end", agent.end_lat, agent.end_lon, shift.start_s)
         return Route(agent.agent_id, agent.date, (stop, end))
+    if agent.max_work_s is not None:
+        capped = _capped_pass(agent, case_ids, ctx)
+        if capped is None:
+            return None
+        timed, _, leave = capped  # the pass carries its break placement
+        return _build_route(agent, timed, leave, ctx)
     found = _best_pass(agent, case_ids, ctx)
     if found is None:
         return None
@@ -287,5 +435,5 @@ def merged_slot_windows(slots: Sequence[StartSlot]) -> list[tuple[int, int]]:
 
 __all__ = [
     "ScheduleContext", "StartSlot", "earliest_start", "feasible", "fits_limits", "merged_slot_windows",
-    "schedule_route", "start_slots",
+    "schedule_route", "shortest_work_s", "start_slots",
 ]  # fmt: skip

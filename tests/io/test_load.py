@@ -46,6 +46,7 @@ def test_sample_data_loads_with_every_column() -> None:
     assert (a1.break_window, a1.break_s, a1.team_size, a1.capacity) == (TimeWindow(41400, 48600), 1800, 2, 10)
     a3 = problem.agent("A03")
     assert (a3.end_lat, a3.end_lon, a3.mode, a3.break_window) == (a3.start_lat, a3.start_lon, "walk", None)
+    assert (a1.max_work_s, a3.max_work_s) == (None, 300 * 60)
     assert problem.policy == PRESETS["us"]
 
 

@@ -82,6 +82,8 @@ BROKEN = [
     ("agents_break_window_inverted.csv", r"break window 13:30-11:30 ends before it starts", 2, "break_start_latest"),
     ("agents_negative_break.csv", r"a duration must not be negative", 2, "break_minutes"),
     ("agents_non_integer_max_visits.csv", r"must be a whole number \(value '3\.5'\)", 2, "max_visits"),
+    ("agents_max_work_not_positive.csv", r"greater than 0 .*\(value '0'\)", 3, "max_work_minutes"),
+    ("agents_max_work_within_break.csv", r"30-minute break counts as working time", 2, "max_work_minutes"),
     ("agents_unknown_mode.csv", r"unknown travel mode; use one of car, scooter, walk \(value 'bicycle'\)", 3, "mode"),
     ("agents_swapped_latlon.csv", r"lat and lon look swapped", 3, "start_lat"),
     (
@@ -187,3 +189,10 @@ def test_a_whole_file_swapped_is_reported_once_for_the_file() -> None:
     ) as info:
         load_problem(cases, DATA / "agents_ok.csv", DATE)
     assert "those of " + str(DATA / "agents_ok.csv") + " near 40.2" in str(info.value)
+
+
+def test_negative_max_work_is_reported_with_its_row() -> None:
+    with pytest.raises(InputError) as info:
+        _load("agents_max_work_not_positive.csv")
+    found = {(p.row, p.column) for p in info.value.problems}
+    assert found == {(3, "max_work_minutes"), (4, "max_work_minutes")}

@@ -43,3 +43,14 @@ def test_size_at_scale_stays_small() -> None:
     html = timeline_html(make_big_plan())
     assert html.count('class="fr-tl-visit"') == 2000
     assert len(html.encode()) < 700_000
+
+
+def test_shift_frame_names_the_working_time_cap(map_plan: Plan) -> None:
+    import dataclasses
+
+    agents = tuple(dataclasses.replace(a, max_work_s=300 * 60) for a in map_plan.problem.agents[:1])
+    agents += map_plan.problem.agents[1:]
+    plan = dataclasses.replace(map_plan, problem=dataclasses.replace(map_plan.problem, agents=agents))
+    assert timeline_html(plan).count("at most 300 min of work") == 1
+    assert "最多工作 300 分钟" in timeline_html(plan, lang="zh")
+    assert "min of work" not in timeline_html(map_plan)

@@ -7,7 +7,6 @@ import threading
 import time
 
 from benchmarks.construct_scale import random_problem
-
 from optimizer import Plan, solve
 from optimizer.solver.decompose import DECOMPOSE_ABOVE
 from optimizer.solver.incumbent import SolveProgress

@@ -118,3 +118,33 @@ def test_large_days_give_the_engines_a_larger_share() -> None:
     assert engine_share(config, 100) == config.engines.warm_start_share
     assert engine_share(config, 1000) == config.engines.warm_start_share_large
     assert engine_share(SearchConfig(warm_start_share_large=None), 1000) == config.engines.warm_start_share
+
+
+def _capped_day() -> Problem:
+    """The day with working-time caps (3 h, 4 h with the break, 2 h 30 on foot) that bind."""
+    import dataclasses
+
+    caps = {"A1": 180 * 60, "A2": 240 * 60, "A3": 150 * 60}
+    problem = _day()
+    agents = tuple(dataclasses.replace(a, max_work_s=caps[a.agent_id]) for a in problem.agents)
+    return dataclasses.replace(problem, agents=agents)
+
+
+def test_pyvrp_models_the_working_time_cap_as_its_max_duration() -> None:
+    """PyVRP's shift_duration counts from the latest departure, as fieldroute's working time does: its routes
+    keep the cap and pass the full check unchanged."""
+    from optimizer.solver.engines.check import checked_order
+    from optimizer.solver.schedule import shortest_work_s
+
+    problem = _capped_day()
+    matrices, unreachable = resolve_travel(problem, None, None)
+    ctx = ScheduleContext.build(problem.cases, problem.policy, matrices)
+    pre = precheck(problem, ctx, unreachable)
+    cases = list(pre.candidates)
+    day = SearchInput(cases, problem.agents, ctx.slots, pre.allowed, matrices, penalty_scale(cases, 10**6))
+    orders = pyvrp_routes(day, 1.0, seed=1)
+    assert all(orders)
+    for v, (agent, order) in enumerate(zip(problem.agents, orders, strict=True)):
+        assert checked_order(agent, v, order, ctx, pre.allowed) == order
+        work = shortest_work_s(agent, order, ctx)
+        assert agent.max_work_s is not None and work is not None and work <= agent.max_work_s

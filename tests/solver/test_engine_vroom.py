@@ -15,7 +15,7 @@ from optimizer.solver.engines.vroom import (
 )
 from optimizer.solver.penalties import penalty_scale
 from optimizer.solver.precheck import precheck
-from optimizer.solver.schedule import ScheduleContext, feasible
+from optimizer.solver.schedule import ScheduleContext, feasible, schedule_route
 from optimizer.solver.search_input import SearchInput
 from optimizer.travel import resolve_travel
 
@@ -54,3 +54,22 @@ def test_prize_days_are_not_offered_to_vroom_and_large_days_explore_less() -> No
     assert not vroom_suits([Case(case_id="P", lat=0.0, lon=0.0, prize=10)])
     assert not vroom_suits([])
     assert exploration_level(100) > exploration_level(1000)
+
+
+def test_vroom_routes_keep_the_working_time_cap_through_the_check() -> None:
+    """VROOM knows no route duration (only a bound on driving): the check of its routes enforces the cap."""
+    from test_engine_pyvrp import _capped_day
+
+    problem = _capped_day()
+    matrices, unreachable = resolve_travel(problem, None, None)
+    ctx = ScheduleContext.build(problem.cases, problem.policy, matrices)
+    pre = precheck(problem, ctx, unreachable)
+    cases = list(pre.candidates)
+    day = SearchInput(cases, problem.agents, ctx.slots, pre.allowed, matrices, penalty_scale(cases, 10**6))
+    orders = vroom_routes(day, 1.0)
+    assert any(orders)
+    for agent, order in zip(problem.agents, orders, strict=True):
+        assert feasible(agent, order, ctx)
+        route = schedule_route(agent, order, ctx)
+        assert route is not None and agent.max_work_s is not None
+        assert route.stops[-1].arrival_s - route.stops[0].departure_s <= agent.max_work_s

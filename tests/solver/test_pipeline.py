@@ -314,3 +314,47 @@ def test_a_search_that_finds_nothing_in_time_still_returns_the_constructed_plan(
     assert plan.audit == []
     assert len(plan.visited_case_ids) >= 8  # every agent's day holds several visits
     assert plan.stats["first_plan_seconds"] < 1.0
+
+
+# -- working-time cap (max_work_s) ----------------------------------------------------------------------------------
+def _worked_s(plan: Plan, agent_id: str) -> int:
+    """End arrival - start departure, read from the plan's stops (not from any solver value)."""
+    route = plan.route(agent_id)
+    start, end = route.stops[0], route.stops[-1]
+    assert (start.kind, end.kind) == ("start", "end")
+    return end.arrival_s - start.departure_s
+
+
+def test_working_time_cap_binds_and_every_route_keeps_it() -> None:
+    # 10 min between any two points, 20 min on site: a visit costs 30 min plus 10 min to get back.  Uncapped,
+    # the 9-hour shifts hold all 12 visits; with caps of 2 h and 3 h, 3 and 5 visits fit.
+    cases = [_case(f"C{i}", i, priority=1 + i % 5) for i in range(12)]
+    agents = [_agent("A1", max_work_s=120 * 60), _agent("A2", max_work_s=180 * 60)]
+    problem = _problem(cases, agents)
+    plan = _solve(problem, _uniform(problem))
+    _accounted_once(plan)
+    assert len(plan.route("A1").visits) == 3 and len(plan.route("A2").visits) == 5
+    for agent in agents:
+        assert agent.max_work_s is not None and _worked_s(plan, agent.agent_id) <= agent.max_work_s
+    # the visits kept are the most urgent ones
+    assert sorted(c.priority for c in cases if c.case_id in plan.visited_case_ids) == [2, 2, 3, 3, 4, 4, 5, 5]
+    assert {u.reason for u in plan.unassigned_cases} == {Reason.DROPPED_FOR_PRIORITY}
+    assert any("max work of 120 min" in u.detail for u in plan.unassigned_cases)
+    uncapped = _problem(cases, [_agent("A1"), _agent("A2")])
+    assert len(_solve(uncapped, _uniform(uncapped)).visited_case_ids) == 12
+
+
+def test_waiting_between_visits_counts_against_the_cap() -> None:
+    # Four morning and four afternoon cases, caps of 150 min: an agent can do one half of the day, not both, since
+    # the wait from the morning to the afternoon would count.  Leaving late keeps the early shift start free.
+    cases = [_case(f"M{i}", i, windows=parse_windows("09:00-10:30")) for i in range(4)]
+    cases += [_case(f"P{i}", 4 + i, windows=parse_windows("15:00-16:30")) for i in range(4)]
+    agents = [_agent("A1", max_work_s=150 * 60), _agent("A2", max_work_s=150 * 60)]
+    problem = _problem(cases, agents)
+    plan = _solve(problem, _uniform(problem), seconds=2)
+    _accounted_once(plan)
+    assert len(plan.visited_case_ids) == 8
+    for agent in agents:
+        route = plan.route(agent.agent_id)
+        assert len({v.case_id[0] for v in route.visits}) == 1  # mornings only or afternoons only
+        assert _worked_s(plan, agent.agent_id) <= 150 * 60

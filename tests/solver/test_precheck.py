@@ -98,3 +98,31 @@ def test_candidates_keep_only_qualified_agents() -> None:
     result = _reason(_case(skills=frozenset({"legal"})), agents, PRESETS["cn"])
     assert [c.case_id for c in result.candidates] == ["C1"]
     assert result.allowed["C1"] == (2,)
+
+
+def test_a_case_beyond_every_working_time_cap_is_unassigned_with_the_numbers() -> None:
+    # about 1.1 km each way (a few minutes by car) plus 60 minutes on site: more than a 45-minute cap
+    case = _case(service_s=3600)
+    result = _reason(case, (_agent(max_work_s=45 * 60), _agent("A2", max_work_s=50 * 60)))
+    assert not result.candidates
+    (item,) = result.unassigned
+    assert item.reason == Reason.EXCEEDS_MAX_WORK
+    assert re.search(r"shift of 2 qualified agent\(s\).*A1 needs 6\d min, max work 45 min; A2 needs", item.detail)
+
+
+def test_a_capped_agent_too_short_for_the_case_is_not_allowed_but_another_is() -> None:
+    agents = (_agent("A1", max_work_s=45 * 60), _agent("A2", max_work_s=120 * 60), _agent("A3"))
+    result = _reason(_case(service_s=3600), agents)
+    assert result.allowed["C1"] == (1, 2)
+
+
+def test_the_break_counts_against_the_cap_in_the_precheck() -> None:
+    brk = dict(break_window=parse_window("12:00-13:00"), break_s=1800)
+    result = _reason(_case(service_s=1800), (_agent(max_work_s=60 * 60, **brk),))  # type: ignore[arg-type]
+    assert result.unassigned[0].reason == Reason.EXCEEDS_MAX_WORK
+    assert "with its 30-minute break" in result.unassigned[0].detail
+
+
+def test_shift_too_short_stays_no_shift_overlap_even_with_a_cap() -> None:
+    agent = _agent(shift=parse_window("08:00-09:00"), max_work_s=30 * 60)
+    assert _reason(_case(service_s=3600), (agent,)).unassigned[0].reason == Reason.NO_SHIFT_OVERLAP

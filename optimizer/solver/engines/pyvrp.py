@@ -1,8 +1,9 @@
 """PyVRP proposes routes for a relaxation of fieldroute's model; every route is then checked under the full rules.
 
 Cases become clients (several start slots: a client group), priorities become prizes, skills and team sizes
-become per-profile unreachable clients, and an agent's break becomes a required client group at hubs near the
-cases.  How each part is modelled, and what was measured, is in ``docs/solver-tuning.md``.
+become per-profile unreachable clients, an agent's break becomes a required client group at hubs near the
+cases, and a working-time cap the vehicle type's ``shift_duration`` (PyVRP's maximum route duration).  How each
+part is modelled, and what was measured, is in ``docs/solver-tuning.md``.
 """
 
 from __future__ import annotations
@@ -186,7 +187,10 @@ def pyvrp_routes(day: SearchInput, seconds: float, seed: int = 0, stop: StopRequ
             [a.max_visits if a.max_visits is not None else len(cases)] if dims_visits else []
         )
         brk = a.break_s if a.has_break and v not in break_locs else 0  # no break client: shorten the shift
-        tkey = (prof, start_depot[v], end_depot[v], a.shift.start_s, a.shift.end_s, tuple(cap), brk)
+        # PyVRP's route duration starts when the vehicle leaves (as late as the windows allow), as fieldroute's
+        # working time does; the break counts in both, so without a break client the cap is shortened by it.
+        work = min(a.shift.length_s, a.max_work_s if a.max_work_s is not None else a.shift.length_s)
+        tkey = (prof, start_depot[v], end_depot[v], a.shift.start_s, a.shift.end_s, tuple(cap), brk, work)
         if tkey not in type_key:
             type_key[tkey] = len(vtypes)
             type_agents.append([])
@@ -197,7 +201,7 @@ def pyvrp_routes(day: SearchInput, seconds: float, seed: int = 0, stop: StopRequ
                     end_depot=end_depot[v],
                     tw_early=a.shift.start_s,
                     tw_late=a.shift.end_s,
-                    shift_duration=max(0, a.shift.end_s - a.shift.start_s - brk),
+                    shift_duration=max(0, work - brk),
                     profile=prof,
                 )
             )

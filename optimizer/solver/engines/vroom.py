@@ -1,5 +1,7 @@
 """VROOM (pyvroom) proposes routes with its own break, skill and priority model; each is checked under the full
-rules.  The two priority weightings and the model details are described in ``docs/solver-tuning.md``.
+rules.  The two priority weightings and the model details are described in ``docs/solver-tuning.md``.  VROOM has
+no maximum route duration: an agent's working-time cap reaches it only as a bound on driving (a relaxation), and
+the check of every proposed route enforces the cap itself.
 """
 
 from __future__ import annotations
@@ -21,6 +23,17 @@ PRIORITY_WEIGHTS = {
 MUST_VISIT_WEIGHT = 100
 EXPLORATION = ((200, 5), (500, 3), (10**9, 1))  # (at most this many cases, exploration level)
 _MAX_DURATION = 2**31 - 1  # VROOM durations are uint32
+
+
+def _travel_bound(max_work_s: int | None, break_s: int) -> int | None:
+    """VROOM's ``max_travel_time`` for an agent's working-time cap: a relaxation, never the cap itself.
+
+    VROOM has no maximum route duration (``max_travel_time`` bounds driving only; pyvroom 1.15).  Driving is
+    part of the working time, as the break is on any route with visits, so ``cap - break`` never cuts a route
+    that keeps the cap, and it steers VROOM away from routes that cannot; the cap itself is enforced when every
+    proposed route is checked with :func:`optimizer.solver.schedule.feasible` (:mod:`.check`).
+    """
+    return None if max_work_s is None else max(0, max_work_s - break_s)
 
 
 def vroom_available() -> bool:
@@ -83,6 +96,7 @@ def vroom_routes(day: SearchInput, seconds: float, weights: str = "lexicographic
                 time_window=vroom.TimeWindow(a.shift.start_s, a.shift.end_s),
                 breaks=breaks,
                 max_tasks=a.max_visits if a.max_visits is not None else len(cases) + 1,
+                max_travel_time=_travel_bound(a.max_work_s, a.break_s if a.has_break else 0),
             )
         )
     jobs = []

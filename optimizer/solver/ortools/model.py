@@ -8,6 +8,7 @@ registered as C++ transit matrices (one per travel mode; Python callbacks are ab
   union of its start slots (case windows intersected with policy hours, shortened so the visit ends inside
   them); start/end cumuls within the shift; the lunch break as a fixed-duration interval that never overlaps a
   visit (``node_visit_transits`` = service times) and lies between leaving the start and reaching the end;
+  an agent's working-time cap as the vehicle's span upper bound (end cumul - start cumul, the break inside);
 * ``visits`` / ``load`` counting dimensions for ``max_visits`` and ``capacity``;
 * allowed vehicles per case (skills, team size, shift fit) through ``VehicleVar(i).SetValues``;
 * a disjunction per case with its drop penalty (:mod:`optimizer.solver.penalties`).
@@ -100,6 +101,8 @@ def build_model(day: SearchInput) -> BuiltModel:
         end.SetRange(a.shift.start_s, a.shift.end_s)
         routing.AddVariableMaximizedByFinalizer(start)
         routing.AddVariableMinimizedByFinalizer(end)
+        if a.max_work_s is not None:  # end cumul - start cumul; the start cumul is free, so no waiting at the start
+            time.SetSpanUpperBoundForVehicle(a.max_work_s, v)
         if a.has_break and v in used_agents and a.break_window is not None:
             bw = a.break_window
             brk = solver.FixedDurationIntervalVar(bw.start_s, bw.end_s, a.break_s, False, f"break {a.agent_id}")
