@@ -89,10 +89,8 @@ class JobQueue:
             if running is None:  # started a moment ago; its supervisor sees the request before starting it
                 self._cancel_requests.add(job_id)
                 return True
-        running.cancel.set()
         running.stop.set()
-        if not self.stoppable:
-            running.process.terminate()
+        running.cancel.set()  # the job's supervisor ends the process (at once when solve cannot stop)
         return True
 
     def close(self, timeout_s: float = 5.0) -> None:
@@ -103,7 +101,8 @@ class JobQueue:
             running = dict(self._running)
         for job_id, run in running.items():
             run.stop.set()
-            run.process.terminate()
+            if run.process.pid is not None:  # else its supervisor sees _closing and never starts it
+                run.process.terminate()
             self.store.finish(job_id, "interrupted", error={"type": "interrupted", "message": "the server stopped"})
         for thread in list(self._threads):
             thread.join(timeout_s)
@@ -145,10 +144,10 @@ class JobQueue:
             if job_id in self._cancel_requests:
                 self._cancel_requests.discard(job_id)
                 run.cancel.set()
-        if run.cancel.is_set():
+        if run.cancel.is_set() or self._closing.is_set():
             send.close()
             receive.close()
-            self.store.finish(job_id, "cancelled")
+            self.store.finish(job_id, "interrupted" if self._closing.is_set() else "cancelled")
             return
         process.start()
         send.close()
@@ -158,8 +157,9 @@ class JobQueue:
         deadline: float | None = None
         while ending is None:
             if run.cancel.is_set() and deadline is None:
-                deadline = time.monotonic() + self.config.cancel_grace_s
-            if deadline is not None and time.monotonic() > deadline and process.is_alive():
+                deadline = time.monotonic() + (self.config.cancel_grace_s if self.stoppable else 0.0)
+            overdue = deadline is not None and time.monotonic() >= deadline
+            if (overdue or self._closing.is_set()) and process.is_alive():
                 process.terminate()
             try:
                 if receive.poll(_POLL_S):

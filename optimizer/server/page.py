@@ -41,7 +41,10 @@ def render_page(lang: PageLang, networks: list[str], max_time_limit_s: float) ->
     m = messages(lang)
     e = html.escape
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
-    policies = "".join(f'<option value="{e(name)}">{e(policy.describe())}</option>' for name, policy in PRESETS.items())
+    policies = "".join(
+        f'<option value="{e(name)}"{" selected" if name == "none" else ""}>{e(policy.describe())}</option>'
+        for name, policy in PRESETS.items()
+    )
     nets = f'<option value="">{e(m["straight_lines"])}</option>' + "".join(
         f'<option value="{e(name)}">{e(name)}</option>' for name in networks
     )

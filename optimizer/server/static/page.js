@@ -83,7 +83,7 @@
   function progressText(job) {
     var p = job.progress || {};
     var parts = [];
-    if (p.phase) { parts.push(t("phase_" + p.phase)); }
+    if (p.phase && job.status === "running") { parts.push(t("phase_" + p.phase)); }
     if (p.elapsed_s !== undefined) { parts.push(t("elapsed", { s: p.elapsed_s })); }
     if (job.status === "running" && p.time_left_s !== undefined) { parts.push(t("time_left", { s: p.time_left_s })); }
     if (p.visits !== undefined) { parts.push(t("visits_placed", { n: p.visits })); }
