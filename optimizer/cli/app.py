@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from optimizer.cli import demo, network, plan, regions, validate
+from optimizer.cli import demo, network, plan, regions, serve, validate
 
 EXIT_CODES = """\
 Exit codes:
@@ -31,7 +31,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _command in (validate, plan, demo, network, regions):
+for _command in (validate, plan, demo, network, regions, serve):
     _command.register(app)
 
 

@@ -61,6 +61,12 @@ def plan(
         ),
     ] = "cdn",
     coord_system: CoordOpt = "wgs84",
+    map_lang: Annotated[
+        Literal["en", "zh"], typer.Option("--map-lang", help="Language of the maps' labels and popups.")
+    ] = "en",
+    excel: Annotated[
+        bool, typer.Option("--excel", help="Also write routes.xlsx: a summary sheet and one sheet per agent.")
+    ] = False,
 ) -> None:
     """Load and validate the day, plan the routes, then write the plan files and maps in one atomic step."""
     from optimizer.io import load_problem
@@ -86,7 +92,7 @@ def plan(
         if result.stats.get("stopped"):
             terminal.print("[yellow]Stopped on request: writing the best plan found so far.[/]")
         with step(progress, f"Writing the plan{' and maps' if maps else ''} to {out}"):
-            written = _write_outputs(result, out, maps=maps, network=net, assets=map_assets)
+            written = _write_outputs(result, out, maps=maps, network=net, assets=map_assets, lang=map_lang, excel=excel)
     print_summary(terminal, result, written)
 
 
@@ -117,17 +123,23 @@ def _solve(
     return solve(problem, network=net, time_limit=time_limit, seed=seed, stop=stop, progress=progress)
 
 
-def _write_outputs(result: Plan, out: Path, *, maps: bool, network: Any, assets: str) -> Written:
-    """Plan files and maps appear together in ``out`` or not at all."""
+def _write_outputs(
+    result: Plan, out: Path, *, maps: bool, network: Any, assets: str, lang: str = "en", excel: bool = False
+) -> Written:
+    """Plan files, routes.xlsx and maps appear together in ``out`` or not at all."""
     from optimizer.atomic import atomic_directory
 
     with atomic_directory(out) as scratch:
         files = result.write_files(scratch)
+        if excel:
+            from optimizer.export.excel import write_routes_xlsx
+
+            files.append(write_routes_xlsx(result, scratch / "routes.xlsx"))
         map_files: list[Path] = []
         if maps:
             from maps import write_maps
 
-            map_files = write_maps(result, scratch / "maps", network=network, assets=assets)  # type: ignore[arg-type]
+            map_files = write_maps(result, scratch / "maps", network=network, assets=assets, lang=lang)  # type: ignore[arg-type]
     return Written(
         files=[out / p.relative_to(scratch) for p in files],
         maps=[out / p.relative_to(scratch) for p in map_files],

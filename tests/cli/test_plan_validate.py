@@ -178,7 +178,7 @@ def test_console_script_plan(tmp_path: Path) -> None:
 
 def test_every_command_is_registered() -> None:
     shown = runner.invoke(app, ["--help"]).output
-    for command in ("validate", "plan", "demo", "network", "plan-regions"):
+    for command in ("validate", "plan", "demo", "network", "plan-regions", "serve"):
         assert command in shown
 
 

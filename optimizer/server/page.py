@@ -1,0 +1,131 @@
+"""The dispatcher's page: one HTML document rendered here, plain JavaScript and CSS from ``static/``.
+
+Everything put into the HTML is escaped; the script receives its messages and choices as a JSON data block
+and inserts every value from the server as text.  A strict Content-Security-Policy allows only this server's
+script and style; the maps open in sandboxed frames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from importlib import resources
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import HTMLResponse, Response
+
+from optimizer.policy import PRESETS
+from optimizer.server.messages import PAGE_LANGS, PageLang, choose_lang, messages
+
+LANG_COOKIE = "fieldroute_lang"
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+_STATIC = {"page.js": "text/javascript; charset=utf-8", "page.css": "text/css; charset=utf-8"}
+_LANG_NAMES = {"en": "English", "zh": "简体中文"}
+
+router = APIRouter(include_in_schema=False)
+
+
+def _data_block(value: Any) -> str:
+    """JSON safe inside ``<script type="application/json">`` (no ``<``, ``>`` or ``&`` left raw)."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render_page(lang: PageLang, networks: list[str], max_time_limit_s: float) -> str:
+    """The page's HTML in ``lang``, with the policy presets and the server's networks to choose from."""
+    m = messages(lang)
+    e = html.escape
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    policies = "".join(
+        f'<option value="{e(name)}"{" selected" if name == "none" else ""}>{e(policy.describe())}</option>'
+        for name, policy in PRESETS.items()
+    )
+    nets = f'<option value="">{e(m["straight_lines"])}</option>' + "".join(
+        f'<option value="{e(name)}">{e(name)}</option>' for name in networks
+    )
+    current = ' aria-current="true"'
+    switch = " · ".join(
+        f'<a href="/?lang={code}" lang="{code}"{current if code == lang else ""}>{e(_LANG_NAMES[code])}</a>'
+        for code in PAGE_LANGS
+    )
+
+    def drop(name: str, label: str) -> str:
+        return (
+            f'<label class="drop" id="drop-{name}"><span class="drop-title">{e(m[label])}</span>'
+            f'<input type="file" name="{name}" id="{name}" accept=".csv,.xlsx,.json" required>'
+            f'<span class="drop-name" id="{name}-name">{e(m["drop_here"])}</span></label>'
+        )
+
+    return f"""<!doctype html>
+<html lang="{"zh-Hans" if lang == "zh" else "en"}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(m["title"])}</title><link rel="stylesheet" href="/static/page.css"></head>
+<body>
+<header><h1>{e(m["heading"])}</h1><nav aria-label="{e(m["language"])}">{switch}</nav></header>
+<p>{e(m["intro"])}</p>
+<form id="plan-form" novalidate>
+  <div class="files">{drop("cases", "cases_file")}{drop("agents", "agents_file")}</div>
+  <div class="options">
+    <label>{e(m["date"])} <input type="date" name="date" id="date" value="{tomorrow}" required></label>
+    <label>{e(m["policy"])} <select name="policy" id="policy">{policies}</select></label>
+    <label>{e(m["network"])} <select name="network" id="network">{nets}</select></label>
+    <label>{e(m["time_limit"])} <input type="number" name="time_limit" id="time_limit" value="10" min="0.1"
+      max="{max_time_limit_s:g}" step="any"></label>
+    <input type="hidden" name="map_lang" value="{lang}">
+    <button type="submit" id="plan-button">{e(m["plan"])}</button>
+  </div>
+</form>
+<section id="problems" hidden><h2 id="problems-title"></h2>
+  <table id="problems-table"><thead><tr><th>{e(m["col_file"])}</th><th>{e(m["col_row"])}</th>
+  <th>{e(m["col_column"])}</th><th>{e(m["col_value"])}</th><th>{e(m["col_problem"])}</th></tr></thead>
+  <tbody></tbody></table></section>
+<section id="message" role="alert" hidden></section>
+<section id="job" hidden><h2>{e(m["status"])}: <span id="job-status"></span></h2>
+  <p id="job-progress"></p><button type="button" id="cancel-button">{e(m["cancel"])}</button></section>
+<section id="result" hidden><h2 id="result-title"></h2>
+  <table id="summary-table"><thead><tr><th>{e(m["col_agent"])}</th><th>{e(m["col_visits"])}</th>
+  <th>{e(m["col_travel"])}</th><th>{e(m["col_distance"])}</th><th>{e(m["col_start"])}</th>
+  <th>{e(m["col_end"])}</th></tr></thead><tbody></tbody></table>
+  <h3>{e(m["downloads"])}</h3><ul id="downloads"></ul>
+  <label>{e(m["map"])} <select id="map-select"></select></label>
+  <iframe id="map-frame" title="{e(m["map"])}" sandbox="allow-scripts allow-popups"></iframe>
+</section>
+<script id="page-data" type="application/json">{_data_block({"lang": lang, "messages": m})}</script>
+<script src="/static/page.js"></script>
+</body></html>
+"""
+
+
+@router.get("/", response_class=HTMLResponse)
+def page(request: Request, lang: str | None = None) -> Response:
+    """The page, in the language switched to (``?lang=``, remembered in a cookie) or the browser's."""
+    chosen = lang if lang in PAGE_LANGS else request.cookies.get(LANG_COOKIE)
+    page_lang = choose_lang(request.headers.get("accept-language"), chosen)
+    server = request.app.state.server
+    body = render_page(page_lang, sorted(server.config.networks), server.config.max_time_limit_s)
+    response = HTMLResponse(body, headers={"Content-Security-Policy": CSP, "Content-Language": page_lang})
+    if lang in PAGE_LANGS:
+        response.set_cookie(LANG_COOKIE, page_lang, samesite="strict")
+    return response
+
+
+@router.get("/static/{name}")
+def static(name: str) -> Response:
+    """The page's script and style sheet (a fixed list, read from the package)."""
+    if name not in _STATIC:
+        return Response(status_code=404)
+    text = resources.files("optimizer.server").joinpath("static", name).read_text(encoding="utf-8")
+    return Response(text, media_type=_STATIC[name], headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+__all__ = ["CSP", "render_page", "router"]

@@ -1,0 +1,192 @@
+/* fieldroute's dispatcher page: upload, show problems, start a plan, watch it, show maps and downloads.
+ * Plain JavaScript, no libraries. Every value from the server or the files is inserted with textContent,
+ * never as markup. Messages come from the server's catalogue (the page-data block). */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("page-data").textContent);
+  var M = data.messages;
+  var POLL_MS = 600;
+  var current = null; // the job being watched
+  var timer = null;
+
+  function $(id) { return document.getElementById(id); }
+  function t(key, values) {
+    var text = M[key] || key;
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(String(values[name]));
+    });
+    return text;
+  }
+  function cell(row, value) {
+    var td = document.createElement("td");
+    td.textContent = value === null || value === undefined ? "" : String(value);
+    row.appendChild(td);
+    return td;
+  }
+  function show(id, visible) { $(id).hidden = !visible; }
+  function clock(iso) { return iso ? String(iso).slice(11, 16) : "—"; }
+
+  function message(text) {
+    $("message").textContent = text;
+    show("message", Boolean(text));
+  }
+
+  function showProblems(problems) {
+    var body = $("problems-table").querySelector("tbody");
+    body.textContent = "";
+    problems.forEach(function (p) {
+      var row = document.createElement("tr");
+      [p.file, p.row, p.column, p.value, p.message].forEach(function (v) { cell(row, v); });
+      body.appendChild(row);
+    });
+    $("problems-title").textContent = t("problems_title", { n: problems.length });
+    show("problems", true);
+  }
+
+  function reset() {
+    if (timer) { clearTimeout(timer); timer = null; }
+    current = null;
+    message("");
+    ["problems", "job", "result"].forEach(function (id) { show(id, false); });
+  }
+
+  function apiError(response, body) {
+    var error = (body && body.error) || {};
+    if (response.status === 422 && error.problems) {
+      showProblems(error.problems);
+    } else {
+      message(t("request_failed", { status: response.status, message: error.message || response.statusText }));
+    }
+  }
+
+  function submit(event) {
+    event.preventDefault();
+    reset();
+    var form = new FormData($("plan-form"));
+    if (!form.get("network")) { form.delete("network"); }
+    $("plan-button").disabled = true;
+    message(t("uploading"));
+    fetch("/v1/plans", { method: "POST", body: form, credentials: "same-origin" })
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          message("");
+          if (!response.ok) { apiError(response, body); return; }
+          current = body.id;
+          show("job", true);
+          poll();
+        });
+      })
+      .catch(function (err) { message(t("network_error", { message: err.message })); })
+      .finally(function () { $("plan-button").disabled = false; });
+  }
+
+  function progressText(job) {
+    var p = job.progress || {};
+    var parts = [];
+    if (p.phase && job.status === "running") { parts.push(t("phase_" + p.phase)); }
+    if (p.elapsed_s !== undefined) { parts.push(t("elapsed", { s: p.elapsed_s })); }
+    if (job.status === "running" && p.time_left_s !== undefined) { parts.push(t("time_left", { s: p.time_left_s })); }
+    if (p.visits !== undefined) { parts.push(t("visits_placed", { n: p.visits })); }
+    if (p.objective !== undefined && p.objective !== null) { parts.push(t("best_objective", { v: p.objective })); }
+    return parts.join(" · ");
+  }
+
+  function poll() {
+    var id = current;
+    if (!id) { return; }
+    fetch("/v1/plans/" + encodeURIComponent(id) + "?plan=false", { credentials: "same-origin" })
+      .then(function (response) { return response.json().then(function (body) { return [response, body]; }); })
+      .then(function (pair) {
+        var response = pair[0], job = pair[1];
+        if (id !== current) { return; }
+        if (!response.ok) { apiError(response, job); return; }
+        $("job-status").textContent = job.status === "queued"
+          ? t("status_queued", { n: job.queue_position || 1 }) : t("status_" + job.status);
+        $("job-status").setAttribute("data-status", job.status);
+        $("job-progress").textContent = progressText(job);
+        show("cancel-button", job.status === "queued" || job.status === "running");
+        if (job.status === "done") { showResult(job); return; }
+        if (job.status === "failed" && job.error) {
+          if (job.error.problems) { showProblems(job.error.problems); }
+          message(t("error") + ": " + job.error.message);
+          return;
+        }
+        if (job.status === "queued" || job.status === "running") { timer = setTimeout(poll, POLL_MS); }
+      })
+      .catch(function (err) { message(t("network_error", { message: err.message })); });
+  }
+
+  function cancel() {
+    if (!current) { return; }
+    fetch("/v1/plans/" + encodeURIComponent(current), { method: "DELETE", credentials: "same-origin" })
+      .then(function () { poll(); });
+  }
+
+  function showResult(job) {
+    var s = job.summary;
+    $("result-title").textContent = t("result_title", {
+      visited: s.visited, cases: s.cases, used: s.agents_used, agents: s.agents, unassigned: s.unassigned
+    });
+    fetch("/v1/plans/" + encodeURIComponent(job.id), { credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (full) {
+        var body = $("summary-table").querySelector("tbody");
+        body.textContent = "";
+        ((full.plan && full.plan.summary) || []).forEach(function (r) {
+          var row = document.createElement("tr");
+          cell(row, r.agent_id);
+          cell(row, r.visits);
+          cell(row, Math.round(r.travel_s / 60));
+          cell(row, (r.travel_m / 1000).toFixed(1));
+          cell(row, clock(r.start));
+          cell(row, clock(r.end));
+          body.appendChild(row);
+        });
+      });
+    var list = $("downloads");
+    list.textContent = "";
+    [["routes.csv", "dl_routes_csv"], ["routes.xlsx", "dl_routes_xlsx"], ["maps.zip", "dl_maps_zip"],
+     ["plan.json", "dl_plan_json"]].forEach(function (pair) {
+      if (!job.files[pair[0]]) { return; }
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = job.files[pair[0]];
+      link.setAttribute("download", "");
+      link.id = "download-" + pair[0].replace(".", "-");
+      link.textContent = t(pair[1]);
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    var select = $("map-select");
+    select.textContent = "";
+    job.maps.forEach(function (m) {
+      var option = document.createElement("option");
+      option.value = m.url;
+      option.textContent = m.agent_id === null ? t("overview") : m.agent_id + " (" + m.date + ")";
+      select.appendChild(option);
+    });
+    if (job.maps.length) { $("map-frame").src = job.maps[0].url; }
+    show("result", true);
+  }
+
+  function dropZone(name) {
+    var zone = $("drop-" + name), input = $(name), label = $(name + "-name");
+    function update() { label.textContent = input.files.length ? input.files[0].name : t("drop_here"); }
+    input.addEventListener("change", update);
+    ["dragenter", "dragover"].forEach(function (type) {
+      zone.addEventListener(type, function (e) { e.preventDefault(); zone.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (type) {
+      zone.addEventListener(type, function (e) { e.preventDefault(); zone.classList.remove("over"); });
+    });
+    zone.addEventListener("drop", function (e) {
+      if (e.dataTransfer && e.dataTransfer.files.length) { input.files = e.dataTransfer.files; update(); }
+    });
+  }
+
+  dropZone("cases");
+  dropZone("agents");
+  $("plan-form").addEventListener("submit", submit);
+  $("cancel-button").addEventListener("click", cancel);
+  $("map-select").addEventListener("change", function () { $("map-frame").src = this.value; });
+}());

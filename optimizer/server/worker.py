@@ -1,0 +1,197 @@
+"""One plan job, run in its own process: load the saved inputs, solve, write the plan files and maps.
+
+The process talks to the server through one pipe: ``("progress", {...})`` while it works, then exactly one of
+``("done", manifest)`` or ``("error", {...})``.  A stop flag (a ``multiprocessing`` event) is handed to
+``solve`` when it accepts ``stop=``; otherwise the server ends the process to cancel it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import time
+import traceback
+import zipfile
+from collections.abc import Callable, Mapping
+from multiprocessing.connection import Connection
+from multiprocessing.synchronize import Event
+from pathlib import Path
+from typing import Any
+
+from optimizer.errors import FieldrouteError, InputError
+
+OUT_DIR = "out"
+#: Files a client may download from a finished job (``GET /v1/plans/{id}/files/{name}``).
+DOWNLOADS: dict[str, str] = {
+    "routes.csv": "text/csv; charset=utf-8",
+    "routes.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "unassigned.csv": "text/csv; charset=utf-8",
+    "summary.csv": "text/csv; charset=utf-8",
+    "plan.json": "application/json",
+    "maps.zip": "application/zip",
+}
+_PROGRESS_EVERY_S = 0.25
+_PROGRESS_KEYS = {
+    "visits": ("visits", "placed", "routed", "visited", "assigned"),
+    "objective": ("objective", "best_objective", "best", "cost"),
+}
+
+
+def solve_accepts(name: str) -> bool:
+    """Whether ``optimizer.solver.solve`` takes the keyword ``name`` (``stop``, ``progress``)."""
+    from optimizer.solver import solve
+
+    return name in inspect.signature(solve).parameters
+
+
+def progress_fields(report: Any) -> dict[str, Any]:
+    """The numbers the page shows from whatever the solver reports (a dict, a dataclass or an object)."""
+    if dataclasses.is_dataclass(report) and not isinstance(report, type):
+        data: Mapping[str, Any] = dataclasses.asdict(report)
+    elif isinstance(report, Mapping):
+        data = report
+    else:
+        data = {k: getattr(report, k) for k in dir(report) if not k.startswith("_")}
+    out: dict[str, Any] = {}
+    for field, names in _PROGRESS_KEYS.items():
+        for name in names:
+            value = data.get(name)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                out[field] = value
+                break
+    return out
+
+
+def problem_dict(error: FieldrouteError, labels: Mapping[str, str]) -> dict[str, Any]:
+    """A fieldroute error as the API's JSON, with server paths replaced by the client's names for the files."""
+    body: dict[str, Any] = {"type": type(error).__name__, "exit_code": error.exit_code, "message": str(error)}
+    if isinstance(error, InputError):
+        body["message"] = f"{len(error.problems)} problem(s) in the input"
+        body["problems"] = [
+            {
+                "file": labels.get(p.source, p.source),
+                "row": p.row,
+                "column": p.column,
+                "value": p.value if p.value is None or isinstance(p.value, int | float | bool) else str(p.value),
+                "message": p.message,
+            }
+            for p in error.problems
+        ]
+    for key in ("case_ids", "violations"):
+        if hasattr(error, key):
+            body[key] = list(getattr(error, key))
+    return body
+
+
+def run_job(spec: dict[str, Any], conn: Connection, stop: Event) -> None:
+    """The worker process's entry point (picklable, module level)."""
+    began = time.monotonic()
+    last = 0.0
+
+    def send(kind: str, payload: dict[str, Any]) -> None:
+        conn.send((kind, payload))
+
+    def report(phase: str, **fields: Any) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if phase == "solving" and fields and now - last < _PROGRESS_EVERY_S:
+            return
+        last = now
+        send("progress", {"phase": phase, "worker_elapsed_s": round(now - began, 2), **fields})
+
+    try:
+        manifest = _plan(spec, report, stop)
+        if manifest is None:
+            send("cancelled", {})
+        else:
+            send("done", manifest)
+    except FieldrouteError as exc:
+        send("error", problem_dict(exc, spec.get("labels", {})))
+    except BaseException as exc:  # a bug: keep the job's record, not the server
+        tail = traceback.format_exc(limit=3)
+        send("error", {"type": type(exc).__name__, "exit_code": 1, "message": str(exc), "trace": tail})
+    finally:
+        conn.close()
+
+
+def _plan(spec: dict[str, Any], report: Callable[..., None], stop: Event) -> dict[str, Any] | None:
+    from optimizer.atomic import atomic_directory
+    from optimizer.io import load_problem
+    from optimizer.solver import solve
+
+    job_dir = Path(spec["job_dir"])
+    report("loading")
+    problem = load_problem(
+        job_dir / spec["cases_file"],
+        job_dir / spec["agents_file"],
+        spec["date"],
+        spec["policy"],
+        coord_system=spec.get("coord_system", "wgs84"),
+    )
+    network_path = spec.get("network_path")
+    network = _networks(network_path, problem) if network_path else None
+    if stop.is_set():
+        return None
+    kwargs: dict[str, Any] = {}
+    if solve_accepts("stop"):
+        kwargs["stop"] = stop.is_set
+    if solve_accepts("progress"):
+        kwargs["progress"] = lambda r: report("solving", **progress_fields(r))
+    report("solving")
+    plan = solve(problem, network=network, time_limit=spec["time_limit"], seed=spec.get("seed", 0), **kwargs)
+    if stop.is_set():
+        return None
+    report("writing", visits=len(plan.visited_case_ids), objective=plan.stats.get("objective"))
+    with atomic_directory(job_dir / OUT_DIR) as scratch:
+        maps = _write(plan, scratch, network, spec)
+    return {
+        "files": sorted(DOWNLOADS),
+        "maps": maps,
+        "summary": {
+            "cases": len(problem.cases),
+            "visited": len(plan.visited_case_ids),
+            "unassigned": len(plan.unassigned_cases),
+            "agents": len(plan.routes),
+            "agents_used": sum(1 for r in plan.routes if r.visits),
+            "travel_s": plan.total_travel_s,
+        },
+    }
+
+
+def _networks(path: str, problem: Any) -> Any:
+    from optimizer.network import load_network
+
+    modes = sorted({a.mode for a in problem.agents}) or ["car"]
+    return {mode: load_network(path, profile=mode) for mode in modes}
+
+
+def _write(plan: Any, folder: Path, network: Any, spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Formula-safe CSVs, routes.xlsx, plan.json, the maps and maps.zip; returns the maps' manifest."""
+    import maps as map_package
+    from optimizer.export import write_routes_xlsx, write_safe_csv
+
+    plan.write_files(folder)  # plan.json and the raw tables; the CSVs are replaced by their safe copies
+    write_safe_csv(plan.stops, folder / "routes.csv")
+    write_safe_csv(plan.unassigned, folder / "unassigned.csv")
+    write_safe_csv(plan.summary, folder / "summary.csv")
+    write_routes_xlsx(plan, folder / "routes.xlsx")
+    paths = map_package.write_maps(
+        plan,
+        folder / "maps",
+        network=network,
+        assets="inline",
+        tiles=spec.get("map_tiles", "openstreetmap"),
+        lang=spec.get("map_lang", "en"),
+    )
+    with zipfile.ZipFile(folder / "maps.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in paths:
+            archive.write(path, f"maps/{path.name}")
+    used = [r for r in plan.routes if r.visits]
+    manifest = [
+        {"name": path.name, "agent_id": route.agent_id, "date": route.date.isoformat()}
+        for route, path in zip(used, paths[:-1], strict=True)
+    ]
+    return [{"name": paths[-1].name, "agent_id": None, "date": None}, *manifest]
+
+
+__all__ = ["DOWNLOADS", "OUT_DIR", "problem_dict", "progress_fields", "run_job", "solve_accepts"]

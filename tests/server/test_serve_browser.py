@@ -1,0 +1,156 @@
+"""The dispatcher's page end to end in headless Chromium against the real server process: upload the sample
+files, see every problem of the broken sample (with a hostile file name shown as text), plan for 2 s, see the
+markers and route lines in the map frame, and download the routes.
+
+Skipped with ``FIELDROUTE_SKIP_BROWSER=1``; without Chromium it fails with the install hint, as the map tests do.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from find_chromium import INSTALL_HINT, find_chromium
+from serve_helpers import DATE, EXAMPLES, LiveServer, live_server
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "server"
+FLAGS = (
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--window-size=1280,1400",
+)  # fmt: skip
+ALERT_TRAP = "window.__alerts = []; window.alert = function (m) { window.__alerts.push(String(m)); };"
+HOSTILE_NAME = "<img src=x onerror=alert(1)>.csv"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with live_server(tmp_path_factory.mktemp("data")) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def driver(downloads: Path) -> Iterator[Any]:
+    if os.environ.get("FIELDROUTE_SKIP_BROWSER") == "1":
+        pytest.skip("browser tests skipped: FIELDROUTE_SKIP_BROWSER=1")
+    browser, chromedriver = find_chromium()
+    if not (browser and chromedriver):
+        pytest.fail(f"headless Chromium or chromedriver not found: {INSTALL_HINT}", pytrace=False)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    with tempfile.TemporaryDirectory(prefix="fieldroute-chromium-") as profile:
+        options = webdriver.ChromeOptions()
+        options.binary_location = browser
+        for flag in FLAGS:
+            options.add_argument(flag)
+        options.add_argument(f"--user-data-dir={profile}")
+        options.add_argument("--lang=en-US")
+        options.add_experimental_option("prefs", {"download.default_directory": str(downloads)})
+        drv = webdriver.Chrome(options=options, service=Service(executable_path=chromedriver))
+        drv.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": ALERT_TRAP})
+        drv.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+        try:
+            yield drv
+        finally:
+            drv.quit()
+
+
+def _until(driver: Any, script: str, timeout_s: float = 60) -> Any:
+    """Run ``script`` until it returns something truthy."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = driver.execute_script(script)
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for: {script}")
+
+
+def _fill_and_plan(driver: Any, cases: Path, agents: Path, time_limit: str = "2") -> None:
+    driver.find_element("id", "cases").send_keys(str(cases))
+    driver.find_element("id", "agents").send_keys(str(agents))
+    driver.execute_script(
+        "document.getElementById('date').value = arguments[0];"
+        "document.getElementById('time_limit').value = arguments[1];",
+        DATE,
+        time_limit,
+    )
+    driver.find_element("id", "plan-button").click()
+
+
+def test_broken_sample_shows_every_problem_as_text(driver: Any, server: LiveServer, tmp_path: Path) -> None:
+    hostile = tmp_path / HOSTILE_NAME
+    shutil.copy(EXAMPLES / "cases_with_errors.csv", hostile)
+    driver.get(f"{server.url}/?lang=en")
+    _fill_and_plan(driver, hostile, EXAMPLES / "agents.csv")
+    rows = _until(
+        driver,
+        "var s = document.getElementById('problems'); if (s.hidden) return null;"
+        "return Array.from(s.querySelectorAll('tbody tr')).map(r => Array.from(r.cells).map(c => c.textContent));",
+    )
+    assert len(rows) >= 5
+    assert {r[0] for r in rows} == {HOSTILE_NAME}  # shown as text, not as an image element
+    assert rows[0][1:3] == ["3", "lat"]
+    assert driver.execute_script("return document.querySelectorAll('#problems img').length;") == 0
+    assert driver.find_element("id", "problems-title").text.startswith(f"{len(rows)} problem(s)")
+    assert driver.execute_script("return window.__alerts;") == []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(ARTIFACTS / "page-problems.png"))
+
+
+def test_plan_watch_see_the_map_and_download_the_routes(driver: Any, server: LiveServer, downloads: Path) -> None:
+    driver.get(f"{server.url}/?lang=en")
+    began = time.monotonic()
+    _fill_and_plan(driver, EXAMPLES / "cases.csv", EXAMPLES / "agents.csv")
+    seen = _until(driver, "return document.getElementById('job-status').getAttribute('data-status');", 20)
+    assert seen in ("queued", "running", "done")
+    _until(driver, "return document.getElementById('job-status').getAttribute('data-status') === 'done';")
+    planned_s = time.monotonic() - began
+    title = _until(
+        driver, "var r = document.getElementById('result'); return !r.hidden && r.querySelector('h2').textContent;"
+    )
+    assert "12 cases" in title or "/12" in title
+    _until(driver, "return document.querySelectorAll('#summary-table tbody tr').length === 3;", 20)
+    options = driver.execute_script("return Array.from(document.querySelectorAll('#map-select option')).length;")
+    assert options >= 2  # the overview and at least one agent
+    driver.save_screenshot(str(ARTIFACTS / "page-result.png"))
+
+    driver.switch_to.frame(driver.find_element("id", "map-frame"))
+    counts = _until(
+        driver,
+        "var m = document.querySelectorAll('.leaflet-marker-icon').length;"
+        "var p = document.querySelectorAll('path.leaflet-interactive').length;"
+        "return m > 0 && p > 0 ? [m, p] : null;",
+        30,
+    )
+    assert counts[0] >= 10 and counts[1] >= 2  # numbered stops and a route line per agent
+    driver.switch_to.default_content()
+
+    driver.find_element("id", "download-routes-csv").click()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not list(downloads.glob("*routes.csv")):
+        time.sleep(0.2)
+    files = list(downloads.glob("*routes.csv"))
+    assert files, f"no routes.csv in {list(downloads.iterdir())}"
+    assert files[0].read_text(encoding="utf-8").startswith("agent_id,date,seq,kind,case_id")
+    assert driver.execute_script("return window.__alerts;") == []
+    print(f"\npage: planned and shown in {planned_s:.1f} s")
+
+
+def test_page_in_chinese(driver: Any, server: LiveServer) -> None:
+    driver.get(f"{server.url}/?lang=zh")
+    assert driver.find_element("tag name", "h1").text == "制定一天的外访计划"
+    assert driver.execute_script("return document.documentElement.lang;") == "zh-Hans"
