@@ -3,8 +3,7 @@
 A dispatcher thread takes queued job ids in order and starts each in a worker process (``forkserver`` with the
 solver preloaded where the platform has it, else ``spawn``: never a fork of the threaded server).  One thread
 per running job relays the process's progress into the store.  Cancelling sets the job's stop flag, which
-``solve`` watches when it accepts ``stop=``; otherwise (or if it has not stopped after a short grace) the process
-is terminated.
+``solve`` watches; if it has not stopped after a short grace, the process is terminated.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from typing import Any
 
 from optimizer.server.config import ServerConfig
 from optimizer.server.store import JobStore
-from optimizer.server.worker import run_job, solve_accepts
+from optimizer.server.worker import run_job
 
 _PRELOAD = ["optimizer.io", "optimizer.solver", "optimizer.export", "maps"]
 _POLL_S = 0.2
@@ -49,7 +48,6 @@ class JobQueue:
     def __init__(self, config: ServerConfig, store: JobStore) -> None:
         self.config = config
         self.store = store
-        self.stoppable = solve_accepts("stop")
         self._context = _context()
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._slots = threading.Semaphore(config.workers)
@@ -157,7 +155,7 @@ class JobQueue:
         deadline: float | None = None
         while ending is None:
             if run.cancel.is_set() and deadline is None:
-                deadline = time.monotonic() + (self.config.cancel_grace_s if self.stoppable else 0.0)
+                deadline = time.monotonic() + self.config.cancel_grace_s
             overdue = deadline is not None and time.monotonic() >= deadline
             if (overdue or self._closing.is_set()) and process.is_alive():
                 process.terminate()

@@ -2,13 +2,11 @@
 
 The process talks to the server through one pipe: ``("progress", {...})`` while it works, then exactly one of
 ``("done", manifest)`` or ``("error", {...})``.  A stop flag (a ``multiprocessing`` event) is handed to
-``solve`` when it accepts ``stop=``; otherwise the server ends the process to cancel it.
+``solve``, which ends its search on it; the server ends the process if it has not stopped after a short grace.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import inspect
 import time
 import traceback
 import zipfile
@@ -31,35 +29,6 @@ DOWNLOADS: dict[str, str] = {
     "maps.zip": "application/zip",
 }
 _PROGRESS_EVERY_S = 0.25
-_PROGRESS_KEYS = {
-    "visits": ("visits", "placed", "routed", "visited", "assigned"),
-    "objective": ("objective", "best_objective", "best", "cost"),
-}
-
-
-def solve_accepts(name: str) -> bool:
-    """Whether ``optimizer.solver.solve`` takes the keyword ``name`` (``stop``, ``progress``)."""
-    from optimizer.solver import solve
-
-    return name in inspect.signature(solve).parameters
-
-
-def progress_fields(report: Any) -> dict[str, Any]:
-    """The numbers the page shows from whatever the solver reports (a dict, a dataclass or an object)."""
-    if dataclasses.is_dataclass(report) and not isinstance(report, type):
-        data: Mapping[str, Any] = dataclasses.asdict(report)
-    elif isinstance(report, Mapping):
-        data = report
-    else:
-        data = {k: getattr(report, k) for k in dir(report) if not k.startswith("_")}
-    out: dict[str, Any] = {}
-    for field, names in _PROGRESS_KEYS.items():
-        for name in names:
-            value = data.get(name)
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                out[field] = value
-                break
-    return out
 
 
 def problem_dict(error: FieldrouteError, labels: Mapping[str, str]) -> dict[str, Any]:
@@ -132,13 +101,15 @@ def _plan(spec: dict[str, Any], report: Callable[..., None], stop: Event) -> dic
     network = _networks(network_path, problem) if network_path else None
     if stop.is_set():
         return None
-    kwargs: dict[str, Any] = {}
-    if solve_accepts("stop"):
-        kwargs["stop"] = stop.is_set
-    if solve_accepts("progress"):
-        kwargs["progress"] = lambda r: report("solving", **progress_fields(r))
     report("solving")
-    plan = solve(problem, network=network, time_limit=spec["time_limit"], seed=spec.get("seed", 0), **kwargs)
+    plan = solve(
+        problem,
+        network=network,
+        time_limit=spec["time_limit"],
+        seed=spec.get("seed", 0),
+        stop=stop.is_set,
+        progress=lambda best: report("solving", visits=best.visits, objective=best.objective),
+    )
     if stop.is_set():
         return None
     report("writing", visits=len(plan.visited_case_ids), objective=plan.stats.get("objective"))
@@ -194,4 +165,4 @@ def _write(plan: Any, folder: Path, network: Any, spec: dict[str, Any]) -> list[
     return [{"name": paths[-1].name, "agent_id": None, "date": None}, *manifest]
 
 
-__all__ = ["DOWNLOADS", "OUT_DIR", "problem_dict", "progress_fields", "run_job", "solve_accepts"]
+__all__ = ["DOWNLOADS", "OUT_DIR", "problem_dict", "run_job"]
