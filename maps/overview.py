@@ -108,9 +108,11 @@ def overview_map(
     fmap = new_map(title, spec, loaded, cluster=clustered, lang=lang)
     modes = [plan.problem.agent(r.agent_id, r.date).mode for r in plan.routes]
     # a horizon: one layer per date (the first shown), each holding that date's routes
-    day_layers = {
-        day: folium.FeatureGroup(name=day.isoformat(), overlay=True, show=k == 0) for k, day in enumerate(horizon)
-    } if len(horizon) > 1 else {}
+    day_layers = (
+        {day: folium.FeatureGroup(name=day.isoformat(), overlay=True, show=k == 0) for k, day in enumerate(horizon)}
+        if len(horizon) > 1
+        else {}
+    )
     if streets_wanted(streets, street_network(network, modes), loaded.inline):
         _add_streets(fmap, plan, network, project, lang)
     cases = {c.case_id: c for c in plan.problem.cases}

@@ -350,7 +350,9 @@ def _audit_visit_dates(
                 f"{who}: {cid} is visited at {at} on {iso}, a holiday of policy {policy.name} (rule: holiday)"
             )
         if case.allowed_dates is not None and day not in case.allowed_dates:
-            violations.append(f"{who}: {cid} is visited at {at} on {iso}, not one of its allowed dates (rule: allowed dates)")
+            violations.append(
+                f"{who}: {cid} is visited at {at} on {iso}, not one of its allowed dates (rule: allowed dates)"
+            )
         if case.earliest_date is not None and day < case.earliest_date:
             violations.append(
                 f"{who}: {cid} is visited at {at} on {iso}, before its earliest date "

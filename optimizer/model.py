@@ -182,9 +182,7 @@ class Problem:
             if a.date not in dates:
                 if len(horizon) == 1:
                     raise ValueError(f"agent {a.agent_id} is for {a.date}, the problem is for {self.date}")
-                raise ValueError(
-                    f"agent {a.agent_id} is for {a.date}, outside the horizon {horizon[0]}..{horizon[-1]}"
-                )
+                raise ValueError(f"agent {a.agent_id} is for {a.date}, outside the horizon {horizon[0]}..{horizon[-1]}")
 
     @property
     def multi_day(self) -> bool:
@@ -223,7 +221,4 @@ class Problem:
         when = self.date.isoformat()
         if self.multi_day:
             when += f"..{self.horizon[-1].isoformat()} ({len(self.horizon)} days)"
-        return (
-            f"Problem({when}: {len(self.cases)} cases, {len(self.agents)} agents, "
-            f"policy {self.policy.name!r})"
-        )
+        return f"Problem({when}: {len(self.cases)} cases, {len(self.agents)} agents, policy {self.policy.name!r})"

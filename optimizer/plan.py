@@ -95,7 +95,8 @@ class Unassigned:
 
 @dataclass(frozen=True)
 class Plan:
-    """A solved day (or horizon of days: every route carries its date).  Print it for a summary; read the DataFrames for the details; ``write`` saves it.
+    """A solved day (or horizon of days: every route carries its date).  Print it for a summary; read the
+    DataFrames for the details; ``write`` saves it.
 
     ``routes`` holds every agent of the problem, used or not (an unused agent's route is just start and end
     at the same time); ``stops`` lists only routes with at least one visit.
@@ -196,9 +197,7 @@ class Plan:
             visited = [cases[cid] for r in routes for cid in r.case_ids if cid in cases]
             due = [c for c in visited if c.due_date is not None]
             late = [(day - c.due_date).days * 1 for c in due if c.due_date is not None and day > c.due_date]
-            late_p = [
-                (day - c.due_date).days * c.priority for c in due if c.due_date is not None and day > c.due_date
-            ]
+            late_p = [(day - c.due_date).days * c.priority for c in due if c.due_date is not None and day > c.due_date]
             used = [r for r in routes if r.visits]
             rows.append(
                 {

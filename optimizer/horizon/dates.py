@@ -18,8 +18,12 @@ from optimizer.plan import Unassigned
 from optimizer.reasons import Reason
 
 # Why a date is closed: the short label in sentences, and the reason code when it closes every date.
-_HOLIDAY, _NOT_ALLOWED, _EARLY, _CAP, _NO_AGENT = "holiday", "not allowed", "before earliest date", "visit cap", (
-    "no agent"
+_HOLIDAY, _NOT_ALLOWED, _EARLY, _CAP, _NO_AGENT = (
+    "holiday",
+    "not allowed",
+    "before earliest date",
+    "visit cap",
+    ("no agent"),
 )
 _CODE = {
     _HOLIDAY: Reason.HOLIDAY,
@@ -63,7 +67,6 @@ def case_dates(case: Case, problem: Problem, agent_dates: Iterable[dt.date] | No
     they are not checked here (the precheck reports ``no_agents`` as before), so a one-day problem keeps its
     reasons and sentences exactly.
     """
-    policy = problem.policy
     working = set(agent_dates) if agent_dates is not None else {a.date for a in problem.agents}
     open_: list[dt.date] = []
     closed: list[tuple[dt.date, str]] = []
@@ -145,8 +148,11 @@ def dated_reasons(problem: Problem, unassigned: Sequence[Unassigned]) -> list[Un
         due = case.due_date
         if due is not None and due <= problem.horizon[-1] and not any(d <= due for d in found.open):
             out.append(
-                Unassigned(item.case_id, Reason.NO_DAY_BEFORE_DUE, f"due {due.isoformat()}; {found.describe()}; "
-                           f"on the later dates: {item.detail}")
+                Unassigned(
+                    item.case_id,
+                    Reason.NO_DAY_BEFORE_DUE,
+                    f"due {due.isoformat()}; {found.describe()}; on the later dates: {item.detail}",
+                )
             )
         else:
             out.append(Unassigned(item.case_id, item.reason, f"{item.detail}; {found.describe()}"))
