@@ -64,7 +64,7 @@ def agent_map(
     loaded = resolve_assets(assets, leaflet_dir)
     fmap = new_map(f"{route.agent_id} {route.date.isoformat()}", spec, loaded, lang=lang)
     cases = {c.case_id: c for c in plan.problem.cases if c.case_id in set(route.case_ids)}
-    agent_network = network_for(network, plan.problem.agent(route.agent_id).mode)
+    agent_network = network_for(network, plan.problem.agent(route.agent_id, route.date).mode)
     if streets_wanted(streets, agent_network, loaded.inline):
         lines = street_lines(agent_network, bounds([(s.lat, s.lon) for s in route.stops]))
         if lines:

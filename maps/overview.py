@@ -40,7 +40,7 @@ def _wgs84_box(plan: Plan) -> list[list[float]] | None:
 
 
 def _add_streets(fmap: folium.Map, plan: Plan, network: Networks, project: Projector, lang: str) -> None:
-    modes = [plan.problem.agent(r.agent_id).mode for r in plan.routes]
+    modes = [plan.problem.agent(r.agent_id, r.date).mode for r in plan.routes]
     lines = street_lines(street_network(network, modes), _wgs84_box(plan))
     if lines:
         group = folium.FeatureGroup(name=content.esc(msg(lang, "streets")), overlay=True, show=True)
@@ -102,9 +102,17 @@ def overview_map(
     loaded = resolve_assets(assets, leaflet_dir)
     n_visits = sum(len(r.visits) for r in plan.routes)
     clustered = n_visits > CLUSTER_MIN_VISITS if cluster is None else cluster
-    title = msg(lang, "plan_title", date=plan.problem.date.isoformat())
+    horizon = plan.problem.horizon
+    when = plan.problem.date.isoformat() + (f"..{horizon[-1].isoformat()}" if len(horizon) > 1 else "")
+    title = msg(lang, "plan_title", date=when)
     fmap = new_map(title, spec, loaded, cluster=clustered, lang=lang)
-    modes = [plan.problem.agent(r.agent_id).mode for r in plan.routes]
+    modes = [plan.problem.agent(r.agent_id, r.date).mode for r in plan.routes]
+    # a horizon: one layer per date (the first shown), each holding that date's routes
+    day_layers = (
+        {day: folium.FeatureGroup(name=day.isoformat(), overlay=True, show=k == 0) for k, day in enumerate(horizon)}
+        if len(horizon) > 1
+        else {}
+    )
     if streets_wanted(streets, street_network(network, modes), loaded.inline):
         _add_streets(fmap, plan, network, project, lang)
     cases = {c.case_id: c for c in plan.problem.cases}
@@ -113,7 +121,10 @@ def overview_map(
     for index, route in enumerate(plan.routes):
         color = color_for(index)
         colors[(route.agent_id, route.date.isoformat())] = color
-        group = folium.FeatureGroup(name=content.layer_name(route, color), overlay=True, show=True)
+        if day_layers:
+            group = day_layers[route.date]
+        else:
+            group = folium.FeatureGroup(name=content.layer_name(route, color), overlay=True, show=True)
         style = RouteStyle(
             color=color,
             stop_size_px=OVERVIEW_STOP_SIZE_PX,
@@ -122,7 +133,7 @@ def overview_map(
             arrows=not clustered,
             lang=lang,
         )
-        agent_network = network_for(network, plan.problem.agent(route.agent_id).mode)
+        agent_network = network_for(network, plan.problem.agent(route.agent_id, route.date).mode)
         stops = ClusterGroup(color=color, agent=route.agent_id) if clustered and route.visits else None
         drawn = draw_route(
             group, route, cases, project, style, network=agent_network, cache=leg_cache, stops_parent=stops
@@ -131,7 +142,10 @@ def overview_map(
             group.add_child(stops)
             group.add_child(AttachLayer(stops))
         points += [*drawn.points, project(route.stops[0].lat, route.stops[0].lon)]
-        group.add_to(fmap)
+        if not day_layers:
+            group.add_to(fmap)
+    for layer in day_layers.values():
+        layer.add_to(fmap)
     if plan.unassigned_cases:
         points += _add_unassigned(fmap, plan, project, lang)
     few = len(plan.routes) <= OPEN_BOXES_MAX_ROUTES

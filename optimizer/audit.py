@@ -48,13 +48,15 @@ def audit_plan(plan: Plan, travel: TravelMatrix | Mapping[str, TravelMatrix]) ->
     cases = {c.case_id: c for c in problem.cases}
     violations: list[str] = []
     _audit_accounting(plan, cases, violations)
-    agents = {a.agent_id: a for a in problem.agents}
+    agents = {(a.agent_id, a.date): a for a in problem.agents}
+    planned = _planned_dates(plan)
     for route in plan.routes:
-        agent = agents.get(route.agent_id)
+        agent = agents.get((route.agent_id, route.date))
         if agent is None:
             continue  # reported by the accounting
         matrix = _matrix_for(agent, travel, violations)
-        _audit_route(route, agent, problem, cases, matrix, violations)
+        _audit_route(route, agent, problem, cases, matrix, violations, planned)
+    _audit_spacing(plan, cases, planned, violations)
     _audit_stops_frame(plan, violations)
     return violations
 
@@ -84,8 +86,9 @@ def _audit_accounting(plan: Plan, cases: Mapping[str, Case], violations: list[st
         n_routed, n_unassigned = routed.get(case_id, 0), unassigned.get(case_id, 0)
         if n_routed == 0 and n_unassigned == 0:
             violations.append(f"case {case_id} is missing: neither routed nor unassigned (rule: every case once)")
-        if n_routed > 1:
-            violations.append(f"case {case_id} is visited {n_routed} times (rule: every case once)")
+        if n_routed > case.visits_needed:
+            rule = "every case once" if case.visits_needed == 1 else f"visits needed {case.visits_needed}"
+            violations.append(f"case {case_id} is visited {n_routed} times (rule: {rule})")
         if n_unassigned > 1:
             violations.append(f"case {case_id} is listed as unassigned {n_unassigned} times (rule: every case once)")
         if n_routed and n_unassigned:
@@ -99,21 +102,35 @@ def _audit_accounting(plan: Plan, cases: Mapping[str, Case], violations: list[st
             violations.append(
                 f"case {item.case_id} is unassigned with reason {item.reason!r}, not a reason code (rule: reasons)"
             )
-    route_count = Counter(r.agent_id for r in plan.routes)
-    agent_ids = {a.agent_id for a in problem.agents}
-    for agent_id in sorted(agent_ids):
-        if route_count.get(agent_id, 0) != 1:
+    one_day = len(problem.horizon) <= 1
+    route_count = Counter((r.agent_id, r.date) for r in plan.routes)
+    rows = {(a.agent_id, a.date) for a in problem.agents}
+    for agent_id, day in sorted(rows):
+        count = route_count.get((agent_id, day), 0)
+        if count != 1:
+            where = "" if one_day else f" on {day.isoformat()}"
             violations.append(
-                f"agent {agent_id} has {route_count.get(agent_id, 0)} routes, expected exactly 1 (rule: one route "
-                "per agent)"
+                f"agent {agent_id}{where} has {count} routes, expected exactly 1 (rule: one route per agent"
+                f"{'' if one_day else ' and date'})"
             )
-    for agent_id in sorted(set(route_count) - agent_ids):
+    agent_ids = {a.agent_id for a in problem.agents}
+    for agent_id in sorted({a for a, _ in route_count} - agent_ids):
         violations.append(f"agent {agent_id} has a route but is not an input agent (rule: known agents)")
     for route in plan.routes:
-        if route.date != problem.date:
+        if route.date not in problem.horizon:
+            when = (
+                problem.date.isoformat()
+                if one_day
+                else f"{problem.horizon[0].isoformat()}..{problem.horizon[-1].isoformat()}"
+            )
             violations.append(
-                f"agent {route.agent_id}: route is dated {route.date.isoformat()}, the plan is for "
-                f"{problem.date.isoformat()} (rule: plan date)"
+                f"agent {route.agent_id}: route is dated {route.date.isoformat()}, the plan is for {when} "
+                "(rule: plan date)"
+            )
+        elif route.agent_id in agent_ids and (route.agent_id, route.date) not in rows:
+            violations.append(
+                f"agent {route.agent_id}: route on {route.date.isoformat()}, a date the agent has no availability "
+                "row for (rule: availability)"
             )
 
 
@@ -136,8 +153,9 @@ def _audit_route(
     cases: Mapping[str, Case],
     matrix: TravelMatrix | None,
     violations: list[str],
+    planned: Mapping[str, list[dt.date]],
 ) -> None:
-    who = f"agent {agent.agent_id}"
+    who = f"agent {agent.agent_id}" if len(problem.horizon) <= 1 else f"agent {agent.agent_id} on {route.date}"
     stops = route.stops
     if len(stops) < 2:
         violations.append(f"{who}: route has {len(stops)} stop(s); it needs a start and an end (rule: route shape)")
@@ -147,6 +165,7 @@ def _audit_route(
     breaks = [s for s in stops if s.kind == "break"]
     _audit_breaks(agent, stops, visits, breaks, violations)
     _audit_visits(agent, problem, cases, visits, violations)
+    _audit_visit_dates(who, route.date, problem, cases, visits, planned, violations)
     _audit_shift(agent, stops, violations)
     _audit_max_work(agent, stops, violations)
     _audit_order(agent, stops, violations)
@@ -304,27 +323,79 @@ def _audit_visits(
                 f"{who}: {cid} at {at} needs a team of {team_needed}, the agent's team has {agent.team_size} "
                 "(rule: team size)"
             )
-        if problem.date in policy.holidays:
-            violations.append(
-                f"{who}: {cid} is visited at {at} on {problem.date.isoformat()}, a holiday of policy {policy.name} "
-                "(rule: holiday)"
-            )
-        if case.allowed_dates is not None and problem.date not in case.allowed_dates:
-            violations.append(
-                f"{who}: {cid} is visited at {at} on {problem.date.isoformat()}, not one of its allowed dates "
-                "(rule: allowed dates)"
-            )
-        if policy.max_visits_per_case is not None and policy.per_days is not None:
-            recent = _recent_visits(case.visit_history, problem.date, policy.per_days)
-            if recent + 1 > policy.max_visits_per_case:
-                violations.append(
-                    f"{who}: {cid} is visited at {at} after {recent} visit(s) in the last {policy.per_days} day(s); "
-                    f"policy {policy.name} allows {policy.max_visits_per_case} (rule: visit frequency)"
-                )
     if agent.capacity is not None and demand > agent.capacity:
         violations.append(
             f"{who}: route carries demand {demand}, more than the capacity {agent.capacity} (rule: capacity)"
         )
+
+
+def _audit_visit_dates(
+    who: str,
+    day: dt.date,
+    problem: Problem,
+    cases: Mapping[str, Case],
+    visits: list[Stop],
+    planned: Mapping[str, list[dt.date]],
+    violations: list[str],
+) -> None:
+    """The date rules of every visit on ``day``: holidays, allowed dates, earliest date, and the visit cap over the
+    history plus the visits the plan itself makes of the case within the cap's window."""
+    policy = problem.policy
+    iso = day.isoformat()
+    for stop in visits:
+        case = cases.get(stop.case_id) if stop.case_id is not None else None
+        if case is None:
+            continue
+        cid, at = f"case {case.case_id}", format_clock(stop.start_s)
+        if day in policy.holidays:
+            violations.append(
+                f"{who}: {cid} is visited at {at} on {iso}, a holiday of policy {policy.name} (rule: holiday)"
+            )
+        if case.allowed_dates is not None and day not in case.allowed_dates:
+            violations.append(
+                f"{who}: {cid} is visited at {at} on {iso}, not one of its allowed dates (rule: allowed dates)"
+            )
+        if case.earliest_date is not None and day < case.earliest_date:
+            violations.append(
+                f"{who}: {cid} is visited at {at} on {iso}, before its earliest date "
+                f"{case.earliest_date.isoformat()} (rule: earliest date)"
+            )
+        if policy.max_visits_per_case is not None and policy.per_days is not None:
+            before = [d for d in planned.get(case.case_id, []) if d < day] + list(case.visit_history)
+            recent = _recent_visits(tuple(before), day, policy.per_days)
+            same_day = planned.get(case.case_id, []).count(day)
+            if recent + same_day > policy.max_visits_per_case:
+                violations.append(
+                    f"{who}: {cid} is visited at {at} after {recent} visit(s) in the last {policy.per_days} day(s); "
+                    f"policy {policy.name} allows {policy.max_visits_per_case} (rule: visit frequency)"
+                )
+
+
+def _planned_dates(plan: Plan) -> dict[str, list[dt.date]]:
+    """``case_id -> dates`` of every visit the plan makes (sorted)."""
+    out: dict[str, list[dt.date]] = {}
+    for route in plan.routes:
+        for stop in route.stops:
+            if stop.kind == "visit" and stop.case_id is not None:
+                out.setdefault(stop.case_id, []).append(route.date)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _audit_spacing(
+    plan: Plan, cases: Mapping[str, Case], planned: Mapping[str, list[dt.date]], violations: list[str]
+) -> None:
+    """Two planned visits of one case lie at least ``min_gap_days`` apart (and never on the same date)."""
+    for case_id, dates in planned.items():
+        case = cases.get(case_id)
+        if case is None:
+            continue
+        gap = max(1, case.min_gap_days)
+        for a, b in pairwise(dates):
+            if (b - a).days < gap:
+                violations.append(
+                    f"case {case_id} is visited on {a.isoformat()} and {b.isoformat()}, {(b - a).days} day(s) apart; "
+                    f"it needs {gap} (rule: visit spacing)"
+                )
 
 
 def _audit_shift(agent: Agent, stops: tuple[Stop, ...], violations: list[str]) -> None:

@@ -7,10 +7,11 @@ and returns a new value.
 
 Multi-day horizon
 -----------------
-The model already carries what multi-day scheduling needs: every :class:`Agent` row is one agent's
-availability on one ``date`` (several rows per agent id give several days), and every :class:`Case` may name
-the ``allowed_dates`` it may be visited on, a ``due_date`` and its ``visit_history``.  Today's solver plans one
-date at a time (``Problem.date``); the rest of the horizon is carried but not yet optimised over.
+Every :class:`Agent` row is one agent's availability on one ``date`` (several rows per agent id give several
+days), and every :class:`Case` may name the ``allowed_dates`` it may be visited on, an ``earliest_date``, a
+``due_date`` and its ``visit_history``.  A :class:`Problem` covers its ``horizon`` (one date by default); the
+solver plans every agent-day of it jointly (:mod:`optimizer.horizon`): each agent-day is a vehicle with its own
+timeline, in seconds from midnight of *its* date.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ class Case:
 
     ``windows`` bound the start of the visit (empty: the whole allowed day).  ``priority`` runs from 1 (low)
     to 5 (most urgent).  ``allowed_dates`` (``None``: any date), ``due_date`` and ``visit_history`` carry the
-    multi-day horizon and the visit-frequency rule of the policy.
+    multi-day horizon and the visit-frequency rule of the policy; ``earliest_date`` (not before) and
+    ``visits_needed`` visits at least ``min_gap_days`` apart apply within a horizon.
 
     Two advanced fields serve general routing (and the VRPTW benchmarks): ``demand`` uses up an agent's
     ``capacity`` (e.g. documents or parcels to deliver), and ``prize``, when given, replaces the priority-based
@@ -54,6 +56,9 @@ class Case:
     visit_history: tuple[dt.date, ...] = ()
     demand: int = 0
     prize: int | None = None
+    earliest_date: dt.date | None = None
+    visits_needed: int = 1
+    min_gap_days: int = 0
 
     def __post_init__(self) -> None:
         if not self.case_id:
@@ -70,6 +75,10 @@ class Case:
             raise ValueError(f"case {self.case_id}: demand must be >= 0")
         if self.prize is not None and self.prize < 0:
             raise ValueError(f"case {self.case_id}: prize must be >= 0")
+        if self.visits_needed < 1:
+            raise ValueError(f"case {self.case_id}: visits_needed must be >= 1")
+        if self.min_gap_days < 0:
+            raise ValueError(f"case {self.case_id}: min_gap_days must be >= 0")
 
     @property
     def location_id(self) -> str:
@@ -145,7 +154,10 @@ class Agent:
 
 @dataclass(frozen=True)
 class Problem:
-    """A validated day to plan: cases, the agents available on ``date``, and the policy.
+    """A validated day (or horizon of days) to plan: cases, the agents available on its dates, and the policy.
+
+    ``horizon`` lists the plan dates (sorted, default ``(date,)``); ``date`` is the first of them.  Every agent
+    row must be on a date of the horizon.
 
     ``location_ids`` lists every point the travel matrix must cover, in a fixed order: all cases by
     ``case_id``, then per agent ``start:<agent_id>@<date>`` and ``end:<agent_id>@<date>``.  A user who brings
@@ -167,11 +179,24 @@ class Problem:
         agent_keys = [(a.agent_id, a.date) for a in self.agents]
         if len(set(agent_keys)) != len(agent_keys):
             raise ValueError("agent ids must be unique per date")
-        for a in self.agents:
-            if a.date != self.date:
-                raise ValueError(f"agent {a.agent_id} is for {a.date}, the problem is for {self.date}")
         if not self.horizon:
             object.__setattr__(self, "horizon", (self.date,))
+        horizon = tuple(sorted(set(self.horizon)))
+        if horizon != tuple(self.horizon):
+            raise ValueError("horizon dates must be sorted and distinct")
+        if self.date != horizon[0]:
+            raise ValueError(f"the problem date {self.date} must be the first date of the horizon {horizon[0]}")
+        dates = set(horizon)
+        for a in self.agents:
+            if a.date not in dates:
+                if len(horizon) == 1:
+                    raise ValueError(f"agent {a.agent_id} is for {a.date}, the problem is for {self.date}")
+                raise ValueError(f"agent {a.agent_id} is for {a.date}, outside the horizon {horizon[0]}..{horizon[-1]}")
+
+    @property
+    def multi_day(self) -> bool:
+        """Whether the problem covers more than one date."""
+        return len(self.horizon) > 1
 
     @property
     def location_ids(self) -> list[str]:
@@ -194,14 +219,15 @@ class Problem:
                 return c
         raise KeyError(case_id)
 
-    def agent(self, agent_id: str) -> Agent:
+    def agent(self, agent_id: str, date: dt.date | None = None) -> Agent:
+        """The agent row of ``agent_id`` on ``date`` (default: its first row)."""
         for a in self.agents:
-            if a.agent_id == agent_id:
+            if a.agent_id == agent_id and (date is None or a.date == date):
                 return a
-        raise KeyError(agent_id)
+        raise KeyError(agent_id if date is None else f"{agent_id}@{date.isoformat()}")
 
     def __str__(self) -> str:
-        return (
-            f"Problem({self.date.isoformat()}: {len(self.cases)} cases, {len(self.agents)} agents, "
-            f"policy {self.policy.name!r})"
-        )
+        when = self.date.isoformat()
+        if self.multi_day:
+            when += f"..{self.horizon[-1].isoformat()} ({len(self.horizon)} days)"
+        return f"Problem({when}: {len(self.cases)} cases, {len(self.agents)} agents, policy {self.policy.name!r})"

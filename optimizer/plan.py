@@ -27,6 +27,10 @@ STOP_COLUMNS = [
     "arrival", "start", "departure", "wait_s", "travel_s", "travel_m", "service_s", "window",
 ]  # fmt: skip
 UNASSIGNED_COLUMNS = ["case_id", "priority", "must_visit", "reason", "detail"]
+DAY_COLUMNS = [
+    "date", "agents", "agents_used", "visits", "priority_served", "due_visits", "on_time", "late",
+    "days_late", "priority_days_late", "travel_s", "travel_m", "service_s",
+]  # fmt: skip
 SUMMARY_COLUMNS = [
     "agent_id", "date", "visits", "priority_served", "travel_s", "travel_m", "service_s", "wait_s",
     "break_s", "start", "end",
@@ -91,7 +95,8 @@ class Unassigned:
 
 @dataclass(frozen=True)
 class Plan:
-    """A solved day.  Print it for a summary; read the DataFrames for the details; ``write`` saves it.
+    """A solved day (or horizon of days: every route carries its date).  Print it for a summary; read the
+    DataFrames for the details; ``write`` saves it.
 
     ``routes`` holds every agent of the problem, used or not (an unused agent's route is just start and end
     at the same time); ``stops`` lists only routes with at least one visit.
@@ -181,6 +186,38 @@ class Plan:
             )
         return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
+    @cached_property
+    def days(self) -> pd.DataFrame:
+        """One row per plan date: agents working and used, visits, priority served, visits of cases with a due
+        date (``due_visits``) on time and late, days late (plain and weighted by priority), travel, service."""
+        cases = {c.case_id: c for c in self.problem.cases}
+        rows = []
+        for day in self.problem.horizon:
+            routes = [r for r in self.routes if r.date == day]
+            visited = [cases[cid] for r in routes for cid in r.case_ids if cid in cases]
+            due = [c for c in visited if c.due_date is not None]
+            late = [(day - c.due_date).days * 1 for c in due if c.due_date is not None and day > c.due_date]
+            late_p = [(day - c.due_date).days * c.priority for c in due if c.due_date is not None and day > c.due_date]
+            used = [r for r in routes if r.visits]
+            rows.append(
+                {
+                    "date": day.isoformat(),
+                    "agents": len(routes),
+                    "agents_used": len(used),
+                    "visits": len(visited),
+                    "priority_served": sum(c.priority for c in visited),
+                    "due_visits": len(due),
+                    "on_time": len(due) - len(late),
+                    "late": len(late),
+                    "days_late": sum(late),
+                    "priority_days_late": sum(late_p),
+                    "travel_s": sum(s.travel_s for r in used for s in r.stops),
+                    "travel_m": sum(s.travel_m for r in used for s in r.stops),
+                    "service_s": sum(s.duration_s for r in used for s in r.visits),
+                }
+            )
+        return pd.DataFrame(rows, columns=DAY_COLUMNS)
+
     # -- Headline numbers -----------------------------------------------------------------------------
     @property
     def visited_case_ids(self) -> list[str]:
@@ -190,18 +227,23 @@ class Plan:
     def total_travel_s(self) -> int:
         return int(self.summary["travel_s"].sum())
 
-    def route(self, agent_id: str) -> Route:
+    def route(self, agent_id: str, date: dt.date | None = None) -> Route:
+        """The route of ``agent_id`` (on ``date``; default its first date)."""
         for r in self.routes:
-            if r.agent_id == agent_id:
+            if r.agent_id == agent_id and (date is None or r.date == date):
                 return r
-        raise KeyError(f"no agent {agent_id!r} in this plan")
+        raise KeyError(f"no agent {agent_id!r} in this plan" + (f" on {date}" if date else ""))
 
     def __str__(self) -> str:
         n_cases = len(self.problem.cases)
         visited = len(self.visited_case_ids)
         used = sum(1 for r in self.routes if r.visits)
+        horizon = self.problem.horizon
+        when = self.problem.date.isoformat()
+        if len(horizon) > 1:
+            when += f"..{horizon[-1].isoformat()} ({len(horizon)} days)"
         lines = [
-            f"Plan for {self.problem.date.isoformat()} (policy {self.problem.policy.name}): "
+            f"Plan for {when} (policy {self.problem.policy.name}): "
             f"{visited}/{n_cases} cases visited by {used}/{len(self.routes)} agents, "
             f"{len(self.unassigned_cases)} unassigned, travel {self.total_travel_s / 3600:.1f} h, "
             f"audit {'clean' if not self.audit else f'{len(self.audit)} violation(s)'}"
@@ -209,8 +251,9 @@ class Plan:
         for route in self.routes:
             if route.visits:
                 travel_min = sum(s.travel_s for s in route.stops) // 60
+                who = route.agent_id if len(horizon) <= 1 else f"{route.date.isoformat()} {route.agent_id}"
                 lines.append(
-                    f"  {route.agent_id}: {len(route.visits)} visits {format_clock(route.stops[0].departure_s)}-"
+                    f"  {who}: {len(route.visits)} visits {format_clock(route.stops[0].departure_s)}-"
                     f"{format_clock(route.stops[-1].arrival_s)}, travel {travel_min} min"
                 )
         if len(self.unassigned_cases):
@@ -231,7 +274,7 @@ class Plan:
                     out[col] = out[col].map(lambda t: t.isoformat() if not pd.isna(t) else None)
             return json.loads(out.to_json(orient="records", date_format="iso"))
 
-        return {
+        out: dict[str, Any] = {
             "date": self.problem.date.isoformat(),
             "policy": self.problem.policy.to_dict(),
             "cases": len(self.problem.cases),
@@ -242,14 +285,22 @@ class Plan:
             "audit": list(self.audit),
             "stats": self.stats,
         }
+        if len(self.problem.horizon) > 1:
+            out["dates"] = [d.isoformat() for d in self.problem.horizon]
+            out["days"] = records(self.days)
+        return out
 
     def write_files(self, folder: Path) -> list[Path]:
-        """Write routes.csv, unassigned.csv, summary.csv and plan.json into an existing folder (not atomic)."""
+        """Write routes.csv, unassigned.csv, summary.csv and plan.json into an existing folder (not atomic); a
+        plan over several dates also writes days.csv (one row per date)."""
         paths = [folder / n for n in ("routes.csv", "unassigned.csv", "summary.csv", "plan.json")]
         self.stops.to_csv(paths[0], index=False)
         self.unassigned.to_csv(paths[1], index=False)
         self.summary.to_csv(paths[2], index=False)
         paths[3].write_text(json.dumps(self.to_dict(), indent=2, default=str), encoding="utf-8")
+        if len(self.problem.horizon) > 1:
+            paths.append(folder / "days.csv")
+            self.days.to_csv(paths[-1], index=False)
         return paths
 
     def write(self, folder: str | Path) -> list[Path]:

@@ -32,6 +32,14 @@ class Reason(StrEnum):
     """The address is too far from any road of the network, outside its area, or cut off from it."""
     DROPPED_FOR_PRIORITY = "dropped_for_priority"
     """Feasible on its own, but the agents' time went to cases of higher priority (or to more of them)."""
+    BEFORE_EARLIEST_DATE = "before_earliest_date"
+    """Horizon: every date of the plan is before the case's ``earliest_date``."""
+    NO_AGENT_ON_ALLOWED_DATES = "no_agent_on_allowed_dates"
+    """Horizon: the dates the case may take (allowed, no holiday, within the visit cap, not before its earliest
+    date) have no agent working; the detail names them and why every other date is out."""
+    NO_DAY_BEFORE_DUE = "no_day_before_due"
+    """Horizon: not visited, and no date on or before its due date could take it (every such date is out for the
+    reason the detail names); the later dates it could take went to cases of higher priority."""
 
 
 __all__ = ["Reason"]

@@ -85,3 +85,10 @@ def test_fences_are_found(fence: str) -> None:
     """The extraction runs bash fences only; a text fence stays an illustration."""
     markdown = f"intro\n{fence}\necho hi\n```\nafter\n"
     assert bash_blocks(markdown) == (["echo hi\n"] if fence == "```bash" else [])
+
+
+def test_week_example_plans_five_dates_and_replans(tmp_path: Path) -> None:
+    done = _run([sys.executable, str(EXAMPLES / "week.py")], tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Plan for 2026-12-01..2026-12-05 (5 days)" in done.stdout and "audit clean" in done.stdout
+    assert re.search(r"re-planned from \d+ open cases", done.stdout)

@@ -103,8 +103,11 @@ def _clock(value: Any) -> str:
 def print_summary(console: Console, result: Plan, written: Written) -> None:
     problem = result.problem
     visited = len(result.visited_case_ids)
+    when = problem.date.isoformat()
+    if problem.multi_day:
+        when += f"..{problem.horizon[-1].isoformat()}"
     console.print(
-        f"\n[bold]{problem.date.isoformat()}[/] policy {escape(problem.policy.name)}: "
+        f"\n[bold]{when}[/] policy {escape(problem.policy.name)}: "
         f"[bold]{visited}/{len(problem.cases)}[/] cases planned, {len(result.unassigned_cases)} unassigned"
     )
     table = Table(title="Routes per agent", title_justify="left")
@@ -120,7 +123,7 @@ def print_summary(console: Console, result: Plan, written: Written) -> None:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for row in result.summary.to_dict("records"):
         table.add_row(
-            escape(str(row["agent_id"])),
+            escape(str(row["agent_id"]) if not problem.multi_day else f"{row['date']} {row['agent_id']}"),
             str(row["visits"]),
             str(row["priority_served"]),
             _minutes(row["travel_s"]),
@@ -129,6 +132,8 @@ def print_summary(console: Console, result: Plan, written: Written) -> None:
             _clock(row["end"]),
         )
     console.print(table)
+    if problem.multi_day:
+        _print_days(console, result)
     if len(result.unassigned):
         reasons = Table(title="Unassigned cases by reason", title_justify="left")
         reasons.add_column("reason")
@@ -147,6 +152,24 @@ def print_summary(console: Console, result: Plan, written: Written) -> None:
         overview = [p for p in written.maps if p.name == "overview.html"]
         shown = overview[0] if overview else written.maps[-1]
         console.print(f"  {escape(str(shown))} (+ {len(written.maps) - 1} agent map(s) in {escape(str(shown.parent))})")
+
+
+def _print_days(console: Console, result: Plan) -> None:
+    """The per-date table of a horizon plan: visits, visits of due cases on time and late, travel."""
+    table = Table(title="Per date", title_justify="left")
+    for name in ("date", "agents used", "visits", "due on time", "late", "priority x days late", "travel"):
+        table.add_column(name, justify="left" if name == "date" else "right")
+    for row in result.days.to_dict("records"):
+        table.add_row(
+            str(row["date"]),
+            f"{row['agents_used']}/{row['agents']}",
+            str(row["visits"]),
+            str(row["on_time"]),
+            str(row["late"]),
+            str(row["priority_days_late"]),
+            _minutes(row["travel_s"]),
+        )
+    console.print(table)
 
 
 def progress_display(console: Console) -> Progress:

@@ -15,6 +15,16 @@ AgentsOpt = Annotated[
 ]
 DateOpt = Annotated[str, typer.Option("--date", help="Plan date, YYYY-MM-DD.", show_default=False)]
 PolicyOpt = Annotated[str, typer.Option("--policy", help="Policy preset (cn, us, none) or a TOML/JSON policy file.")]
+DaysOpt = Annotated[
+    int, typer.Option("--days", min=1, help="Plan this many dates from --date in one search (a horizon).")
+]
+OutcomesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--outcomes",
+        help="Results of earlier plans (case_id, date, visited yes/no): visits made join the visit history.",
+    ),
+]
 CoordOpt = Annotated[
     Literal["wgs84", "gcj02"],
     typer.Option(
@@ -24,4 +34,4 @@ CoordOpt = Annotated[
 ]
 
 
-__all__ = ["AgentsOpt", "CasesOpt", "CoordOpt", "DateOpt", "PolicyOpt"]
+__all__ = ["AgentsOpt", "CasesOpt", "CoordOpt", "DateOpt", "DaysOpt", "OutcomesOpt", "PolicyOpt"]

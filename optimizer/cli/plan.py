@@ -13,7 +13,7 @@ from rich.markup import escape
 
 from optimizer.cli._console import Written, console, print_summary, progress_display, reported_errors, step
 from optimizer.cli._interrupt import stop_on_interrupt
-from optimizer.cli._options import AgentsOpt, CasesOpt, CoordOpt, DateOpt, PolicyOpt
+from optimizer.cli._options import AgentsOpt, CasesOpt, CoordOpt, DateOpt, DaysOpt, OutcomesOpt, PolicyOpt
 from optimizer.errors import NetworkError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -67,14 +67,15 @@ def plan(
     excel: Annotated[
         bool, typer.Option("--excel", help="Also write routes.xlsx: a summary sheet and one sheet per agent.")
     ] = False,
+    days: DaysOpt = 1,
+    outcomes: OutcomesOpt = None,
 ) -> None:
-    """Load and validate the day, plan the routes, then write the plan files and maps in one atomic step."""
-    from optimizer.io import load_problem
-
+    """Load and validate the day (or ``--days`` dates), plan the routes, then write the plan files and maps in one
+    atomic step."""
     terminal = console()
     with reported_errors(), progress_display(terminal) as progress:
         with step(progress, "Validating cases and agents"):
-            problem = load_problem(cases, agents, date, policy, coord_system=coord_system)
+            problem = load_with_outcomes(cases, agents, date, policy, coord_system, days, outcomes)
         net: Any = None
         if network is not None:
             modes = [profile] if profile else sorted({a.mode for a in problem.agents}) or ["car"]
@@ -94,6 +95,20 @@ def plan(
         with step(progress, f"Writing the plan{' and maps' if maps else ''} to {out}"):
             written = _write_outputs(result, out, maps=maps, network=net, assets=map_assets, lang=map_lang, excel=excel)
     print_summary(terminal, result, written)
+
+
+def load_with_outcomes(
+    cases: Path, agents: Path, date: str, policy: str, coord_system: str, days: int, outcomes: Path | None
+) -> Problem:
+    """``load_problem`` over ``days`` dates, with the ``outcomes`` file folded into the visit history."""
+    from optimizer.io import load_problem
+
+    problem = load_problem(cases, agents, date, policy, coord_system=coord_system, days=days)  # type: ignore[arg-type]
+    if outcomes is not None:
+        from optimizer.horizon.outcomes import apply_outcomes, read_outcomes
+
+        problem = apply_outcomes(problem, read_outcomes(outcomes), source=str(outcomes))
+    return problem
 
 
 def _load_network(path: Path, profile: str) -> Any:

@@ -6,7 +6,7 @@ import typer
 from rich.markup import escape
 
 from optimizer.cli._console import console, reported_errors
-from optimizer.cli._options import AgentsOpt, CasesOpt, CoordOpt, DateOpt, PolicyOpt
+from optimizer.cli._options import AgentsOpt, CasesOpt, CoordOpt, DateOpt, DaysOpt, OutcomesOpt, PolicyOpt
 
 
 def validate(
@@ -15,14 +15,19 @@ def validate(
     date: DateOpt,
     policy: PolicyOpt = "none",
     coord_system: CoordOpt = "wgs84",
+    days: DaysOpt = 1,
+    outcomes: OutcomesOpt = None,
 ) -> None:
     """Check the input files and list every problem; solves nothing, writes nothing."""
-    from optimizer.io import load_problem
+    from optimizer.cli.plan import load_with_outcomes
 
     with reported_errors():
-        problem = load_problem(cases, agents, date, policy, coord_system=coord_system)
+        problem = load_with_outcomes(cases, agents, date, policy, coord_system, days, outcomes)
+    when = problem.date.isoformat()
+    if problem.multi_day:
+        when += f"..{problem.horizon[-1].isoformat()} ({len(problem.horizon)} days)"
     console().print(
-        f"[green]OK: {len(problem.cases)} cases, {len(problem.agents)} agents[/] on {problem.date.isoformat()} "
+        f"[green]OK: {len(problem.cases)} cases, {len(problem.agents)} agents[/] on {when} "
         f"(policy {escape(problem.policy.describe())})"
     )
 

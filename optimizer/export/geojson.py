@@ -20,7 +20,7 @@ NetworkInput = Networks
 def _network_for(network: NetworkInput, plan: Plan, route: Route) -> LegGeometry | None:
     if network is None or hasattr(network, "leg_geometry"):
         return network
-    mode = plan.problem.agent(route.agent_id).mode
+    mode = plan.problem.agent(route.agent_id, route.date).mode
     return network.get(mode)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +39,15 @@ def parse_plan_date(date: str | dt.date) -> dt.date:
 def load_problem(
     cases: TableSource,
     agents: TableSource,
-    date: str | dt.date,
+    date: str | dt.date | None = None,
     policy: Policy | str | Path | Mapping[str, Any] | None = "none",
     *,
     coord_system: CoordSystem = "wgs84",
+    days: int = 1,
+    dates: Sequence[str | dt.date] | None = None,
+    start: str | dt.date | None = None,
 ) -> Problem:
-    """Read, validate and assemble the problem for one plan date.
+    """Read, validate and assemble the problem for one plan date, or for a horizon of several.
 
     Parameters
     ----------
@@ -54,6 +57,10 @@ def load_problem(
     date:
         The plan date, ``"YYYY-MM-DD"`` or a ``datetime.date``.  Agent rows with another ``date`` are ignored;
         rows without a date are available on this one.
+    days, dates, start:
+        A horizon: ``days`` consecutive dates from ``date`` (``start`` is another name for it), or the listed
+        ``dates``.  Agent rows on other dates are ignored; rows without a date are available on every date.
+        One day is the default.
     policy:
         A preset (``"cn"``, ``"us"``, ``"none"``), a TOML/JSON file, a dict or a :class:`Policy`.
     coord_system:
@@ -70,11 +77,8 @@ def load_problem(
         problems.append(
             InputProblem("coord_system", None, None, coord_system, f"use one of {', '.join(COORD_SYSTEMS)}")
         )
-    try:
-        day: dt.date | None = parse_plan_date(date)
-    except InputError as exc:
-        problems += exc.problems
-        day = None
+    horizon = _horizon(date, start, days, dates, problems)
+    day = horizon[0] if horizon else None
     try:
         rules: Policy | None = load_policy(policy)
     except InputError as exc:
@@ -97,23 +101,22 @@ def load_problem(
     except InputError as exc:
         problems += exc.problems
     else:
-        agent_list, agent_points, found = parse_agents(agent_table, day or dt.date.min)
+        agent_list, agent_points, found = parse_agents(agent_table, _UNDATED)
         problems += found
         points += agent_points
-        if day is not None and not found and agent_table.rows:
-            todays = [a for a in agent_list if a.date == day]
-            if not todays:
-                others = sorted({a.date.isoformat() for a in agent_list})
-                problems.append(
-                    InputProblem(
-                        agent_table.source,
-                        None,
-                        "date",
-                        day.isoformat(),
-                        f"no agent works on the plan date; the file has agents for {', '.join(others)}",
-                    )
+        agent_list = _on_dates(agent_list, horizon)
+        if day is not None and not found and agent_table.rows and not agent_list:
+            others = sorted({a.date.isoformat() for a in parse_agents(agent_table, day)[0]})
+            what = "the plan date" if len(horizon) == 1 else f"any date {horizon[0]}..{horizon[-1]} of the horizon"
+            problems.append(
+                InputProblem(
+                    agent_table.source,
+                    None,
+                    "date",
+                    day.isoformat(),
+                    f"no agent works on {what}; the file has agents for {', '.join(others)}",
                 )
-            agent_list = todays
+            )
     problems += check_swapped(points)
     order = {label: rank for rank, label in enumerate(_labels(cases, agents), start=1)}
     problems.sort(key=lambda p: (order.get(p.source, 0), p.row or 0))
@@ -123,7 +126,71 @@ def load_problem(
     if coord_system != "wgs84":
         case_list = [_convert_case(c, coord_system) for c in case_list]
         agent_list = [_convert_agent(a, coord_system) for a in agent_list]
-    return Problem(date=day, cases=tuple(case_list), agents=tuple(agent_list), policy=rules, coord_system=coord_system)
+    return Problem(
+        date=day,
+        cases=tuple(case_list),
+        agents=tuple(agent_list),
+        policy=rules,
+        horizon=horizon,
+        coord_system=coord_system,
+    )
+
+
+#: The date parse_agents gives rows without one; they are then copied onto every date of the horizon.
+_UNDATED = dt.date.min
+
+
+def _horizon(
+    date: str | dt.date | None,
+    start: str | dt.date | None,
+    days: int,
+    dates: Sequence[str | dt.date] | None,
+    problems: list[InputProblem],
+) -> tuple[dt.date, ...]:
+    """The plan dates, sorted; ``()`` with the problems added when they are not valid."""
+    if dates is not None:
+        if date is not None or start is not None:
+            problems.append(InputProblem("dates", None, None, None, "give either dates or date/start, not both"))
+            return ()
+        found: list[dt.date] = []
+        for value in dates:
+            try:
+                found.append(parse_plan_date(value))
+            except InputError as exc:
+                problems += exc.problems
+        if not found and not problems:
+            problems.append(InputProblem("dates", None, None, None, "no plan date given"))
+        return tuple(sorted(set(found)))
+    if date is not None and start is not None:
+        problems.append(InputProblem("start", None, None, start, "give either date or start, not both"))
+        return ()
+    first = date if date is not None else start
+    if first is None:
+        problems.append(InputProblem("date", None, None, None, "no plan date given"))
+        return ()
+    if days < 1:
+        problems.append(InputProblem("days", None, None, days, "a horizon needs at least one day"))
+        return ()
+    try:
+        begin = parse_plan_date(first)
+    except InputError as exc:
+        problems += exc.problems
+        return ()
+    return tuple(begin + dt.timedelta(days=k) for k in range(days))
+
+
+def _on_dates(agents: Sequence[Agent], horizon: Sequence[dt.date]) -> list[Agent]:
+    """The agent rows on the plan dates (undated rows on every one, unless the agent has a dated row for that
+    date), in date order then file order."""
+    dated = {(a.agent_id, a.date) for a in agents if a.date != _UNDATED}
+    out: list[Agent] = []
+    for day in horizon:
+        for a in agents:
+            if a.date == day:
+                out.append(a)
+            elif a.date == _UNDATED and (a.agent_id, day) not in dated:
+                out.append(dataclasses.replace(a, date=day))
+    return out
 
 
 def _labels(cases: TableSource, agents: TableSource) -> list[str]:

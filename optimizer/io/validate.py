@@ -187,6 +187,9 @@ CASE_COLUMNS: tuple[Column, ...] = (
     Column("visit_history", parse_dates, default=(), help="ISO dates of past visits, ';'-separated"),
     Column("demand", int_between(0), default=0, help="units of the agent's capacity used"),
     Column("prize", int_between(0), default=None, help="drop penalty replacing the priority (advanced)"),
+    Column("earliest_date", parse_date, default=None, help="ISO date: not visited before it (horizon)"),
+    Column("visits_needed", int_between(1), default=1, help="visits to make within the horizon"),
+    Column("min_gap_days", int_between(0), default=0, help="days at least between two visits of the case"),
 )
 
 AGENT_COLUMNS: tuple[Column, ...] = (
@@ -412,6 +415,9 @@ def parse_cases(table: RawTable) -> tuple[list[Case], list[ParsedLocation], list
                     visit_history=v["visit_history"],
                     demand=v["demand"],
                     prize=v["prize"],
+                    earliest_date=v["earliest_date"],
+                    visits_needed=v["visits_needed"],
+                    min_gap_days=v["min_gap_days"],
                 )
             )
         except ValueError as exc:  # the model's own checks: a safety net behind the ones above

@@ -8,7 +8,7 @@ travel saving.  The derivation, the prize-collecting rule and the capped scheme:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from optimizer.model import Case
 
@@ -18,20 +18,25 @@ PRIORITIES = (1, 2, 3, 4, 5)
 
 @dataclass(frozen=True)
 class PenaltyScale:
-    """The drop penalty per priority rung, the must-visit rung, and which scheme produced them."""
+    """The drop penalty per priority rung, the must-visit rung, and which scheme produced them.
+
+    ``extra`` adds a case's own amount on top of its rung (a horizon's lateness at its end,
+    :mod:`optimizer.horizon.lateness`); ``travel_bound`` must then cover it for the ladder to hold.
+    """
 
     by_priority: Mapping[int, int]
     must_visit: int
     travel_bound: int
     scheme: str  # "ladder" or "capped"
+    extra: Mapping[str, int] = field(default_factory=dict)
 
     def penalty(self, case: Case) -> int:
         """The cost units the search pays for leaving ``case`` out."""
         if case.must_visit:
             return self.must_visit
         if case.prize is not None:
-            return case.prize
-        return self.by_priority[case.priority]
+            return case.prize + self.extra.get(case.case_id, 0)
+        return self.by_priority[case.priority] + self.extra.get(case.case_id, 0)
 
     def describe(self) -> str:
         rungs = ", ".join(f"p{p}={v}" for p, v in sorted(self.by_priority.items()))

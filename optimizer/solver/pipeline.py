@@ -18,6 +18,8 @@ from typing import Any
 
 from optimizer.audit import audit_plan
 from optimizer.errors import AuditError
+from optimizer.horizon.dates import dated_reasons
+from optimizer.horizon.lateness import with_lateness
 from optimizer.model import Case, Problem
 from optimizer.plan import Plan, Route, Unassigned
 from optimizer.reasons import Reason
@@ -122,7 +124,7 @@ def _search_input(problem: Problem, pre: PrecheckResult, ctx: ScheduleContext, s
         random.Random(seed).shuffle(candidates)  # what the seed controls: the node order (tie-breaking)
     agents = problem.agents
     scale = penalty_scale(candidates, travel_bound(candidates, agents, ctx.travel) if candidates else 0)
-    return SearchInput(candidates, agents, ctx.slots, pre.allowed, ctx.travel, scale)
+    return with_lateness(problem, SearchInput(candidates, agents, ctx.slots, pre.allowed, ctx.travel, scale))
 
 
 def _repair_budget(day: SearchInput, config: SearchConfig, limit: float) -> float:
@@ -222,6 +224,7 @@ def _unassigned(
         for c in dropped
     ]
     raise_for_must_visit(problem, tuple(unassigned), "could not be fitted into any agent's day")
+    unassigned = dated_reasons(problem, unassigned)
     order = {c.case_id: i for i, c in enumerate(problem.cases)}
     unassigned.sort(key=lambda u: order[u.case_id])
     return unassigned

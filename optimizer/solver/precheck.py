@@ -1,18 +1,21 @@
 """Structural reasons a case cannot be visited at all, found before solving (pure Python, no OR-Tools).
 
 Each check gives a dispatcher a sentence with the numbers that matter ("needs skills {legal}; agents working
-2026-12-01 have {sales, phone}").  The order is fixed so a case gets the most fundamental reason first: holiday,
-allowed date, visit limit, policy hours, no agents, skills, team size, unreachable address, and finally whether
-any qualified agent can fit the visit into its shift at all (when only the agents' working-time caps are in the
-way, that is the reason given).  What survives goes to the search, together with the agents allowed to take it.
+2026-12-01 have {sales, phone}").  The order is fixed so a case gets the most fundamental reason first: the date
+rules (holiday, allowed date, earliest date, visit limit, no agent on its dates: :mod:`optimizer.horizon.dates`),
+policy hours, no agents, skills, team size, unreachable address, and finally whether any qualified agent can fit
+the visit into its shift at all (when only the agents' working-time caps are in the way, that is the reason
+given).  What survives goes to the search, together with the agents allowed to take it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from optimizer.horizon.dates import case_dates
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Unassigned
 from optimizer.reasons import Reason
@@ -46,7 +49,16 @@ def precheck(problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, s
     candidates: list[Case] = []
     allowed: dict[str, tuple[int, ...]] = {}
     agents = problem.agents
-    reasons = {c.case_id: _structural(c, problem, ctx, unreachable) for c in problem.cases}
+    working = {a.date for a in agents}
+    reasons: dict[str, tuple[Reason, str] | None] = {}
+    open_days: dict[str, set[dt.date]] = {}
+    for case in problem.cases:
+        dates = case_dates(case, problem, working)
+        if dates.reason is not None:
+            reasons[case.case_id] = dates.reason
+            continue
+        days = open_days[case.case_id] = set(dates.open)
+        reasons[case.case_id] = _structural(case, problem, ctx, unreachable, [a for a in agents if a.date in days])
     open_cases = [c for c in problem.cases if reasons[c.case_id] is None]
     alone = fits_alone(open_cases, agents, ctx)
     row = {c.case_id: i for i, c in enumerate(open_cases)}
@@ -55,7 +67,8 @@ def precheck(problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, s
         if reason is not None:
             out.append(Unassigned(case.case_id, *reason))
             continue
-        qualified = [i for i, a in enumerate(agents) if _qualified(case, a, problem)]
+        days = open_days[case.case_id]
+        qualified = [i for i, a in enumerate(agents) if a.date in days and _qualified(case, a, problem)]
         fits = tuple(i for i in qualified if alone[row[case.case_id], i])
         if not fits:
             capped = [agents[i] for i in qualified if agents[i].max_work_s is not None]
@@ -86,23 +99,12 @@ def _qualified(case: Case, agent: Agent, problem: Problem) -> bool:
 
 
 def _structural(
-    case: Case, problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, str]
+    case: Case, problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, str], agents: Sequence[Agent]
 ) -> tuple[Reason, str] | None:
-    day, policy, agents = problem.date, problem.policy, problem.agents
-    iso = day.isoformat()
-    if day in policy.holidays:
-        return Reason.HOLIDAY, f"{iso} is a holiday under policy {policy.name!r}: no visits may be planned"
-    if case.allowed_dates is not None and day not in case.allowed_dates:
-        dates = ", ".join(sorted(d.isoformat() for d in case.allowed_dates)[:5]) or "none"
-        return Reason.NOT_ALLOWED_DATE, f"may be visited only on {dates}, not on {iso}"
-    if not policy.visits_within_limit(case.visit_history, day):
-        first = day.toordinal() - (policy.per_days or 1) + 1
-        recent = sum(1 for d in case.visit_history if first <= d.toordinal() <= day.toordinal())
-        return (
-            Reason.VISIT_LIMIT,
-            f"already visited {recent} time(s) in the {policy.per_days} day(s) up to {iso}; "
-            f"policy {policy.name!r} allows at most {policy.max_visits_per_case}",
-        )
+    """The first structural reason ``case`` cannot be visited by any of ``agents`` (those working on the dates
+    open to it; the date rules themselves are :func:`optimizer.horizon.dates.case_dates`)."""
+    policy = problem.policy
+    iso = problem.date.isoformat() if not problem.multi_day else "its open dates"
     if not ctx.slots[case.case_id]:
         windows = ", ".join(str(w) for w in case.windows) or "the whole day"
         hours = ", ".join(str(w) for w in policy.allowed_hours)

@@ -80,13 +80,14 @@ class ScheduleContext:
     cases: dict[str, Case]
     slots: dict[str, tuple[StartSlot, ...]]
     travel: dict[str, TravelMatrix]  # by travel mode
-    _points: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False, compare=False)
+    _points: dict[tuple[str, object], tuple[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     def points(self, agent: Agent) -> tuple[str, str]:
         """The agent's start and end location ids (cached: building them formats a date)."""
-        found = self._points.get(agent.agent_id)
+        key = (agent.agent_id, agent.date)  # one agent id has a row per date of a horizon
+        found = self._points.get(key)
         if found is None:
-            found = self._points[agent.agent_id] = (agent.start_id, agent.end_id)
+            found = self._points[key] = (agent.start_id, agent.end_id)
         return found
 
     @classmethod

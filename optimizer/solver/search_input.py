@@ -18,7 +18,9 @@ class SearchInput:
 
     ``cases`` are the candidates (in the model's node order), ``agents`` the day's agents (vehicle order),
     ``slots`` each case's start slots, ``allowed`` the agent indices that may serve each case, ``travel`` one
-    matrix per travel mode, ``penalties`` the drop-penalty ladder.
+    matrix per travel mode, ``penalties`` the drop-penalty ladder.  ``visit_costs`` (optional) adds a cost per
+    case and agent index for visiting the case with that agent: a horizon's lateness
+    (:func:`optimizer.horizon.lateness.visit_costs_for`); ``None`` (or a case without an entry) costs nothing.
     """
 
     cases: Sequence[Case]
@@ -27,6 +29,14 @@ class SearchInput:
     allowed: Mapping[str, Sequence[int]]
     travel: Mapping[str, TravelMatrix]
     penalties: PenaltyScale
+    visit_costs: Mapping[str, Sequence[int]] | None = None
+
+    def visit_cost(self, case_id: str, agent_index: int) -> int:
+        """The cost of agent ``agent_index`` visiting ``case_id`` on top of travel (0 without visit costs)."""
+        if self.visit_costs is None:
+            return 0
+        costs = self.visit_costs.get(case_id)
+        return int(costs[agent_index]) if costs is not None else 0
 
 
 __all__ = ["SearchInput"]

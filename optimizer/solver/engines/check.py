@@ -60,15 +60,17 @@ def checked_order(
 
 
 def orders_cost(day: SearchInput, orders: Sequence[Sequence[str]]) -> int:
-    """Travel seconds along every route plus the drop penalty of every case of the day left out (the search's
-    objective)."""
+    """Travel seconds along every route, plus each visit's cost for its agent (``day.visit_costs``: a horizon's
+    lateness), plus the drop penalty of every case of the day left out (the search's objective)."""
     total = 0
-    for agent, order in zip(day.agents, orders, strict=False):
+    for v, (agent, order) in enumerate(zip(day.agents, orders, strict=False)):
         if not order:
             continue
         matrix = day.travel[agent.mode]
         path = [agent.start_id, *order, agent.end_id]
         total += sum(matrix.seconds_between(a, b) for a, b in itertools.pairwise(path))
+        if day.visit_costs is not None:
+            total += sum(day.visit_cost(cid, v) for cid in order)
     routed = {cid for order in orders for cid in order}
     return total + sum(day.penalties.penalty(c) for c in day.cases if c.case_id not in routed)
 

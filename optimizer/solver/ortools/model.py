@@ -3,7 +3,8 @@
 Nodes are the candidate cases (after the prechecks) followed by a start and an end node per agent.  Travel is
 registered as C++ transit matrices (one per travel mode; Python callbacks are about ten times slower):
 
-* cost: travel seconds, per vehicle through its mode's matrix;
+* cost: travel seconds, per vehicle through its mode's matrix, plus (optional ``visit_costs``, a horizon's
+  lateness) the cost of the arc's destination case for that vehicle;
 * ``time`` dimension: travel + service of the *from* node, slack for waiting; every case's cumul domain is the
   union of its start slots (case windows intersected with policy hours, shortened so the visit ends inside
   them); start/end cumuls within the shift; the lunch break as a fixed-duration interval that never overlaps a
@@ -73,14 +74,19 @@ def build_model(day: SearchInput) -> BuiltModel:
 
     cost_cb: dict[str, int] = {}
     time_cb: dict[str, int] = {}
+    secs_by_mode: dict[str, np.ndarray] = {}
     for mode in sorted({a.mode for a in agents}):
         m = travel[mode]
         idx = np.array([m.index(i) for i in node_ids], dtype=np.int64)
-        secs = m.seconds[np.ix_(idx, idx)]
-        cost_cb[mode] = routing.RegisterTransitMatrix(secs.tolist())
+        secs = secs_by_mode[mode] = m.seconds[np.ix_(idx, idx)]
+        if day.visit_costs is None:
+            cost_cb[mode] = routing.RegisterTransitMatrix(secs.tolist())
         time_cb[mode] = routing.RegisterTransitMatrix((secs + service[:, None]).tolist())
-    for v, a in enumerate(agents):
-        routing.SetArcCostEvaluatorOfVehicle(cost_cb[a.mode], v)
+    if day.visit_costs is None:
+        for v, a in enumerate(agents):
+            routing.SetArcCostEvaluatorOfVehicle(cost_cb[a.mode], v)
+    else:
+        _set_visit_costs(routing, day, secs_by_mode)
 
     horizon = max([a.shift.end_s for a in agents] + [s.hi for c in cases for s in slots[c.case_id]]) + 1
     routing.AddDimensionWithVehicleTransits([time_cb[a.mode] for a in agents], horizon, horizon, False, "time")
@@ -127,6 +133,21 @@ def build_model(day: SearchInput) -> BuiltModel:
             routing.VehicleVar(index).SetValues([-1, *ok])
         routing.AddDisjunction([index], penalties.penalty(c))
     return BuiltModel(manager, routing, time, cases, agents)
+
+
+def _set_visit_costs(routing: pywrapcp.RoutingModel, day: SearchInput, secs_by_mode: Mapping[str, np.ndarray]) -> None:
+    """Arc cost per vehicle = travel + the visit cost of the arc's destination case for that vehicle: one transit
+    matrix per (mode, cost column) group (a horizon has one group per mode and date)."""
+    costs = day.visit_costs or {}
+    n = len(day.cases)
+    groups: dict[tuple[str, bytes], int] = {}
+    for v, a in enumerate(day.agents):
+        column = np.zeros(n + 2 * len(day.agents), dtype=np.int64)
+        column[:n] = [int(costs[c.case_id][v]) if c.case_id in costs else 0 for c in day.cases]
+        key = (a.mode, column.tobytes())
+        if key not in groups:
+            groups[key] = routing.RegisterTransitMatrix((secs_by_mode[a.mode] + column[None, :]).tolist())
+        routing.SetArcCostEvaluatorOfVehicle(groups[key], v)
 
 
 def read_routes(model: BuiltModel, solution: pywrapcp.Assignment) -> list[list[str]]:

@@ -1,0 +1,91 @@
+"""load_problem over several dates, the rolling horizon's outcomes, and the CLI's --days."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from optimizer.cli import app
+from optimizer.errors import InputError
+from optimizer.horizon.outcomes import apply_outcomes, read_outcomes
+from optimizer.io import load_problem
+from tests.horizon.conftest import D1, D2, D3
+
+CASES = pd.DataFrame(
+    {
+        "case_id": ["c1", "c2", "c3"],
+        "lat": [60.171, 60.172, 60.173],
+        "lon": [24.941, 24.942, 24.943],
+        "due_date": ["2026-12-01", "2026-12-02", ""],
+        "earliest_date": ["", "", "2026-12-02"],
+        "visits_needed": ["", "2", ""],
+        "min_gap_days": ["", "2", ""],
+    }
+)
+AGENTS = pd.DataFrame(
+    {
+        "agent_id": ["A", "B", "B"],
+        "start_lat": 60.17,
+        "start_lon": 24.94,
+        "shift_start": "09:00",
+        "shift_end": "17:00",
+        "date": ["", "2026-12-02", "2026-12-09"],
+    }
+)
+
+
+def test_days_gives_a_horizon_with_undated_rows_on_every_date() -> None:
+    prob = load_problem(CASES, AGENTS, "2026-12-01", days=3)
+    assert prob.horizon == (D1, D2, D3) and prob.date == D1
+    assert [(a.agent_id, a.date) for a in prob.agents] == [("A", D1), ("A", D2), ("B", D2), ("A", D3)]
+    c2 = prob.case("c2")
+    assert (c2.visits_needed, c2.min_gap_days, prob.case("c3").earliest_date) == (2, 2, D2)
+
+
+def test_dates_list_and_one_day_default() -> None:
+    assert load_problem(CASES, AGENTS, dates=["2026-12-03", "2026-12-01"]).horizon == (D1, D3)
+    one = load_problem(CASES, AGENTS, "2026-12-02")
+    assert one.horizon == (D2,) and not one.multi_day
+
+
+def test_no_agent_in_the_horizon_is_an_input_error() -> None:
+    dated = AGENTS[AGENTS["date"] != ""]
+    with pytest.raises(InputError, match=r"no agent works on any date 2026-12-03\.\.2026-12-04 of the horizon"):
+        load_problem(CASES, dated, "2026-12-03", days=2)
+
+
+def test_outcomes_join_the_history_and_done_cases_leave() -> None:
+    prob = load_problem(CASES, AGENTS, "2026-12-01", days=3)
+    done = pd.DataFrame({"case_id": ["c1", "c2", "c3"], "date": "2026-11-30", "visited": ["yes", "yes", "no"]})
+    after = apply_outcomes(prob, read_outcomes(done))
+    assert [c.case_id for c in after.cases] == ["c2", "c3"]
+    c2 = after.case("c2")
+    assert c2.visits_needed == 1 and c2.visit_history == (pd.Timestamp("2026-11-30").date(),)
+
+
+def test_outcome_on_a_plan_date_is_refused() -> None:
+    prob = load_problem(CASES, AGENTS, "2026-12-01", days=3)
+    bad = pd.DataFrame({"case_id": ["c1", "zz"], "date": ["2026-12-01", "2026-11-30"], "visited": ["yes", "maybe"]})
+    with pytest.raises(InputError, match="use yes or no"):
+        read_outcomes(bad)
+    with pytest.raises(InputError, match="not before the first plan date 2026-12-01"):
+        apply_outcomes(prob, read_outcomes(bad.assign(visited="no")))
+
+
+def test_cli_plan_days_writes_the_days_table(tmp_path: Path) -> None:
+    CASES.to_csv(tmp_path / "cases.csv", index=False)
+    AGENTS.to_csv(tmp_path / "agents.csv", index=False)
+    pd.DataFrame({"case_id": ["c1"], "date": ["2026-11-30"], "visited": ["yes"]}).to_csv(tmp_path / "done.csv")
+    files = ["--cases", str(tmp_path / "cases.csv"), "--agents", str(tmp_path / "agents.csv"), "--date", "2026-12-01"]
+    out = tmp_path / "plan"
+    args = [*files, "--days", "3", "--outcomes", str(tmp_path / "done.csv"), "--time-limit", "1", "--no-maps"]
+    result = CliRunner().invoke(app, ["plan", *args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    days = pd.read_csv(out / "days.csv")
+    assert list(days["date"]) == ["2026-12-01", "2026-12-02", "2026-12-03"]
+    assert set(pd.read_csv(out / "routes.csv")["date"]) <= set(days["date"])
+    checked = CliRunner().invoke(app, ["validate", *files, "--days", "3"])
+    assert checked.exit_code == 0 and "2026-12-01..2026-12-03 (3 days)" in checked.output
