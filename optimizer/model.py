@@ -37,6 +37,9 @@ class Case:
     Two advanced fields serve general routing (and the VRPTW benchmarks): ``demand`` uses up an agent's
     ``capacity`` (e.g. documents or parcels to deliver), and ``prize``, when given, replaces the priority-based
     drop penalty by this many objective units (seconds of travel) — the prize-collecting VRPTW.
+
+    ``allowed_agents`` (``None``: any qualified agent) names the only agents who may take the case: a re-plan
+    uses it to keep a promised visit with its agent, a dispatcher to pin a case to a person.
     """
 
     case_id: str
@@ -54,6 +57,7 @@ class Case:
     visit_history: tuple[dt.date, ...] = ()
     demand: int = 0
     prize: int | None = None
+    allowed_agents: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         if not self.case_id:
@@ -70,6 +74,8 @@ class Case:
             raise ValueError(f"case {self.case_id}: demand must be >= 0")
         if self.prize is not None and self.prize < 0:
             raise ValueError(f"case {self.case_id}: prize must be >= 0")
+        if self.allowed_agents is not None and not self.allowed_agents:
+            raise ValueError(f"case {self.case_id}: allowed_agents must name at least one agent (None: any agent)")
 
     @property
     def location_id(self) -> str:

@@ -29,6 +29,10 @@ class Reason(StrEnum):
     """The address is too far from any road of the network, outside its area, or cut off from it."""
     DROPPED_FOR_PRIORITY = "dropped_for_priority"
     """Feasible on its own, but the agents' time went to cases of higher priority (or to more of them)."""
+    REMOVED_BY_HAND = "removed_by_hand"
+    """A dispatcher took the visit out of an edited plan (``fieldroute check``)."""
+    AGENT_UNAVAILABLE = "agent_unavailable"
+    """A re-plan: the case was promised to an agent who is no longer available and no one else could take it."""
 
 
 __all__ = ["Reason"]

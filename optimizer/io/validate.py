@@ -179,6 +179,7 @@ CASE_COLUMNS: tuple[Column, ...] = (
     Column("visit_history", parse_dates, default=(), help="ISO dates of past visits, ';'-separated"),
     Column("demand", int_between(0), default=0, help="units of the agent's capacity used"),
     Column("prize", int_between(0), default=None, help="drop penalty replacing the priority (advanced)"),
+    Column("allowed_agents", parse_skills, default=None, help="only these agent ids, ';'-separated; empty = any"),
 )
 
 AGENT_COLUMNS: tuple[Column, ...] = (
@@ -399,6 +400,7 @@ def parse_cases(table: RawTable) -> tuple[list[Case], list[ParsedLocation], list
                     visit_history=v["visit_history"],
                     demand=v["demand"],
                     prize=v["prize"],
+                    allowed_agents=v["allowed_agents"] or None,
                 )
             )
         except ValueError as exc:  # the model's own checks: a safety net behind the ones above

@@ -1,0 +1,9 @@
+"""During the day: read a plan back, check hand edits, suggest who takes a new case, re-plan from noon, balance."""
+
+from __future__ import annotations
+
+from optimizer.dispatch.check import CheckResult, check_plan
+from optimizer.dispatch.context import DayContext
+from optimizer.dispatch.store import load_plan, plan_from_dict
+
+__all__ = ["CheckResult", "DayContext", "check_plan", "load_plan", "plan_from_dict"]
