@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from optimizer.cli import check, demo, network, plan, regions, validate
+from optimizer.cli import check, demo, network, plan, regions, suggest, validate
 
 EXIT_CODES = """\
 Exit codes:
@@ -32,7 +32,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _command in (validate, plan, demo, network, regions, check):
+for _command in (validate, plan, demo, network, regions, check, suggest):
     _command.register(app)
 
 
