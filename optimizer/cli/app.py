@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from optimizer.cli import check, demo, network, plan, regions, suggest, validate
+from optimizer.cli import check, demo, network, plan, regions, replan, suggest, validate
 
 EXIT_CODES = """\
 Exit codes:
@@ -32,7 +32,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _command in (validate, plan, demo, network, regions, check, suggest):
+for _command in (validate, plan, demo, network, regions, check, suggest, replan):
     _command.register(app)
 
 
