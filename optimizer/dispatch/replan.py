@@ -94,6 +94,8 @@ def _cut(route: Route, agent: Agent, at_s: int, done: Collection[str], position:
     for k, s in enumerate(stops):
         if (s.kind == "visit" and (s.start_s < at_s or s.case_id in done)) or (s.kind == "break" and s.start_s < at_s):
             last = k
+    if last >= 0 and stops[last].kind == "break" and (stops[last].travel_s or stops[last].travel_m):
+        last += 1  # a break taken on arrival binds the agent to the stop it arrived at (the next one)
     locked = stops[: last + 1] if last >= 0 else ()
     remaining = tuple(s.case_id for s in stops[last + 1 :] if s.kind == "visit" and s.case_id)
     here = locked[-1] if locked else None
@@ -108,7 +110,7 @@ def _cut(route: Route, agent: Agent, at_s: int, done: Collection[str], position:
 def _rest_agent(cut: _Cut) -> Agent | None:
     """The agent for the rest of the day, or ``None`` when the shift is over."""
     a = cut.agent
-    if cut.free_s >= a.shift.end_s:
+    if cut.free_s >= a.shift.end_s or (cut.locked and cut.locked[-1].kind == "end"):
         return None
     done_ids = [s.case_id for s in cut.locked if s.kind == "visit"]
     brk_window, brk_s = a.break_window, a.break_s
@@ -378,6 +380,8 @@ def _join(agent: Agent, cut: _Cut, tail: Route | None, day: DayContext) -> tuple
         route = schedule_route(agent, [], day.ctx)
         assert route is not None
         return route.stops
+    if cut.locked[-1].kind == "end":
+        return cut.locked
     matrix = day.ctx.travel[agent.mode]
     last_loc = _location(agent, cut.locked)
     prev = cut.locked[-1]
