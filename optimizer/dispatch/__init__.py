@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from optimizer.dispatch.check import CheckResult, check_plan
 from optimizer.dispatch.context import DayContext
+from optimizer.dispatch.replan import Position, Replan, replan
 from optimizer.dispatch.store import load_plan, plan_from_dict
+from optimizer.dispatch.suggest import SuggestIndex, Suggestion, suggest
+from optimizer.dispatch.territory import change_rate, start_from
 
-__all__ = ["CheckResult", "DayContext", "check_plan", "load_plan", "plan_from_dict"]
+__all__ = [
+    "CheckResult", "DayContext", "Position", "Replan", "SuggestIndex", "Suggestion", "change_rate", "check_plan",
+    "load_plan", "plan_from_dict", "replan", "start_from", "suggest",
+]  # fmt: skip

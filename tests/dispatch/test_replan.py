@@ -130,3 +130,14 @@ def test_cli_check_and_suggest(example_plan_dir: Path, tmp_path: Path) -> None:
 def _write(frame: pd.DataFrame, path: Path) -> Path:
     frame.to_csv(path, index=False)
     return path
+
+
+def test_start_from_yesterday_keeps_the_territory(example_plan: Plan) -> None:
+    from optimizer import solve
+    from optimizer.dispatch import change_rate, start_from
+
+    config = start_from(example_plan.problem, example_plan)
+    assert config.initial_routes == {r.agent_id: r.case_ids for r in example_plan.routes if r.case_ids}
+    again = solve(example_plan.problem, time_limit=1, config=config)
+    assert 0.0 <= change_rate(example_plan.problem, example_plan, again) <= 1.0
+    assert change_rate(example_plan.problem, example_plan, example_plan) == 0.0

@@ -36,7 +36,7 @@ def days(draw: st.DrawFn) -> Problem:
             windows=draw(
                 st.sampled_from([(), (TimeWindow(9 * 3600, 12 * 3600),), (TimeWindow(13 * 3600, 17 * 3600),)])
             ),
-        )  # fmt: skip
+        )
         for i in range(n_cases)
     )
     lunch = TimeWindow(11 * 3600, 14 * 3600) if draw(st.booleans()) else None
