@@ -145,6 +145,7 @@ def replan(
     seed: int = 0,
     config: SearchConfig | None = None,
     stability_cost_s: int = STABILITY_COST_S,
+    from_scratch: bool = False,
 ) -> Replan:
     """Re-plan the rest of ``plan``'s day from ``at`` (seconds from midnight); see the module docstring.
 
@@ -164,6 +165,9 @@ def replan(
         As :func:`optimizer.solve` takes them (``config.initial_routes`` is set here).
     stability_cost_s:
         With ``keep="none"``: a visit moved to another agent comes back when that adds at most this much travel.
+    from_scratch:
+        Solve the rest of the day without the old assignment as warm start and without the move-back (the
+        baseline the benchmark compares against).
     """
     began = time.perf_counter()
     if keep not in ("none", "agent", "order"):
@@ -200,7 +204,7 @@ def replan(
     rest_ids = {c.case_id for c in rest_cases}
     released: list[str] = []
     rest_problem = _rest_problem(problem, rest_cases, rest_agents, promised)
-    cfg = (config or SearchConfig()).updated(initial_routes=initial)
+    cfg = (config or SearchConfig()).updated(initial_routes=None if from_scratch else initial)
     for _ in range(4):
         try:
             rest = solve(rest_problem, network=network, time_limit=time_limit, seed=seed, config=cfg)
@@ -221,7 +225,7 @@ def replan(
     rest_day = DayContext.build(rest_problem, network)
     if keep == "order":
         rest = _restore_order(rest, promised_order, rest_day)
-    elif keep == "none" and stability_cost_s > 0:
+    elif keep == "none" and stability_cost_s > 0 and not from_scratch:
         rest = _move_back(rest, {cid: aid for aid, ids in initial.items() for cid in ids}, rest_day, stability_cost_s)
     whole_cases = (*problem.cases, *new_cases)
     merged, whole_day = _merge(plan, rest, cuts, whole_cases, network)

@@ -7,6 +7,11 @@ order; :func:`change_rate` then says how many of those cases the new plan gave t
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
 from optimizer.model import Problem
 from optimizer.plan import Plan
 from optimizer.solver import SearchConfig
@@ -37,4 +42,21 @@ def change_rate(problem: Problem, previous: Plan, plan: Plan) -> float:
     return sum(1 for cid in both if now[cid] != before[cid]) / len(both) if both else 0.0
 
 
-__all__ = ["change_rate", "previous_agents", "start_from"]
+def stability_penalties(
+    case_ids: Sequence[str], agent_ids: Sequence[str], owner: Mapping[str, str], cost_s: int
+) -> npt.NDArray[np.int64]:
+    """Per agent (rows) and case (columns): ``cost_s`` when the case had another agent before, else 0.
+
+    The solver hook for "fewest changes": added to the arc cost of every arc *entering* a case node for that
+    vehicle, it makes moving a visit away from its agent cost ``cost_s`` seconds of travel in the objective.
+    """
+    col = {cid: k for k, cid in enumerate(case_ids)}
+    out = np.zeros((len(agent_ids), len(case_ids)), dtype=np.int64)
+    for v, aid in enumerate(agent_ids):
+        for cid, had in owner.items():
+            if cid in col and had != aid and had in agent_ids:
+                out[v, col[cid]] = cost_s
+    return out
+
+
+__all__ = ["change_rate", "previous_agents", "stability_penalties", "start_from"]
