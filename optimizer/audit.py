@@ -314,6 +314,10 @@ def _audit_visits(
                 f"{who}: {cid} visit {at}-{format_clock(end)} is not inside one allowed-hours window "
                 f"{_windows(policy.allowed_hours)} of policy {policy.name} (rule: policy hours)"
             )
+        if case.allowed_agents is not None and agent.agent_id not in case.allowed_agents:
+            violations.append(
+                f"{who}: {cid} at {at} may only be visited by {sorted(case.allowed_agents)} (rule: allowed agents)"
+            )
         missing = case.skills - agent.skills
         if missing:
             violations.append(f"{who}: {cid} at {at} needs skills {sorted(missing)} the agent lacks (rule: skills)")

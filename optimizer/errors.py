@@ -15,6 +15,7 @@ code   exception                   meaning
 6      :class:`AuditError`         the plan failed its independent audit (a bug)
 7      :class:`NetworkError`       the road network cannot be read, built or used
 8      :class:`OutputError`        the output folder cannot be written
+9      :class:`PlanCheckError`     an edited or re-planned plan breaks rules; every one is listed
 =====  ==========================  ===========================================================
 """
 
@@ -98,3 +99,15 @@ class OutputError(FieldrouteError, OSError):
     """The output cannot be written."""
 
     exit_code = 8
+
+
+class PlanCheckError(FieldrouteError, ValueError):
+    """A plan edited by hand (or a re-plan's locks) breaks rules; ``violations`` lists every one, nothing is written."""
+
+    exit_code = 9
+
+    def __init__(self, violations: Sequence[str]) -> None:
+        self.violations = list(violations)
+        super().__init__(
+            f"the plan breaks {len(self.violations)} rule(s):\n" + "\n".join(f"  - {v}" for v in self.violations)
+        )

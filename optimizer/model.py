@@ -39,6 +39,9 @@ class Case:
     Two advanced fields serve general routing (and the VRPTW benchmarks): ``demand`` uses up an agent's
     ``capacity`` (e.g. documents or parcels to deliver), and ``prize``, when given, replaces the priority-based
     drop penalty by this many objective units (seconds of travel) — the prize-collecting VRPTW.
+
+    ``allowed_agents`` (``None``: any qualified agent) names the only agents who may take the case: a re-plan
+    uses it to keep a promised visit with its agent, a dispatcher to pin a case to a person.
     """
 
     case_id: str
@@ -59,6 +62,7 @@ class Case:
     earliest_date: dt.date | None = None
     visits_needed: int = 1
     min_gap_days: int = 0
+    allowed_agents: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         if not self.case_id:
@@ -79,6 +83,8 @@ class Case:
             raise ValueError(f"case {self.case_id}: visits_needed must be >= 1")
         if self.min_gap_days < 0:
             raise ValueError(f"case {self.case_id}: min_gap_days must be >= 0")
+        if self.allowed_agents is not None and not self.allowed_agents:
+            raise ValueError(f"case {self.case_id}: allowed_agents must name at least one agent (None: any agent)")
 
     @property
     def location_id(self) -> str:

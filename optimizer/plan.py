@@ -18,6 +18,7 @@ import pandas as pd
 from optimizer.atomic import atomic_directory
 from optimizer.model import Problem
 from optimizer.reasons import Reason
+from optimizer.serialize import problem_to_dict
 from optimizer.times import TimeWindow, format_clock
 
 StopKind = Literal["start", "visit", "break", "end"]
@@ -265,7 +266,8 @@ class Plan:
 
     # -- Output ---------------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """Everything in the plan as JSON-ready data (times as ISO strings)."""
+        """Everything in the plan as JSON-ready data (times as ISO strings), with the problem it solves, so
+        :func:`optimizer.dispatch.load_plan` can read a written plan back."""
 
         def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             out = frame.copy()
@@ -284,6 +286,11 @@ class Plan:
             "summary": records(self.summary),
             "audit": list(self.audit),
             "stats": self.stats,
+            "problem": problem_to_dict(self.problem),
+            "routes": [
+                {"agent_id": r.agent_id, "date": r.date.isoformat(), "stops": [_stop_record(s) for s in r.stops]}
+                for r in self.routes
+            ],
         }
         if len(self.problem.horizon) > 1:
             out["dates"] = [d.isoformat() for d in self.problem.horizon]
@@ -309,6 +316,22 @@ class Plan:
         with atomic_directory(folder) as scratch:
             names = [p.name for p in self.write_files(scratch)]
         return [folder / n for n in names]
+
+
+def _stop_record(stop: Stop) -> dict[str, Any]:
+    """One stop exactly as stored (integer seconds), for reading the plan back."""
+    return {
+        "kind": stop.kind,
+        "case_id": stop.case_id,
+        "lat": stop.lat,
+        "lon": stop.lon,
+        "arrival_s": stop.arrival_s,
+        "start_s": stop.start_s,
+        "departure_s": stop.departure_s,
+        "travel_s": stop.travel_s,
+        "travel_m": stop.travel_m,
+        "window": None if stop.window is None else [stop.window.start_s, stop.window.end_s],
+    }
 
 
 def _timestamp(day: dt.date, seconds: int) -> pd.Timestamp:

@@ -40,6 +40,10 @@ class Reason(StrEnum):
     NO_DAY_BEFORE_DUE = "no_day_before_due"
     """Horizon: not visited, and no date on or before its due date could take it (every such date is out for the
     reason the detail names); the later dates it could take went to cases of higher priority."""
+    REMOVED_BY_HAND = "removed_by_hand"
+    """A dispatcher took the visit out of an edited plan (``fieldroute check``)."""
+    AGENT_UNAVAILABLE = "agent_unavailable"
+    """A re-plan: the case was promised to an agent who is no longer available and no one else could take it."""
 
 
 __all__ = ["Reason"]

@@ -70,14 +70,21 @@ def test_dispatcher_walkthrough_runs_offline_as_written(tmp_path: Path, shared_d
     assert {"routes.csv", "unassigned.csv", "summary.csv", "plan.json"} <= {p.name for p in morning.iterdir()}
     assert (morning / "maps" / "overview.html").is_file()
     assert (repo / "plans" / "roads" / "maps" / "overview.html").is_file()  # the same day on real roads
-    # Step 5: the afternoon plan starts at noon, holds the urgent must-visit case and none already visited.
-    noon_routes = pd.read_csv(repo / "plans" / "noon" / "routes.csv", parse_dates=["start"])
+    # Step 5: the re-planned day keeps the morning as it was, holds the urgent must-visit case, gives the absent
+    # agent nothing after noon, and says what changed.
+    noon = repo / "plans" / "noon"
+    noon_routes = pd.read_csv(noon / "routes.csv", parse_dates=["start"])
     morning_routes = pd.read_csv(morning / "routes.csv", parse_dates=["start"])
     assert "C0100" in set(noon_routes["case_id"])
-    assert "A02" not in set(noon_routes["agent_id"])
-    assert (noon_routes.loc[noon_routes["kind"] == "visit", "start"] >= pd.Timestamp("2026-12-01 12:00")).all()
+    after_noon = noon_routes[(noon_routes["kind"] == "visit") & (noon_routes["start"] >= "2026-12-01 12:00")]
+    assert "A02" not in set(after_noon["agent_id"])
+    cols = ["agent_id", "case_id", "start"]
     done_by_noon = morning_routes[(morning_routes["kind"] == "visit") & (morning_routes["start"] < "2026-12-01 12:00")]
-    assert not set(done_by_noon["case_id"]) & set(noon_routes["case_id"].dropna())
+    kept = done_by_noon[cols].merge(noon_routes[cols], how="left", indicator=True)
+    assert (kept["_merge"] == "both").all()
+    changes = pd.read_csv(noon / "changes.csv")
+    assert changes.loc[changes["case_id"] == "C0100", "change"].item() == "added"
+    assert (repo / "plans" / "edited" / "routes.csv").is_file()  # the unchanged hand edit passes its check
 
 
 @pytest.mark.parametrize("fence", ["```bash", "```text"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typer
 
-from optimizer.cli import demo, network, plan, regions, serve, validate
+from optimizer.cli import check, demo, network, plan, regions, replan, serve, suggest, validate
 
 EXIT_CODES = """\
 Exit codes:
@@ -20,6 +20,7 @@ Exit codes:
   6  the plan failed its independent audit (a bug)
   7  the road network cannot be read, built or used
   8  the output folder cannot be written
+  9  an edited plan (fieldroute check) breaks rules: every one is listed
 """
 
 app = typer.Typer(
@@ -31,7 +32,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _command in (validate, plan, demo, network, regions, serve):
+for _command in (validate, plan, demo, network, regions, serve, check, suggest, replan):
     _command.register(app)
 
 

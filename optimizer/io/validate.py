@@ -190,6 +190,7 @@ CASE_COLUMNS: tuple[Column, ...] = (
     Column("earliest_date", parse_date, default=None, help="ISO date: not visited before it (horizon)"),
     Column("visits_needed", int_between(1), default=1, help="visits to make within the horizon"),
     Column("min_gap_days", int_between(0), default=0, help="days at least between two visits of the case"),
+    Column("allowed_agents", parse_skills, default=None, help="only these agent ids, ';'-separated; empty = any"),
 )
 
 AGENT_COLUMNS: tuple[Column, ...] = (
@@ -418,6 +419,7 @@ def parse_cases(table: RawTable) -> tuple[list[Case], list[ParsedLocation], list
                     earliest_date=v["earliest_date"],
                     visits_needed=v["visits_needed"],
                     min_gap_days=v["min_gap_days"],
+                    allowed_agents=v["allowed_agents"] or None,
                 )
             )
         except ValueError as exc:  # the model's own checks: a safety net behind the ones above

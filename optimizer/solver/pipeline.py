@@ -36,6 +36,7 @@ from optimizer.solver.repair import PriorityRepair, schedule_all
 from optimizer.solver.schedule import ScheduleContext
 from optimizer.solver.search import portfolio_search
 from optimizer.solver.search_input import SearchInput
+from optimizer.solver.stability import Earlier, change_rate, previous_orders, previous_owners, with_stability
 from optimizer.solver.stats import SearchStats, SolveStats
 from optimizer.travel import TravelInput, TravelMatrix, resolve_travel
 
@@ -50,6 +51,7 @@ def solve(
     config: SearchConfig | None = None,
     stop: StopRequest | None = None,
     progress: ProgressCallback | None = None,
+    start_from: Earlier | None = None,
 ) -> Plan:
     """Plan ``problem``: who visits which case, in which order, at what time.
 
@@ -74,6 +76,11 @@ def solve(
         search ends and the best plan found so far is scheduled, repaired, explained and audited as usual.
     progress:
         Called with a :class:`~optimizer.solver.incumbent.SolveProgress` whenever the best plan improves.
+    start_from:
+        An earlier plan (yesterday's, or this morning's when re-planning), or its routes as ``agent_id -> case
+        ids``: its routes are a proposal, and giving a case to another agent than before costs
+        :data:`~optimizer.solver.stability.STABILITY_COST_S` seconds in the objective (a stable territory);
+        ``stats["change_rate"]`` says how many of its cases changed agent.
     """
     began = _time.perf_counter()
     config = config or SearchConfig()
@@ -84,11 +91,14 @@ def solve(
     ctx = ScheduleContext.build(problem.cases, problem.policy, matrices)
     pre = precheck(problem, ctx, unreachable)
     raise_for_must_visit(problem, pre.unassigned, "cannot be visited")
-    day = _search_input(problem, pre, ctx, seed)
+    owners = previous_owners(problem, start_from) if start_from is not None else {}
+    day = with_stability(_search_input(problem, pre, ctx, seed), owners)
     repair_budget = _repair_budget(day, config, limit)
     finish = _finish_reserve(day)
     search_end = Deadline(began + limit, stop or _never).before(repair_budget + finish)
     best = Incumbent(day, began, limit, progress)
+    if start_from is not None:
+        best.offer("start_from", previous_orders(day, start_from))
     search = _search(day, config, best, search_end, seed)
     # after a stop request the repair gets a moment only, so the best plan is out within a second
     repair_until = min(_time.perf_counter() + (0.3 if search_end.stopped() else repair_budget), began + limit - finish)
@@ -114,6 +124,8 @@ def solve(
         seconds=round(_time.perf_counter() - began, 3),
     )
     plan = Plan(problem, tuple(routes), tuple(plan_unassigned), [], stats.to_dict())
+    if start_from is not None:
+        plan.stats["change_rate"] = round(change_rate(owners, plan), 4)
     return _audited(plan, matrices)
 
 

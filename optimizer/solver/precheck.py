@@ -91,7 +91,8 @@ def precheck(problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, s
 
 def _qualified(case: Case, agent: Agent, problem: Problem) -> bool:
     return (
-        case.skills <= agent.skills
+        (case.allowed_agents is None or agent.agent_id in case.allowed_agents)
+        and case.skills <= agent.skills
         and agent.team_size >= required_team(case, problem)
         and (agent.max_visits is None or agent.max_visits > 0)
         and (agent.capacity is None or agent.capacity >= case.demand)
@@ -115,7 +116,16 @@ def _structural(
         )
     if not agents:
         return Reason.NO_AGENTS, f"no agent works on {iso}"
-    skilled = [a for a in agents if case.skills <= a.skills]
+    if case.allowed_agents is not None and not any(a.agent_id in case.allowed_agents for a in agents):
+        return (
+            Reason.NO_QUALIFIED_AGENT,
+            f"may only be visited by {_fmt_set(set(case.allowed_agents))}, none of whom works on {iso}",
+        )
+    skilled = [
+        a
+        for a in agents
+        if case.skills <= a.skills and (case.allowed_agents is None or a.agent_id in case.allowed_agents)
+    ]
     if not skilled:
         have = set().union(*(a.skills for a in agents))
         return (

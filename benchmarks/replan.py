@@ -1,0 +1,179 @@
+"""Re-planning during the day: fieldroute ``replan`` against re-solving the rest of the day from scratch, and
+``suggest`` latency.  Prints two tables.
+
+Days are generated (straight-line travel, a 12 km square, shifts 08:00-17:00 with a lunch break, a third of the
+cases with a morning or afternoon window).  Disruptions at 12:00: agent A00 is gone (unavailable), 10 urgent
+priority-5 cases arrive, and a fifth of the agents are 30 minutes late (their current visit ran long).
+
+    python -m benchmarks.replan --agents 8 --cases 120 --seconds 5
+    python -m benchmarks.replan --suggest-agents 100 --suggest-visits 2000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import time
+
+import numpy as np
+
+from optimizer import solve
+from optimizer.dispatch import DayContext, Position, SuggestIndex, replan, suggest
+from optimizer.model import Agent, Case, Problem
+from optimizer.plan import Plan, Route
+from optimizer.policy import PRESETS
+from optimizer.solver.schedule import schedule_route
+from optimizer.times import TimeWindow
+
+DAY = dt.date(2026, 12, 1)
+LAT, LON, SPAN = 40.27, -76.85, 0.11  # about 12 km
+
+
+def generate(n_agents: int, n_cases: int, seed: int, *, span: float = SPAN, service: int | None = None) -> Problem:
+    rng = np.random.default_rng(seed)
+    windows = [(), (TimeWindow(9 * 3600, 12 * 3600),), (TimeWindow(13 * 3600, 17 * 3600),)]
+    cases = tuple(
+        Case(
+            f"C{i:04d}",
+            LAT + rng.uniform(0, span),
+            LON + rng.uniform(0, span),
+            priority=int(rng.integers(1, 6)),
+            service_s=service or int(rng.choice([900, 1200, 1800])),
+            windows=windows[int(rng.choice(3, p=[0.67, 0.17, 0.16]))] if service is None else (),
+        )
+        for i in range(n_cases)
+    )
+    agents = tuple(
+        Agent(
+            f"A{j:02d}",
+            LAT + rng.uniform(0, span),
+            LON + rng.uniform(0, span),
+            LAT + span / 2,
+            LON + span / 2,
+            TimeWindow(8 * 3600, 17 * 3600),
+            DAY,
+            TimeWindow(11 * 3600 + 1800, 13 * 3600 + 1800),
+            1800,
+        )
+        for j in range(n_agents)
+    )
+    return Problem(DAY, cases, agents, PRESETS["us"])
+
+
+def disruptions(plan: Plan, seed: int) -> tuple[list[Case], dict[str, Position]]:
+    rng = np.random.default_rng(seed + 1)
+    urgent = [
+        Case(f"U{i:02d}", LAT + rng.uniform(0, SPAN), LON + rng.uniform(0, SPAN), priority=5, service_s=1200)
+        for i in range(10)
+    ]
+    late: dict[str, Position] = {}
+    for route in plan.routes[1:]:
+        if rng.random() < 0.2:
+            started = [s for s in route.stops if s.kind != "end" and s.start_s < 12 * 3600]
+            if started:
+                s = started[-1]
+                late[route.agent_id] = Position(s.lat, s.lon, max(12 * 3600, s.departure_s) + 1800)
+    return urgent, late
+
+
+def _score(result_plan: Plan) -> tuple[float, int, int]:
+    """Travel hours, priority-5 cases served, priority of what is left out."""
+    served = set(result_plan.visited_case_ids)
+    cases = result_plan.problem.cases
+    p5 = sum(1 for c in cases if c.priority == 5 and c.case_id in served)
+    left = sum(c.priority for c in cases if c.case_id not in served)
+    return result_plan.total_travel_s / 3600, p5, left
+
+
+def bench_replan(n_agents: int, n_cases: int, seconds: float, seeds: int) -> None:
+    print(f"replan at 12:00 vs re-solving the rest from scratch: {n_agents} agents, {n_cases} cases, {seconds:g} s")
+    print(
+        f"{'seed':>4} {'method':<8} {'moved':>6} {'travel h':>9} {'left-out prio':>13} {'p5 served':>9} {'wall s':>7}"
+    )
+    for seed in range(seeds):
+        morning = solve(generate(n_agents, n_cases, seed), time_limit=seconds, seed=0)
+        urgent, late = disruptions(morning, seed)
+        for name, scratch in (("replan", False), ("scratch", True)):
+            began = time.perf_counter()
+            result = replan(
+                morning, 12 * 3600, new_cases=urgent, positions=late, unavailable=["A00"], time_limit=seconds,
+                from_scratch=scratch,
+            )  # fmt: skip
+            wall = time.perf_counter() - began
+            travel, p5, left = _score(result.plan)
+            moved = int((result.changes["change"] == "moved").sum())
+            print(f"{seed:>4} {name:<8} {moved:>6} {travel:>9.2f} {left:>13} {p5:>9} {wall:>7.1f}")
+
+
+def quick_plan(problem: Problem) -> Plan:
+    """A valid plan without the solver (for the latency test): cases to the nearest agent, nearest-neighbour
+    order, the tail cut until the route can be timed."""
+    day = DayContext.build(problem)
+    starts = np.array([(a.start_lat, a.start_lon) for a in problem.agents])
+    pts = np.array([(c.lat, c.lon) for c in problem.cases])
+    owner = np.argmin(((pts[:, None, :] - starts[None, :, :]) ** 2).sum(-1), axis=1)
+    routes: list[Route] = []
+    for j, agent in enumerate(problem.agents):
+        mine = [int(k) for k in np.flatnonzero(owner == j)]
+        order: list[int] = []
+        here = starts[j]
+        while mine:
+            k = min(mine, key=lambda k: float(((pts[k] - here) ** 2).sum()))
+            mine.remove(k)
+            order.append(k)
+            here = pts[k]
+        ids = [problem.cases[k].case_id for k in order]
+        route = schedule_route(agent, ids, day.ctx)
+        while route is None:
+            ids.pop()
+            route = schedule_route(agent, ids, day.ctx)
+        routes.append(route)
+    from optimizer.plan import Unassigned
+    from optimizer.reasons import Reason
+
+    routed = {cid for r in routes for cid in r.case_ids}
+    left = tuple(
+        Unassigned(c.case_id, Reason.DROPPED_FOR_PRIORITY, "") for c in problem.cases if c.case_id not in routed
+    )
+    return Plan(problem, tuple(routes), left)
+
+
+def bench_suggest(n_agents: int, n_visits: int, calls: int) -> None:
+    rng = np.random.default_rng(7)
+    problem = generate(n_agents, int(n_visits * 1.05), 3, span=0.25, service=600)
+    plan = quick_plan(problem)
+    began = time.perf_counter()
+    index = SuggestIndex.build(plan, DayContext.build(problem))
+    build = time.perf_counter() - began
+    times = []
+    found = 0
+    for i in range(calls):
+        case = Case(f"N{i}", LAT + rng.uniform(0, SPAN), LON + rng.uniform(0, SPAN), priority=5, service_s=1200)
+        t = time.perf_counter()
+        found += bool(suggest(plan, case, k=5, index=index))
+        times.append(time.perf_counter() - t)
+    ms = sorted(1000 * x for x in times)
+    print(
+        f"suggest: {n_agents} agents, {len(plan.visited_case_ids)} planned visits: index {build * 1000:.0f} ms once; "
+        f"per call median {statistics.median(ms):.1f} ms, p90 {ms[int(0.9 * len(ms))]:.1f} ms, max {ms[-1]:.1f} ms; "
+        f"{found}/{calls} cases got a place"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--agents", type=int, default=8)
+    ap.add_argument("--cases", type=int, default=120)
+    ap.add_argument("--seconds", type=float, default=5)
+    ap.add_argument("--seeds", type=int, default=2)
+    ap.add_argument("--suggest-agents", type=int, default=100)
+    ap.add_argument("--suggest-visits", type=int, default=2000)
+    ap.add_argument("--calls", type=int, default=100)
+    args = ap.parse_args()
+    bench_suggest(args.suggest_agents, args.suggest_visits, args.calls)
+    bench_replan(args.agents, args.cases, args.seconds, args.seeds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""What the during-the-day commands (``check``, ``suggest``, ``replan``) share: options, reading a table, the
+network of a written plan, and writing a plan with extra files all at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from optimizer.cli._console import Written
+from optimizer.errors import InputError, InputProblem
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from optimizer.plan import Plan
+
+PlanDirOpt = Annotated[
+    Path, typer.Option("--plan", help="Folder of a written plan (with its plan.json).", show_default=False)
+]
+NetworkOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--network",
+        help="The road network the plan was made with (an OSM extract or a built network file). "
+        "Default: straight-line estimates per travel mode.",
+    ),
+]
+
+
+def read_frame(path: Path, *, what: str) -> pd.DataFrame:
+    """A CSV, Excel, Parquet or JSON table as text cells (ids keep their leading zeros)."""
+    import pandas as pd
+
+    if not path.exists():
+        raise InputError([InputProblem(str(path), None, None, None, f"the {what} file does not exist")])
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xls"):
+            return pd.read_excel(path, dtype=str).fillna("")
+        if suffix == ".parquet":
+            return pd.read_parquet(path).astype(str)
+        if suffix == ".json":
+            return pd.read_json(path, dtype=False).astype(str)
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError) as exc:
+        raise InputError([InputProblem(str(path), None, None, None, f"cannot read the {what} file: {exc}")]) from None
+
+
+def network_for(plan: Plan, network: Path | None) -> Any:
+    """The road network per travel mode of the plan's agents, or ``None`` for straight-line estimates."""
+    if network is None:
+        return None
+    from optimizer.cli.plan import _load_network
+
+    modes = sorted({a.mode for a in plan.problem.agents}) or ["car"]
+    return {mode: _load_network(network, mode) for mode in modes}
+
+
+def write_plan(result: Plan, out: Path, extra: Callable[[Path], list[Path]] | None = None) -> Written:
+    """The plan files (and ``extra(folder)`` files) appear together in ``out`` or not at all."""
+    from optimizer.atomic import atomic_directory
+
+    with atomic_directory(out) as scratch:
+        files = result.write_files(scratch)
+        if extra is not None:
+            files += extra(scratch)
+    return Written(files=[out / p.relative_to(scratch) for p in files], maps=[])
+
+
+__all__ = ["NetworkOpt", "PlanDirOpt", "network_for", "read_frame", "write_plan"]

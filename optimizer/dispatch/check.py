@@ -1,0 +1,169 @@
+"""Hand edits: take an edited assignment and order, re-time it, and list every rule it breaks.
+
+Dispatchers move visits between agents in Excel.  :func:`check_plan` reads their table (``agent_id``, ``case_id``
+and, when given, ``seq`` to order the rows; only visit rows count), times every route with the shared scheduler,
+and runs the independent audit.  A route the scheduler cannot time (a window missed, the shift overrun) is still
+timed visit by visit, each as early as it can go, so the audit names exactly which rule the edit breaks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from optimizer.audit import audit_plan
+from optimizer.dispatch.context import DayContext
+from optimizer.model import Agent
+from optimizer.plan import Plan, Route, Stop, Unassigned
+from optimizer.reasons import Reason
+from optimizer.solver.schedule import ScheduleContext, earliest_start, schedule_route
+from optimizer.travel import TravelInput
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The re-timed plan and every rule it breaks (``ok`` when none)."""
+
+    plan: Plan
+    violations: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def read_assignment(routes: pd.DataFrame) -> tuple[dict[str, list[str]], list[str]]:
+    """``agent_id -> ordered case ids`` from an edited routes table, and the problems of the table itself.
+
+    Only visit rows count (``kind == "visit"`` when the column exists, else every row with a case id).  Rows are
+    ordered by ``seq`` within an agent when the column exists (``3.5`` puts a row between 3 and 4), else by file
+    order.
+    """
+    problems: list[str] = []
+    frame = routes.copy()
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    for col in ("agent_id", "case_id"):
+        if col not in frame.columns:
+            return {}, [f"the edited routes have no {col!r} column (rule: edited table)"]
+    if "kind" in frame.columns:
+        frame = frame[frame["kind"].astype(str).str.strip().str.lower() == "visit"]
+    frame = frame[frame["case_id"].notna() & (frame["case_id"].astype(str).str.strip() != "")]
+    frame = frame.assign(_row=range(len(frame)))
+    if "seq" in frame.columns:
+        seq = pd.to_numeric(frame["seq"], errors="coerce")
+        for cid, raw in zip(frame["case_id"][seq.isna()], frame["seq"][seq.isna()], strict=True):
+            problems.append(f"edited row for case {cid}: seq {raw!r} is not a number (rule: edited table)")
+        frame = frame.assign(_seq=seq.fillna(float("inf"))).sort_values(["_seq", "_row"], kind="stable")
+    orders: dict[str, list[str]] = {}
+    seen: dict[str, str] = {}
+    for agent_id, case_id in zip(
+        frame["agent_id"].astype(str).str.strip(), frame["case_id"].astype(str).str.strip(), strict=True
+    ):
+        if case_id in seen:
+            problems.append(
+                f"case {case_id} appears twice in the edited routes ({seen[case_id]} and {agent_id}) "
+                "(rule: every case once)"
+            )
+            continue
+        seen[case_id] = agent_id
+        orders.setdefault(agent_id, []).append(case_id)
+    return orders, problems
+
+
+def check_plan(
+    plan: Plan,
+    routes: pd.DataFrame | Mapping[str, Sequence[str]],
+    *,
+    network: Any = None,
+    travel: TravelInput | None = None,
+    day: DayContext | None = None,
+) -> CheckResult:
+    """Re-time ``plan`` with the edited assignment ``routes`` and audit it.
+
+    Parameters
+    ----------
+    routes:
+        The edited table (``agent_id``, ``case_id``, optional ``seq`` and ``kind``; routes.csv after editing), or a
+        mapping ``agent_id -> ordered case ids``.  An agent missing from it keeps no visits; a case missing from it
+        is unassigned (``removed_by_hand`` if it was planned).
+    network, travel, day:
+        How to get the travel times (as :func:`optimizer.solve` takes them), or a prepared :class:`DayContext`.
+    """
+    day = day or DayContext.build(plan.problem, network, travel)
+    problem = plan.problem
+    if isinstance(routes, pd.DataFrame):
+        orders, violations = read_assignment(routes)
+    else:
+        orders, violations = {k: list(v) for k, v in routes.items()}, []
+    agents = {a.agent_id: a for a in problem.agents}
+    cases = {c.case_id for c in problem.cases}
+    for agent_id in sorted(set(orders) - set(agents)):
+        violations.append(f"agent {agent_id} in the edited routes is not an agent of the plan (rule: known agents)")
+    for agent_id, order in orders.items():
+        unknown = [c for c in order if c not in cases]
+        for cid in unknown:
+            violations.append(f"agent {agent_id}: case {cid} is not a case of the plan (rule: known cases)")
+        orders[agent_id] = [c for c in order if c in cases]
+    timed: list[Route] = []
+    for agent in problem.agents:
+        order = orders.get(agent.agent_id, [])
+        route = schedule_route(agent, order, day.ctx)
+        if route is None:
+            route = timed_as_early_as_possible(agent, order, day.ctx)
+        timed.append(route)
+    routed = {cid for r in timed for cid in r.case_ids}
+    before = {u.case_id: u for u in plan.unassigned_cases}
+    unassigned = []
+    for case in problem.cases:
+        if case.case_id in routed:
+            continue
+        unassigned.append(
+            before.get(case.case_id)
+            or Unassigned(case.case_id, Reason.REMOVED_BY_HAND, "taken out of the plan by hand")
+        )
+    stats = dict(plan.stats)
+    stats["checked"] = True
+    checked = Plan(problem, tuple(timed), tuple(unassigned), [], stats)
+    violations += audit_plan(checked, day.travel)
+    return CheckResult(Plan(problem, checked.routes, checked.unassigned_cases, list(violations), stats), violations)
+
+
+def timed_as_early_as_possible(agent: Agent, order: Sequence[str], ctx: ScheduleContext) -> Route:
+    """A route in this order with every visit as early as it can start, even when that breaks a rule.
+
+    The scheduler returns nothing for an order it cannot time; a dispatcher wants to know *which* rule the order
+    breaks, so this times it anyway (a missed window: the visit starts on arrival; the break at the first stop
+    where its window is open, else before driving home) and lets the audit say what is wrong.
+    """
+    matrix = ctx.travel[agent.mode]
+    start_id, end_id = ctx.points(agent)
+    t = agent.shift.start_s
+    stops: list[Stop] = [Stop("start", agent.start_lat, agent.start_lon, t, t, t)]
+    prev = start_id
+    need_break = agent.has_break and bool(order) and agent.break_window is not None
+    for cid in [*order, None]:
+        to = end_id if cid is None else cid
+        bw = agent.break_window
+        if need_break and bw is not None and (t >= bw.start_s or cid is None):
+            b = max(t, bw.start_s)
+            stops.append(Stop("break", stops[-1].lat, stops[-1].lon, t, b, b + agent.break_s))
+            t, need_break = b + agent.break_s, False
+        drive, dist = matrix.seconds_between(prev, to), matrix.metres_between(prev, to)
+        arrival = t + drive
+        if cid is None:
+            stops.append(Stop("end", agent.end_lat, agent.end_lon, arrival, arrival, arrival, drive, dist))
+            break
+        case = ctx.cases[cid]
+        found = earliest_start(ctx.slots[cid], arrival)
+        start, window = (found[0], found[1].window) if found else (arrival, None)
+        stops.append(
+            Stop("visit", case.lat, case.lon, arrival, start, start + case.service_s, drive, dist, cid, window)
+        )
+        t, prev = start + case.service_s, cid
+    return Route(agent.agent_id, agent.date, tuple(stops))
+
+
+__all__ = ["CheckResult", "check_plan", "read_assignment", "timed_as_early_as_possible"]

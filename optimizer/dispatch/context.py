@@ -1,0 +1,33 @@
+"""The travel matrices and schedule context of a plan's problem, built once and shared by every dispatch tool."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from optimizer.model import Problem
+from optimizer.solver.schedule import ScheduleContext
+from optimizer.travel import TravelInput, TravelMatrix, resolve_travel
+
+
+@dataclass(frozen=True)
+class DayContext:
+    """One problem's matrices by travel mode, its schedule context, and the unreachable cases."""
+
+    problem: Problem
+    matrices: dict[str, TravelMatrix]
+    ctx: ScheduleContext
+    unreachable: dict[str, str]
+
+    @classmethod
+    def build(cls, problem: Problem, network: Any = None, travel: TravelInput | None = None) -> DayContext:
+        matrices, unreachable = resolve_travel(problem, network, travel)
+        return cls(problem, matrices, ScheduleContext.build(problem.cases, problem.policy, matrices), unreachable)
+
+    @property
+    def travel(self) -> TravelInput:
+        """What :func:`optimizer.audit.audit_plan` takes."""
+        return next(iter(self.matrices.values())) if len(self.matrices) == 1 else self.matrices
+
+
+__all__ = ["DayContext"]

@@ -1,0 +1,89 @@
+"""Starting from an earlier plan: keep each case with the agent who had it, unless moving it pays.
+
+``solve(problem, start_from=previous_plan)`` (a stable territory from yesterday's plan, or the morning's plan when
+re-planning at noon) gives the search the earlier routes as a proposal and makes every visit given to another
+agent than before cost :data:`STABILITY_COST_S` seconds of travel in the objective, added as a per-(case, agent)
+visit cost beside a horizon's lateness.  The ladder's travel bound grows by the same amount per case, so no
+priority is ever traded for stability.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from optimizer.model import Problem
+from optimizer.plan import Plan
+from optimizer.solver.penalties import penalty_scale
+from optimizer.solver.search_input import SearchInput
+
+#: What moving one visit to another agent costs in the objective, in seconds of travel.
+STABILITY_COST_S = 600
+
+
+#: An earlier plan, or its routes as ``agent_id -> ordered case ids``.
+Earlier = Plan | Mapping[str, Sequence[str]]
+
+
+def earlier_routes(earlier: Earlier) -> dict[str, list[str]]:
+    """``agent_id -> ordered case ids`` of an earlier plan (an agent's days joined in date order)."""
+    if isinstance(earlier, Plan):
+        out: dict[str, list[str]] = {}
+        for route in sorted(earlier.routes, key=lambda r: r.date):
+            out.setdefault(route.agent_id, []).extend(route.case_ids)
+        return out
+    return {aid: list(ids) for aid, ids in earlier.items()}
+
+
+def previous_owners(problem: Problem, earlier: Earlier) -> dict[str, str]:
+    """``case_id -> agent_id`` of the earlier plan, for cases and agents the problem still has."""
+    cases = {c.case_id for c in problem.cases}
+    working = {a.agent_id for a in problem.agents}
+    return {cid: aid for aid, ids in earlier_routes(earlier).items() if aid in working for cid in ids if cid in cases}
+
+
+def previous_orders(day: SearchInput, earlier: Earlier) -> list[list[str]]:
+    """The earlier routes as orders over ``day``, by agent id (the first of an agent's days takes them; cases
+    the day no longer has are left out)."""
+    known = {c.case_id for c in day.cases}
+    by_agent = {aid: [cid for cid in ids if cid in known] for aid, ids in earlier_routes(earlier).items()}
+    return [by_agent.pop(a.agent_id, []) for a in day.agents]
+
+
+def with_stability(day: SearchInput, owners: Mapping[str, str], cost_s: int = STABILITY_COST_S) -> SearchInput:
+    """``day`` where visiting a case with an agent other than its owner costs ``cost_s`` more."""
+    if not owners or cost_s <= 0:
+        return day
+    ids = [a.agent_id for a in day.agents]
+    present = set(ids)
+    costs = {cid: list(row) for cid, row in (day.visit_costs or {}).items()}
+    moved = 0
+    for case in day.cases:
+        owner = owners.get(case.case_id)
+        if owner is None or owner not in present:
+            continue
+        row = costs.setdefault(case.case_id, [0] * len(ids))
+        costs[case.case_id] = [c + (cost_s if aid != owner else 0) for c, aid in zip(row, ids, strict=True)]
+        moved += 1
+    if not moved:
+        return day
+    scale = penalty_scale(day.cases, day.penalties.travel_bound + moved * cost_s)
+    return replace(day, penalties=replace(scale, extra=dict(day.penalties.extra)), visit_costs=costs)
+
+
+def change_rate(owners: Mapping[str, str], plan: Plan) -> float:
+    """The share of the earlier plan's cases, still planned now, whose agent changed; 0.0 when there are none."""
+    now = {cid: r.agent_id for r in plan.routes for cid in r.case_ids}
+    both = [cid for cid in owners if cid in now]
+    return sum(1 for cid in both if now[cid] != owners[cid]) / len(both) if both else 0.0
+
+
+__all__ = [
+    "STABILITY_COST_S",
+    "Earlier",
+    "change_rate",
+    "earlier_routes",
+    "previous_orders",
+    "previous_owners",
+    "with_stability",
+]

@@ -1,0 +1,60 @@
+"""suggest: the k best places for one new case, each one a schedule the agent can keep."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from optimizer.dispatch import DayContext
+from optimizer.dispatch.check import check_plan
+from optimizer.dispatch.suggest import SuggestIndex, suggest
+from optimizer.export.safe import formula_safe, safe_frame
+from optimizer.model import Case
+from optimizer.plan import Plan
+from optimizer.times import TimeWindow
+
+
+def test_suggestions_are_sorted_best_agent_first_and_fit(example_plan: Plan) -> None:
+    case = Case("U1", 40.27, -76.88, priority=5, service_s=1800)
+    found = suggest(example_plan, case, k=3)
+    assert 1 <= len(found) <= 3
+    agents_seen = [s.agent_id for s in found]
+    assert len(set(agents_seen[: len(set(agents_seen))])) == len(set(agents_seen))  # each agent's best first
+    for s in found:
+        assert not s.pushes_out
+        orders = {r.agent_id: list(r.case_ids) for r in example_plan.routes}
+        orders[s.agent_id].insert(s.position, "U1")
+        bigger = Plan(
+            replace(example_plan.problem, cases=(*example_plan.problem.cases, case)),
+            example_plan.routes,
+            example_plan.unassigned_cases,
+        )
+        result = check_plan(bigger, orders)
+        assert result.ok, result.violations
+        timed = next(st for r in result.plan.routes for st in r.stops if st.case_id == "U1")
+        assert timed.start_s == s.eta_s
+
+
+def test_a_full_route_offers_to_push_out_a_lower_priority_visit(example_plan: Plan) -> None:
+    case = Case("U2", 40.28, -76.82, priority=5, service_s=1800, windows=(TimeWindow(15 * 3600, 17 * 3600),))
+    found = suggest(example_plan, case, k=5, at=12 * 3600)
+    pushed = [s for s in found if s.pushes_out]
+    assert pushed
+    cases = {c.case_id: c for c in example_plan.problem.cases}
+    for s in pushed:
+        assert all(cases[c].priority < 5 for c in s.pushes_out)
+
+
+def test_a_case_no_one_may_take_gets_no_suggestion(example_plan: Plan) -> None:
+    case = Case("U3", 40.27, -76.88, priority=5, skills=frozenset({"klingon"}))
+    index = SuggestIndex.build(example_plan, DayContext.build(example_plan.problem))
+    assert suggest(example_plan, case, index=index) == []
+
+
+def test_formula_cells_are_made_plain_text() -> None:
+    assert formula_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert formula_safe("-3") == "'-3"
+    assert formula_safe("A02") == "A02"
+    frame = safe_frame(pd.DataFrame({"a": ["@x", "ok"], "n": [1, -2]}))
+    assert frame["a"].tolist() == ["'@x", "ok"] and frame["n"].tolist() == [1, -2]
