@@ -244,11 +244,17 @@ class Plan:
         }
 
     def write_files(self, folder: Path) -> list[Path]:
-        """Write routes.csv, unassigned.csv, summary.csv and plan.json into an existing folder (not atomic)."""
+        """Write routes.csv, unassigned.csv, summary.csv and plan.json into an existing folder (not atomic).
+
+        The CSV files are formula-safe (:mod:`optimizer.export.safe_cells`: text a spreadsheet would run as a
+        formula gets a leading ``'``); plan.json keeps every value as it is.
+        """
+        from optimizer.export.safe_cells import safe_frame
+
         paths = [folder / n for n in ("routes.csv", "unassigned.csv", "summary.csv", "plan.json")]
-        self.stops.to_csv(paths[0], index=False)
-        self.unassigned.to_csv(paths[1], index=False)
-        self.summary.to_csv(paths[2], index=False)
+        safe_frame(self.stops).to_csv(paths[0], index=False)
+        safe_frame(self.unassigned).to_csv(paths[1], index=False)
+        safe_frame(self.summary).to_csv(paths[2], index=False)
         paths[3].write_text(json.dumps(self.to_dict(), indent=2, default=str), encoding="utf-8")
         return paths
 

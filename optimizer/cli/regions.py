@@ -19,6 +19,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from optimizer.errors import FieldrouteError, InputError, InputProblem
+from optimizer.export.safe_cells import safe_row
 
 if TYPE_CHECKING:  # pragma: no cover
     from optimizer.distributed import RegionResult
@@ -120,16 +121,18 @@ def _write_overview(path: Path, results: list[RegionResult]) -> None:
         for r in results:
             p = r.plan
             writer.writerow(
-                [
-                    r.region,
-                    "planned" if p is not None else r.error_type,
-                    r.exit_code,
-                    len(p.problem.cases) if p is not None else "",
-                    len(p.visited_case_ids) if p is not None else "",
-                    len(p.unassigned_cases) if p is not None else "",
-                    f"{r.seconds:.1f}",
-                    r.error or "",
-                ]
+                safe_row(
+                    [
+                        r.region,
+                        "planned" if p is not None else r.error_type,
+                        r.exit_code,
+                        len(p.problem.cases) if p is not None else "",
+                        len(p.visited_case_ids) if p is not None else "",
+                        len(p.unassigned_cases) if p is not None else "",
+                        f"{r.seconds:.1f}",
+                        r.error or "",
+                    ]
+                )
             )
 
 
