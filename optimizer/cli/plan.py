@@ -59,10 +59,13 @@ def plan(
     coord_system: CoordOpt = "wgs84",
 ) -> None:
     """Load and validate the day, plan the routes, then write the plan files and maps in one atomic step."""
+    from optimizer.atomic import output_lock
     from optimizer.io import load_problem
 
     terminal = console()
-    with reported_errors(), progress_display(terminal) as progress:
+    # The lock is taken (and --out found writable) before any work: a second run into the same folder, or a
+    # folder that cannot be written, fails in a second, not after the whole solve.
+    with reported_errors(), output_lock(out), progress_display(terminal) as progress:
         with step(progress, "Validating cases and agents"):
             problem = load_problem(cases, agents, date, policy, coord_system=coord_system)
         net: Any = None
