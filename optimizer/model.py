@@ -54,6 +54,9 @@ class Case:
     visit_history: tuple[dt.date, ...] = ()
     demand: int = 0
     prize: int | None = None
+    extra: tuple[tuple[str, str | None], ...] = ()
+    """Extra input columns carried into routes.csv (``--keep-columns``), as ``(column, text)`` pairs; never
+    shown on maps."""
 
     def __post_init__(self) -> None:
         if not self.case_id:
@@ -150,6 +153,8 @@ class Problem:
     policy: Policy
     horizon: tuple[dt.date, ...] = ()
     coord_system: Literal["wgs84", "gcj02"] = "wgs84"
+    notes: tuple[str, ...] = ()
+    """What loading accepted but a dispatcher should know (columns ignored, overlapping windows merged)."""
 
     def __post_init__(self) -> None:
         ids = [c.case_id for c in self.cases]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import pandas as pd
 
 from optimizer.errors import InputError, InputProblem
 from optimizer.geo import COORD_SYSTEMS, CoordSystem, to_wgs84
+from optimizer.io.locations import ParsedLocation
 from optimizer.io.readers import TableSource, read_table
 from optimizer.io.validate import check_swapped, parse_agents, parse_cases
 from optimizer.model import Agent, Case, Problem
@@ -43,6 +44,8 @@ def load_problem(
     policy: Policy | str | Path | Mapping[str, Any] | None = "none",
     *,
     coord_system: CoordSystem = "wgs84",
+    sheet: str | Mapping[str, str] | None = None,
+    keep_columns: Sequence[str] = (),
 ) -> Problem:
     """Read, validate and assemble the problem for one plan date.
 
@@ -58,6 +61,12 @@ def load_problem(
         A preset (``"cn"``, ``"us"``, ``"none"``), a TOML/JSON file, a dict or a :class:`Policy`.
     coord_system:
         ``"wgs84"`` (GPS, OpenStreetMap) or ``"gcj02"`` (Chinese map services; converted to WGS-84 on load).
+    sheet:
+        The sheet of an Excel file to read (default: the first): one name for both files, or
+        ``{"cases": ..., "agents": ...}``.
+    keep_columns:
+        Extra columns of the cases file to carry into routes.csv (``Case.extra``); never drawn on maps.
+        Other unknown columns are accepted and listed in ``Problem.notes``.
 
     Raises
     ------
@@ -81,39 +90,11 @@ def load_problem(
         problems += exc.problems
         rules = None
 
-    case_list: list[Case] = []
-    agent_list: list[Agent] = []
-    points = []
-    try:
-        case_table = read_table(cases, name="cases")
-    except InputError as exc:
-        problems += exc.problems
-    else:
-        case_list, case_points, found = parse_cases(case_table)
-        problems += found
-        points += case_points
-    try:
-        agent_table = read_table(agents, name="agents")
-    except InputError as exc:
-        problems += exc.problems
-    else:
-        agent_list, agent_points, found = parse_agents(agent_table, day or dt.date.min)
-        problems += found
-        points += agent_points
-        if day is not None and not found and agent_table.rows:
-            todays = [a for a in agent_list if a.date == day]
-            if not todays:
-                others = sorted({a.date.isoformat() for a in agent_list})
-                problems.append(
-                    InputProblem(
-                        agent_table.source,
-                        None,
-                        "date",
-                        day.isoformat(),
-                        f"no agent works on the plan date; the file has agents for {', '.join(others)}",
-                    )
-                )
-            agent_list = todays
+    notes: list[InputProblem] = []
+    sheets = sheet if isinstance(sheet, Mapping) else {"cases": sheet, "agents": sheet}
+    case_list, case_points = _read_cases(cases, sheets.get("cases"), keep_columns, problems, notes)
+    agent_list, agent_points = _read_agents(agents, sheets.get("agents"), day, problems, notes)
+    points = case_points + agent_points
     problems += check_swapped(points)
     order = {label: rank for rank, label in enumerate(_labels(cases, agents), start=1)}
     problems.sort(key=lambda p: (order.get(p.source, 0), p.row or 0))
@@ -123,7 +104,57 @@ def load_problem(
     if coord_system != "wgs84":
         case_list = [_convert_case(c, coord_system) for c in case_list]
         agent_list = [_convert_agent(a, coord_system) for a in agent_list]
-    return Problem(date=day, cases=tuple(case_list), agents=tuple(agent_list), policy=rules, coord_system=coord_system)
+    return Problem(
+        date=day,
+        cases=tuple(case_list),
+        agents=tuple(agent_list),
+        policy=rules,
+        coord_system=coord_system,
+        notes=tuple(str(n) for n in notes),
+    )
+
+
+def _read_cases(
+    cases: TableSource,
+    sheet: str | None,
+    keep_columns: Sequence[str],
+    problems: list[InputProblem],
+    notes: list[InputProblem],
+) -> tuple[list[Case], list[ParsedLocation]]:
+    """Read and check the cases table; its problems and notes are appended to the lists given."""
+    try:
+        table = read_table(cases, name="cases", sheet=sheet)
+    except InputError as exc:
+        problems += exc.problems
+        return [], []
+    case_list, points, found = parse_cases(table, keep_columns=keep_columns, notes=notes)
+    problems += found
+    return case_list, points
+
+
+def _read_agents(
+    agents: TableSource,
+    sheet: str | None,
+    day: dt.date | None,
+    problems: list[InputProblem],
+    notes: list[InputProblem],
+) -> tuple[list[Agent], list[ParsedLocation]]:
+    """Read and check the agents table, keeping the rows of ``day``; problems and notes go to the lists."""
+    try:
+        table = read_table(agents, name="agents", sheet=sheet)
+    except InputError as exc:
+        problems += exc.problems
+        return [], []
+    agent_list, points, found = parse_agents(table, day or dt.date.min, notes=notes)
+    problems += found
+    if day is None or found or not table.rows:
+        return agent_list, points
+    todays = [a for a in agent_list if a.date == day]
+    if not todays:
+        others = ", ".join(sorted({a.date.isoformat() for a in agent_list}))
+        message = f"no agent works on the plan date; the file has agents for {others}"
+        problems.append(InputProblem(table.source, None, "date", day.isoformat(), message))
+    return todays, points
 
 
 def _labels(cases: TableSource, agents: TableSource) -> list[str]:
