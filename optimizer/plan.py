@@ -107,8 +107,10 @@ class Plan:
     @cached_property
     def stops(self) -> pd.DataFrame:
         """One row per stop: agent_id, date, seq, kind, case_id, lat, lon, address, arrival, start,
-        departure (timestamps), wait_s, travel_s, travel_m (from the previous row), service_s, window."""
+        departure (timestamps), wait_s, travel_s, travel_m (from the previous row), service_s, window; then the
+        cases' kept extra columns (``Case.extra``, ``--keep-columns``), if any."""
         cases = {c.case_id: c for c in self.problem.cases}
+        extra_columns = list(dict.fromkeys(name for c in self.problem.cases for name, _ in c.extra))
         rows = []
         for route in self.routes:
             if not route.visits:
@@ -134,9 +136,10 @@ class Plan:
                         "travel_m": stop.travel_m,
                         "service_s": stop.duration_s if stop.kind in ("visit", "break") else 0,
                         "window": str(stop.window) if stop.window else "",
+                        **{name: dict(case.extra).get(name) if case else None for name in extra_columns},
                     }
                 )
-        frame = pd.DataFrame(rows, columns=STOP_COLUMNS)
+        frame = pd.DataFrame(rows, columns=STOP_COLUMNS + extra_columns)
         frame["priority"] = frame["priority"].astype("Int64")
         return frame
 
@@ -240,6 +243,7 @@ class Plan:
             "unassigned": records(self.unassigned),
             "summary": records(self.summary),
             "audit": list(self.audit),
+            "input_notes": list(self.problem.notes),
             "stats": self.stats,
         }
 

@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 from optimizer.cli._console import Written, console, print_summary, progress_display, reported_errors, step
-from optimizer.cli._options import AgentsOpt, CasesOpt, CoordOpt, DateOpt, PolicyOpt
+from optimizer.cli._options import (
+    AgentsOpt,
+    CasesOpt,
+    CoordOpt,
+    DateOpt,
+    KeepColumnsOpt,
+    PolicyOpt,
+    SheetOpt,
+    column_list,
+    sheet_choice,
+)
 from optimizer.errors import NetworkError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -57,6 +67,8 @@ def plan(
         ),
     ] = "cdn",
     coord_system: CoordOpt = "wgs84",
+    sheet: SheetOpt = None,
+    keep_columns: KeepColumnsOpt = "",
 ) -> None:
     """Load and validate the day, plan the routes, then write the plan files and maps in one atomic step."""
     from optimizer.atomic import output_lock
@@ -67,7 +79,15 @@ def plan(
     # folder that cannot be written, fails in a second, not after the whole solve.
     with reported_errors(), output_lock(out), progress_display(terminal) as progress:
         with step(progress, "Validating cases and agents"):
-            problem = load_problem(cases, agents, date, policy, coord_system=coord_system)
+            problem = load_problem(
+                cases,
+                agents,
+                date,
+                policy,
+                coord_system=coord_system,
+                sheet=sheet_choice(sheet),
+                keep_columns=column_list(keep_columns),
+            )
         net: Any = None
         if network is not None:
             modes = [profile] if profile else sorted({a.mode for a in problem.agents}) or ["car"]

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import typer
-from rich.markup import escape
 
-from optimizer.cli._console import console, reported_errors
-from optimizer.cli._options import AgentsOpt, CasesOpt, CoordOpt, DateOpt, PolicyOpt
+from optimizer.cli._console import console, print_notes, reported_errors, safe_text
+from optimizer.cli._options import (
+    AgentsOpt,
+    CasesOpt,
+    CoordOpt,
+    DateOpt,
+    KeepColumnsOpt,
+    PolicyOpt,
+    SheetOpt,
+    column_list,
+    sheet_choice,
+)
 
 
 def validate(
@@ -15,16 +24,28 @@ def validate(
     date: DateOpt,
     policy: PolicyOpt = "none",
     coord_system: CoordOpt = "wgs84",
+    sheet: SheetOpt = None,
+    keep_columns: KeepColumnsOpt = "",
 ) -> None:
     """Check the input files and list every problem; solves nothing, writes nothing."""
     from optimizer.io import load_problem
 
     with reported_errors():
-        problem = load_problem(cases, agents, date, policy, coord_system=coord_system)
-    console().print(
+        problem = load_problem(
+            cases,
+            agents,
+            date,
+            policy,
+            coord_system=coord_system,
+            sheet=sheet_choice(sheet),
+            keep_columns=column_list(keep_columns),
+        )
+    terminal = console()
+    terminal.print(
         f"[green]OK: {len(problem.cases)} cases, {len(problem.agents)} agents[/] on {problem.date.isoformat()} "
-        f"(policy {escape(problem.policy.describe())})"
+        f"(policy {safe_text(problem.policy.describe())})"
     )
+    print_notes(terminal, problem.notes)
 
 
 def register(app: typer.Typer) -> None:

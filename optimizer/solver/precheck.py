@@ -2,7 +2,7 @@
 
 Each check gives a dispatcher a sentence with the numbers that matter ("needs skills {legal}; agents working
 2026-12-01 have {sales, phone}").  The order is fixed so a case gets the most fundamental reason first: holiday,
-allowed date, visit limit, policy hours, no agents, skills, team size, unreachable address, and finally whether
+allowed date, visit limit, a visit longer than any allowed time, policy hours, no agents, skills, team size, unreachable address, and finally whether
 any qualified agent can fit the visit into its shift at all.  What survives goes to the search, together with the
 agents allowed to take it.
 """
@@ -89,6 +89,14 @@ def _structural(
             Reason.VISIT_LIMIT,
             f"already visited {recent} time(s) in the {policy.per_days} day(s) up to {iso}; "
             f"policy {policy.name!r} allows at most {policy.max_visits_per_case}",
+        )
+    longest = max(w.end_s - w.start_s for w in policy.allowed_hours)
+    if case.service_s > longest:
+        hours = ", ".join(str(w) for w in policy.allowed_hours)
+        return (
+            Reason.SERVICE_TOO_LONG,
+            f"the visit takes {case.service_s // 60} minutes, longer than any allowed visiting time "
+            f"({hours} under policy {policy.name!r}, at most {longest // 60} minutes in one stretch)",
         )
     if not ctx.slots[case.case_id]:
         windows = ", ".join(str(w) for w in case.windows) or "the whole day"
