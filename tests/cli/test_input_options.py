@@ -86,7 +86,9 @@ def test_sheet_option_picks_the_data_sheet(tmp_path: Path) -> None:
 
 
 def test_overlapping_windows_are_merged_with_a_note() -> None:
-    cases = pd.DataFrame({"case_id": ["c1"], "lat": ["40.27"], "lon": ["-76.88"], "windows": ["11:00-13:00;09:00-12:00"]})
+    cases = pd.DataFrame(
+        {"case_id": ["c1"], "lat": ["40.27"], "lon": ["-76.88"], "windows": ["11:00-13:00;09:00-12:00"]}
+    )
     problem = load_problem(cases, EXAMPLES / "agents.csv", "2026-12-01")
     assert [str(w) for w in problem.cases[0].windows] == ["09:00-13:00"]
     assert problem.notes == (
