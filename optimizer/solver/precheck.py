@@ -2,9 +2,9 @@
 
 Each check gives a dispatcher a sentence with the numbers that matter ("needs skills {legal}; agents working
 2026-12-01 have {sales, phone}").  The order is fixed so a case gets the most fundamental reason first: holiday,
-allowed date, visit limit, a visit longer than any allowed time, policy hours, no agents, skills, team size, unreachable address, and finally whether
-any qualified agent can fit the visit into its shift at all.  What survives goes to the search, together with the
-agents allowed to take it.
+allowed date, visit limit, a visit longer than any allowed time, policy hours, no agents, skills, team size,
+unreachable address, and finally whether any qualified agent can fit the visit into its shift at all.  What
+survives goes to the search, together with the agents allowed to take it.
 """
 
 from __future__ import annotations
