@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from optimizer.io import load_problem
@@ -35,7 +35,6 @@ case_row = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=40, deadline=None)
 @given(rows=st.lists(case_row, min_size=1, max_size=8))
 def test_cases_round_trip_through_the_text_format(rows: list[dict[str, object]]) -> None:
     frame = pd.DataFrame(
