@@ -21,13 +21,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+import witness
 from hypothesis import event, given
 from hypothesis import strategies as st
 
 from optimizer.audit import audit_plan
 from optimizer.errors import AuditError, InfeasibleError
 from optimizer.model import TRAVEL_MODES, Agent, Case, Problem
-from optimizer.plan import Plan, Route, Stop, Unassigned
+from optimizer.plan import Plan, Route
 from optimizer.policy import PRESETS, Policy
 from optimizer.reasons import Reason
 from optimizer.times import TimeWindow
@@ -265,81 +266,13 @@ def test_must_visit_cases_are_routed_or_the_day_is_infeasible(day: Day) -> None:
     assert must <= set(plan.visited_case_ids), must - set(plan.visited_case_ids)
 
 
-def _matrix_for(day: Day, agent: Agent) -> TravelMatrix:
-    travel = day.audit_travel()
-    return travel[agent.mode] if isinstance(travel, dict) else travel
-
-
-def _slots(case: Case, policy: Policy) -> list[tuple[int, int, TimeWindow]]:
-    """(earliest start, latest start, window shown) for each case window within each stretch of policy hours."""
-    out = []
-    for w in case.windows or (TimeWindow(0, 24 * HOUR),):
-        for h in policy.allowed_hours:
-            lo, hi = max(w.start_s, h.start_s), min(w.end_s, h.end_s - case.service_s)
-            if lo <= hi:
-                out.append((lo, hi, TimeWindow(max(w.start_s, h.start_s), min(w.end_s, h.end_s))))
-    return sorted(out, key=lambda slot: slot[0])
-
-
-def _timed(day: Day, agent: Agent, order: Sequence[str], break_at: int | None) -> Route | None:
-    """The earliest timing of ``order`` with the break taken before driving on from stop ``break_at`` (0 = the
-    start), written for these tests alone (no solver code); ``None`` when a window, the break or the shift fails."""
-    matrix, cases, policy = _matrix_for(day, agent), {c.case_id: c for c in day.problem.cases}, day.problem.policy
-    t, here, at = agent.shift.start_s, agent.start_id, (agent.start_lat, agent.start_lon)
-    stops = [Stop("start", *at, t, t, t)]
-    for k, target in enumerate([*order, None]):
-        if break_at == k and agent.break_window is not None:
-            begin = max(t, agent.break_window.start_s)
-            if begin > agent.break_window.end_s:
-                return None
-            stops.append(Stop("break", *at, t, begin, begin + agent.break_s))
-            t = begin + agent.break_s
-        to = agent.end_id if target is None else target
-        secs, metres = matrix.seconds_between(here, to), matrix.metres_between(here, to)
-        arrive = t + secs
-        if target is None:
-            if arrive > agent.shift.end_s:
-                return None
-            stops.append(Stop("end", agent.end_lat, agent.end_lon, arrive, arrive, arrive, secs, metres))
-            return Route(agent.agent_id, day.problem.date, tuple(stops))
-        case = cases[target]
-        slot = next(((max(arrive, lo), shown) for lo, hi, shown in _slots(case, policy) if arrive <= hi), None)
-        if slot is None:
-            return None
-        begin, shown = slot
-        t, here, at = begin + case.service_s, target, (case.lat, case.lon)
-        stops.append(Stop("visit", *at, arrive, begin, t, secs, metres, target, shown))
-    return None  # pragma: no cover - the loop always returns at the end stop
-
-
 def independent_route(day: Day, agent: Agent, order: Sequence[str]) -> Route | None:
-    """A timed route for ``order`` (trying every place for the break), or ``None`` if none keeps the rules."""
-    places: list[int | None] = list(range(len(order) + 1)) if agent.has_break else [None]
-    for place in places:
-        route = _timed(day, agent, order, place)
-        if route is not None:
-            return route
-    return None
+    """The day's route for ``order`` timed by the tests' own code (tests/solver/witness.py), or ``None``."""
+    return witness.independent_route(day.problem, day.audit_travel(), agent, order)
 
 
 def _witness_plan(day: Day, routes: dict[str, Route], routed: set[str]) -> Plan:
-    problem = day.problem
-    all_routes = tuple(routes.get(a.agent_id) or Route(a.agent_id, problem.date, _idle(a)) for a in problem.agents)
-    unassigned = tuple(
-        Unassigned(c.case_id, Reason.DROPPED_FOR_PRIORITY, "left out of the witness")
-        for c in problem.cases
-        if c.case_id not in routed
-    )
-    return Plan(problem, all_routes, unassigned)
-
-
-def _idle(agent: Agent) -> tuple[Stop, ...]:
-    t = agent.shift.start_s
-    back = t  # an unused agent: start and end at the same time (zero travel when start == end)
-    return (
-        Stop("start", agent.start_lat, agent.start_lon, t, t, t),
-        Stop("end", agent.end_lat, agent.end_lon, back, back, back),
-    )
+    return witness.witness_plan(day.problem, routes, routed)
 
 
 def can_serve(problem: Problem, agent: Agent, case: Case) -> bool:
