@@ -63,6 +63,9 @@ class Case:
     visits_needed: int = 1
     min_gap_days: int = 0
     allowed_agents: frozenset[str] | None = None
+    extra: tuple[tuple[str, str | None], ...] = ()
+    """Extra input columns carried into routes.csv (``--keep-columns``), as ``(column, text)`` pairs; never
+    shown on maps."""
 
     def __post_init__(self) -> None:
         if not self.case_id:
@@ -177,6 +180,8 @@ class Problem:
     policy: Policy
     horizon: tuple[dt.date, ...] = ()
     coord_system: Literal["wgs84", "gcj02"] = "wgs84"
+    notes: tuple[str, ...] = ()
+    """What loading accepted but a dispatcher should know (columns ignored, overlapping windows merged)."""
 
     def __post_init__(self) -> None:
         ids = [c.case_id for c in self.cases]

@@ -113,8 +113,10 @@ class Plan:
     @cached_property
     def stops(self) -> pd.DataFrame:
         """One row per stop: agent_id, date, seq, kind, case_id, lat, lon, address, arrival, start,
-        departure (timestamps), wait_s, travel_s, travel_m (from the previous row), service_s, window."""
+        departure (timestamps), wait_s, travel_s, travel_m (from the previous row), service_s, window; then the
+        cases' kept extra columns (``Case.extra``, ``--keep-columns``), if any."""
         cases = {c.case_id: c for c in self.problem.cases}
+        extra_columns = list(dict.fromkeys(name for c in self.problem.cases for name, _ in c.extra))
         rows = []
         for route in self.routes:
             if not route.visits:
@@ -140,9 +142,10 @@ class Plan:
                         "travel_m": stop.travel_m,
                         "service_s": stop.duration_s if stop.kind in ("visit", "break") else 0,
                         "window": str(stop.window) if stop.window else "",
+                        **{name: dict(case.extra).get(name) if case else None for name in extra_columns},
                     }
                 )
-        frame = pd.DataFrame(rows, columns=STOP_COLUMNS)
+        frame = pd.DataFrame(rows, columns=STOP_COLUMNS + extra_columns)
         frame["priority"] = frame["priority"].astype("Int64")
         return frame
 
@@ -285,6 +288,7 @@ class Plan:
             "unassigned": records(self.unassigned),
             "summary": records(self.summary),
             "audit": list(self.audit),
+            "input_notes": list(self.problem.notes),
             "stats": self.stats,
             "problem": problem_to_dict(self.problem),
             "routes": [
@@ -299,11 +303,17 @@ class Plan:
 
     def write_files(self, folder: Path) -> list[Path]:
         """Write routes.csv, unassigned.csv, summary.csv and plan.json into an existing folder (not atomic); a
-        plan over several dates also writes days.csv (one row per date)."""
+        plan over several dates also writes days.csv (one row per date).
+
+        The CSV files are formula-safe (:mod:`optimizer.export.safe_cells`: text a spreadsheet would run as a
+        formula gets a leading ``'``); plan.json keeps every value as it is.
+        """
+        from optimizer.export.safe_cells import safe_frame
+
         paths = [folder / n for n in ("routes.csv", "unassigned.csv", "summary.csv", "plan.json")]
-        self.stops.to_csv(paths[0], index=False)
-        self.unassigned.to_csv(paths[1], index=False)
-        self.summary.to_csv(paths[2], index=False)
+        safe_frame(self.stops).to_csv(paths[0], index=False)
+        safe_frame(self.unassigned).to_csv(paths[1], index=False)
+        safe_frame(self.summary).to_csv(paths[2], index=False)
         paths[3].write_text(json.dumps(self.to_dict(), indent=2, default=str), encoding="utf-8")
         if len(self.problem.horizon) > 1:
             paths.append(folder / "days.csv")

@@ -14,6 +14,9 @@ class Reason(StrEnum):
     """The case's allowed dates do not include the plan date."""
     VISIT_LIMIT = "visit_limit"
     """One more visit would break the policy's visit-frequency rule, given the visit history."""
+    SERVICE_TOO_LONG = "service_too_long"
+    """The visit lasts longer than the longest stretch of allowed visiting time (the whole day, 24 h, under
+    policy ``none``): no start time and no agent could ever fit it, whatever the windows."""
     OUTSIDE_POLICY_HOURS = "outside_policy_hours"
     """No time window of the case leaves room for the whole visit inside the policy's allowed hours."""
     NO_AGENTS = "no_agents"

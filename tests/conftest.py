@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -19,6 +21,14 @@ def _find_shared_data() -> Path:
 
 
 SHARED_DATA = _find_shared_data()
+
+# Hypothesis profiles, picked by HYPOTHESIS_PROFILE: "ci" (the default; what .ci/run uses) draws 200 examples per
+# property, "long" 2,000 for a local hunt, "dev" 25 for a quick edit-run loop.  No test sets its own count.
+_COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
+settings.register_profile("ci", max_examples=200, print_blob=True, **_COMMON)  # type: ignore[arg-type]
+settings.register_profile("long", max_examples=2000, print_blob=True, **_COMMON)  # type: ignore[arg-type]
+settings.register_profile("dev", max_examples=25, **_COMMON)  # type: ignore[arg-type]
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 PLAN_DATE = dt.date(2026, 12, 1)
 
 

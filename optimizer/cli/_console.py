@@ -4,6 +4,7 @@ the progress display and the plan summary."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from optimizer.plan import Plan
 
 
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def safe_text(value: object) -> str:
+    """``value`` as text fit for the terminal: rich markup escaped, and control characters (an ANSI escape
+    sequence in an id or a file name) shown as ``\\x1b`` instead of being run by the terminal."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
+    return escape(text)
+
+
 def console(stderr: bool = False) -> Console:
     # Created per call so test runners that swap sys.stdout see the output; soft_wrap keeps long problem lines
     # whole (easier to grep, copy and test).
@@ -36,7 +47,7 @@ def reported_errors() -> Iterator[None]:
     try:
         yield
     except FieldrouteError as exc:
-        console(stderr=True).print(f"[red]{escape(str(exc))}[/]")
+        console(stderr=True).print(f"[red]{safe_text(exc)}[/]")
         raise typer.Exit(exc.exit_code) from exc
     except (typer.Exit, typer.Abort):
         raise
@@ -47,7 +58,7 @@ def reported_errors() -> Iterator[None]:
         if os.environ.get("FIELDROUTE_DEBUG"):
             raise
         console(stderr=True).print(
-            f"[red]unexpected error: {escape(type(exc).__name__)}: {escape(str(exc))}[/]\n"
+            f"[red]unexpected error: {escape(type(exc).__name__)}: {safe_text(exc)}[/]\n"
             "This is a bug in fieldroute; please report it with the input files "
             "(set FIELDROUTE_DEBUG=1 for the traceback)."
         )
@@ -81,12 +92,12 @@ class Written:
 def step(progress: Progress, description: str, *, limit: float | None = None) -> Iterator[TaskID]:
     """One line of the progress display: a spinner while the body runs, a tick when done, a cross if it fails.
     Yields the line's task id, so the body can update its text."""
-    task = progress.add_task(escape(description), total=1, limit=limit)
+    task = progress.add_task(safe_text(description), total=1, limit=limit)
     try:
         yield task
     except BaseException:
         progress.remove_task(task)
-        progress.console.print(f"[red]✗ {escape(description)}[/]")
+        progress.console.print(f"[red]✗ {safe_text(description)}[/]")
         raise
     progress.update(task, completed=1)
     progress.stop_task(task)
@@ -107,7 +118,7 @@ def print_summary(console: Console, result: Plan, written: Written) -> None:
     if problem.multi_day:
         when += f"..{problem.horizon[-1].isoformat()}"
     console.print(
-        f"\n[bold]{when}[/] policy {escape(problem.policy.name)}: "
+        f"\n[bold]{when}[/] policy {safe_text(problem.policy.name)}: "
         f"[bold]{visited}/{len(problem.cases)}[/] cases planned, {len(result.unassigned_cases)} unassigned"
     )
     table = Table(title="Routes per agent", title_justify="left")
@@ -123,7 +134,7 @@ def print_summary(console: Console, result: Plan, written: Written) -> None:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for row in result.summary.to_dict("records"):
         table.add_row(
-            escape(str(row["agent_id"]) if not problem.multi_day else f"{row['date']} {row['agent_id']}"),
+            safe_text(row["agent_id"] if not problem.multi_day else f"{row['date']} {row['agent_id']}"),
             str(row["visits"]),
             str(row["priority_served"]),
             _minutes(row["travel_s"]),
@@ -141,17 +152,24 @@ def print_summary(console: Console, result: Plan, written: Written) -> None:
         reasons.add_column("of which must-visit", justify="right")
         frame = result.unassigned
         for reason, group in frame.groupby("reason", sort=True):
-            reasons.add_row(escape(str(reason)), str(len(group)), str(int(group["must_visit"].sum())))
+            reasons.add_row(safe_text(reason), str(len(group)), str(int(group["must_visit"].sum())))
         console.print(reasons)
+    print_notes(console, problem.notes)
     if result.audit:
         console.print(f"[red]audit: {len(result.audit)} violation(s)[/]")
     console.print("Written:")
     for path in written.files:
-        console.print(f"  {escape(str(path))}")
+        console.print(f"  {safe_text(path)}")
     if written.maps:
         overview = [p for p in written.maps if p.name == "overview.html"]
         shown = overview[0] if overview else written.maps[-1]
-        console.print(f"  {escape(str(shown))} (+ {len(written.maps) - 1} agent map(s) in {escape(str(shown.parent))})")
+        console.print(f"  {safe_text(shown)} (+ {len(written.maps) - 1} agent map(s) in {safe_text(shown.parent)})")
+
+
+def print_notes(console: Console, notes: tuple[str, ...] | list[str]) -> None:
+    """What loading accepted but changed or ignored (columns ignored, windows merged), one line each."""
+    for note in notes:
+        console.print(f"[yellow]note: {safe_text(note)}[/]")
 
 
 def _print_days(console: Console, result: Plan) -> None:
@@ -185,6 +203,6 @@ def progress_display(console: Console) -> Progress:
 
 
 __all__ = [
-    "LimitBarColumn", "LimitTextColumn", "Written", "console", "print_summary", "progress_display", "reported_errors",
-    "step",
+    "LimitBarColumn", "LimitTextColumn", "Written", "console", "print_notes", "print_summary", "progress_display",
+    "reported_errors", "safe_text", "step",
 ]  # fmt: skip

@@ -33,5 +33,44 @@ CoordOpt = Annotated[
     ),
 ]
 
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        help="Excel sheet to read (default: the first): NAME for both files, or cases=NAME,agents=NAME.",
+        show_default=False,
+    ),
+]
+KeepColumnsOpt = Annotated[
+    str,
+    typer.Option(
+        "--keep-columns",
+        help="Extra columns of the cases file to carry into routes.csv, comma-separated (never onto maps).",
+    ),
+]
 
-__all__ = ["AgentsOpt", "CasesOpt", "CoordOpt", "DateOpt", "DaysOpt", "OutcomesOpt", "PolicyOpt"]
+
+def sheet_choice(value: str | None) -> str | dict[str, str] | None:
+    """``--sheet``: ``NAME`` (every Excel input) or ``cases=NAME,agents=NAME``, for ``load_problem(sheet=)``."""
+    if value is None or "=" not in value:
+        return value
+    chosen: dict[str, str] = {}
+    for part in value.split(","):
+        key, _, name = part.partition("=")
+        if key.strip() not in ("cases", "agents") or not name.strip():
+            raise typer.BadParameter(f"{part!r}: use NAME or cases=NAME,agents=NAME", param_hint="--sheet")
+        chosen[key.strip()] = name.strip()
+    return chosen
+
+
+def column_list(value: str) -> tuple[str, ...]:
+    """``--keep-columns a,b``: normalised column names as the readers name them."""
+    from optimizer.io.readers import normalise_column
+
+    return tuple(normalise_column(p) for p in value.split(",") if p.strip())
+
+
+__all__ = [
+    "AgentsOpt", "CasesOpt", "CoordOpt", "DateOpt", "DaysOpt", "KeepColumnsOpt", "OutcomesOpt", "PolicyOpt", "SheetOpt",
+    "column_list", "sheet_choice",
+]  # fmt: skip

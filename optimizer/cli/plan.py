@@ -13,7 +13,19 @@ from rich.markup import escape
 
 from optimizer.cli._console import Written, console, print_summary, progress_display, reported_errors, step
 from optimizer.cli._interrupt import stop_on_interrupt
-from optimizer.cli._options import AgentsOpt, CasesOpt, CoordOpt, DateOpt, DaysOpt, OutcomesOpt, PolicyOpt
+from optimizer.cli._options import (
+    AgentsOpt,
+    CasesOpt,
+    CoordOpt,
+    DateOpt,
+    DaysOpt,
+    KeepColumnsOpt,
+    OutcomesOpt,
+    PolicyOpt,
+    SheetOpt,
+    column_list,
+    sheet_choice,
+)
 from optimizer.errors import NetworkError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -69,13 +81,22 @@ def plan(
     ] = False,
     days: DaysOpt = 1,
     outcomes: OutcomesOpt = None,
+    sheet: SheetOpt = None,
+    keep_columns: KeepColumnsOpt = "",
 ) -> None:
     """Load and validate the day (or ``--days`` dates), plan the routes, then write the plan files and maps in one
     atomic step."""
+    from optimizer.atomic import output_lock
+
     terminal = console()
-    with reported_errors(), progress_display(terminal) as progress:
+    # The lock is taken (and --out found writable) before any work: a second run into the same folder, or a
+    # folder that cannot be written, fails in a second, not after the whole solve.
+    with reported_errors(), output_lock(out), progress_display(terminal) as progress:
         with step(progress, "Validating cases and agents"):
-            problem = load_with_outcomes(cases, agents, date, policy, coord_system, days, outcomes)
+            problem = load_with_outcomes(
+                cases, agents, date, policy, coord_system, days, outcomes, sheet=sheet_choice(sheet),
+                keep_columns=column_list(keep_columns),
+            )  # fmt: skip
         net: Any = None
         if network is not None:
             modes = [profile] if profile else sorted({a.mode for a in problem.agents}) or ["car"]
@@ -98,12 +119,30 @@ def plan(
 
 
 def load_with_outcomes(
-    cases: Path, agents: Path, date: str, policy: str, coord_system: str, days: int, outcomes: Path | None
+    cases: Path,
+    agents: Path,
+    date: str,
+    policy: str,
+    coord_system: str,
+    days: int,
+    outcomes: Path | None,
+    *,
+    sheet: str | dict[str, str] | None = None,
+    keep_columns: tuple[str, ...] = (),
 ) -> Problem:
     """``load_problem`` over ``days`` dates, with the ``outcomes`` file folded into the visit history."""
     from optimizer.io import load_problem
 
-    problem = load_problem(cases, agents, date, policy, coord_system=coord_system, days=days)  # type: ignore[arg-type]
+    problem = load_problem(
+        cases,
+        agents,
+        date,
+        policy,
+        coord_system=coord_system,  # type: ignore[arg-type]
+        days=days,
+        sheet=sheet,
+        keep_columns=keep_columns,
+    )
     if outcomes is not None:
         from optimizer.horizon.outcomes import apply_outcomes, read_outcomes
 

@@ -10,6 +10,7 @@ other regions' plans are still written.  Maps are not drawn here: run ``fieldrou
 from __future__ import annotations
 
 import csv
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -19,6 +20,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from optimizer.errors import FieldrouteError, InputError, InputProblem
+from optimizer.export.safe_cells import safe_row
 
 if TYPE_CHECKING:  # pragma: no cover
     from optimizer.distributed import RegionResult
@@ -65,7 +67,7 @@ def plan_regions_command(
     coord_system: Annotated[Literal["wgs84", "gcj02"], typer.Option("--coord-system")] = "wgs84",
 ) -> None:
     """Plan each region's day independently on Ray and write every plan; failed regions are listed."""
-    from optimizer.atomic import atomic_directory
+    from optimizer.atomic import atomic_directory, output_lock
     from optimizer.distributed import RegionResult, plan_regions
 
     console = Console(soft_wrap=True, highlight=False)
@@ -73,40 +75,46 @@ def plan_regions_command(
     if len(set(names)) != len(names):
         Console(stderr=True).print("[red]region folders must have distinct names[/]")
         raise typer.Exit(2)
-    problems: dict[str, Problem] = {}
-    results: dict[str, RegionResult] = {}
-    for folder in regions:
-        try:
-            problems[folder.name] = _load_region(folder, date, policy, coord_system)
+    with ExitStack() as held:
+        try:  # before any planning: a busy or unwritable --out fails in a second, not after every region
+            held.enter_context(output_lock(out))
         except FieldrouteError as exc:
-            results[folder.name] = RegionResult(
-                folder.name, error=str(exc), error_type=type(exc).__name__, exit_code=exc.exit_code
-            )
-    if problems:
-        files = {name: str(network) for name in problems} if network is not None else None
-        with console.status(f"Planning {len(problems)} region(s), {time_limit:g} s each, on Ray"):
-            results.update(
-                plan_regions(
-                    problems,
-                    time_limit=time_limit,
-                    seed=seed,
-                    network_files=files,
-                    profile=profile,
-                    address=address,
-                    num_cpus=num_cpus,
+            Console(stderr=True, soft_wrap=True).print(f"[red]{escape(str(exc))}[/]")
+            raise typer.Exit(exc.exit_code) from exc
+        problems: dict[str, Problem] = {}
+        results: dict[str, RegionResult] = {}
+        for folder in regions:
+            try:
+                problems[folder.name] = _load_region(folder, date, policy, coord_system)
+            except FieldrouteError as exc:
+                results[folder.name] = RegionResult(
+                    folder.name, error=str(exc), error_type=type(exc).__name__, exit_code=exc.exit_code
                 )
-            )
-    ordered = [results[name] for name in names]
-    try:
-        with atomic_directory(out) as scratch:
-            for r in ordered:
-                if r.plan is not None:
-                    (scratch / r.region).mkdir()
-                    r.plan.write_files(scratch / r.region)
-            _write_overview(scratch / "regions.csv", ordered)
-    except FieldrouteError as exc:
-        Console(stderr=True, soft_wrap=True).print(f"[red]{escape(str(exc))}[/]")
-        raise typer.Exit(exc.exit_code) from exc
+        if problems:
+            files = {name: str(network) for name in problems} if network is not None else None
+            with console.status(f"Planning {len(problems)} region(s), {time_limit:g} s each, on Ray"):
+                results.update(
+                    plan_regions(
+                        problems,
+                        time_limit=time_limit,
+                        seed=seed,
+                        network_files=files,
+                        profile=profile,
+                        address=address,
+                        num_cpus=num_cpus,
+                    )
+                )
+        ordered = [results[name] for name in names]
+        try:
+            with atomic_directory(out) as scratch:
+                for r in ordered:
+                    if r.plan is not None:
+                        (scratch / r.region).mkdir()
+                        r.plan.write_files(scratch / r.region)
+                _write_overview(scratch / "regions.csv", ordered)
+        except FieldrouteError as exc:
+            Console(stderr=True, soft_wrap=True).print(f"[red]{escape(str(exc))}[/]")
+            raise typer.Exit(exc.exit_code) from exc
     _print_table(console, ordered, out)
     failed = [r for r in ordered if not r.ok]
     if failed:
@@ -120,16 +128,18 @@ def _write_overview(path: Path, results: list[RegionResult]) -> None:
         for r in results:
             p = r.plan
             writer.writerow(
-                [
-                    r.region,
-                    "planned" if p is not None else r.error_type,
-                    r.exit_code,
-                    len(p.problem.cases) if p is not None else "",
-                    len(p.visited_case_ids) if p is not None else "",
-                    len(p.unassigned_cases) if p is not None else "",
-                    f"{r.seconds:.1f}",
-                    r.error or "",
-                ]
+                safe_row(
+                    [
+                        r.region,
+                        "planned" if p is not None else r.error_type,
+                        r.exit_code,
+                        len(p.problem.cases) if p is not None else "",
+                        len(p.visited_case_ids) if p is not None else "",
+                        len(p.unassigned_cases) if p is not None else "",
+                        f"{r.seconds:.1f}",
+                        r.error or "",
+                    ]
+                )
             )
 
 

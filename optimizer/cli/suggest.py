@@ -35,7 +35,7 @@ def suggest(
     from optimizer.dispatch.newcases import read_cases
     from optimizer.dispatch.suggest import SuggestIndex, suggestions_frame
     from optimizer.dispatch.suggest import suggest as best_places
-    from optimizer.export.safe import write_safe_csv
+    from optimizer.export.safe_cells import write_safe_csv
 
     terminal = console()
     with reported_errors():

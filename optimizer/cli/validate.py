@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import typer
-from rich.markup import escape
 
-from optimizer.cli._console import console, reported_errors
-from optimizer.cli._options import AgentsOpt, CasesOpt, CoordOpt, DateOpt, DaysOpt, OutcomesOpt, PolicyOpt
+from optimizer.cli._console import console, print_notes, reported_errors, safe_text
+from optimizer.cli._options import (
+    AgentsOpt,
+    CasesOpt,
+    CoordOpt,
+    DateOpt,
+    DaysOpt,
+    KeepColumnsOpt,
+    OutcomesOpt,
+    PolicyOpt,
+    SheetOpt,
+    column_list,
+    sheet_choice,
+)
 
 
 def validate(
@@ -17,19 +28,26 @@ def validate(
     coord_system: CoordOpt = "wgs84",
     days: DaysOpt = 1,
     outcomes: OutcomesOpt = None,
+    sheet: SheetOpt = None,
+    keep_columns: KeepColumnsOpt = "",
 ) -> None:
     """Check the input files and list every problem; solves nothing, writes nothing."""
     from optimizer.cli.plan import load_with_outcomes
 
     with reported_errors():
-        problem = load_with_outcomes(cases, agents, date, policy, coord_system, days, outcomes)
+        problem = load_with_outcomes(
+            cases, agents, date, policy, coord_system, days, outcomes, sheet=sheet_choice(sheet),
+            keep_columns=column_list(keep_columns),
+        )  # fmt: skip
     when = problem.date.isoformat()
     if problem.multi_day:
         when += f"..{problem.horizon[-1].isoformat()} ({len(problem.horizon)} days)"
-    console().print(
+    terminal = console()
+    terminal.print(
         f"[green]OK: {len(problem.cases)} cases, {len(problem.agents)} agents[/] on {when} "
-        f"(policy {escape(problem.policy.describe())})"
+        f"(policy {safe_text(problem.policy.describe())})"
     )
+    print_notes(terminal, problem.notes)
 
 
 def register(app: typer.Typer) -> None:

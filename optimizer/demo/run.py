@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from optimizer.atomic import atomic_directory
+from optimizer.atomic import atomic_directory, output_lock
 from optimizer.demo import DEFAULT_DATE, generate_day
 
 #: Step names in the order :func:`run_demo` reports them.
@@ -79,6 +79,27 @@ def run_demo(
     ``mode`` defaults to ``walk`` on the built-in central Helsinki extract (about 1.5 km across: teams walk
     there, and by car every leg would take a minute) and to ``car`` on any other extract.
     """
+    with output_lock(out):  # refuse a busy or unwritable folder before the work, not after it
+        return _run_locked(
+            Path(out), seed, network_path, n_cases, n_agents, time_limit, policy, date, mode, maps, map_assets, on_step
+        )
+
+
+def _run_locked(
+    out: Path,
+    seed: int,
+    network_path: str | Path | None,
+    n_cases: int,
+    n_agents: int,
+    time_limit: float,
+    policy: str,
+    date: dt.date,
+    mode: str | None,
+    maps: bool,
+    map_assets: Literal["cdn", "inline"],
+    on_step: Callable[[str], None] | None,
+) -> DemoResult:
+    """:func:`run_demo`'s steps, run while the output folder's lock is held."""
     from optimizer.io import load_problem
     from optimizer.network import load_network
     from optimizer.solver import solve

@@ -64,7 +64,7 @@ class Replan:
         from pathlib import Path
 
         from optimizer.atomic import atomic_directory
-        from optimizer.export.safe import write_safe_csv
+        from optimizer.export.safe_cells import write_safe_csv
 
         folder = Path(folder)
         with atomic_directory(folder) as scratch:

@@ -3,6 +3,6 @@
 
 from optimizer.export.excel import write_routes_xlsx
 from optimizer.export.geojson import plan_geojson, route_geometries
-from optimizer.export.safe import formula_safe, safe_frame, write_safe_csv
+from optimizer.export.safe_cells import safe_cell, safe_frame, write_safe_csv
 
-__all__ = ["formula_safe", "plan_geojson", "route_geometries", "safe_frame", "write_routes_xlsx", "write_safe_csv"]
+__all__ = ["plan_geojson", "route_geometries", "safe_cell", "safe_frame", "write_routes_xlsx", "write_safe_csv"]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from optimizer.errors import OutputError
-from optimizer.export.safe import formula_safe
+from optimizer.export.safe_cells import safe_cell
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.worksheet.worksheet import Worksheet
@@ -53,7 +53,7 @@ def _cell(value: Any) -> Any:
         return value.to_pydatetime()
     if hasattr(value, "item") and not isinstance(value, str | dt.datetime):
         value = value.item()  # numpy scalars
-    return formula_safe(value)
+    return safe_cell(value)
 
 
 def _fill(sheet: Worksheet, frame: pd.DataFrame) -> None:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from optimizer.errors import InputError, InputProblem
 from optimizer.geo import COORD_SYSTEMS, CoordSystem, to_wgs84
+from optimizer.io.locations import ParsedLocation
 from optimizer.io.readers import TableSource, read_table
 from optimizer.io.validate import check_swapped, parse_agents, parse_cases
 from optimizer.model import Agent, Case, Problem
@@ -46,6 +47,8 @@ def load_problem(
     days: int = 1,
     dates: Sequence[str | dt.date] | None = None,
     start: str | dt.date | None = None,
+    sheet: str | Mapping[str, str] | None = None,
+    keep_columns: Sequence[str] = (),
 ) -> Problem:
     """Read, validate and assemble the problem for one plan date, or for a horizon of several.
 
@@ -65,6 +68,12 @@ def load_problem(
         A preset (``"cn"``, ``"us"``, ``"none"``), a TOML/JSON file, a dict or a :class:`Policy`.
     coord_system:
         ``"wgs84"`` (GPS, OpenStreetMap) or ``"gcj02"`` (Chinese map services; converted to WGS-84 on load).
+    sheet:
+        The sheet of an Excel file to read (default: the first): one name for both files, or
+        ``{"cases": ..., "agents": ...}``.
+    keep_columns:
+        Extra columns of the cases file to carry into routes.csv (``Case.extra``); never drawn on maps.
+        Other unknown columns are accepted and listed in ``Problem.notes``.
 
     Raises
     ------
@@ -85,38 +94,11 @@ def load_problem(
         problems += exc.problems
         rules = None
 
-    case_list: list[Case] = []
-    agent_list: list[Agent] = []
-    points = []
-    try:
-        case_table = read_table(cases, name="cases")
-    except InputError as exc:
-        problems += exc.problems
-    else:
-        case_list, case_points, found = parse_cases(case_table)
-        problems += found
-        points += case_points
-    try:
-        agent_table = read_table(agents, name="agents")
-    except InputError as exc:
-        problems += exc.problems
-    else:
-        agent_list, agent_points, found = parse_agents(agent_table, _UNDATED)
-        problems += found
-        points += agent_points
-        agent_list = _on_dates(agent_list, horizon)
-        if day is not None and not found and agent_table.rows and not agent_list:
-            others = sorted({a.date.isoformat() for a in parse_agents(agent_table, day)[0]})
-            what = "the plan date" if len(horizon) == 1 else f"any date {horizon[0]}..{horizon[-1]} of the horizon"
-            problems.append(
-                InputProblem(
-                    agent_table.source,
-                    None,
-                    "date",
-                    day.isoformat(),
-                    f"no agent works on {what}; the file has agents for {', '.join(others)}",
-                )
-            )
+    notes: list[InputProblem] = []
+    sheets = sheet if isinstance(sheet, Mapping) else {"cases": sheet, "agents": sheet}
+    case_list, case_points = _read_cases(cases, sheets.get("cases"), keep_columns, problems, notes)
+    agent_list, agent_points = _read_agents(agents, sheets.get("agents"), day, horizon, problems, notes)
+    points = case_points + agent_points
     problems += check_swapped(points)
     order = {label: rank for rank, label in enumerate(_labels(cases, agents), start=1)}
     problems.sort(key=lambda p: (order.get(p.source, 0), p.row or 0))
@@ -133,6 +115,7 @@ def load_problem(
         policy=rules,
         horizon=horizon,
         coord_system=coord_system,
+        notes=tuple(str(n) for n in notes),
     )
 
 
@@ -191,6 +174,50 @@ def _on_dates(agents: Sequence[Agent], horizon: Sequence[dt.date]) -> list[Agent
             elif a.date == _UNDATED and (a.agent_id, day) not in dated:
                 out.append(dataclasses.replace(a, date=day))
     return out
+
+
+def _read_cases(
+    cases: TableSource,
+    sheet: str | None,
+    keep_columns: Sequence[str],
+    problems: list[InputProblem],
+    notes: list[InputProblem],
+) -> tuple[list[Case], list[ParsedLocation]]:
+    """Read and check the cases table; its problems and notes are appended to the lists given."""
+    try:
+        table = read_table(cases, name="cases", sheet=sheet)
+    except InputError as exc:
+        problems += exc.problems
+        return [], []
+    case_list, points, found = parse_cases(table, keep_columns=keep_columns, notes=notes)
+    problems += found
+    return case_list, points
+
+
+def _read_agents(
+    agents: TableSource,
+    sheet: str | None,
+    day: dt.date | None,
+    horizon: Sequence[dt.date],
+    problems: list[InputProblem],
+    notes: list[InputProblem],
+) -> tuple[list[Agent], list[ParsedLocation]]:
+    """Read and check the agents table, keeping the rows of the horizon's dates (an undated row is available on
+    every date); problems and notes go to the lists."""
+    try:
+        table = read_table(agents, name="agents", sheet=sheet)
+    except InputError as exc:
+        problems += exc.problems
+        return [], []
+    agent_list, points, found = parse_agents(table, _UNDATED, notes=notes)
+    problems += found
+    on_dates = _on_dates(agent_list, horizon)
+    if day is not None and not found and table.rows and not on_dates:
+        others = sorted({a.date.isoformat() for a in parse_agents(table, day, notes=[])[0]})
+        what = "the plan date" if len(horizon) == 1 else f"any date {horizon[0]}..{horizon[-1]} of the horizon"
+        message = f"no agent works on {what}; the file has agents for {', '.join(others)}"
+        problems.append(InputProblem(table.source, None, "date", day.isoformat(), message))
+    return on_dates, points
 
 
 def _labels(cases: TableSource, agents: TableSource) -> list[str]:

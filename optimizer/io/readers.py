@@ -12,6 +12,7 @@ keep the numbering.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import math
@@ -40,6 +41,8 @@ class RawTable:
     source: str
     columns: tuple[str, ...]
     rows: tuple[tuple[int, dict[str, str | None]], ...]
+    sheets: tuple[str, ...] = ()
+    """For a workbook: the names of all its sheets (messages list them when the read one is not the data)."""
 
 
 def normalise_column(name: Any) -> str:
@@ -85,11 +88,12 @@ def cell_text(value: Any) -> str | None:
     return text or None
 
 
-def read_table(source: TableSource, *, name: str) -> RawTable:
+def read_table(source: TableSource, *, name: str, sheet: str | None = None) -> RawTable:
     """Read ``source`` (a file path or a DataFrame) into a :class:`RawTable`.
 
-    ``name`` (``"cases"`` or ``"agents"``) labels a DataFrame in messages.  Raises :class:`InputError` when the
-    file is missing, has an unknown format or cannot be parsed at all.
+    ``name`` (``"cases"`` or ``"agents"``) labels a DataFrame in messages; ``sheet`` names the sheet of an Excel
+    file (default: the first).  Raises :class:`InputError` when the file is missing, has an unknown format, has
+    no such sheet or cannot be parsed at all.
     """
     if isinstance(source, pd.DataFrame):
         return _from_records(f"{name} DataFrame", list(source.columns), source.itertuples(index=False, name=None))
@@ -105,7 +109,7 @@ def read_table(source: TableSource, *, name: str) -> RawTable:
         if FORMATS[suffix] == "CSV":
             return _read_csv(path, label)
         if FORMATS[suffix] == "Excel":
-            return _read_excel(path, label)
+            return _read_excel(path, label, sheet)
         if FORMATS[suffix] == "Parquet":
             frame = pd.read_parquet(path)
             return _from_records(label, list(frame.columns), frame.itertuples(index=False, name=None))
@@ -137,27 +141,59 @@ def _read_csv(path: Path, label: str) -> RawTable:
     except UnicodeDecodeError:
         message = "this file is not UTF-8 text; save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8)"
         raise InputError([InputProblem(label, None, None, None, message)]) from None
+    except pd.errors.ParserError:
+        raise InputError(_ragged_rows(path, label, delimiter)) from None
     return _from_records(label, list(frame.columns), frame.itertuples(index=False, name=None))
 
 
-def _read_excel(path: Path, label: str) -> RawTable:
+def _ragged_rows(path: Path, label: str, delimiter: str) -> list[InputProblem]:
+    """One problem per row with more cells than the header (what pandas' tokenizer error is about)."""
+    problems = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter, skipinitialspace=True)
+        width = len(next(reader, []))
+        for number, cells in enumerate(reader, start=2):
+            if len(cells) > width:
+                message = (
+                    f"this row has {len(cells)} cells but the header has {width} columns (a {delimiter!r} inside "
+                    'a value? put the value in double quotes, "like, this")'
+                )
+                problems.append(InputProblem(label, number, None, None, message))
+    if not problems:  # pragma: no cover - pandas refused something else
+        problems.append(InputProblem(label, None, None, None, "cannot read this CSV file: rows of uneven length"))
+    return problems
+
+
+def _read_excel(path: Path, label: str, sheet: str | None) -> RawTable:
+    """The named sheet (default: the first); the workbook's sheet names travel along for messages."""
     import openpyxl
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        sheet = book.worksheets[0]
-        rows = list(sheet.iter_rows(min_row=1, values_only=True))
+        names = tuple(book.sheetnames)
+        if sheet is not None and sheet not in names:
+            listed = ", ".join(repr(n) for n in names)
+            raise InputError([InputProblem(label, None, None, sheet, f"no such sheet; this workbook has {listed}")])
+        chosen = book[sheet] if sheet is not None else book.worksheets[0]
+        rows = list(chosen.iter_rows(min_row=1, values_only=True))
     finally:
         book.close()
     if not rows:
-        return RawTable(label, (), ())
-    return _from_records(label, list(rows[0]), rows[1:])
+        return RawTable(label, (), (), names)
+    table = _from_records(label, list(rows[0]), rows[1:])
+    return RawTable(table.source, table.columns, table.rows, names)
 
 
 def _read_json(path: Path, label: str) -> RawTable:
     data = json.loads(path.read_text(encoding="utf-8-sig"))
     if isinstance(data, Mapping) and len(data) == 1 and isinstance(next(iter(data.values())), list):
         data = next(iter(data.values()))  # {"cases": [...]}
+    if isinstance(data, Mapping) and data and not any(isinstance(v, Mapping | list) for v in data.values()):
+        message = (
+            "this JSON is one object of single values, not a table: give a list of objects, one per row "
+            '([{"column": value, ...}, ...])'
+        )
+        raise InputError([InputProblem(label, None, None, None, message)])
     if isinstance(data, Mapping):  # pandas' default orient="columns": {column: {index: value}}
         frame = pd.DataFrame(data)
         return _from_records(label, list(frame.columns), frame.itertuples(index=False, name=None))

@@ -3,9 +3,10 @@
 Each check gives a dispatcher a sentence with the numbers that matter ("needs skills {legal}; agents working
 2026-12-01 have {sales, phone}").  The order is fixed so a case gets the most fundamental reason first: the date
 rules (holiday, allowed date, earliest date, visit limit, no agent on its dates: :mod:`optimizer.horizon.dates`),
-policy hours, no agents, skills, team size, unreachable address, and finally whether any qualified agent can fit
-the visit into its shift at all (when only the agents' working-time caps are in the way, that is the reason
-given).  What survives goes to the search, together with the agents allowed to take it.
+a visit longer than any allowed time, policy hours, no agents, skills, team size, unreachable address, and
+finally whether any qualified agent can fit the visit into its shift at all (when only the agents' working-time
+caps are in the way, that is the reason given).  What survives goes to the search, together with the agents
+allowed to take it.
 """
 
 from __future__ import annotations
@@ -106,6 +107,14 @@ def _structural(
     open to it; the date rules themselves are :func:`optimizer.horizon.dates.case_dates`)."""
     policy = problem.policy
     iso = problem.date.isoformat() if not problem.multi_day else "its open dates"
+    longest = max(w.end_s - w.start_s for w in policy.allowed_hours)
+    if case.service_s > longest:
+        hours = ", ".join(str(w) for w in policy.allowed_hours)
+        return (
+            Reason.SERVICE_TOO_LONG,
+            f"the visit takes {case.service_s // 60} minutes, longer than any allowed visiting time "
+            f"({hours} under policy {policy.name!r}, at most {longest // 60} minutes in one stretch)",
+        )
     if not ctx.slots[case.case_id]:
         windows = ", ".join(str(w) for w in case.windows) or "the whole day"
         hours = ", ".join(str(w) for w in policy.allowed_hours)

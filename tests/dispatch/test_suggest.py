@@ -9,7 +9,7 @@ import pandas as pd
 from optimizer.dispatch import DayContext
 from optimizer.dispatch.check import check_plan
 from optimizer.dispatch.suggest import SuggestIndex, suggest
-from optimizer.export.safe import formula_safe, safe_frame
+from optimizer.export.safe_cells import safe_cell, safe_frame
 from optimizer.model import Case
 from optimizer.plan import Plan
 from optimizer.times import TimeWindow
@@ -53,8 +53,8 @@ def test_a_case_no_one_may_take_gets_no_suggestion(example_plan: Plan) -> None:
 
 
 def test_formula_cells_are_made_plain_text() -> None:
-    assert formula_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert formula_safe("-3") == "'-3"
-    assert formula_safe("A02") == "A02"
+    assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert safe_cell("-3") == "'-3"
+    assert safe_cell("A02") == "A02"
     frame = safe_frame(pd.DataFrame({"a": ["@x", "ok"], "n": [1, -2]}))
     assert frame["a"].tolist() == ["'@x", "ok"] and frame["n"].tolist() == [1, -2]

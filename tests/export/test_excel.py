@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from optimizer import load_problem, solve
 from optimizer.cli import app
-from optimizer.export import formula_safe, safe_frame, write_routes_xlsx
+from optimizer.export import safe_cell, safe_frame, write_routes_xlsx
 from optimizer.export.excel import sheet_name
 from optimizer.plan import Plan
 
@@ -37,7 +37,7 @@ def plan() -> Plan:
      ("\rx", "'\rx"), ("Main St 1", "Main St 1"), (-3, -3), (None, None)],
 )  # fmt: skip
 def test_formula_safe(value: object, expected: object) -> None:
-    assert formula_safe(value) == expected
+    assert safe_cell(value) == expected
 
 
 def test_safe_frame_leaves_numbers_alone() -> None:

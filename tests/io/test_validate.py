@@ -5,6 +5,7 @@ Each case checks the message, and that the problem names the spreadsheet row (he
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -18,82 +19,10 @@ from optimizer.io.validate import check_swapped, parse_cases
 DATA = Path(__file__).resolve().parents[1] / "data"
 DATE = "2026-12-01"
 
-# (broken file, message pattern, row, column); row/column None = the whole file / no column
+# (broken file, message pattern, row, column) from the corpus manifest; row/column None = the whole file
 BROKEN = [
-    ("cases_missing_lat_column.csv", r"column 'lat': required column is missing", None, "lat"),
-    (
-        "cases_unknown_column.csv",
-        r"unknown column; did you mean 'priority'\? known cases columns: case_id",
-        None,
-        "priorty",
-    ),
-    (
-        "cases_duplicate_id.csv",
-        r"row 4, column 'case_id': duplicate case_id; first in row 2 \(value '007'\)",
-        4,
-        "case_id",
-    ),
-    ("cases_lat_out_of_range.csv", r"latitude must be between -90 and 90", 3, "lat"),
-    ("cases_lon_out_of_range.csv", r"longitude must be between -180 and 180", 3, "lon"),
-    ("cases_swapped_latlon.csv", r"lat and lon look swapped: the other rows lie near 40\.2", 4, "lat"),
-    (
-        "cases_swapped_latlon_out_of_range.csv",
-        r"lat and lon look swapped \(lat 116\.3975 is out of -90\.\.90\)",
-        3,
-        "lat",
-    ),
-    ("cases_null_island.csv", r"coordinates 0, 0 look like a missing geocode", 3, "lat"),
-    ("cases_lat_not_a_number.csv", r"not a number \(value '40\.27N'\)", 5, "lat"),
-    ("cases_window_unparseable.csv", r"'9am-noon' is not a window HH:MM-HH:MM", 3, "windows"),
-    ("cases_window_inverted.csv", r"window '16:00-14:00' ends before it starts", 4, "windows"),
-    (
-        "cases_priority_out_of_range.csv",
-        r"priority must be between 1 \(low\) and 5 \(most urgent\) \(value '7'\)",
-        2,
-        "priority",
-    ),
-    ("cases_negative_service.csv", r"a duration must not be negative \(value '-10'\)", 5, "service_minutes"),
-    ("cases_bad_must_visit.csv", r"not a yes/no value", 3, "must_visit"),
-    ("cases_non_integer_team_size.csv", r"must be a whole number \(value '1\.5'\)", 2, "min_team_size"),
-    ("cases_missing_case_id_value.csv", r"row 5, column 'case_id': missing value", 5, "case_id"),
-    ("cases_empty.csv", r"the cases table has no rows", None, None),
-    ("cases_bad_due_date.csv", r"not a date YYYY-MM-DD \(value '01/12/2026'\)", 4, "due_date"),
-    ("cases_bad_allowed_dates.csv", r"'2026-13-01' is not a date YYYY-MM-DD", 2, "allowed_dates"),
-    ("cases_negative_demand.csv", r"must not be negative", 2, "demand"),
-    ("agents_missing_shift_end_column.csv", r"column 'shift_end': required column is missing", None, "shift_end"),
-    ("agents_unknown_column.csv", r"unknown column; did you mean 'shift_start'\?", None, "shift_starts"),
-    ("agents_duplicate_id_same_date.csv", r"duplicate agent_id on the same date; first in row 2", 4, "agent_id"),
-    ("agents_shift_ends_before_start.csv", r"shift ends at 08:30, before it starts at 16:00", 3, "shift_end"),
-    ("agents_bad_shift_time.csv", r"'25:00' is not a clock time", 2, "shift_end"),
-    (
-        "agents_break_outside_shift.csv",
-        r"break window 06:00-07:00 lies outside the shift 08:00-17:00",
-        2,
-        "break_start_earliest",
-    ),
-    ("agents_break_longer_than_shift.csv", r"break is longer than the shift \(60 min\)", 2, "break_minutes"),
-    ("agents_break_window_without_minutes.csv", r"a break window is given .* but no break_minutes", 2, "break_minutes"),
-    (
-        "agents_break_minutes_without_window.csv",
-        r"break_minutes is given but the break window is not",
-        3,
-        "break_start_earliest",
-    ),
-    ("agents_break_window_inverted.csv", r"break window 13:30-11:30 ends before it starts", 2, "break_start_latest"),
-    ("agents_negative_break.csv", r"a duration must not be negative", 2, "break_minutes"),
-    ("agents_non_integer_max_visits.csv", r"must be a whole number \(value '3\.5'\)", 2, "max_visits"),
-    ("agents_max_work_not_positive.csv", r"greater than 0 .*\(value '0'\)", 3, "max_work_minutes"),
-    ("agents_max_work_within_break.csv", r"30-minute break counts as working time", 2, "max_work_minutes"),
-    ("agents_unknown_mode.csv", r"unknown travel mode; use one of car, scooter, walk \(value 'bicycle'\)", 3, "mode"),
-    ("agents_swapped_latlon.csv", r"lat and lon look swapped", 3, "start_lat"),
-    (
-        "agents_no_agents_for_date.csv",
-        r"no agent works on the plan date; the file has agents for 2026-12-02",
-        None,
-        "date",
-    ),
-    ("agents_empty.csv", r"the agents table has no rows", None, None),
-    ("agents_end_lat_without_end_lon.csv", r"end_lat and end_lon go together", 2, "end_lon"),
+    (d["file"], d["message"], d.get("row"), d.get("column"))
+    for d in tomllib.loads((DATA / "malformed.toml").read_text(encoding="utf-8"))["defect"]
 ]
 
 
@@ -109,7 +38,7 @@ def test_the_good_fixtures_load() -> None:
     assert [a.agent_id for a in problem.agents] == ["A1", "A2"]
 
 
-@pytest.mark.parametrize(("name", "pattern", "row", "column"), BROKEN, ids=[b[0] for b in BROKEN])
+@pytest.mark.parametrize(("name", "pattern", "row", "column"), BROKEN, ids=[f"{b[0]}:{b[2]}:{b[3]}" for b in BROKEN])
 def test_broken_file_is_reported_with_row_and_column(
     name: str, pattern: str, row: int | None, column: str | None
 ) -> None:
@@ -120,8 +49,8 @@ def test_broken_file_is_reported_with_row_and_column(
 
 
 def test_every_broken_fixture_is_covered() -> None:
-    files = {p.name for p in DATA.glob("*.csv")} - {"cases_ok.csv", "agents_ok.csv"}
-    assert files == {b[0] for b in BROKEN}
+    files = {p.name for p in DATA.iterdir() if p.name.startswith(("cases_", "agents_"))}
+    assert files - {"cases_ok.csv", "agents_ok.csv"} == {b[0] for b in BROKEN}
 
 
 def test_every_problem_in_both_files_is_listed_at_once() -> None:

@@ -55,6 +55,11 @@ def _reason(case: Case, agents: tuple[Agent, ...] = (), policy: Policy = PRESETS
          r"visited 1 time\(s\) in the 7 day\(s\).*at most 1"),
         (_case(windows=parse_windows("21:50-23:00"), service_s=1800), (_agent(),), PRESETS["cn"],
          Reason.OUTSIDE_POLICY_HOURS, "30-minute visit starting in 21:50-23:00 cannot end inside .*08:00-22:00"),
+        (_case(service_s=25 * 3600), (_agent(),), PRESETS["none"], Reason.SERVICE_TOO_LONG,
+         r"takes 1500 minutes, longer than any allowed visiting time \(00:00-24:00 under policy 'none', at most "
+         r"1440 minutes"),
+        (_case(service_s=15 * 3600), (_agent(),), PRESETS["us"], Reason.SERVICE_TOO_LONG,
+         r"takes 900 minutes.*08:00-21:00 under policy 'us', at most 780 minutes"),
         (_case(skills=frozenset({"legal"})), (_agent(skills=frozenset({"sales"})),), PRESETS["none"],
          Reason.NO_QUALIFIED_AGENT, r"needs skills \{legal\}; agents working 2026-12-01 have \{sales\}"),
         (_case(), (_agent(),), PRESETS["cn"], Reason.TEAM_TOO_SMALL,
