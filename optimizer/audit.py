@@ -501,7 +501,7 @@ def _locations(agent: Agent, stops: tuple[Stop, ...]) -> list[str | None]:
 
 # -- the DataFrame view -----------------------------------------------------------------------------------------
 def _audit_stops_frame(plan: Plan, violations: list[str]) -> None:
-    routed = [r for r in plan.routes if any(s.kind == "visit" for s in r.stops)]
+    routed = [r for r in plan.routes if any(s.kind in ("visit", "break") for s in r.stops)]
     expected_rows = sum(len(r.stops) for r in routed)
     expected_visits = sum(1 for r in routed for s in r.stops if s.kind == "visit")
     try:
@@ -516,7 +516,8 @@ def _audit_stops_frame(plan: Plan, violations: list[str]) -> None:
         )
     if len(frame) != expected_rows:
         violations.append(
-            f"plan.stops has {len(frame)} rows, the routes with visits have {expected_rows} stops (rule: stops table)"
+            f"plan.stops has {len(frame)} rows, the routes with visits or breaks have {expected_rows} stops "
+            "(rule: stops table)"
         )
 
 

@@ -119,7 +119,7 @@ class Plan:
         extra_columns = list(dict.fromkeys(name for c in self.problem.cases for name, _ in c.extra))
         rows = []
         for route in self.routes:
-            if not route.visits:
+            if len(route.stops) <= 2:  # an agent with nothing to do (a break taken before dropping out does count)
                 continue
             for seq, stop in enumerate(route.stops):
                 case = cases.get(stop.case_id) if stop.case_id else None

@@ -47,6 +47,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "earliest_date": None if case.earliest_date is None else case.earliest_date.isoformat(),
         "visits_needed": case.visits_needed,
         "min_gap_days": case.min_gap_days,
+        "extra": [list(pair) for pair in case.extra],
     }
 
 
@@ -76,6 +77,7 @@ def case_from_dict(data: Mapping[str, Any]) -> Case:
         earliest_date=None if earliest is None else dt.date.fromisoformat(earliest),
         visits_needed=int(data.get("visits_needed", 1)),
         min_gap_days=int(data.get("min_gap_days", 0)),
+        extra=tuple((str(k), None if v is None else str(v)) for k, v in data.get("extra", ())),
     )
 
 

@@ -258,10 +258,14 @@ def _whole_day_audit(merged: Plan, day: DayContext, moved: Collection[str]) -> l
     stop to the first re-planned one starts at that position, which the day's matrix does not hold: travel and
     timeline findings on that agent's route are left to the rest-of-day audit (run by ``solve``) and the locks."""
     junction = ("(rule: travel)", "(rule: timeline)", "(rule: break place)")
+    # A break taken before any visit by an agent who then dropped out is a fact of the day, not a planned stop:
+    # the audit's "no break on a day without visits" does not apply to it (nothing else of that route is spared).
+    idle = {r.agent_id for r in merged.routes if not r.visits and any(s.kind == "break" for s in r.stops)}
     return [
         v
         for v in audit_plan(merged, day.travel)
         if not any(v.startswith(f"agent {a}:") and v.endswith(junction) for a in moved)
+        and not any(v.startswith(f"agent {a}:") and v.endswith("(rule: break count)") for a in idle)
     ]
 
 

@@ -23,6 +23,7 @@ from optimizer.horizon.lateness import with_lateness
 from optimizer.model import Case, Problem
 from optimizer.plan import Plan, Route, Unassigned
 from optimizer.reasons import Reason
+from optimizer.solver.arguments import checked_arguments
 from optimizer.solver.budget import Deadline, StopRequest
 from optimizer.solver.config import SearchConfig
 from optimizer.solver.construct import construct, improve
@@ -59,7 +60,8 @@ def solve(
     ----------
     network:
         ``None`` (straight-line estimate per travel mode), an :class:`optimizer.network.RoadNetwork` (used for
-        every agent), or a dict ``mode -> RoadNetwork``.  Cases the network cannot reach are unassigned as
+        every agent), a dict ``mode -> RoadNetwork``, or the path of an OSM extract or built network (loaded
+        per travel mode; counts against the time limit).  Cases the network cannot reach are unassigned as
         ``unreachable``; an agent start or end point it cannot reach is an input error.
     time_limit:
         Seconds for the search (``config.time_limit`` overrides it).
@@ -83,10 +85,9 @@ def solve(
         ``stats["change_rate"]`` says how many of its cases changed agent.
     """
     began = _time.perf_counter()
+    network, travel, time_limit = checked_arguments(problem, network, travel, time_limit, seed)
     config = config or SearchConfig()
     limit = float(config.time_limit if config.time_limit is not None else time_limit)
-    if limit <= 0:
-        raise ValueError("time_limit must be > 0 seconds")
     matrices, unreachable = resolve_travel(problem, network, travel)
     ctx = ScheduleContext.build(problem.cases, problem.policy, matrices)
     pre = precheck(problem, ctx, unreachable)

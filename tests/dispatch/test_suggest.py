@@ -54,7 +54,8 @@ def test_a_case_no_one_may_take_gets_no_suggestion(example_plan: Plan) -> None:
 
 def test_formula_cells_are_made_plain_text() -> None:
     assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert safe_cell("-3") == "'-3"
+    assert safe_cell("-3") == "-3"  # a plain number is read as that number, never run as a formula
+    assert safe_cell("-3+A1") == "'-3+A1"
     assert safe_cell("A02") == "A02"
     frame = safe_frame(pd.DataFrame({"a": ["@x", "ok"], "n": [1, -2]}))
     assert frame["a"].tolist() == ["'@x", "ok"] and frame["n"].tolist() == [1, -2]

@@ -212,7 +212,7 @@ def test_travel_per_mode_and_missing_mode() -> None:
 
 def test_network_and_travel_together_are_refused() -> None:
     problem = _problem([_case("C1", 1)], [_agent()])
-    with pytest.raises(ValueError, match="either network= or travel="):
+    with pytest.raises(ValueError, match=r"either network= \(roads\) or travel="):
         solve(problem, network=object(), travel=_uniform(problem))
 
 
