@@ -12,6 +12,7 @@ import os
 import folium
 
 from maps.assets import CDN_BASE, CLUSTER_CDN, CLUSTER_SRI, LEAFLET_SRI, AssetMode, LeafletAssets, load_assets
+from maps.compact import MARKERS_JS
 from maps.content import esc
 from maps.elements import RawHtml, js_string
 from maps.markers import CSS
@@ -67,6 +68,7 @@ def new_map(
     header.add_child(RawHtml(leaflet_head(assets, cluster=cluster)), name="fr_leaflet")
     header.add_child(RawHtml(f"<script>document.documentElement.lang = {js_string(lang)};</script>"), name="fr_lang")
     header.add_child(RawHtml(CSS), name="fr_css")
+    header.add_child(RawHtml(MARKERS_JS), name="fr_markers")
     if tiles.url is not None:
         folium.TileLayer(
             tiles=tiles.url,

@@ -18,9 +18,10 @@ from jinja2 import Template
 from maps.coords import LatLon
 
 
-def js_string(value: Any) -> str:
-    """``value`` as a JSON/JavaScript literal that is safe inside an HTML ``<script>`` element."""
-    text = json.dumps(value, ensure_ascii=False)
+def js_string(value: Any, *, compact: bool = False) -> str:
+    """``value`` as a JSON/JavaScript literal that is safe inside an HTML ``<script>`` element (``compact``: no
+    spaces after separators)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":") if compact else None)
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from branca.element import Element
 
 from maps import content
+from maps.compact import MarkerRows, Row
 from maps.coords import LatLon, Projector
 from maps.elements import DivMarker, RouteLine
 from maps.geometry import LegCache, LegGeometry, join_legs, midpoint_arrow, route_legs
@@ -25,6 +26,7 @@ from maps.markers import (
 from maps.messages import msg
 from optimizer.model import Case
 from optimizer.plan import Route
+from optimizer.times import format_clock
 
 
 @dataclass
@@ -38,6 +40,8 @@ class RouteStyle:
     tooltips: bool = False
     arrows: bool = True
     lang: str = "en"
+    #: Stops and start/end from compact data arrays (:mod:`maps.compact`), as the overview draws them.
+    compact: bool = False
 
 
 @dataclass
@@ -84,6 +88,10 @@ def draw_route(
                     data={"frKind": "arrow", "frAgent": agent, "interactive": False, "keyboard": False},
                 )
             )
+    if style.compact:
+        _compact_terminals(parent, route, project, style)
+        drawn.points += _compact_visits(stops_parent, route, cases, project, style)
+        return drawn
     _draw_terminals(parent, route, project, style)
     seq = 0
     for stop in route.stops:
@@ -108,6 +116,62 @@ def draw_route(
         )
         drawn.points.append(where)
     return drawn
+
+
+def _compact_visits(
+    parent: Element, route: Route, cases: dict[str, Case], project: Projector, style: RouteStyle
+) -> list[LatLon]:
+    """Every numbered stop of ``route`` as one :class:`MarkerRows` (one data row a stop)."""
+    lang = style.lang
+    rows: list[Row] = []
+    points: list[LatLon] = []
+    for seq, stop in enumerate(route.visits, start=1):
+        where = project(stop.lat, stop.lon)
+        case = cases.get(stop.case_id or "")
+        popup = [
+            stop.case_id,
+            case.address if case is not None else "",
+            content.window_text(stop, case, lang),
+            format_clock(stop.arrival_s),
+            format_clock(stop.start_s) if stop.wait_s > 0 else None,
+            msg(lang, "minutes", m=round(stop.duration_s / 60)),
+        ]
+        rows.append((where[0], where[1], str(seq), stop.case_id, popup, None))
+        points.append(where)
+    if rows:
+        small = " fr-small" if style.stop_size_px < STOP_SIZE_PX else ""
+        head = [msg(lang, k) for k in ("case", "address", "window", "arrival", "visit_at", "service")]
+        parent.add_child(
+            MarkerRows(
+                rows, kind="visit", agent=route.agent_id, color=style.color, class_name=f"fr-icon fr-stop{small}",
+                size_px=style.stop_size_px, title=msg(lang, "stop_n", n="{n}"), head=head,
+                tooltip="{agent} #{n}: {case}" if style.tooltips else None, z_offset=1000, numbered=True,
+            )
+        )  # fmt: skip
+    return points
+
+
+def _compact_terminals(parent: Element, route: Route, project: Projector, style: RouteStyle) -> None:
+    """Start and end (or one marker for both) as :class:`MarkerRows`, popups and tooltips as in the agent map."""
+    start, end = route.stops[0], route.stops[-1]
+    start_at, end_at = project(start.lat, start.lon), project(end.lat, end.lon)
+    size = END_SIZE_PX if style.stop_size_px >= STOP_SIZE_PX else OVERVIEW_STOP_SIZE_PX
+    small = " fr-small" if style.stop_size_px < STOP_SIZE_PX else ""
+    leave, back = format_clock(start.departure_s), format_clock(end.arrival_s)
+    texts = {
+        "start": msg(style.lang, "start_leave", t=leave),
+        "end": msg(style.lang, "end_arrive", t=back),
+        "both": msg(style.lang, "start_end", t1=leave, t2=back),
+    }
+    places = [("start", "S", start_at), ("end", "E", end_at)] if start_at != end_at else [("both", "S/E", start_at)]
+    for kind, label, where in places:
+        row: Row = (where[0], where[1], label, None, texts[kind], msg(style.lang, "kind_" + kind))
+        parent.add_child(
+            MarkerRows(
+                [row], kind=kind, agent=route.agent_id, color=style.color, size_px=size, title="{agent}",
+                class_name=f"fr-icon fr-terminal fr-{kind}{small}", tooltip="{agent}: {x}" if style.tooltips else None,
+            )
+        )  # fmt: skip
 
 
 def _draw_terminals(parent: Element, route: Route, project: Projector, style: RouteStyle) -> None:

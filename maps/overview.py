@@ -14,11 +14,12 @@ import folium
 from maps import content
 from maps.assets import AssetMode, LeafletAssets
 from maps.base import fit, new_map, resolve_assets
+from maps.compact import MarkerRows, Row
 from maps.coords import LatLon, Projector, projector
-from maps.elements import AttachLayer, ClusterGroup, DivMarker, HtmlControl, StreetLines
+from maps.elements import AttachLayer, ClusterGroup, HtmlControl, StreetLines
 from maps.geometry import LegCache, Networks, bounds, network_for
 from maps.layers import RouteStyle, draw_route
-from maps.markers import OVERVIEW_STOP_SIZE_PX, UNASSIGNED_COLOR, UNASSIGNED_SIZE_PX, color_for, pin_html
+from maps.markers import OVERVIEW_STOP_SIZE_PX, UNASSIGNED_COLOR, UNASSIGNED_SIZE_PX, color_for
 from maps.messages import check_lang, msg
 from maps.streets import project_lines, street_lines, street_network, streets_wanted
 from maps.tiles import TileSpec, resolve_tiles
@@ -54,23 +55,22 @@ def _add_unassigned(fmap: folium.Map, plan: Plan, project: Projector, lang: str)
     name += f"{content.esc(msg(lang, 'unassigned'))} ({len(plan.unassigned_cases)})"
     group = folium.FeatureGroup(name=name, overlay=True, show=True)
     points: list[LatLon] = []
+    rows: list[Row] = []
     for item in plan.unassigned_cases:
         case = cases.get(item.case_id)
         if case is None:
             continue
         where = project(case.lat, case.lon)
-        group.add_child(
-            DivMarker(
-                where,
-                icon_html=pin_html("!", UNASSIGNED_COLOR),
-                class_name="fr-icon fr-unassigned fr-small",
-                size_px=UNASSIGNED_SIZE_PX,
-                popup_html=content.unassigned_popup(item, case, lang),
-                tooltip_html=f"{content.esc(item.case_id)}: {content.esc(item.reason)}",
-                data={"frKind": "unassigned", "frCase": item.case_id, "frReason": str(item.reason)},
-            )
-        )
+        popup = [item.case_id, case.address, str(item.reason), item.detail]
+        rows.append((where[0], where[1], "!", item.case_id, popup, str(item.reason)))
         points.append(where)
+    group.add_child(
+        MarkerRows(
+            rows, kind="unassigned", agent=None, color=UNASSIGNED_COLOR, class_name="fr-icon fr-unassigned fr-small",
+            size_px=UNASSIGNED_SIZE_PX, title=msg(lang, "unassigned"), tooltip="{case}: {x}", extra_option="frReason",
+            head=[msg(lang, k) for k in ("case", "address", "reason", "detail")],
+        )
+    )  # fmt: skip
     group.add_to(fmap)
     return points
 
@@ -132,6 +132,7 @@ def overview_map(
             tooltips=True,
             arrows=not clustered,
             lang=lang,
+            compact=True,
         )
         agent_network = network_for(network, plan.problem.agent(route.agent_id, route.date).mode)
         stops = ClusterGroup(color=color, agent=route.agent_id) if clustered and route.visits else None

@@ -20,11 +20,11 @@ from starlette.responses import FileResponse, Response
 
 from optimizer.policy import PRESETS
 from optimizer.server.config import ServerConfig
-from optimizer.server.inputs import ApiError, PlanOptions, PlanRequest, prepare_job, read_request
+from optimizer.server.inputs import MAX_DAYS, ApiError, PlanOptions, PlanRequest, prepare_job, read_request
 from optimizer.server.jobs import JobQueue
 from optimizer.server.limits import SafeJSONResponse
 from optimizer.server.store import JOB_ID, Job, JobStore, new_job_id
-from optimizer.server.worker import DOWNLOADS, OUT_DIR
+from optimizer.server.worker import DOWNLOADS, EXTRA_DOWNLOADS, OUT_DIR
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,7 @@ def job_view(server: Server, job: Job, *, with_plan: bool) -> JobView:
                 "routes": data["stops"],
                 "unassigned": data["unassigned"],
                 "summary": data["summary"],
+                "days": data.get("days"),
                 "stats": data.get("stats", {}),
             }
     return view
@@ -197,14 +198,16 @@ def _out_file(server: Server, job: Job, relative: str) -> Path:
 
 @router.get("/plans/{job_id}/files/{name}", response_class=FileResponse, responses=_ERRORS)
 def get_file(request: Request, job_id: str, name: str) -> Response:
-    """One of routes.csv, routes.xlsx, unassigned.csv, summary.csv, plan.json, maps.zip of a finished plan."""
+    """One of routes.csv, routes.xlsx, unassigned.csv, summary.csv, plan.json, maps.zip of a finished plan (and
+    days.csv of a plan over several dates, changes.csv and moves.csv of a re-plan)."""
     server = _server(request)
     job = _job(server, job_id)
-    if name not in DOWNLOADS or job.status != "done":
+    types = {**DOWNLOADS, **EXTRA_DOWNLOADS}
+    if job.status != "done" or name not in types or name not in (job.result or {}).get("files", []):
         raise ApiError(404, {"type": "not_found", "message": f"no file {name[:60]!r} for this job"})
     stem = f"fieldroute-{job.params['options']['date']}-{job.id[:8]}"
     filename = f"{stem}-{name}" if name != "plan.json" else f"{stem}.json"
-    return FileResponse(_out_file(server, job, name), media_type=DOWNLOADS[name], filename=filename)
+    return FileResponse(_out_file(server, job, name), media_type=types[name], filename=filename)
 
 
 @router.get("/plans/{job_id}/maps/{name}", response_class=FileResponse, responses=_ERRORS)
@@ -230,6 +233,7 @@ def get_options(request: Request) -> dict[str, Any]:
             "max_request_bytes": config.max_request_bytes,
             "max_upload_bytes": config.max_upload_bytes,
             "max_cases": config.max_cases,
+            "max_days": MAX_DAYS,
             "max_time_limit_s": config.max_time_limit_s,
             "workers": config.workers,
         },

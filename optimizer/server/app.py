@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from optimizer.server import api, page
+from optimizer.server import api, during, page
 from optimizer.server.config import ServerConfig
 from optimizer.server.inputs import ApiError
 from optimizer.server.jobs import JobQueue
@@ -49,6 +49,7 @@ def create_app(config: ServerConfig, *, start_queue: bool = True) -> FastAPI:
     )
     app.state.server = api.Server(config, store, queue)
     app.include_router(api.router)
+    app.include_router(during.router)
     app.include_router(page.router)
 
     @app.exception_handler(ApiError)

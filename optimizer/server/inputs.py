@@ -25,12 +25,15 @@ from optimizer.server.worker import problem_dict
 UPLOAD_SUFFIXES = (".csv", ".xlsx", ".json")
 TABLES = ("cases", "agents")
 MAX_LABEL = 120
+#: The longest horizon a job may plan (dates in one search).
+MAX_DAYS = 14
 
 
 class PlanOptions(BaseModel):
     """How to plan: the date, the policy preset (or rules as an object), a configured network, the search."""
 
-    date: str = Field(description="Plan date, YYYY-MM-DD.", examples=["2026-12-01"])
+    date: str = Field(description="Plan date (the first one with days > 1), YYYY-MM-DD.", examples=["2026-12-01"])
+    days: int = Field(1, ge=1, le=MAX_DAYS, description="Plan this many consecutive dates from date in one search.")
     policy: str | dict[str, Any] = Field(
         "none", description=f"A preset ({', '.join(PRESETS)}) or the rules as an object (keys as in a policy file)."
     )
@@ -181,6 +184,7 @@ def prepare_job(job_dir: Path, options: PlanOptions, tables: dict[str, Table], c
                 options.date,
                 policy,
                 coord_system=options.coord_system,
+                days=options.days,
             )
         except InputError as exc:
             problems = [*problems, *exc.problems]
@@ -200,6 +204,7 @@ def prepare_job(job_dir: Path, options: PlanOptions, tables: dict[str, Table], c
         "agents_file": files["agents"],
         "labels": labels,
         "date": options.date,
+        "days": options.days,
         "policy": options.policy,
         "network_path": str(network) if network else None,
         "time_limit": options.time_limit,
@@ -213,6 +218,6 @@ def prepare_job(job_dir: Path, options: PlanOptions, tables: dict[str, Table], c
 
 
 __all__ = [
-    "ApiError", "PlanOptions", "PlanRequest", "Table", "check_options", "client_label", "input_error",
+    "MAX_DAYS", "ApiError", "PlanOptions", "PlanRequest", "Table", "check_options", "client_label", "input_error",
     "prepare_job", "read_request", "too_large",
 ]  # fmt: skip

@@ -17,7 +17,8 @@ from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
 from optimizer.policy import PRESETS
-from optimizer.server.messages import PAGE_LANGS, PageLang, choose_lang, messages
+from optimizer.server.inputs import MAX_DAYS
+from optimizer.server.messages import PAGE_LANGS, PageLang, choose_lang, messages, problem_patterns
 
 LANG_COOKIE = "fieldroute_lang"
 CSP = (
@@ -48,6 +49,8 @@ def render_page(lang: PageLang, networks: list[str], max_time_limit_s: float) ->
     nets = f'<option value="">{e(m["straight_lines"])}</option>' + "".join(
         f'<option value="{e(name)}">{e(name)}</option>' for name in networks
     )
+    keeps = "".join(f'<option value="{k}">{e(m["keep_" + k])}</option>' for k in ("none", "agent", "order"))
+    data = {"lang": lang, "messages": m, "problems": problem_patterns(lang)}
     current = ' aria-current="true"'
     switch = " · ".join(
         f'<a href="/?lang={code}" lang="{code}"{current if code == lang else ""}>{e(_LANG_NAMES[code])}</a>'
@@ -72,6 +75,8 @@ def render_page(lang: PageLang, networks: list[str], max_time_limit_s: float) ->
   <div class="files">{drop("cases", "cases_file")}{drop("agents", "agents_file")}</div>
   <div class="options">
     <label>{e(m["date"])} <input type="date" name="date" id="date" value="{tomorrow}" required></label>
+    <label>{e(m["days"])} <input type="number" name="days" id="days" value="1" min="1" max="{MAX_DAYS}"
+      step="1"></label>
     <label>{e(m["policy"])} <select name="policy" id="policy">{policies}</select></label>
     <label>{e(m["network"])} <select name="network" id="network">{nets}</select></label>
     <label>{e(m["time_limit"])} <input type="number" name="time_limit" id="time_limit" value="10" min="0.1"
@@ -91,11 +96,45 @@ def render_page(lang: PageLang, networks: list[str], max_time_limit_s: float) ->
   <table id="summary-table"><thead><tr><th>{e(m["col_agent"])}</th><th>{e(m["col_visits"])}</th>
   <th>{e(m["col_travel"])}</th><th>{e(m["col_distance"])}</th><th>{e(m["col_start"])}</th>
   <th>{e(m["col_end"])}</th></tr></thead><tbody></tbody></table>
+  <p id="result-note" hidden></p>
+  <div id="days-box" hidden><h3>{e(m["days_title"])}</h3>
+  <table id="days-table"><thead><tr><th>{e(m["col_date"])}</th><th>{e(m["col_agents_used"])}</th>
+  <th>{e(m["col_visits"])}</th><th>{e(m["col_late"])}</th><th>{e(m["col_travel"])}</th>
+  <th>{e(m["col_distance"])}</th></tr></thead><tbody></tbody></table></div>
   <h3>{e(m["downloads"])}</h3><ul id="downloads"></ul>
   <label>{e(m["map"])} <select id="map-select"></select></label>
   <iframe id="map-frame" title="{e(m["map"])}" sandbox="allow-scripts allow-popups"></iframe>
 </section>
-<script id="page-data" type="application/json">{_data_block({"lang": lang, "messages": m})}</script>
+<section id="during" hidden><h2>{e(m["during_title"])}</h2><p>{e(m["during_intro"])}</p>
+  <form id="replan-form" novalidate><h3>{e(m["replan_title"])}</h3><div class="options">
+    <label>{e(m["replan_at"])} <input type="time" name="at" id="replan-at" required></label>
+    <label>{e(m["replan_done"])} <input type="text" name="done" id="replan-done"></label>
+    <label>{e(m["replan_unavailable"])} <input type="text" name="unavailable" id="replan-unavailable"></label>
+    <label>{e(m["replan_keep"])} <select name="keep" id="replan-keep">{keeps}</select></label>
+    <label>{e(m["replan_new_cases"])} <input type="file" name="new_cases" id="replan-new-cases"
+      accept=".csv,.xlsx,.json"></label>
+    <label>{e(m["time_limit"])} <input type="number" name="time_limit" id="replan-time-limit" value="10" min="0.1"
+      max="{max_time_limit_s:g}" step="any"></label>
+    <button type="submit" id="replan-button">{e(m["replan_button"])}</button></div></form>
+  <form id="suggest-form" novalidate><h3>{e(m["suggest_title"])}</h3><div class="options">
+    <label>{e(m["suggest_case_id"])} <input type="text" name="case_id" id="suggest-case-id" required></label>
+    <label>{e(m["suggest_lat"])} <input type="number" name="lat" id="suggest-lat" step="any" required></label>
+    <label>{e(m["suggest_lon"])} <input type="number" name="lon" id="suggest-lon" step="any" required></label>
+    <label>{e(m["suggest_priority"])} <input type="number" name="priority" id="suggest-priority" value="3" min="1"
+      max="5"></label>
+    <label>{e(m["suggest_service"])} <input type="number" name="service_minutes" id="suggest-service" value="20"
+      min="1"></label>
+    <label>{e(m["suggest_windows"])} <input type="text" name="windows" id="suggest-windows"></label>
+    <label>{e(m["suggest_address"])} <input type="text" name="address" id="suggest-address"></label>
+    <label>{e(m["suggest_at"])} <input type="time" name="at" id="suggest-at"></label>
+    <button type="submit" id="suggest-button">{e(m["suggest_button"])}</button></div></form>
+  <p id="suggest-none" hidden>{e(m["suggest_none"])}</p>
+  <table id="suggest-table" hidden><thead><tr><th>{e(m["col_rank"])}</th><th>{e(m["col_agent"])}</th>
+  <th>{e(m["col_position"])}</th><th>{e(m["col_after"])}</th><th>{e(m["col_eta"])}</th>
+  <th>{e(m["col_extra"])}</th><th>{e(m["col_day_end"])}</th><th>{e(m["col_pushes_out"])}</th></tr></thead>
+  <tbody></tbody></table>
+</section>
+<script id="page-data" type="application/json">{_data_block(data)}</script>
 <script src="/static/page.js"></script>
 </body></html>
 """

@@ -7,6 +7,7 @@ The process talks to the server through one pipe: ``("progress", {...})`` while 
 
 from __future__ import annotations
 
+import json
 import time
 import traceback
 import zipfile
@@ -27,6 +28,12 @@ DOWNLOADS: dict[str, str] = {
     "summary.csv": "text/csv; charset=utf-8",
     "plan.json": "application/json",
     "maps.zip": "application/zip",
+}
+#: Files only some jobs write: days.csv (a plan over several dates), changes.csv and moves.csv (a re-plan).
+EXTRA_DOWNLOADS: dict[str, str] = {
+    "days.csv": "text/csv; charset=utf-8",
+    "changes.csv": "text/csv; charset=utf-8",
+    "moves.csv": "text/csv; charset=utf-8",
 }
 _PROGRESS_EVERY_S = 0.25
 
@@ -84,7 +91,9 @@ def run_job(spec: dict[str, Any], conn: Connection, stop: Event) -> None:
 
 
 def _plan(spec: dict[str, Any], report: Callable[..., None], stop: Event) -> dict[str, Any] | None:
-    from optimizer.atomic import atomic_directory
+    """Plan the day (or days) of a ``POST /v1/plans`` job, or re-plan a finished one (``kind == "replan"``)."""
+    if spec.get("kind") == "replan":
+        return _replan(spec, report, stop)
     from optimizer.io import load_problem
     from optimizer.solver import solve
 
@@ -96,6 +105,7 @@ def _plan(spec: dict[str, Any], report: Callable[..., None], stop: Event) -> dic
         spec["date"],
         spec["policy"],
         coord_system=spec.get("coord_system", "wgs84"),
+        days=int(spec.get("days", 1)),
     )
     network_path = spec.get("network_path")
     network = _networks(network_path, problem) if network_path else None
@@ -113,20 +123,77 @@ def _plan(spec: dict[str, Any], report: Callable[..., None], stop: Event) -> dic
     if stop.is_set():
         return None
     report("writing", visits=len(plan.visited_case_ids), objective=plan.stats.get("objective"))
+    return _finish(plan, job_dir, network, spec)
+
+
+def _replan(spec: dict[str, Any], report: Callable[..., None], stop: Event) -> dict[str, Any] | None:
+    """Re-plan a finished job's day from ``at_s``: what was done or started stays, the rest is planned again."""
+    from optimizer.dispatch import Position, load_plan, replan
+    from optimizer.dispatch.newcases import read_cases
+    from optimizer.errors import AuditError
+
+    job_dir = Path(spec["job_dir"])
+    report("loading")
+    before = load_plan(Path(spec["source_dir"]))
+    new_cases = read_cases(job_dir / spec["new_cases_file"]) if spec.get("new_cases_file") else []
+    network_path = spec.get("network_path")
+    network = _networks(network_path, before.problem) if network_path else None
+    positions = {p["agent_id"]: Position(p["lat"], p["lon"], p.get("free_s")) for p in spec.get("positions", [])}
+    if stop.is_set():
+        return None
+    report("solving")
+    result = replan(
+        before, int(spec["at_s"]), done=spec.get("done", []), positions=positions or None, new_cases=new_cases,
+        unavailable=spec.get("unavailable", []), keep=spec.get("keep", "none"), keep_next=spec.get("keep_next"),
+        network=network, time_limit=spec["time_limit"], seed=spec.get("seed", 0),
+    )  # fmt: skip
+    if result.violations:
+        raise AuditError(result.violations)
+    if stop.is_set():
+        return None
+    plan = result.plan
+    report("writing", visits=len(plan.visited_case_ids), objective=plan.stats.get("objective"))
+
+    def extra(folder: Path) -> list[str]:
+        from optimizer.export import write_safe_csv
+
+        write_safe_csv(result.changes, folder / "changes.csv")
+        write_safe_csv(result.moves, folder / "moves.csv")
+        return ["changes.csv", "moves.csv"]
+
+    manifest = _finish(plan, job_dir, network, spec, extra)
+    changes = result.changes["change"].value_counts().to_dict()
+    manifest["summary"]["changes"] = {str(k): int(v) for k, v in changes.items()}
+    manifest["summary"]["released_promises"] = list(result.released)
+    return manifest
+
+
+def _finish(
+    plan: Any,
+    job_dir: Path,
+    network: Any,
+    spec: dict[str, Any],
+    extra: Callable[[Path], list[str]] | None = None,
+) -> dict[str, Any]:
+    """Write the plan's files and maps all at once and return the job's manifest (files, maps, summary)."""
+    from optimizer.atomic import atomic_directory
+
     with atomic_directory(job_dir / OUT_DIR) as scratch:
         maps = _write(plan, scratch, network, spec)
-    return {
-        "files": sorted(DOWNLOADS),
-        "maps": maps,
-        "summary": {
-            "cases": len(problem.cases),
-            "visited": len(plan.visited_case_ids),
-            "unassigned": len(plan.unassigned_cases),
-            "agents": len(plan.routes),
-            "agents_used": sum(1 for r in plan.routes if r.visits),
-            "travel_s": plan.total_travel_s,
-        },
+        more = extra(scratch) if extra is not None else []
+    problem = plan.problem
+    summary: dict[str, Any] = {
+        "cases": len(problem.cases),
+        "visited": len(plan.visited_case_ids),
+        "unassigned": len(plan.unassigned_cases),
+        "agents": len(plan.routes),
+        "agents_used": sum(1 for r in plan.routes if r.visits),
+        "travel_s": plan.total_travel_s,
     }
+    if len(problem.horizon) > 1:  # one row per date: what a dispatcher checks first on a week's plan
+        summary["days"] = json.loads(plan.days.to_json(orient="records"))
+        more.append("days.csv")
+    return {"files": sorted(DOWNLOADS) + more, "maps": maps, "summary": summary}
 
 
 def _networks(path: str, problem: Any) -> Any:
@@ -165,4 +232,4 @@ def _write(plan: Any, folder: Path, network: Any, spec: dict[str, Any]) -> list[
     return [{"name": paths[-1].name, "agent_id": None, "date": None}, *manifest]
 
 
-__all__ = ["DOWNLOADS", "OUT_DIR", "problem_dict", "run_job"]
+__all__ = ["DOWNLOADS", "EXTRA_DOWNLOADS", "OUT_DIR", "problem_dict", "run_job"]

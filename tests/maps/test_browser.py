@@ -8,6 +8,7 @@ Without Chromium the tests fail with a hint; ``FIELDROUTE_SKIP_BROWSER=1`` skips
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import time
@@ -210,6 +211,44 @@ def test_overview_lists_every_agent_and_unassigned(driver: Any, written: dict[st
     screenshot(driver, "overview_desktop")
 
 
+def test_overview_markers_from_data_show_hostile_text_as_text(driver: Any, written: dict[str, Path]) -> None:
+    """The overview builds its markers from data arrays: popups and tooltips still hold the input as text."""
+    open_map(driver, written["overview.html"], DESKTOP)
+    seen = driver.execute_script(
+        """
+        var found = null;
+        window.__frMap.eachLayer(function (l) { if (l.options && l.options.frCase === 'C2') { found = l; } });
+        found.openPopup();
+        var el = document.querySelector('.leaflet-popup-content');
+        found.openTooltip();
+        var tip = document.querySelector('.leaflet-tooltip');
+        return {html: el.innerHTML, text: el.innerText,
+                scripts: document.querySelectorAll('.leaflet-pane script').length, seq: found.options.frSeq,
+                tip: tip.textContent, tipBold: tip.querySelectorAll('b').length};
+        """
+    )
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in seen["html"] and XSS_ADDRESS in seen["text"]
+    for field in ("Stop 2", "C2", "09:00-12:00", "Arrival", "25 min"):
+        assert field in seen["text"]
+    assert seen["scripts"] == 0 and seen["seq"] == 2
+    assert seen["tip"] == "A1 #2: C2" and seen["tipBold"] == 0
+    terminal = driver.execute_script(
+        """
+        var found = null;
+        window.__frMap.closePopup();
+        window.__frMap.eachLayer(function (l) {
+            if (l.options && ['start', 'both'].indexOf(l.options.frKind) >= 0 && l.options.frAgent === arguments[0]) {
+                found = l; }
+        }.bind(null));
+        found.openPopup();
+        var el = found.getPopup().getElement().querySelector('.leaflet-popup-content');
+        return {bold: el.querySelector('b').textContent, inner: el.querySelectorAll('b b').length};
+        """.replace("arguments[0]", json.dumps(XSS_AGENT))
+    )
+    assert terminal == {"bold": XSS_AGENT, "inner": 0}
+    assert driver.execute_script("return window.__alerts;") == []
+
+
 def test_layer_control_toggles_an_agent(driver: Any, written: dict[str, Path]) -> None:
     open_map(driver, written["overview.html"], DESKTOP)
     before = len(layers_of(driver, "visit"))
@@ -340,5 +379,5 @@ def test_overview_at_scale_clusters_and_opens_quickly(driver: Any, big_written: 
     assert seen["overlays"] == 101  # 100 agents and "Unassigned"
     assert seen["bars"] == 2000 and seen["timelineOpen"] is False  # closed at this size, one click away
     assert seconds < 8, f"the overview took {seconds:.1f} s to open"
-    assert size_mb < 6
+    assert size_mb < 2  # 4.4 MB before the markers came from data arrays (maps/compact.py)
     screenshot(driver, "overview_2000_desktop")

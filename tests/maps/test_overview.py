@@ -44,3 +44,17 @@ def test_unassigned_reason_and_summary_escaped(map_plan: Plan) -> None:
 def test_overview_without_unassigned(beijing_plan: Plan) -> None:
     fmap = maps.overview_map(beijing_plan)
     assert [g.layer_name for g in groups(fmap)][-1].endswith("BJ (2)")
+
+
+def test_overview_markers_are_data_rows_with_input_escaped(map_plan: Plan) -> None:
+    """One data array per agent instead of a block of JavaScript per marker; no raw markup from the input."""
+    from maps.compact import MarkerRows
+
+    fmap = maps.overview_map(map_plan)
+    rows = [c for g in groups(fmap) for c in g._children.values() if isinstance(c, MarkerRows)]
+    visits = [r for r in rows if '"kind":"visit"' in r.spec_js]
+    assert [len(r.rows) for r in visits] == [4, 2]
+    assert [row[2] for row in visits[0].rows] == ["1", "2", "3", "4"]
+    html = fmap.get_root().render()
+    assert '"className": "fr-icon fr-stop' not in html and '"className": "fr-icon fr-unassigned' not in html
+    assert "<script>alert" not in html and XSS_AGENT not in html

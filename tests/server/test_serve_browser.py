@@ -154,3 +154,69 @@ def test_page_in_chinese(driver: Any, server: LiveServer) -> None:
     driver.get(f"{server.url}/?lang=zh")
     assert driver.find_element("tag name", "h1").text == "制定一天的外访计划"
     assert driver.execute_script("return document.documentElement.lang;") == "zh-Hans"
+
+
+def test_problems_in_chinese(driver: Any, server: LiveServer) -> None:
+    """The page in Chinese shows the common problems of the broken sample in Chinese (values stay as they are)."""
+    driver.get(f"{server.url}/?lang=zh")
+    _fill_and_plan(driver, EXAMPLES / "cases_with_errors.csv", EXAMPLES / "agents.csv")
+    rows = _until(
+        driver,
+        "var s = document.getElementById('problems'); if (s.hidden) return null;"
+        "return Array.from(s.querySelectorAll('tbody tr')).map(r => r.cells[4].textContent);",
+    )
+    assert "优先级必须在 1（低）到 5（最紧急）之间" in rows
+    assert "时间窗“12:00-09:00”的结束早于开始（时间窗不能跨过午夜）" in rows
+    assert "case_id 重复；首次出现在第 6 行" in rows
+    assert all(not r.isascii() for r in rows), rows  # every problem of the sample is translated
+    headers = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#problems th')).map(function (h) { return h.textContent; });"
+    )
+    assert headers == ["文件", "行", "列", "值", "问题"]
+
+
+def test_suggest_then_replan_from_the_page(driver: Any, server: LiveServer) -> None:
+    driver.get(f"{server.url}/?lang=en")
+    _fill_and_plan(driver, EXAMPLES / "cases.csv", EXAMPLES / "agents.csv", time_limit="1")
+    _until(driver, "return !document.getElementById('during').hidden;")
+
+    driver.find_element("id", "suggest-case-id").send_keys(HOSTILE_NAME)
+    driver.execute_script(
+        "document.getElementById('suggest-lat').value = '40.2795';"
+        "document.getElementById('suggest-lon').value = '-76.8233';"
+    )
+    driver.find_element("id", "suggest-button").click()
+    places = _until(
+        driver,
+        "var t = document.getElementById('suggest-table'); if (t.hidden) return null;"
+        "return Array.from(t.querySelectorAll('tbody tr')).map(r => Array.from(r.cells).map(c => c.textContent));",
+        20,
+    )
+    assert places and places[0][0] == "1" and places[0][1] in {"A01", "A02", "A03"}
+    assert driver.save_screenshot(str(ARTIFACTS / "page-suggest.png"))
+
+    driver.execute_script("document.getElementById('replan-at').value = '12:00';")
+    driver.find_element("id", "replan-unavailable").send_keys("A02")
+    driver.execute_script("document.getElementById('replan-time-limit').value = '1';")
+    driver.find_element("id", "replan-button").click()
+    _until(driver, "return document.getElementById('job-status').getAttribute('data-status') === 'done';")
+    note = _until(driver, "var n = document.getElementById('result-note'); return !n.hidden && n.textContent;", 20)
+    assert note.startswith("Re-plan of ") and "from 12:00" in note
+    links = driver.execute_script("return Array.from(document.querySelectorAll('#downloads a')).map(a => a.id);")
+    assert "download-changes-csv" in links and "download-moves-csv" in links
+    assert driver.execute_script("return !document.getElementById('during').hidden;")  # re-plan again from here
+    assert driver.execute_script("return window.__alerts;") == []
+    driver.save_screenshot(str(ARTIFACTS / "page-replan.png"))
+
+
+def test_several_dates_show_the_per_date_summary(driver: Any, server: LiveServer) -> None:
+    driver.get(f"{server.url}/?lang=en")
+    driver.execute_script("document.getElementById('days').value = '2';")
+    _fill_and_plan(driver, EXAMPLES / "cases.csv", EXAMPLES / "agents.csv", time_limit="1")
+    dates = _until(
+        driver,
+        "var b = document.getElementById('days-box'); if (b.hidden) return null;"
+        "return Array.from(b.querySelectorAll('tbody tr')).map(r => r.cells[0].textContent);",
+    )
+    assert dates == [DATE, "2026-12-02"]
+    assert driver.execute_script("return document.getElementById('during').hidden;")  # one-date tools only

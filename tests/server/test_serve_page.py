@@ -50,3 +50,23 @@ def test_page_has_no_inline_script_and_escapes_network_names() -> None:
     for lang, words in CATALOGUE.items():
         page = render_page(lang, [], 600)
         assert words["plan"] in page and "cn:" in page  # the policy presets with their rules
+
+
+def test_problem_translations_are_well_formed_and_cover_the_broken_sample() -> None:
+    """Every pattern compiles, uses only groups it has, and the broken sample's problems all find a pattern."""
+    from pathlib import Path
+
+    from optimizer.errors import InputError
+    from optimizer.io import load_problem
+    from optimizer.server.messages import PROBLEMS_ZH, problem_patterns
+
+    for pattern, template in PROBLEMS_ZH:
+        compiled = re.compile(pattern)
+        assert pattern.startswith("^") and pattern.endswith("$")
+        assert all(int(n) <= compiled.groups for n in re.findall(r"\{(\d+)\}", template)), pattern
+    assert problem_patterns("en") == []
+    examples = Path(__file__).resolve().parents[2] / "examples" / "data"
+    with pytest.raises(InputError) as caught:
+        load_problem(examples / "cases_with_errors.csv", examples / "agents.csv", "2026-12-01")
+    unmatched = [p.message for p in caught.value.problems if not any(re.match(q, p.message) for q, _ in PROBLEMS_ZH)]
+    assert unmatched == []

@@ -7,7 +7,10 @@
   var M = data.messages;
   var POLL_MS = 600;
   var current = null; // the job being watched
+  var finished = null; // the finished one-date plan that re-plan and suggest work on
   var timer = null;
+  // The input problems in the page's language: [pattern, template with {1}, {2}...]; others stay in English.
+  var PATTERNS = (data.problems || []).map(function (p) { return [new RegExp(p[0]), p[1]]; });
 
   function $(id) { return document.getElementById(id); }
   function t(key, values) {
@@ -31,12 +34,22 @@
     show("message", Boolean(text));
   }
 
+  function translated(text) {
+    for (var i = 0; i < PATTERNS.length; i++) {
+      var found = PATTERNS[i][0].exec(String(text));
+      if (found) {
+        return PATTERNS[i][1].replace(/\{(\d+)\}/g, function (_, n) { return found[Number(n)] || ""; });
+      }
+    }
+    return text;
+  }
+
   function showProblems(problems) {
     var body = $("problems-table").querySelector("tbody");
     body.textContent = "";
     problems.forEach(function (p) {
       var row = document.createElement("tr");
-      [p.file, p.row, p.column, p.value, p.message].forEach(function (v) { cell(row, v); });
+      [p.file, p.row, p.column, p.value, translated(p.message)].forEach(function (v) { cell(row, v); });
       body.appendChild(row);
     });
     $("problems-title").textContent = t("problems_title", { n: problems.length });
@@ -47,7 +60,7 @@
     if (timer) { clearTimeout(timer); timer = null; }
     current = null;
     message("");
-    ["problems", "job", "result"].forEach(function (id) { show(id, false); });
+    ["problems", "job", "result", "during"].forEach(function (id) { show(id, false); });
   }
 
   function apiError(response, body) {
@@ -61,12 +74,26 @@
 
   function submit(event) {
     event.preventDefault();
-    reset();
     var form = new FormData($("plan-form"));
     if (!form.get("network")) { form.delete("network"); }
-    $("plan-button").disabled = true;
+    start("/v1/plans", form, $("plan-button"));
+  }
+
+  function submitReplan(event) {
+    event.preventDefault();
+    if (!finished) { return; }
+    var form = new FormData($("replan-form"));
+    var file = form.get("new_cases");
+    if (!file || !file.name) { form.delete("new_cases"); }
+    start("/v1/plans/" + encodeURIComponent(finished) + "/replan", form, $("replan-button"));
+  }
+
+  /* Post a form that creates a job, then watch the job. */
+  function start(url, form, button) {
+    reset();
+    button.disabled = true;
     message(t("uploading"));
-    fetch("/v1/plans", { method: "POST", body: form, credentials: "same-origin" })
+    fetch(url, { method: "POST", body: form, credentials: "same-origin" })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
           message("");
@@ -77,7 +104,46 @@
         });
       })
       .catch(function (err) { message(t("network_error", { message: err.message })); })
-      .finally(function () { $("plan-button").disabled = false; });
+      .finally(function () { button.disabled = false; });
+  }
+
+  function submitSuggest(event) {
+    event.preventDefault();
+    if (!finished) { return; }
+    var fields = new FormData($("suggest-form"));
+    var kase = {}, at = null;
+    fields.forEach(function (value, key) {
+      if (value === "") { return; }
+      if (key === "at") { at = value; } else { kase[key] = value; }
+    });
+    $("suggest-button").disabled = true;
+    show("suggest-none", false);
+    show("suggest-table", false);
+    message("");
+    show("problems", false);
+    fetch("/v1/plans/" + encodeURIComponent(finished) + "/suggest", {
+      method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ "case": kase, k: 5, at: at })
+    })
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          if (!response.ok) { apiError(response, body); return; }
+          var tbody = $("suggest-table").querySelector("tbody");
+          tbody.textContent = "";
+          body.suggestions.forEach(function (p) {
+            var row = document.createElement("tr");
+            [p.rank, p.agent_id, p.position, p.after_case === null ? t("first") : p.after_case, p.eta,
+             Math.round(p.extra_travel_s / 60), p.day_end, p.pushes_out.join(", ")].forEach(function (v) {
+              cell(row, v);
+            });
+            tbody.appendChild(row);
+          });
+          show("suggest-table", body.suggestions.length > 0);
+          show("suggest-none", body.suggestions.length === 0);
+        });
+      })
+      .catch(function (err) { message(t("network_error", { message: err.message })); })
+      .finally(function () { $("suggest-button").disabled = false; });
   }
 
   function progressText(job) {
@@ -127,6 +193,32 @@
     $("result-title").textContent = t("result_title", {
       visited: s.visited, cases: s.cases, used: s.agents_used, agents: s.agents, unassigned: s.unassigned
     });
+    var note = [];
+    if (job.options.replan_of) {
+      note.push(t("replan_of", { id: job.options.replan_of.slice(0, 8), at: job.options.at }));
+    }
+    if (s.changes) {
+      note.push(t("changes", { text: Object.keys(s.changes).map(function (k) { return k + " " + s.changes[k]; })
+        .join(", ") }));
+    }
+    $("result-note").textContent = note.join(" · ");
+    show("result-note", note.length > 0);
+    var daysBody = $("days-table").querySelector("tbody");
+    daysBody.textContent = "";
+    (s.days || []).forEach(function (d) {
+      var row = document.createElement("tr");
+      [d.date, d.agents_used + "/" + d.agents, d.visits, d.late, Math.round(d.travel_s / 60),
+       (d.travel_m / 1000).toFixed(1)].forEach(function (v) { cell(row, v); });
+      daysBody.appendChild(row);
+    });
+    show("days-box", Boolean(s.days && s.days.length));
+    var oneDate = !s.days;
+    finished = oneDate ? job.id : null;
+    show("during", oneDate);
+    if (oneDate && !$("replan-at").value) {
+      var now = new Date();
+      $("replan-at").value = ("0" + now.getHours()).slice(-2) + ":" + ("0" + now.getMinutes()).slice(-2);
+    }
     fetch("/v1/plans/" + encodeURIComponent(job.id), { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (full) {
@@ -134,7 +226,7 @@
         body.textContent = "";
         ((full.plan && full.plan.summary) || []).forEach(function (r) {
           var row = document.createElement("tr");
-          cell(row, r.agent_id);
+          cell(row, r.date && s.days ? r.agent_id + " (" + r.date + ")" : r.agent_id);
           cell(row, r.visits);
           cell(row, Math.round(r.travel_s / 60));
           cell(row, (r.travel_m / 1000).toFixed(1));
@@ -146,7 +238,8 @@
     var list = $("downloads");
     list.textContent = "";
     [["routes.csv", "dl_routes_csv"], ["routes.xlsx", "dl_routes_xlsx"], ["maps.zip", "dl_maps_zip"],
-     ["plan.json", "dl_plan_json"]].forEach(function (pair) {
+     ["plan.json", "dl_plan_json"], ["days.csv", "dl_days_csv"], ["changes.csv", "dl_changes_csv"],
+     ["moves.csv", "dl_moves_csv"]].forEach(function (pair) {
       if (!job.files[pair[0]]) { return; }
       var item = document.createElement("li");
       var link = document.createElement("a");
@@ -187,6 +280,8 @@
   dropZone("cases");
   dropZone("agents");
   $("plan-form").addEventListener("submit", submit);
+  $("replan-form").addEventListener("submit", submitReplan);
+  $("suggest-form").addEventListener("submit", submitSuggest);
   $("cancel-button").addEventListener("click", cancel);
   $("map-select").addEventListener("change", function () { $("map-frame").src = this.value; });
 }());

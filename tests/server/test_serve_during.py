@@ -1,0 +1,145 @@
+"""Re-plan and suggest on a finished plan, and plans over several dates, through the API (TestClient)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+from serve_helpers import DATE, upload, wait_for
+
+XSS_CASE = "<img src=x onerror=alert(3)>"
+
+
+def _job(client: TestClient, job_id: str) -> dict[str, Any]:
+    response = client.get(f"/v1/plans/{job_id}")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _finish(client: TestClient, job_id: str) -> dict[str, Any]:
+    return wait_for(lambda: _job(client, job_id), ("done", "failed", "cancelled"))
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A server with one finished plan of the sample day (uploaded as files)."""
+    from optimizer.server import ServerConfig, create_app
+
+    client = TestClient(create_app(ServerConfig(data_dir=tmp_path_factory.mktemp("data"), map_tiles="none")))
+    with client:
+        created = client.post("/v1/plans", **upload())
+        assert created.status_code == 202, created.text
+        job = _finish(client, created.json()["id"])
+        assert job["status"] == "done", job
+        yield client, job
+
+
+def _visits(job: dict[str, Any]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for r in job["plan"]["routes"]:
+        if r["kind"] == "visit":
+            out.setdefault(r["agent_id"], []).append(r["case_id"])
+    return out
+
+
+def test_replan_keeps_what_was_started_and_moves_an_absent_agents_visits(served: Any) -> None:
+    client, job = served
+    absent = "A02"  # a one-person agent: the must-visit two-person case stays possible
+    assert _visits(job).get(absent)
+    body = {"at": "11:00", "unavailable": [absent], "new_cases": [
+        {"case_id": "N1", "lat": 40.279, "lon": -76.82, "priority": 5, "service_minutes": 15, "address": XSS_CASE}
+    ], "time_limit": 1}  # fmt: skip
+    created = client.post(f"/v1/plans/{job['id']}/replan", json=body)
+    assert created.status_code == 202, created.text
+    assert created.json()["replan_of"] == job["id"]
+    after = _finish(client, created.json()["id"])
+    assert after["status"] == "done", after
+    assert after["options"]["replan_of"] == job["id"] and after["options"]["at"] == "11:00"
+    stops = [r for r in after["plan"]["routes"] if r["kind"] == "visit"]
+    started = [r for r in job["plan"]["routes"] if r["kind"] == "visit" and r["start"][11:16] < "11:00"]
+    kept = {(r["agent_id"], r["case_id"], r["start"]) for r in stops}
+    assert all((r["agent_id"], r["case_id"], r["start"]) in kept for r in started)  # started visits stay as they were
+    assert not [r for r in stops if r["agent_id"] == absent and r["start"][11:16] >= "11:00"]
+    assert "N1" in {r["case_id"] for r in stops} | {u["case_id"] for u in after["plan"]["unassigned"]}
+    assert {"changes.csv", "moves.csv"} <= set(after["files"])
+    changes = pd.read_csv(io.BytesIO(client.get(after["files"]["changes.csv"]).content), dtype=str)
+    assert "N1" in set(changes["case_id"])
+    raw = client.get(f"/v1/plans/{after['id']}").text
+    assert XSS_CASE not in raw and "\\u003cimg" in raw
+
+
+def test_replan_as_a_form_with_a_new_cases_file(served: Any) -> None:
+    client, job = served
+    csv = b"case_id,lat,lon,priority\nN7,40.28,-76.83,4\n"
+    created = client.post(
+        f"/v1/plans/{job['id']}/replan",
+        data={"at": "12:00", "keep": "agent", "time_limit": "1", "done": ""},
+        files={"new_cases": ("urgent.csv", csv)},
+    )
+    assert created.status_code == 202, created.text
+    after = _finish(client, created.json()["id"])
+    assert after["status"] == "done", after
+    assert after["options"]["keep"] == "agent" and after["options"]["new_cases"] == "urgent.csv"
+
+
+def test_replan_lists_every_problem(served: Any) -> None:
+    client, job = served
+    new_cases = [{"case_id": "C0002", "lat": 40.28, "lon": -76.83}, {"case_id": "N2", "lat": 999, "lon": 0}]
+    body = {"at": "25:99", "unavailable": ["NOPE"], "done": ["C0001", "X9"], "time_limit": 1, "new_cases": new_cases}
+    response = client.post(f"/v1/plans/{job['id']}/replan", json=body)
+    assert response.status_code == 422, response.text
+    problems = response.json()["error"]["problems"]
+    columns = {(p["column"], str(p["value"])) for p in problems}
+    assert ("at", "25:99") in columns and ("unavailable", "NOPE") in columns and ("done", "X9") in columns
+    assert ("case_id", "C0002") in columns  # already in the plan
+    assert any(p["column"] == "lat" for p in problems)
+    assert ("done", "C0001") not in columns
+    assert client.post("/v1/plans/" + "0" * 32 + "/replan", json={"at": "12:00"}).status_code == 404
+    assert client.post(f"/v1/plans/{job['id']}/replan", json={"at": "12:00", "keep": "all"}).status_code == 422
+
+
+def test_suggest_answers_the_best_places_for_a_new_case(served: Any) -> None:
+    client, job = served
+    case = {"case_id": XSS_CASE, "lat": 40.2795, "lon": -76.8233, "priority": 3, "service_minutes": 10}
+    response = client.post(f"/v1/plans/{job['id']}/suggest", json={"case": case, "k": 3})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["case_id"] == XSS_CASE and XSS_CASE not in response.text  # escaped in the body
+    places = body["suggestions"]
+    assert 1 <= len(places) <= 3 and [p["rank"] for p in places] == list(range(1, len(places) + 1))
+    agents = {r["agent_id"] for r in job["plan"]["summary"]}
+    assert {p["agent_id"] for p in places} <= agents
+    assert all(len(p["eta"]) == 5 and p["extra_travel_s"] >= 0 for p in places)
+    later = client.post(f"/v1/plans/{job['id']}/suggest", json={"case": case, "k": 3, "at": "16:30"}).json()
+    assert len(later["suggestions"]) <= len(places)
+
+
+def test_suggest_refuses_a_bad_case(served: Any) -> None:
+    client, job = served
+    response = client.post(f"/v1/plans/{job['id']}/suggest", json={"case": {"case_id": "Z", "lat": "north"}})
+    assert response.status_code == 422
+    columns = {p["column"] for p in response.json()["error"]["problems"]}
+    assert {"lat", "lon"} <= columns
+    assert client.post(f"/v1/plans/{job['id']}/suggest", json={"k": 2}).status_code == 422
+
+
+def test_plan_over_several_dates_reports_each_date(make_client: Any) -> None:
+    client = make_client()
+    created = client.post("/v1/plans", **upload(days=2))
+    assert created.status_code == 202, created.text
+    job = _finish(client, created.json()["id"])
+    assert job["status"] == "done", job
+    days = job["summary"]["days"]
+    assert [d["date"] for d in days] == [DATE, "2026-12-02"]
+    assert sum(d["visits"] for d in days) == job["summary"]["visited"]
+    assert job["plan"]["days"] == days and "days.csv" in job["files"]
+    assert client.get(job["files"]["days.csv"]).status_code == 200
+    dates = {r["date"] for r in job["plan"]["routes"]}
+    assert dates <= {DATE, "2026-12-02"}
+    refused = client.post(f"/v1/plans/{job['id']}/suggest", json={"case": {"case_id": "N", "lat": 40.28, "lon": -76.8}})
+    assert refused.status_code == 409
+    too_many = client.post("/v1/plans", **upload(days=15))
+    assert too_many.status_code == 422 and too_many.json()["error"]["problems"][0]["column"] == "days"
