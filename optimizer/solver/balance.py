@@ -22,6 +22,7 @@ priority is traded for balance.  The stage stops at its deadline with the best r
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Sequence
@@ -43,6 +44,8 @@ BALANCE_MODES: tuple[str, ...] = get_args(BalanceMode)
 DEFAULT_BALANCE_WEIGHT = 1.0
 #: Exact checks per round: the best-estimated moves are timed until one improves.
 _CHECKS_PER_ROUND = 12
+#: The longest stretch of consecutive visits moved at once.
+_STRETCH = 3
 
 
 def work_s(route: Route) -> int:
@@ -109,6 +112,7 @@ class _Candidate:
     short: int  # agent index it joins
     i: int  # position in the long route
     j: int  # position in the short route (insertion position for a move; the other visit for a swap)
+    k: int = 1  # visits moved (a stretch of consecutive visits from position i)
 
 
 class _Balancer:
@@ -163,18 +167,25 @@ class _Balancer:
         idx = np.array([rows[start], *(rows[c] for c in self.orders[v]), rows[end]], dtype=np.int64)
         return idx, matrix.seconds
 
-    def _removal(self, v: int) -> np.ndarray:
-        """Travel saved by taking each visit out of route ``v`` (negative: travel goes down)."""
+    def _removal(self, v: int, k: int) -> np.ndarray:
+        """Travel change of taking out each stretch of ``k`` consecutive visits of route ``v`` (one number per
+        first position; negative: travel goes down)."""
         idx, secs = self._path(v)
-        prev, here, nxt = idx[:-2], idx[1:-1], idx[2:]
-        return secs[prev, nxt].astype(np.float64) - secs[prev, here] - secs[here, nxt]
+        n = len(idx) - 2 - k + 1  # first positions 0..n-1 of the visits
+        if n <= 0:
+            return np.zeros(0)
+        first = np.arange(1, n + 1)
+        prev, nxt = idx[first - 1], idx[first + k]
+        inner = sum(secs[idx[first + t], idx[first + t + 1]].astype(np.float64) for t in range(k - 1))
+        return secs[prev, nxt].astype(np.float64) - secs[prev, idx[first]] - secs[idx[first + k - 1], nxt] - inner
 
-    def _insertion(self, v: int, cid: str) -> np.ndarray:
-        """Extra travel of inserting ``cid`` before each position of route ``v`` (``len + 1`` numbers)."""
+    def _insertion(self, v: int, stretch: Sequence[str]) -> np.ndarray:
+        """Extra travel of inserting ``stretch`` (in its order) before each position of route ``v``."""
         idx, secs = self._path(v)
         _, rows = self.index[self.agents[v].mode]
-        c = rows[cid]
-        return secs[idx[:-1], c].astype(np.float64) + secs[c, idx[1:]] - secs[idx[:-1], idx[1:]]
+        a, b = rows[stretch[0]], rows[stretch[-1]]
+        inner = sum(int(secs[rows[x], rows[y]]) for x, y in itertools.pairwise(stretch))
+        return secs[idx[:-1], a].astype(np.float64) + inner + secs[b, idx[1:]] - secs[idx[:-1], idx[1:]]
 
     def _load_after(self, v: int, travel_change: float, service_change: int, visit_change: int) -> float:
         """Estimated load of agent ``v`` after a change (waits ignored; a first or last visit adds or drops the
@@ -273,23 +284,29 @@ class _Balancer:
         return False
 
     def _moves(self, long: int) -> list[_Candidate]:
+        """A stretch of 1 to :data:`_STRETCH` consecutive visits of ``long`` into a shorter day, at its cheapest
+        place there (a stretch pays an idle agent's trip out once)."""
         order = self.orders[long]
-        removal = self._removal(long)
         out: list[_Candidate] = []
         cases = self.ctx.cases
-        for i, cid in enumerate(order):
-            service = cases[cid].service_s
-            long_after = self._load_after(long, float(removal[i]), -service, -1)
-            for short in self.allowed.get(cid, ()):
-                if short == long or self.load[short] >= self.load[long]:
-                    continue
-                extra = self._insertion(short, cid)
-                j = int(np.argmin(extra))
-                short_after = self._load_after(short, float(extra[j]), service, +1)
-                est = float(removal[i] + extra[j]) + self.day.visit_cost(cid, short) - self.day.visit_cost(cid, long)
-                est += self._spread_change([(long, long_after), (short, short_after)])
-                if est < 0:
-                    out.append(_Candidate(est, "move", long, short, i, j))
+        for k in range(1, min(_STRETCH, len(order)) + 1):
+            removal = self._removal(long, k)
+            for i in range(len(order) - k + 1):
+                stretch = order[i : i + k]
+                service = sum(cases[c].service_s for c in stretch)
+                long_after = self._load_after(long, float(removal[i]), -service, -k)
+                targets = set.intersection(*(self.allowed.get(c, set()) for c in stretch))
+                for short in targets:
+                    if short == long or self.load[short] >= self.load[long]:
+                        continue
+                    extra = self._insertion(short, stretch)
+                    j = int(np.argmin(extra))
+                    short_after = self._load_after(short, float(extra[j]), service, +k)
+                    est = float(removal[i] + extra[j])
+                    est += sum(self.day.visit_cost(c, short) - self.day.visit_cost(c, long) for c in stretch)
+                    est += self._spread_change([(long, long_after), (short, short_after)])
+                    if est < 0:
+                        out.append(_Candidate(est, "move", long, short, i, j, k))
         return out
 
     def _swaps(self, long: int) -> list[_Candidate]:
@@ -334,9 +351,10 @@ class _Balancer:
         long, short = cand.long, cand.short
         a, b = list(self.orders[long]), list(self.orders[short])
         if cand.kind == "move":
-            cid = a.pop(cand.i)
-            b.insert(cand.j, cid)
-            moved = [(cid, long, short)]
+            stretch = a[cand.i : cand.i + cand.k]
+            del a[cand.i : cand.i + cand.k]
+            b[cand.j : cand.j] = stretch
+            moved = [(cid, long, short) for cid in stretch]
         else:
             ca, cb = a[cand.i], b[cand.j]
             a[cand.i], b[cand.j] = cb, ca
