@@ -41,11 +41,13 @@ BalanceMode = Literal["time", "visits"]
 #: The modes ``balance=`` takes (``None`` is off).
 BALANCE_MODES: tuple[str, ...] = get_args(BalanceMode)
 #: Travel seconds one second of standard deviation is worth, per agent-day (measured: benchmarks/balance.py).
-DEFAULT_BALANCE_WEIGHT = 1.0
+DEFAULT_BALANCE_WEIGHT = 0.05
 #: Exact checks per round: the best-estimated moves are timed until one improves.
 _CHECKS_PER_ROUND = 12
 #: The longest stretch of consecutive visits moved at once.
 _STRETCH = 3
+#: Routes a visit may move to when travel is recovered after balancing.
+_NEIGHBOURS = 6
 
 
 def work_s(route: Route) -> int:
@@ -212,6 +214,8 @@ class _Balancer:
                 moves += 1
             elif self._round("swap", until):
                 swaps += 1
+            elif self._recover(until):
+                moves += 1
             else:
                 break
         for v in range(self.n):
@@ -283,9 +287,39 @@ class _Balancer:
                     return True
         return False
 
-    def _moves(self, long: int) -> list[_Candidate]:
-        """A stretch of 1 to :data:`_STRETCH` consecutive visits of ``long`` into a shorter day, at its cheapest
-        place there (a stretch pays an idle agent's trip out once)."""
+    def _recover(self, until: Deadline) -> bool:
+        """One improving move between neighbouring routes in any direction (travel the balancing moves gave up can
+        come back where the spread allows): stretches of every agent into the :data:`_NEIGHBOURS` routes nearest
+        to it, the best estimates checked exactly."""
+        near = self._neighbours()
+        found = [c for v in range(self.n) if self.orders[v] for c in self._moves(v, near[v])]
+        found.sort(key=lambda c: c.estimate)
+        for cand in found[:_CHECKS_PER_ROUND]:
+            if until.passed():
+                return False
+            if self._apply(cand):
+                return True
+        return False
+
+    def _neighbours(self) -> list[set[int]]:
+        """Per agent, the agents whose routes' centres (visits, else the start point) are nearest to its own."""
+        centres = np.array([self._centre(v) for v in range(self.n)])
+        gaps = ((centres[:, None, :] - centres[None, :, :]) ** 2).sum(-1)
+        k = min(_NEIGHBOURS + 1, self.n)
+        return [set(np.argsort(row)[:k].tolist()) - {v} for v, row in enumerate(gaps)]
+
+    def _centre(self, v: int) -> tuple[float, float]:
+        cases = self.ctx.cases
+        if not self.orders[v]:
+            return self.agents[v].start_lat, self.agents[v].start_lon
+        lat = sum(cases[c].lat for c in self.orders[v]) / len(self.orders[v])
+        lon = sum(cases[c].lon for c in self.orders[v]) / len(self.orders[v])
+        return lat, lon
+
+    def _moves(self, long: int, only: set[int] | None = None) -> list[_Candidate]:
+        """A stretch of 1 to :data:`_STRETCH` consecutive visits of ``long`` into a shorter day (or, with ``only``,
+        into any of those agents' routes), at its cheapest place there (a stretch pays an idle agent's trip out
+        once)."""
         order = self.orders[long]
         out: list[_Candidate] = []
         cases = self.ctx.cases
@@ -296,8 +330,8 @@ class _Balancer:
                 service = sum(cases[c].service_s for c in stretch)
                 long_after = self._load_after(long, float(removal[i]), -service, -k)
                 targets = set.intersection(*(self.allowed.get(c, set()) for c in stretch))
-                for short in targets:
-                    if short == long or self.load[short] >= self.load[long]:
+                for short in targets if only is None else targets & only:
+                    if short == long or (only is None and self.load[short] >= self.load[long]):
                         continue
                     extra = self._insertion(short, stretch)
                     j = int(np.argmin(extra))
