@@ -10,7 +10,8 @@ priority-5 cases arrive, and a fifth of the agents are 30 minutes late (their cu
     python -m benchmarks.replan --network ../shared/data/osm/harrisburg.osm.pbf --stability 150,300,600 --calls 0
 
 ``forced`` counts the visits that must change agent whatever the method (the unavailable agent's visits not yet
-started); ``unforced`` is (moved - forced) / (the re-solve's moved - forced); ``replan@C`` is ``replan`` with a stability cost of C seconds per visit moved (``--stability``).
+started); ``unforced`` is (moved - forced) / (the re-solve's moved - forced); ``replan@C`` is ``replan`` with a
+stability cost of C seconds per visit moved (``--stability``).
 The objective gap is travel against the re-solve's when both leave out the same priority sum.
 """
 
@@ -112,8 +113,8 @@ def bench_replan(
         f"{where}"
     )
     print(
-        f"{'seed':>4} {'method':<12} {'moved':>6} {'forced':>6} {'vs scratch':>10} {'unforced':>8} {'travel h':>9} {'gap':>7} "
-        f"{'left-out prio':>13} {'p5 served':>9} {'wall s':>7}"
+        f"{'seed':>4} {'method':<12} {'moved':>6} {'forced':>6} {'vs scratch':>10} {'unforced':>8} {'travel h':>9} "
+        f"{'gap':>7} {'left-out prio':>13} {'p5 served':>9} {'wall s':>7}"
     )
     ratios: dict[str, list[tuple[float, float, float]]] = {}
     for seed in range(seeds):
