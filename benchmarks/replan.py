@@ -21,11 +21,14 @@ import argparse
 import datetime as dt
 import statistics
 import time
+from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 
 from optimizer import solve
 from optimizer.dispatch import DayContext, Position, SuggestIndex, replan, suggest
+from optimizer.dispatch.replan import Keep
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan, Route
 from optimizer.policy import PRESETS
@@ -105,7 +108,13 @@ def _score(result_plan: Plan) -> tuple[float, int, int]:
 
 
 def bench_replan(
-    n_agents: int, n_cases: int, seconds: float, seeds: int, costs: list[int], network: object = None
+    n_agents: int,
+    n_cases: int,
+    seconds: float,
+    seeds: int,
+    costs: list[int],
+    network: object = None,
+    keeps: Sequence[Keep] = ("none",),
 ) -> None:
     where = "road network" if network is not None else "straight-line travel"
     print(
@@ -122,14 +131,16 @@ def bench_replan(
         urgent, late = disruptions(morning, seed)
         forced = sum(1 for s in morning.route("A00").stops if s.kind == "visit" and s.start_s >= 12 * 3600)
         base: tuple[int, float, int] | None = None
-        for name, scratch, cost in [("scratch", True, 0)] + [(f"replan@{c}", False, c) for c in costs]:
+        runs: list[tuple[str, bool, int, Keep]] = [("scratch", True, 0, "none")]
+        runs += [(f"replan@{c}" + (f"/{k}" if k != "none" else ""), False, c, k) for k in keeps for c in costs]
+        for name, scratch, cost, keep in runs:
             # the search's stability cost is the module constant (solve has no argument for it yet); replan's
             # own stability_cost_s is the move-back after the search: both get the same value
             stability.STABILITY_COST_S = cost
             began = time.perf_counter()
             result = replan(
                 morning, 12 * 3600, new_cases=urgent, positions=late, unavailable=["A00"], time_limit=seconds,
-                from_scratch=scratch, network=network, stability_cost_s=cost,
+                from_scratch=scratch, network=network, stability_cost_s=cost, keep=keep,
             )  # fmt: skip
             wall = time.perf_counter() - began
             travel, p5, left = _score(result.plan)
@@ -220,6 +231,7 @@ def main() -> None:
     ap.add_argument("--suggest-visits", type=int, default=2000)
     ap.add_argument("--calls", type=int, default=100, help="suggest calls (0: skip the suggest table)")
     ap.add_argument("--stability", default="600", help="stability costs (seconds per visit moved) to compare")
+    ap.add_argument("--keep", default="none", help="replan keep= values to compare (none, agent, order)")
     ap.add_argument("--network", default=None, help="an OSM extract: road travel instead of straight lines")
     args = ap.parse_args()
     if args.calls:
@@ -231,7 +243,8 @@ def main() -> None:
         net = RoadNetwork.from_file(args.network, profile="car")
         _NODES.append(np.column_stack([net.arrays.node_lat, net.arrays.node_lon]))
     costs = [int(c) for c in args.stability.split(",")]
-    bench_replan(args.agents, args.cases, args.seconds, args.seeds, costs, net)
+    keeps = [cast(Keep, k) for k in args.keep.split(",")]
+    bench_replan(args.agents, args.cases, args.seconds, args.seeds, costs, net, keeps)
 
 
 if __name__ == "__main__":
