@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -34,7 +35,7 @@ DAY_COLUMNS = [
 ]  # fmt: skip
 SUMMARY_COLUMNS = [
     "agent_id", "date", "visits", "priority_served", "travel_s", "travel_m", "service_s", "wait_s",
-    "break_s", "start", "end",
+    "break_s", "start", "end", "work_s",
 ]  # fmt: skip
 
 
@@ -167,7 +168,8 @@ class Plan:
 
     @cached_property
     def summary(self) -> pd.DataFrame:
-        """One row per agent: visits, priority served, travel, service, wait and break seconds, start, end."""
+        """One row per agent: visits, priority served, travel, service, wait and break seconds, start, end, and the
+        working time ``work_s`` (end arrival - start departure, as the ``max_work_s`` rule counts it; 0 unused)."""
         cases = {c.case_id: c for c in self.problem.cases}
         rows = []
         for route in self.routes:
@@ -186,6 +188,7 @@ class Plan:
                     "break_s": sum(s.duration_s for s in route.stops if s.kind == "break") if used else 0,
                     "start": _timestamp(route.date, route.stops[0].departure_s) if used else pd.NaT,
                     "end": _timestamp(route.date, route.stops[-1].arrival_s) if used else pd.NaT,
+                    "work_s": route.stops[-1].arrival_s - route.stops[0].departure_s if used else 0,
                 }
             )
         return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
@@ -226,6 +229,12 @@ class Plan:
     @property
     def visited_case_ids(self) -> list[str]:
         return [cid for r in self.routes for cid in r.case_ids]
+
+    @property
+    def workload(self) -> dict[str, Any]:
+        """The spread of working time over the plan's agent-days (an unused agent works 0 s): see
+        :func:`work_spread`."""
+        return work_spread(self.routes)
 
     @property
     def total_travel_s(self) -> int:
@@ -289,7 +298,7 @@ class Plan:
             "summary": records(self.summary),
             "audit": list(self.audit),
             "input_notes": list(self.problem.notes),
-            "stats": self.stats,
+            "stats": {**self.stats, "workload": self.workload},
             "problem": problem_to_dict(self.problem),
             "routes": [
                 {"agent_id": r.agent_id, "date": r.date.isoformat(), "stops": [_stop_record(s) for s in r.stops]}
@@ -328,6 +337,30 @@ class Plan:
         return [folder / n for n in names]
 
 
+def work_spread(routes: Sequence[Route]) -> dict[str, Any]:
+    """Shortest and longest working day (agent and seconds), mean and population standard deviation in seconds,
+    over every agent-day of ``routes``; working time is end arrival - start departure, 0 for an unused agent."""
+    works = [
+        (r.stops[-1].arrival_s - r.stops[0].departure_s if any(s.kind == "visit" for s in r.stops) else 0, r)
+        for r in routes
+    ]
+    if not works:
+        return {"agents": 0, "shortest_s": 0, "longest_s": 0, "mean_s": 0, "std_s": 0}
+    values = [w for w, _ in works]
+    mean = sum(values) / len(values)
+    std = (sum((w - mean) ** 2 for w in values) / len(values)) ** 0.5
+    low, high = min(works, key=lambda x: x[0]), max(works, key=lambda x: x[0])
+    return {
+        "agents": len(values),
+        "shortest_s": low[0],
+        "shortest_agent": low[1].agent_id,
+        "longest_s": high[0],
+        "longest_agent": high[1].agent_id,
+        "mean_s": round(mean),
+        "std_s": round(std),
+    }
+
+
 def _stop_record(stop: Stop) -> dict[str, Any]:
     """One stop exactly as stored (integer seconds), for reading the plan back."""
     return {
@@ -348,4 +381,4 @@ def _timestamp(day: dt.date, seconds: int) -> pd.Timestamp:
     return pd.Timestamp(day) + pd.Timedelta(seconds=int(seconds))
 
 
-__all__ = ["Plan", "Route", "Stop", "StopKind", "Unassigned"]
+__all__ = ["Plan", "Route", "Stop", "StopKind", "Unassigned", "work_spread"]

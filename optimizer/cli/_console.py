@@ -143,6 +143,7 @@ def print_summary(console: Console, result: Plan, written: Written) -> None:
             _clock(row["end"]),
         )
     console.print(table)
+    print_workload(console, result)
     if problem.multi_day:
         _print_days(console, result)
     if len(result.unassigned):
@@ -164,6 +165,30 @@ def print_summary(console: Console, result: Plan, written: Written) -> None:
         overview = [p for p in written.maps if p.name == "overview.html"]
         shown = overview[0] if overview else written.maps[-1]
         console.print(f"  {safe_text(shown)} (+ {len(written.maps) - 1} agent map(s) in {safe_text(shown.parent)})")
+
+
+def print_workload(console: Console, result: Plan) -> None:
+    """One line: the shortest and longest working day (end arrival - start departure) and the standard deviation,
+    and what the balancing stage did when it ran."""
+    w = result.workload
+    if not w["agents"]:
+        return
+    line = (
+        f"Working time: shortest {_hours(w['shortest_s'])} ({safe_text(w['shortest_agent'])}), "
+        f"longest {_hours(w['longest_s'])} ({safe_text(w['longest_agent'])}), std dev {_minutes(w['std_s'])}"
+    )
+    done = result.stats.get("balance")
+    if done:
+        line += (
+            f"; balanced on {done['mode']} (weight {done['weight']:g}): std dev {_minutes(done['std_before_s'])} -> "
+            f"{_minutes(done['std_after_s'])}, travel {_minutes(done['travel_before_s'])} -> "
+            f"{_minutes(done['travel_after_s'])}"
+        )
+    console.print(line)
+
+
+def _hours(seconds: Any) -> str:
+    return f"{int(seconds) // 3600} h {int(seconds) % 3600 // 60:02d} min"
 
 
 def print_notes(console: Console, notes: tuple[str, ...] | list[str]) -> None:

@@ -83,6 +83,22 @@ def plan(
     outcomes: OutcomesOpt = None,
     sheet: SheetOpt = None,
     keep_columns: KeepColumnsOpt = "",
+    balance: Annotated[
+        Literal["time", "visits"] | None,
+        typer.Option(
+            "--balance",
+            help="Balance the agents' days on working time or visit count (after the search; never drops a visit).",
+        ),
+    ] = None,
+    balance_weight: Annotated[
+        float | None,
+        typer.Option(
+            "--balance-weight",
+            min=0.0,
+            help="Travel seconds one second of spread (std dev of working time) is worth, per agent; with --balance. "
+            "Default: the solver's (optimizer.solver.balance.DEFAULT_BALANCE_WEIGHT).",
+        ),
+    ] = None,
 ) -> None:
     """Load and validate the day (or ``--days`` dates), plan the routes, then write the plan files and maps in one
     atomic step."""
@@ -110,7 +126,10 @@ def plan(
                 text = f"{what}: best plan {p.visits} visits, objective {p.objective:,} ({p.stage})"
                 progress.update(task, description=escape(text))
 
-            result = _solve(problem, net, time_limit, seed, stop=stop.is_set, progress=report)
+            result = _solve(
+                problem, net, time_limit, seed, stop=stop.is_set, progress=report, balance=balance,
+                balance_weight=balance_weight,
+            )  # fmt: skip
         if result.stats.get("stopped"):
             terminal.print("[yellow]Stopped on request: writing the best plan found so far.[/]")
         with step(progress, f"Writing the plan{' and maps' if maps else ''} to {out}"):
@@ -171,10 +190,16 @@ def _solve(
     *,
     stop: Callable[[], bool] | None = None,
     progress: Callable[[SolveProgress], None] | None = None,
+    balance: Literal["time", "visits"] | None = None,
+    balance_weight: float | None = None,
 ) -> Plan:
     from optimizer.solver import solve
+    from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT
 
-    return solve(problem, network=net, time_limit=time_limit, seed=seed, stop=stop, progress=progress)
+    return solve(
+        problem, network=net, time_limit=time_limit, seed=seed, stop=stop, progress=progress, balance=balance,
+        balance_weight=DEFAULT_BALANCE_WEIGHT if balance_weight is None else balance_weight,
+    )  # fmt: skip
 
 
 def _write_outputs(

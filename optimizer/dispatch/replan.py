@@ -31,6 +31,7 @@ from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan, Route, Stop, Unassigned
 from optimizer.reasons import Reason
 from optimizer.solver import SearchConfig, solve
+from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT, BalanceMode
 from optimizer.solver.schedule import ScheduleContext, feasible, fits_limits, schedule_route
 from optimizer.solver.stability import STABILITY_COST_S
 from optimizer.times import TimeWindow
@@ -146,6 +147,8 @@ def replan(
     config: SearchConfig | None = None,
     stability_cost_s: int = STABILITY_COST_S,
     from_scratch: bool = False,
+    balance: BalanceMode | None = None,
+    balance_weight: float = DEFAULT_BALANCE_WEIGHT,
 ) -> Replan:
     """Re-plan the rest of ``plan``'s day from ``at`` (seconds from midnight); see the module docstring.
 
@@ -168,6 +171,8 @@ def replan(
     from_scratch:
         Solve the rest of the day without the old assignment as warm start and without the move-back (the
         baseline the benchmark compares against).
+    balance, balance_weight:
+        As :func:`optimizer.solve` takes them: balance the rest of the day (the working time from the re-plan on).
     """
     began = time.perf_counter()
     if keep not in ("none", "agent", "order"):
@@ -208,8 +213,9 @@ def replan(
     for _ in range(4):
         try:
             rest = solve(
-                rest_problem, network=network, time_limit=time_limit, seed=seed, config=config, start_from=earlier
-            )
+                rest_problem, network=network, time_limit=time_limit, seed=seed, config=config, start_from=earlier,
+                balance=balance, balance_weight=balance_weight,
+            )  # fmt: skip
             break
         except InfeasibleError as exc:
             freed = [cid for cid in exc.case_ids if cid in promised]

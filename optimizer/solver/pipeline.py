@@ -24,6 +24,7 @@ from optimizer.model import Case, Problem
 from optimizer.plan import Plan, Route, Unassigned
 from optimizer.reasons import Reason
 from optimizer.solver.arguments import checked_arguments
+from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT, BalanceMode, Balancing
 from optimizer.solver.budget import Deadline, StopRequest
 from optimizer.solver.config import SearchConfig
 from optimizer.solver.construct import construct, improve
@@ -53,6 +54,8 @@ def solve(
     stop: StopRequest | None = None,
     progress: ProgressCallback | None = None,
     start_from: Earlier | None = None,
+    balance: BalanceMode | None = None,
+    balance_weight: float = DEFAULT_BALANCE_WEIGHT,
 ) -> Plan:
     """Plan ``problem``: who visits which case, in which order, at what time.
 
@@ -83,9 +86,14 @@ def solve(
         ids``: its routes are a proposal, and giving a case to another agent than before costs
         :data:`~optimizer.solver.stability.STABILITY_COST_S` seconds in the objective (a stable territory);
         ``stats["change_rate"]`` says how many of its cases changed agent.
+    balance, balance_weight:
+        ``"time"`` or ``"visits"``: after the search, move visits from the longest days to shorter ones while
+        travel + ``balance_weight`` x agents x the standard deviation of working time (or visit count) goes down
+        (:mod:`optimizer.solver.balance`; ``stats["balance"]``); never drops a visit.  ``None`` (default): off.
     """
     began = _time.perf_counter()
     network, travel, time_limit = checked_arguments(problem, network, travel, time_limit, seed)
+    balancing = Balancing.of(balance, balance_weight)
     config = config or SearchConfig()
     limit = float(config.time_limit if config.time_limit is not None else time_limit)
     matrices, unreachable = resolve_travel(problem, network, travel)
@@ -96,14 +104,19 @@ def solve(
     day = with_stability(_search_input(problem, pre, ctx, seed), owners)
     repair_budget = _repair_budget(day, config, limit)
     finish = _finish_reserve(day)
-    search_end = Deadline(began + limit, stop or _never).before(repair_budget + finish)
+    balance_s = balancing.reserve(len(day.cases), limit)
+    search_end = Deadline(began + limit, stop or _never).before(repair_budget + balance_s + finish)
     best = Incumbent(day, began, limit, progress)
     if start_from is not None:
         best.offer("start_from", previous_orders(day, start_from))
     search = _search(day, config, best, search_end, seed)
     # after a stop request the repair gets a moment only, so the best plan is out within a second
-    repair_until = min(_time.perf_counter() + (0.3 if search_end.stopped() else repair_budget), began + limit - finish)
+    repair_until = min(
+        _time.perf_counter() + (0.3 if search_end.stopped() else repair_budget), began + limit - finish - balance_s
+    )
     routes, repaired = _repaired_routes(day, best.orders, ctx, repair_until)
+    # balance (optional): a stage of its own on the repaired routes, until the finish reserve (or a stop request)
+    routes, balanced = balancing.run(day, routes, ctx, Deadline(began + limit - finish, stop or _never))
     plan_unassigned = _unassigned(problem, pre, day, routes, ctx, began + limit - finish / 2)
     stats = SolveStats(
         seed=seed,
@@ -125,6 +138,8 @@ def solve(
         seconds=round(_time.perf_counter() - began, 3),
     )
     plan = Plan(problem, tuple(routes), tuple(plan_unassigned), [], stats.to_dict())
+    if balanced:
+        plan.stats["balance"] = balanced
     if start_from is not None:
         plan.stats["change_rate"] = round(change_rate(owners, plan), 4)
     return _audited(plan, matrices)

@@ -50,8 +50,10 @@ def previous_orders(day: SearchInput, earlier: Earlier) -> list[list[str]]:
     return [by_agent.pop(a.agent_id, []) for a in day.agents]
 
 
-def with_stability(day: SearchInput, owners: Mapping[str, str], cost_s: int = STABILITY_COST_S) -> SearchInput:
-    """``day`` where visiting a case with an agent other than its owner costs ``cost_s`` more."""
+def with_stability(day: SearchInput, owners: Mapping[str, str], cost_s: int | None = None) -> SearchInput:
+    """``day`` where visiting a case with an agent other than its owner costs ``cost_s`` more (default: the
+    module's :data:`STABILITY_COST_S` at call time, so a benchmark can vary it)."""
+    cost_s = STABILITY_COST_S if cost_s is None else cost_s
     if not owners or cost_s <= 0:
         return day
     ids = [a.agent_id for a in day.agents]
