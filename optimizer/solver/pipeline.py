@@ -43,6 +43,7 @@ from optimizer.solver.stats import SearchStats, SolveStats
 from optimizer.travel import TravelInput, TravelMatrix, resolve_travel
 
 
+# The pipeline, one line per stage; its length is the parameters' documentation and the statistics record.
 def solve(
     problem: Problem,
     network: Any = None,
@@ -136,8 +137,8 @@ def solve(
         dropped=len(plan_unassigned) - len(pre.unassigned),
         travel_s=sum(s.travel_s for r in routes for s in r.stops),
         seconds=round(_time.perf_counter() - began, 3),
-    )
-    plan = Plan(problem, tuple(routes), tuple(plan_unassigned), [], stats.to_dict())
+    ).to_dict()
+    plan = Plan(problem, tuple(routes), tuple(plan_unassigned), [], stats)
     if balanced:
         plan.stats["balance"] = balanced
     if start_from is not None:
