@@ -26,7 +26,7 @@ from optimizer.reasons import Reason
 from optimizer.solver.budget import Deadline, StopRequest
 from optimizer.solver.config import SearchConfig
 from optimizer.solver.construct import construct, improve
-from optimizer.solver.decompose import DECOMPOSE_ABOVE, improve_by_groups
+from optimizer.solver.decompose import decompose_above, improve_by_groups
 from optimizer.solver.explain import DropExplainer, raise_for_must_visit
 from optimizer.solver.incumbent import Incumbent, ProgressCallback
 from optimizer.solver.ortools.model import travel_bound
@@ -167,7 +167,7 @@ def _search(day: SearchInput, config: SearchConfig, best: Incumbent, end: Deadli
         known = {c.case_id for c in day.cases}
         given = [[cid for cid in config.initial_routes.get(a.agent_id, ()) if cid in known] for a in day.agents]
         best.offer("initial_routes", given)
-    if len(day.cases) > DECOMPOSE_ABOVE:
+    if len(day.cases) > decompose_above(day):
         polished = improve(day, best.orders, end.sooner(min(3.0, 0.05 * end.left())).at, stop=end.stop)
         best.offer("construct+improve", polished, checked=True)
         rounds = improve_by_groups(day, best, end, config, seed)
