@@ -20,6 +20,7 @@ from optimizer.audit import audit_plan
 from optimizer.errors import AuditError
 from optimizer.horizon.dates import dated_reasons
 from optimizer.horizon.lateness import with_lateness
+from optimizer.horizon.repeats import aliased_input, expand, fold, needs_expansion
 from optimizer.model import Case, Problem
 from optimizer.plan import Plan, Route, Unassigned
 from optimizer.reasons import Reason
@@ -87,6 +88,10 @@ def solve(
     limit = float(config.time_limit if config.time_limit is not None else time_limit)
     if limit <= 0:
         raise ValueError("time_limit must be > 0 seconds")
+    original, repeats = problem, None
+    if needs_expansion(problem):  # several visits of a case in a horizon: one candidate per visit
+        problem, repeats = expand(problem)
+        travel = aliased_input(travel, repeats)
     matrices, unreachable = resolve_travel(problem, network, travel)
     ctx = ScheduleContext.build(problem.cases, problem.policy, matrices)
     pre = precheck(problem, ctx, unreachable)
@@ -126,6 +131,8 @@ def solve(
     plan = Plan(problem, tuple(routes), tuple(plan_unassigned), [], stats.to_dict())
     if start_from is not None:
         plan.stats["change_rate"] = round(change_rate(owners, plan), 4)
+    if repeats is not None:
+        plan = fold(plan, original, repeats)
     return _audited(plan, matrices)
 
 
