@@ -17,8 +17,8 @@ from optimizer.solver.precheck import precheck
 from optimizer.solver.schedule import ScheduleContext
 from optimizer.solver.search import engine_share
 from optimizer.solver.search_input import SearchInput
-from optimizer.travel import resolve_travel
 from optimizer.times import TimeWindow
+from optimizer.travel import resolve_travel
 from tests.horizon.conftest import D1, D2, D3, HOME, agent, case, problem
 
 SHIFT = TimeWindow(9 * 3600, 10 * 3600)  # room for one 30-minute visit and the drives
