@@ -76,15 +76,25 @@ def _audit_accounting(plan: Plan, cases: Mapping[str, Case], violations: list[st
             routed[stop.case_id] += 1
             routed_by.setdefault(stop.case_id, route.agent_id)
     unassigned = Counter(u.case_id for u in plan.unassigned_cases)
+    left = _visits_left_out(problem, cases, unassigned, violations)
     for case_id in sorted(set(routed) - set(cases)):
         violations.append(
             f"agent {routed_by[case_id]}: case {case_id} is visited but is not an input case (rule: known cases)"
         )
-    for case_id in sorted(set(unassigned) - set(cases)):
+    for case_id in sorted(set(unassigned) - set(cases) - set(left)):
         violations.append(f"case {case_id} is listed as unassigned but is not an input case (rule: known cases)")
+    left_count = Counter(left.values())
     for case_id, case in cases.items():
         n_routed, n_unassigned = routed.get(case_id, 0), unassigned.get(case_id, 0)
-        if n_routed == 0 and n_unassigned == 0:
+        n_left = left_count.get(case_id, 0)
+        every_visit = len(problem.horizon) > 1 and case.visits_needed > 1 and n_routed
+        if (n_left or every_visit) and (n_unassigned or n_routed + n_left != case.visits_needed):
+            violations.append(
+                f"case {case_id}: {n_routed} visit(s) planned, {n_left} listed as left out"
+                f"{' and the case as unassigned' if n_unassigned else ''}; it needs {case.visits_needed} "
+                "(rule: every visit accounted)"
+            )
+        if n_routed == 0 and n_unassigned == 0 and n_left == 0:
             violations.append(f"case {case_id} is missing: neither routed nor unassigned (rule: every case once)")
         if n_routed > case.visits_needed:
             rule = "every case once" if case.visits_needed == 1 else f"visits needed {case.visits_needed}"
@@ -132,6 +142,29 @@ def _audit_accounting(plan: Plan, cases: Mapping[str, Case], violations: list[st
                 f"agent {route.agent_id}: route on {route.date.isoformat()}, a date the agent has no availability "
                 "row for (rule: availability)"
             )
+
+
+def _visits_left_out(
+    problem: Problem, cases: Mapping[str, Case], unassigned: Counter[str], violations: list[str]
+) -> dict[str, str]:
+    """``unassigned id -> case id`` for the visits of multi-visit cases listed as ``<case_id>#<k>`` in a horizon
+    (visit ``k`` of the case left out); each such id at most once, ``k`` within the case's ``visits_needed``."""
+    out: dict[str, str] = {}
+    if len(problem.horizon) <= 1:
+        return out
+    for item_id, count in unassigned.items():
+        if item_id in cases:
+            continue
+        case_id, sep, number = item_id.rpartition("#")
+        case = cases.get(case_id)
+        if not sep or case is None or not number.isdigit() or not 1 <= int(number) <= case.visits_needed:
+            continue
+        if case.visits_needed < 2:
+            continue
+        out[item_id] = case_id
+        if count > 1:
+            violations.append(f"visit {item_id} is listed as unassigned {count} times (rule: every visit accounted)")
+    return out
 
 
 def _matrix_for(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -17,7 +17,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from optimizer.atomic import atomic_directory
-from optimizer.model import Problem
+from optimizer.model import Case, Problem
 from optimizer.reasons import Reason
 from optimizer.serialize import problem_to_dict
 from optimizer.times import TimeWindow, format_clock
@@ -95,6 +95,15 @@ class Unassigned:
     detail: str
 
 
+def visit_case(cases: Mapping[str, Case], case_id: str) -> Case:
+    """The case of an unassigned id: the case itself, or for visit ``k`` of a case that needs several visits in a
+    horizon (listed as ``<case_id>#<k>``, :mod:`optimizer.horizon.repeats`) its case."""
+    found = cases.get(case_id)
+    if found is None:
+        found = cases[case_id.rpartition("#")[0]]
+    return found
+
+
 @dataclass(frozen=True)
 class Plan:
     """A solved day (or horizon of days: every route carries its date).  Print it for a summary; read the
@@ -157,8 +166,8 @@ class Plan:
         rows = [
             {
                 "case_id": u.case_id,
-                "priority": cases[u.case_id].priority,
-                "must_visit": cases[u.case_id].must_visit,
+                "priority": visit_case(cases, u.case_id).priority,
+                "must_visit": visit_case(cases, u.case_id).must_visit,
                 "reason": str(u.reason),
                 "detail": u.detail,
             }

@@ -43,6 +43,10 @@ class Reason(StrEnum):
     NO_DAY_BEFORE_DUE = "no_day_before_due"
     """Horizon: not visited, and no date on or before its due date could take it (every such date is out for the
     reason the detail names); the later dates it could take went to cases of higher priority."""
+    NO_DATE_FOR_REPEAT = "no_date_for_repeat"
+    """Horizon: a further visit of a case that needs several (``visits_needed``) does not fit: the dates open to
+    the case leave no date ``min_gap_days`` after its earlier visits, or the visit cap leaves no room.  Listed as
+    ``<case_id>#<k>`` (visit k)."""
     REMOVED_BY_HAND = "removed_by_hand"
     """A dispatcher took the visit out of an edited plan (``fieldroute check``)."""
     AGENT_UNAVAILABLE = "agent_unavailable"

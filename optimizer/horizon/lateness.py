@@ -21,7 +21,8 @@ from optimizer.solver.penalties import penalty_scale
 from optimizer.solver.search_input import SearchInput
 
 #: Objective units (travel seconds) per day late and per priority level: one day late of a priority-1 case
-#: weighs as much as one hour of driving.
+#: weighs as much as one hour of driving.  Measured with ``benchmarks/horizon.py`` (300 cases, 5 days): 600, 300
+#: and 100 changed the joint plan's travel by at most 5% and raised its lateness by up to 11%, so it stays.
 LATE_DAY_COST = 3600
 
 

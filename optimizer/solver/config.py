@@ -94,11 +94,16 @@ class EngineConfig:
     warm_start_share_large:
         The share on days with more than ``OrToolsConfig.insertion_lns_max_cases`` cases; ``None`` uses
         ``warm_start_share``.
+    warm_start_share_horizon:
+        The share on a horizon (agent-days of several dates; it overrides the other two): the search objective
+        there carries the lateness, which only OR-Tools optimises, so the engines get less (measured with
+        ``benchmarks/horizon.py``); ``None`` uses the one-day shares.
     """
 
     warm_start: str = "auto"
     warm_start_share: float = 0.85
     warm_start_share_large: float | None = 0.95
+    warm_start_share_horizon: float | None = 0.3
 
     def __post_init__(self) -> None:
         if self.warm_start not in WARM_STARTS:
@@ -107,6 +112,8 @@ class EngineConfig:
             raise ValueError("warm_start_share must be between 0 and 1 (exclusive)")
         if self.warm_start_share_large is not None and not 0 < self.warm_start_share_large < 1:
             raise ValueError("warm_start_share_large must be between 0 and 1 (exclusive)")
+        if self.warm_start_share_horizon is not None and not 0 < self.warm_start_share_horizon < 1:
+            raise ValueError("warm_start_share_horizon must be between 0 and 1 (exclusive)")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,9 @@ How (priority-first parallel regret insertion):
   together with an exact time-window check *without* the break (forward earliest departures and backward latest
   arrivals per route).  That check is a necessary condition of :func:`optimizer.solver.schedule.feasible` (a break only
   delays what follows it), so it never rejects a feasible insertion.
+* In a horizon, a route's price for a case adds the case's visit cost for that agent-day (``day.visit_costs``,
+  its lateness): the nearest candidate routes and the regret both see it, so an urgent case goes to an early day
+  (:func:`visit_cost_table`).
 * Only the chosen case's cheapest positions are checked with the exact rules (``fits_limits`` and ``feasible``,
   the same functions the rest of the solver uses), cheapest first: every route is valid by construction.
 
@@ -66,6 +69,20 @@ def construct(day: SearchInput, deadline: float, *, stop: Callable[[], bool] | N
     far are returned (the cases not in them are left for the caller to report as unassigned).
     """
     return _Builder(day, deadline, stop).run()
+
+
+def visit_cost_table(day: SearchInput) -> FloatArray | None:
+    """``case x agent`` visit costs of ``day`` (a horizon's lateness, ``day.visit_costs``) in the construction's
+    index order, added to every priced insertion; ``None`` when the day has none or is a single date (one day,
+    a re-plan's stability costs included, is priced by travel as before)."""
+    if not day.visit_costs or len({a.date for a in day.agents}) < 2:
+        return None
+    table = np.zeros((len(day.cases), len(day.agents)), dtype=np.float64)
+    for c, case in enumerate(day.cases):
+        row = day.visit_costs.get(case.case_id)
+        if row is not None:
+            table[c] = np.asarray(row, dtype=np.float64)
+    return table
 
 
 class _Builder:
@@ -146,6 +163,7 @@ class _Builder:
         self.inserted = np.zeros(n, dtype=bool)
         self.widened = np.zeros(n, dtype=bool)
         self.current = np.zeros(n, dtype=bool)  # cases of the level being inserted
+        self.visit_cost = visit_cost_table(day)  # added to insertion prices (a horizon's lateness)
         self.exact_checks = 0
         self.exact_failures = 0
         self.steps = 0
@@ -316,6 +334,8 @@ class _Builder:
         """
         if len(cs):
             best = self._position_costs(cs, rs).min(axis=1)
+            if self.visit_cost is not None:
+                best = best + self.visit_cost[cs, rs]
             self.cost[cs, rs] = best
             gone = np.isinf(best)
             self.cand[rs[gone], cs[gone]] = False
@@ -363,6 +383,8 @@ class _Builder:
                 np.float64
             )
             detour += rng.random(detour.shape)
+            if self.visit_cost is not None:
+                detour += self.visit_cost[:, rs].T
             detour[~self.allowed[rs]] = np.inf
             k = min(K_ROUTES, len(rs))
             nearest = (
@@ -545,13 +567,18 @@ def _relocate_between(
     out_of_time: Callable[[], bool],
 ) -> bool:
     """Move single visits into another allowed agent's route that contains one of their nearest neighbours,
-    when that cuts the two routes' travel in total."""
+    when that cuts the two routes' travel (plus, in a horizon, the visit's lateness on each agent-day) in total."""
     ids = [c.case_id for c in day.cases]
     at = {cid: v for v, order in enumerate(routes) for cid in order}
     if not at:
         return False
     builder = _Builder(day, float("inf"), None)
     near = builder._neighbours()
+    priced = builder.visit_cost is not None  # a horizon: the lateness of each agent-day counts too
+
+    def late(cid: str, v: int) -> int:
+        return day.visit_cost(cid, v) if priced else 0
+
     changed = False
     for c, cid in enumerate(ids):
         if cid not in at or out_of_time():
@@ -562,7 +589,7 @@ def _relocate_between(
         if not targets:
             continue
         rest = [x for x in routes[v] if x != cid]
-        gain = length(v, routes[v]) - length(v, rest)
+        gain = length(v, routes[v]) - length(v, rest) + late(cid, v)
         for w in sorted(targets):
             base = length(w, routes[w])
             options = sorted(
@@ -570,7 +597,7 @@ def _relocate_between(
             )
             moved = False
             for extra, p in options:
-                if extra >= gain:
+                if extra + late(cid, w) >= gain:
                     break
                 trial = [*routes[w][:p], cid, *routes[w][p:]]
                 if ok(w, trial) and ok(v, rest):
@@ -582,4 +609,4 @@ def _relocate_between(
     return changed
 
 
-__all__ = ["K_NEIGHBOURS", "K_ROUTES", "construct", "improve", "search_context"]
+__all__ = ["K_NEIGHBOURS", "K_ROUTES", "construct", "improve", "search_context", "visit_cost_table"]

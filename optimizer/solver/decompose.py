@@ -26,6 +26,9 @@ from optimizer.solver.search_input import SearchInput
 
 #: Days with more candidate cases than this are searched in groups.
 DECOMPOSE_ABOVE = 1200
+#: ... and a horizon (agent-days of several dates) with more than this: one OR-Tools model over every agent-day
+#: of a week is too slow to improve (measured with ``benchmarks/horizon.py``: 1,000 cases x 160 agent-days).
+HORIZON_DECOMPOSE_ABOVE = 600
 #: Candidate cases a group aims for: small enough for OR-Tools and the engines to improve within seconds.
 GROUP_CASES = 200
 #: A group's search gets at least this many seconds (fewer: the round ends).
@@ -34,6 +37,12 @@ MIN_GROUP_SECONDS = 1.0
 MAX_GROUP_SECONDS = 20.0
 
 FloatArray = npt.NDArray[np.float64]
+
+
+def decompose_above(day: SearchInput) -> int:
+    """Above how many candidate cases ``day`` is searched in groups (fewer on a horizon)."""
+    horizon = len({a.date for a in day.agents}) > 1
+    return HORIZON_DECOMPOSE_ABOVE if horizon else DECOMPOSE_ABOVE
 
 
 def improve_by_groups(day: SearchInput, best: Incumbent, deadline: Deadline, config: SearchConfig, seed: int) -> int:
@@ -83,7 +92,12 @@ def sub_input(day: SearchInput, agents: Sequence[int], cases: Sequence[str]) -> 
     wanted = set(cases)
     chosen = [c for c in day.cases if c.case_id in wanted]
     allowed = {c.case_id: [local[v] for v in day.allowed.get(c.case_id, ()) if v in local] for c in chosen}
-    return SearchInput(chosen, [day.agents[v] for v in agents], day.slots, allowed, day.travel, day.penalties)
+    costs = None
+    if day.visit_costs is not None:  # a horizon's lateness (or the stability cost): the group's agents' columns
+        costs = {
+            c.case_id: [row[v] for v in agents] for c in chosen if (row := day.visit_costs.get(c.case_id)) is not None
+        }
+    return SearchInput(chosen, [day.agents[v] for v in agents], day.slots, allowed, day.travel, day.penalties, costs)
 
 
 def _xy(lat: FloatArray, lon: FloatArray, lat0: float) -> FloatArray:
@@ -145,4 +159,13 @@ def case_groups(day: SearchInput, orders: Sequence[Sequence[str]], groups: Seque
     return members
 
 
-__all__ = ["DECOMPOSE_ABOVE", "GROUP_CASES", "agent_groups", "case_groups", "improve_by_groups", "sub_input"]
+__all__ = [
+    "DECOMPOSE_ABOVE",
+    "GROUP_CASES",
+    "HORIZON_DECOMPOSE_ABOVE",
+    "agent_groups",
+    "case_groups",
+    "decompose_above",
+    "improve_by_groups",
+    "sub_input",
+]

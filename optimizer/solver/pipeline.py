@@ -20,6 +20,7 @@ from optimizer.audit import audit_plan
 from optimizer.errors import AuditError
 from optimizer.horizon.dates import dated_reasons
 from optimizer.horizon.lateness import with_lateness
+from optimizer.horizon.repeats import aliased_input, expand, fold, needs_expansion
 from optimizer.model import Case, Problem
 from optimizer.plan import Plan, Route, Unassigned
 from optimizer.reasons import Reason
@@ -28,7 +29,7 @@ from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT, BalanceMode, Balanc
 from optimizer.solver.budget import Deadline, StopRequest
 from optimizer.solver.config import SearchConfig
 from optimizer.solver.construct import construct, improve
-from optimizer.solver.decompose import DECOMPOSE_ABOVE, improve_by_groups
+from optimizer.solver.decompose import decompose_above, improve_by_groups
 from optimizer.solver.explain import DropExplainer, raise_for_must_visit
 from optimizer.solver.incumbent import Incumbent, ProgressCallback
 from optimizer.solver.ortools.model import travel_bound
@@ -97,6 +98,10 @@ def solve(
     balancing = Balancing.of(balance, balance_weight)
     config = config or SearchConfig()
     limit = float(config.time_limit if config.time_limit is not None else time_limit)
+    original, repeats = problem, None
+    if needs_expansion(problem):  # several visits of a case in a horizon: one candidate per visit
+        problem, repeats = expand(problem)
+        travel = aliased_input(travel, repeats)
     matrices, unreachable = resolve_travel(problem, network, travel)
     ctx = ScheduleContext.build(problem.cases, problem.policy, matrices)
     pre = precheck(problem, ctx, unreachable)
@@ -143,6 +148,8 @@ def solve(
         plan.stats["balance"] = balanced
     if start_from is not None:
         plan.stats["change_rate"] = round(change_rate(owners, plan), 4)
+    if repeats is not None:
+        plan = fold(plan, original, repeats)
     return _audited(plan, matrices)
 
 
@@ -184,7 +191,7 @@ def _search(day: SearchInput, config: SearchConfig, best: Incumbent, end: Deadli
         known = {c.case_id for c in day.cases}
         given = [[cid for cid in config.initial_routes.get(a.agent_id, ()) if cid in known] for a in day.agents]
         best.offer("initial_routes", given)
-    if len(day.cases) > DECOMPOSE_ABOVE:
+    if len(day.cases) > decompose_above(day):
         polished = improve(day, best.orders, end.sooner(min(3.0, 0.05 * end.left())).at, stop=end.stop)
         best.offer("construct+improve", polished, checked=True)
         rounds = improve_by_groups(day, best, end, config, seed)

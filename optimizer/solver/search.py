@@ -34,8 +34,11 @@ class SearchOutcome:
     warm_notes: list[str] = field(default_factory=list)
 
 
-def engine_share(config: SearchConfig, cases: int) -> float:
-    """The warm-start engines' share of the search time for a day of ``cases`` cases."""
+def engine_share(config: SearchConfig, cases: int, horizon: bool = False) -> float:
+    """The warm-start engines' share of the search time for a day of ``cases`` cases (``horizon``: agent-days
+    of several dates)."""
+    if horizon and config.engines.warm_start_share_horizon is not None:
+        return config.engines.warm_start_share_horizon
     limit = config.ortools.insertion_lns_max_cases
     large = limit is not None and cases > limit
     if large and config.engines.warm_start_share_large is not None:
@@ -68,7 +71,8 @@ def search_orders(
         initial = [list(config.initial_routes.get(a.agent_id, ())) for a in day.agents]
         strategy = "initial_routes"
     elif config.engines.warm_start != "none" and day.cases:
-        share = time_limit * engine_share(config, len(day.cases))
+        horizon = len({a.date for a in day.agents}) > 1
+        share = time_limit * engine_share(config, len(day.cases), horizon)
         warm = warm_start(
             day, share, seed, _ENGINES[config.engines.warm_start], stop=stop, own={"construct": own} if own else None
         )

@@ -19,10 +19,14 @@ from typing import Any
 from optimizer.model import Agent, Case
 from optimizer.solver.budget import StopRequest
 from optimizer.solver.engines.check import orders_cost
+from optimizer.solver.engines.complete import completed
 from optimizer.solver.search_input import SearchInput
 
-ENGINES = ("pyvrp", "vroom", "vroom-geometric")
+ENGINES = ("pyvrp", "vroom", "vroom-geometric", "vroom-due")
 VROOM_ONLY_MAX_CASES = 500  # above this, PyVRP stays in the portfolio: it answers within its time for sure
+#: A horizon (agent-days of several dates): VROOM with each case on its cheapest agent-days (on time where
+#: possible, :func:`~optimizer.solver.engines.vroom.cheapest_agents`) first; plain VROOM (travel first) second.
+HORIZON_ENGINES = ("vroom-due", "vroom")
 GRACE_S = 0.5  # how long past the deadline a worker may take to hand over its routes
 
 
@@ -49,6 +53,8 @@ def auto_engines(cases: Sequence[Case], agents: Sequence[Agent]) -> tuple[str, .
     from optimizer.solver.engines.vroom import vroom_available, vroom_suits
 
     vroom_ok = vroom_suits(cases) and vroom_available()
+    if vroom_ok and len({a.date for a in agents}) > 1:
+        return HORIZON_ENGINES
     levels = {c.priority for c in cases if not c.must_visit and c.prize is None}
     field_day = any(a.has_break for a in agents) or len(levels) > 1
     if vroom_ok and field_day and len(cases) <= VROOM_ONLY_MAX_CASES:
@@ -113,6 +119,9 @@ def warm_start(
         process.join(1)
         conn.close()
     proposals.update(own or {})
+    if len({a.date for a in day.agents}) > 1:  # a horizon: compare what the proposals would be with nothing left out
+        until = _time.perf_counter() + max(0.2, 0.05 * seconds)
+        proposals = {name: completed(day, orders, until) for name, orders in proposals.items()}
     costs = {name: orders_cost(day, orders) for name, orders in proposals.items()}
     if not costs:
         return WarmStart(None, None, {}, notes)
@@ -135,15 +144,24 @@ def _vroom_worker(conn: Connection, engine: str, day: SearchInput, seconds: floa
     """Worker process body: VROOM's checked routes (or the error) back through ``conn``.  The worker ignores
     Ctrl-C: the parent decides when it stops (it terminates the worker)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from optimizer.solver.engines.vroom import vroom_routes
+    from optimizer.solver.engines.vroom import cheapest_agents, vroom_routes
 
     weights = "geometric" if engine == "vroom-geometric" else "lexicographic"
     try:
-        conn.send(("ok", vroom_routes(day, seconds, weights)))
+        conn.send(("ok", vroom_routes(cheapest_agents(day) if engine == "vroom-due" else day, seconds, weights)))
     except Exception as exc:  # any failure here only means "no proposal from this engine"
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
 
 
-__all__ = ["ENGINES", "GRACE_S", "VROOM_ONLY_MAX_CASES", "WarmStart", "auto_engines", "cores", "warm_start"]
+__all__ = [
+    "ENGINES",
+    "GRACE_S",
+    "HORIZON_ENGINES",
+    "VROOM_ONLY_MAX_CASES",
+    "WarmStart",
+    "auto_engines",
+    "cores",
+    "warm_start",
+]

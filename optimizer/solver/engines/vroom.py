@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -53,6 +54,28 @@ def vroom_suits(cases: Sequence[Case]) -> bool:
 def exploration_level(n_cases: int) -> int:
     """VROOM's exploration level for a day of ``n_cases``: thorough on small days, quick on large ones."""
     return next(level for limit, level in EXPLORATION if n_cases <= limit)
+
+
+def cheapest_agents(day: SearchInput) -> SearchInput:
+    """``day`` with each case allowed only on the agents where its visit cost (``day.visit_costs``) is lowest.
+
+    Why: VROOM knows nothing of per-(case, agent) costs.  In a horizon the visit cost is the lateness, so the
+    cheapest agents are the agent-days on or before the case's due date (or, for a case already overdue or due
+    before every date open to it, the earliest open date): VROOM then minimises travel over plans that are on
+    time wherever the agent-days allow, and the cases it cannot fit there are left for OR-Tools to place.  A case
+    without visit costs keeps every allowed agent.  The proposal is valid for ``day`` too (fewer agents allowed).
+    """
+    if not day.visit_costs:
+        return day
+    allowed: dict[str, list[int]] = {}
+    for c in day.cases:
+        ok = list(day.allowed.get(c.case_id, ()))
+        row = day.visit_costs.get(c.case_id)
+        if row is not None and ok:
+            least = min(int(row[v]) for v in ok)
+            ok = [v for v in ok if int(row[v]) == least]
+        allowed[c.case_id] = ok
+    return replace(day, allowed=allowed)
 
 
 def vroom_routes(day: SearchInput, seconds: float, weights: str = "lexicographic") -> list[list[str]]:
@@ -127,5 +150,5 @@ def vroom_routes(day: SearchInput, seconds: float, weights: str = "lexicographic
     return checked_orders(proposed, day)
 
 
-__all__ = ["EXPLORATION", "MUST_VISIT_WEIGHT", "PRIORITY_WEIGHTS", "exploration_level", "vroom_available",
-           "vroom_routes", "vroom_suits"]  # fmt: skip
+__all__ = ["EXPLORATION", "MUST_VISIT_WEIGHT", "PRIORITY_WEIGHTS", "cheapest_agents", "exploration_level",
+           "vroom_available", "vroom_routes", "vroom_suits"]  # fmt: skip
