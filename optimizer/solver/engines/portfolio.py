@@ -75,15 +75,34 @@ def warm_start(
     if unknown:
         raise ValueError(f"unknown warm-start engine(s) {', '.join(unknown)}; choose from {', '.join(ENGINES)}")
     notes: list[str] = []
-    forkable = "fork" in multiprocessing.get_all_start_methods()
     running = chosen[: max(1, cores())]
     if len(running) < len(chosen):
         notes.append(f"{', '.join(chosen[len(running) :])} skipped: {cores()} core(s)")
     deadline = _time.perf_counter() + seconds
+    workers = _fork_workers([name for name in running if name != "pyvrp"], day, seconds, notes)
+    proposals: dict[str, list[list[str]]] = {}
+    if "pyvrp" in running:
+        proposals["pyvrp"] = pyvrp_routes(day, seconds, seed, stop)
+    for name, (process, conn) in workers.items():
+        answer = _collect(name, process, conn, deadline + GRACE_S, stop, notes)
+        if answer is not None:
+            proposals[name] = answer
+    proposals.update(own or {})
+    costs = {name: orders_cost(day, orders) for name, orders in proposals.items()}
+    if not costs:
+        return WarmStart(None, None, {}, notes)
+    rank = [*chosen, *(own or {})]
+    best = min(costs, key=lambda name: (costs[name], rank.index(name)))
+    return WarmStart(proposals[best], best, costs, notes)
+
+
+def _fork_workers(
+    names: Sequence[str], day: SearchInput, seconds: float, notes: list[str]
+) -> dict[str, tuple[Any, Connection]]:
+    """A forked worker process per VROOM engine in ``names``, started now (a note for each that cannot be)."""
     workers: dict[str, tuple[Any, Connection]] = {}
-    for name in running:
-        if name == "pyvrp":
-            continue
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    for name in names:
         if not forkable:
             notes.append(f"{name} skipped: this platform cannot fork a worker process")
             continue
@@ -93,32 +112,30 @@ def warm_start(
         process.start()
         child.close()
         workers[name] = (process, conn)
-    proposals: dict[str, list[list[str]]] = {}
-    if "pyvrp" in running:
-        proposals["pyvrp"] = pyvrp_routes(day, seconds, seed, stop)
-    for name, (process, conn) in workers.items():
-        if _answered(conn, deadline + GRACE_S, stop):
-            try:
-                kind, payload = conn.recv()
-            except EOFError:
-                kind, payload = "error", "the worker ended without an answer"
-            if kind == "ok":
-                proposals[name] = payload
-            else:
-                notes.append(f"{name} failed: {payload}")
+    return workers
+
+
+def _collect(
+    name: str, process: Any, conn: Connection, until: float, stop: StopRequest | None, notes: list[str]
+) -> list[list[str]] | None:
+    """The worker's routes if it answers by ``until`` (else a note saying why not); the worker is ended."""
+    answer = None
+    if _answered(conn, until, stop):
+        try:
+            kind, payload = conn.recv()
+        except EOFError:
+            kind, payload = "error", "the worker ended without an answer"
+        if kind == "ok":
+            answer = payload
         else:
-            notes.append(f"{name} stopped at the deadline" if not (stop and stop()) else f"{name} stopped on request")
-        if process.is_alive():
-            process.terminate()
-        process.join(1)
-        conn.close()
-    proposals.update(own or {})
-    costs = {name: orders_cost(day, orders) for name, orders in proposals.items()}
-    if not costs:
-        return WarmStart(None, None, {}, notes)
-    rank = [*chosen, *(own or {})]
-    best = min(costs, key=lambda name: (costs[name], rank.index(name)))
-    return WarmStart(proposals[best], best, costs, notes)
+            notes.append(f"{name} failed: {payload}")
+    else:
+        notes.append(f"{name} stopped at the deadline" if not (stop and stop()) else f"{name} stopped on request")
+    if process.is_alive():
+        process.terminate()
+    process.join(1)
+    conn.close()
+    return answer
 
 
 def _answered(conn: Connection, until: float, stop: StopRequest | None) -> bool:
