@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from optimizer.solver.incumbent import SolveProgress
 
 
+# Long by its typer option declarations (one per flag); the work is in load_with_outcomes, _solve and _write_outputs.
 def plan(
     cases: CasesOpt,
     agents: AgentsOpt,
