@@ -58,8 +58,16 @@ def audit_locks(
         rest-of-day plan ``rest``.
     """
     out: list[str] = []
-    after_routes = {r.agent_id: r for r in after.routes}
-    # 1. every case exactly once
+    _every_case_once(before, after, new_case_ids, out)
+    _locked_unchanged(before, after, at_s, done, out)
+    _promises_kept(after, promised_agent or {}, promised_order or {}, out)
+    if starts and rest is not None:
+        _rest_starts(rest, starts, out)
+    return out
+
+
+def _every_case_once(before: Plan, after: Plan, new_case_ids: Collection[str], out: list[str]) -> None:
+    """Each case planned before, and each new one, is in the re-plan exactly once (routed or unassigned)."""
     expected = [c.case_id for c in before.problem.cases] + list(new_case_ids)
     seen: Counter[str] = Counter(cid for r in after.routes for cid in r.case_ids)
     seen.update(u.case_id for u in after.unassigned_cases)
@@ -68,7 +76,11 @@ def audit_locks(
             out.append(f"case {cid} appears {seen[cid]} times in the re-plan, expected once (rule: every case once)")
     for cid in sorted(set(seen) - set(expected)):
         out.append(f"case {cid} is in the re-plan but neither planned before nor new (rule: every case once)")
-    # 2. nothing done or started moved
+
+
+def _locked_unchanged(before: Plan, after: Plan, at_s: int, done: Collection[str], out: list[str]) -> None:
+    """Nothing done or started by ``at_s`` moved: each route's locked prefix is the same in the re-plan."""
+    after_routes = {r.agent_id: r for r in after.routes}
     for route in before.routes:
         n = locked_prefix(route.stops, at_s, done)
         if n == 0:
@@ -84,13 +96,19 @@ def audit_locks(
                     f"agent {route.agent_id}: {what} at {format_clock(stop.start_s)} was done or started by "
                     f"{format_clock(at_s)} but changed in the re-plan (rule: locked)"
                 )
-    # 3. promises
+
+
+def _promises_kept(
+    after: Plan, promised_agent: Mapping[str, str], promised_order: Mapping[str, Sequence[str]], out: list[str]
+) -> None:
+    """Each promised case served by its agent, each promised order kept among the cases still on the route."""
+    after_routes = {r.agent_id: r for r in after.routes}
     served = {cid: r.agent_id for r in after.routes for cid in r.case_ids}
-    for cid, agent_id in (promised_agent or {}).items():
+    for cid, agent_id in promised_agent.items():
         if served.get(cid) != agent_id:
             got = served.get(cid, "nobody")
             out.append(f"case {cid} was promised to agent {agent_id}, the re-plan gives it to {got} (rule: promised)")
-    for agent_id, order in (promised_order or {}).items():
+    for agent_id, order in promised_order.items():
         promised_route = after_routes.get(agent_id)
         kept = [cid for cid in (promised_route.case_ids if promised_route else []) if cid in set(order)]
         wanted = [cid for cid in order if cid in set(kept)]
@@ -98,25 +116,26 @@ def audit_locks(
             out.append(
                 f"agent {agent_id}: promised order {', '.join(order)} became {', '.join(kept)} (rule: promised order)"
             )
-    # 4. where and when the rest of the day begins
-    if starts and rest is not None:
-        rest_routes = {r.agent_id: r for r in rest.routes}
-        for agent_id, (lat, lon, free_s) in starts.items():
-            rest_route = rest_routes.get(agent_id)
-            if rest_route is None:
-                continue
-            first = rest_route.stops[0]
-            if abs(first.lat - lat) > _TOL or abs(first.lon - lon) > _TOL:
-                out.append(
-                    f"agent {agent_id}: the rest of the day starts at ({first.lat}, {first.lon}), not at the reported "
-                    f"position ({lat}, {lon}) (rule: re-plan start)"
-                )
-            if first.departure_s < free_s:
-                out.append(
-                    f"agent {agent_id}: the rest of the day leaves at {format_clock(first.departure_s)}, before the "
-                    f"agent is free at {format_clock(free_s)} (rule: re-plan start)"
-                )
-    return out
+
+
+def _rest_starts(rest: Plan, starts: Mapping[str, tuple[float, float, int]], out: list[str]) -> None:
+    """Each re-planned route of the rest of the day begins at the reported position, once the agent is free."""
+    rest_routes = {r.agent_id: r for r in rest.routes}
+    for agent_id, (lat, lon, free_s) in starts.items():
+        rest_route = rest_routes.get(agent_id)
+        if rest_route is None:
+            continue
+        first = rest_route.stops[0]
+        if abs(first.lat - lat) > _TOL or abs(first.lon - lon) > _TOL:
+            out.append(
+                f"agent {agent_id}: the rest of the day starts at ({first.lat}, {first.lon}), not at the reported "
+                f"position ({lat}, {lon}) (rule: re-plan start)"
+            )
+        if first.departure_s < free_s:
+            out.append(
+                f"agent {agent_id}: the rest of the day leaves at {format_clock(first.departure_s)}, before the "
+                f"agent is free at {format_clock(free_s)} (rule: re-plan start)"
+            )
 
 
 __all__ = ["audit_locks", "locked_prefix"]

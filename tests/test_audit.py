@@ -466,3 +466,13 @@ def test_every_violation_names_the_rule(kind: str) -> None:
     violations = audit_plan(plan, matrix())
     assert violations
     assert all(re.search(r"\(rule: [a-z ]+\)$", v) for v in violations), violations
+
+
+def test_the_audit_imports_no_solver_code() -> None:
+    """The audit is independent of the solver: importing it loads no module of ``optimizer.solver``."""
+    import subprocess
+    import sys
+
+    code = "import sys, optimizer.audit; print(sorted(m for m in sys.modules if m.startswith('optimizer.solver')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from optimizer.cli._console import Written
+from optimizer.cli._options import open_network
 from optimizer.errors import InputError, InputProblem
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,10 +54,8 @@ def network_for(plan: Plan, network: Path | None) -> Any:
     """The road network per travel mode of the plan's agents, or ``None`` for straight-line estimates."""
     if network is None:
         return None
-    from optimizer.cli.plan import _load_network
-
     modes = sorted({a.mode for a in plan.problem.agents}) or ["car"]
-    return {mode: _load_network(network, mode) for mode in modes}
+    return {mode: open_network(network, mode) for mode in modes}
 
 
 def write_plan(result: Plan, out: Path, extra: Callable[[Path], list[Path]] | None = None) -> Written:

@@ -1,11 +1,15 @@
-"""Options shared by several ``fieldroute`` commands."""
+"""Options shared by several ``fieldroute`` commands, and the road network a ``--network`` option names."""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
+
+from optimizer.errors import NetworkError
 
 CasesOpt = Annotated[
     Path, typer.Option("--cases", help="Cases file: CSV, Excel (.xlsx), Parquet or JSON.", show_default=False)
@@ -70,7 +74,20 @@ def column_list(value: str) -> tuple[str, ...]:
     return tuple(normalise_column(p) for p in value.split(",") if p.strip())
 
 
+def open_network(path: Path, profile: str) -> Any:
+    """``optimizer.network.load_network``, with a clean error when the network module is not available."""
+    if importlib.util.find_spec("optimizer.network") is None:
+        raise NetworkError("road networks need the optimizer.network module, which is not installed")
+    module = importlib.import_module("optimizer.network")
+    loader = getattr(module, "load_network", None)
+    if loader is None:
+        raise NetworkError("this installation of optimizer.network has no load_network(); cannot use --network")
+    if not path.exists():
+        raise NetworkError(f"network file {path} does not exist")
+    return loader(path, profile=profile)
+
+
 __all__ = [
     "AgentsOpt", "CasesOpt", "CoordOpt", "DateOpt", "DaysOpt", "KeepColumnsOpt", "OutcomesOpt", "PolicyOpt", "SheetOpt",
-    "column_list", "sheet_choice",
+    "column_list", "open_network", "sheet_choice",
 ]  # fmt: skip

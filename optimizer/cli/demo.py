@@ -27,6 +27,7 @@ _STEP_TEXT = {
 }
 
 
+# Long by its typer option declarations (one per flag); the work is in optimizer.demo.run.
 def demo(
     seed: Annotated[
         int, typer.Option(help="Seed of the generated day (same seed, same cases and agents) and of the search.")

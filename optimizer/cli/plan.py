@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -24,9 +22,9 @@ from optimizer.cli._options import (
     PolicyOpt,
     SheetOpt,
     column_list,
+    open_network,
     sheet_choice,
 )
-from optimizer.errors import NetworkError
 
 if TYPE_CHECKING:  # pragma: no cover
     from optimizer.model import Problem
@@ -34,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from optimizer.solver.incumbent import SolveProgress
 
 
+# Long by its typer option declarations (one per flag); the work is in load_with_outcomes, _solve and _write_outputs.
 def plan(
     cases: CasesOpt,
     agents: AgentsOpt,
@@ -117,7 +116,7 @@ def plan(
         if network is not None:
             modes = [profile] if profile else sorted({a.mode for a in problem.agents}) or ["car"]
             with step(progress, f"Loading the road network {network.name} ({', '.join(modes)})"):
-                by_mode = {mode: _load_network(network, mode) for mode in modes}
+                by_mode = {mode: open_network(network, mode) for mode in modes}
             net = by_mode[profile] if profile else by_mode
         what = f"Planning {len(problem.cases)} cases for {len(problem.agents)} agents"
         with step(progress, what, limit=time_limit) as task, stop_on_interrupt(terminal) as stop:
@@ -167,19 +166,6 @@ def load_with_outcomes(
 
         problem = apply_outcomes(problem, read_outcomes(outcomes), source=str(outcomes))
     return problem
-
-
-def _load_network(path: Path, profile: str) -> Any:
-    """``optimizer.network.load_network``, with a clean error when the network module is not available."""
-    if importlib.util.find_spec("optimizer.network") is None:
-        raise NetworkError("road networks need the optimizer.network module, which is not installed")
-    module = importlib.import_module("optimizer.network")
-    loader = getattr(module, "load_network", None)
-    if loader is None:
-        raise NetworkError("this installation of optimizer.network has no load_network(); cannot use --network")
-    if not path.exists():
-        raise NetworkError(f"network file {path} does not exist")
-    return loader(path, profile=profile)
 
 
 def _solve(

@@ -43,6 +43,7 @@ def _load_region(folder: Path, date: str, policy: str, coord_system: Literal["wg
     return load_problem(_table(folder, "cases"), _table(folder, "agents"), date, policy, coord_system=coord_system)
 
 
+# Long by its typer option declarations (one per flag); the work is in optimizer.distributed.
 def plan_regions_command(
     regions: Annotated[
         list[Path], typer.Argument(help="Region folders, each with a cases and an agents file.", show_default=False)

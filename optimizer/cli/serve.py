@@ -12,6 +12,7 @@ from optimizer.cli._console import console, reported_errors
 from optimizer.errors import NetworkError
 
 
+# Long by its typer option declarations (one per flag); the work is in optimizer.server.
 def serve(
     host: Annotated[
         str, typer.Option("--host", help="Address to listen on; anything but loopback needs a token.")

@@ -100,13 +100,9 @@ def _qualified(case: Case, agent: Agent, problem: Problem) -> bool:
     )
 
 
-def _structural(
-    case: Case, problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, str], agents: Sequence[Agent]
-) -> tuple[Reason, str] | None:
-    """The first structural reason ``case`` cannot be visited by any of ``agents`` (those working on the dates
-    open to it; the date rules themselves are :func:`optimizer.horizon.dates.case_dates`)."""
+def _hours_reason(case: Case, problem: Problem, ctx: ScheduleContext) -> tuple[Reason, str] | None:
+    """The reason the visit fits no allowed-hours window at all, or none inside the case's windows (else ``None``)."""
     policy = problem.policy
-    iso = problem.date.isoformat() if not problem.multi_day else "its open dates"
     longest = max(w.end_s - w.start_s for w in policy.allowed_hours)
     if case.service_s > longest:
         hours = ", ".join(str(w) for w in policy.allowed_hours)
@@ -123,6 +119,19 @@ def _structural(
             f"a {case.service_s // 60}-minute visit starting in {windows} cannot end inside the allowed hours "
             f"{hours} of policy {policy.name!r}",
         )
+    return None
+
+
+def _structural(
+    case: Case, problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, str], agents: Sequence[Agent]
+) -> tuple[Reason, str] | None:
+    """The first structural reason ``case`` cannot be visited by any of ``agents`` (those working on the dates
+    open to it; the date rules themselves are :func:`optimizer.horizon.dates.case_dates`)."""
+    found = _hours_reason(case, problem, ctx)
+    if found is not None:
+        return found
+    policy = problem.policy
+    iso = problem.date.isoformat() if not problem.multi_day else "its open dates"
     if not agents:
         return Reason.NO_AGENTS, f"no agent works on {iso}"
     if case.allowed_agents is not None and not any(a.agent_id in case.allowed_agents for a in agents):

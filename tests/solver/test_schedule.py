@@ -233,7 +233,7 @@ def test_capped_schedule_is_the_shortest_over_every_departure_and_break_placemen
     break placement equals what the capped scheduler finds, and a cap one minute shorter is infeasible."""
     import random
 
-    from optimizer.solver.schedule import _forward
+    from optimizer.solver.schedule.passes import forward as _forward
 
     rng = random.Random(7)
     for trial in range(60):

@@ -81,43 +81,18 @@ def warm_start(
     if unknown:
         raise ValueError(f"unknown warm-start engine(s) {', '.join(unknown)}; choose from {', '.join(ENGINES)}")
     notes: list[str] = []
-    forkable = "fork" in multiprocessing.get_all_start_methods()
     running = chosen[: max(1, cores())]
     if len(running) < len(chosen):
         notes.append(f"{', '.join(chosen[len(running) :])} skipped: {cores()} core(s)")
     deadline = _time.perf_counter() + seconds
-    workers: dict[str, tuple[Any, Connection]] = {}
-    for name in running:
-        if name == "pyvrp":
-            continue
-        if not forkable:
-            notes.append(f"{name} skipped: this platform cannot fork a worker process")
-            continue
-        context = multiprocessing.get_context("fork")
-        conn, child = context.Pipe(duplex=False)
-        process = context.Process(target=_vroom_worker, args=(child, name, day, seconds), daemon=True)
-        process.start()
-        child.close()
-        workers[name] = (process, conn)
+    workers = _fork_workers([name for name in running if name != "pyvrp"], day, seconds, notes)
     proposals: dict[str, list[list[str]]] = {}
     if "pyvrp" in running:
         proposals["pyvrp"] = pyvrp_routes(day, seconds, seed, stop)
     for name, (process, conn) in workers.items():
-        if _answered(conn, deadline + GRACE_S, stop):
-            try:
-                kind, payload = conn.recv()
-            except EOFError:
-                kind, payload = "error", "the worker ended without an answer"
-            if kind == "ok":
-                proposals[name] = payload
-            else:
-                notes.append(f"{name} failed: {payload}")
-        else:
-            notes.append(f"{name} stopped at the deadline" if not (stop and stop()) else f"{name} stopped on request")
-        if process.is_alive():
-            process.terminate()
-        process.join(1)
-        conn.close()
+        answer = _collect(name, process, conn, deadline + GRACE_S, stop, notes)
+        if answer is not None:
+            proposals[name] = answer
     proposals.update(own or {})
     if len({a.date for a in day.agents}) > 1:  # a horizon: compare what the proposals would be with nothing left out
         until = _time.perf_counter() + max(0.2, 0.05 * seconds)
@@ -128,6 +103,48 @@ def warm_start(
     rank = [*chosen, *(own or {})]
     best = min(costs, key=lambda name: (costs[name], rank.index(name)))
     return WarmStart(proposals[best], best, costs, notes)
+
+
+def _fork_workers(
+    names: Sequence[str], day: SearchInput, seconds: float, notes: list[str]
+) -> dict[str, tuple[Any, Connection]]:
+    """A forked worker process per VROOM engine in ``names``, started now (a note for each that cannot be)."""
+    workers: dict[str, tuple[Any, Connection]] = {}
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    for name in names:
+        if not forkable:
+            notes.append(f"{name} skipped: this platform cannot fork a worker process")
+            continue
+        context = multiprocessing.get_context("fork")
+        conn, child = context.Pipe(duplex=False)
+        process = context.Process(target=_vroom_worker, args=(child, name, day, seconds), daemon=True)
+        process.start()
+        child.close()
+        workers[name] = (process, conn)
+    return workers
+
+
+def _collect(
+    name: str, process: Any, conn: Connection, until: float, stop: StopRequest | None, notes: list[str]
+) -> list[list[str]] | None:
+    """The worker's routes if it answers by ``until`` (else a note saying why not); the worker is ended."""
+    answer = None
+    if _answered(conn, until, stop):
+        try:
+            kind, payload = conn.recv()
+        except EOFError:
+            kind, payload = "error", "the worker ended without an answer"
+        if kind == "ok":
+            answer = payload
+        else:
+            notes.append(f"{name} failed: {payload}")
+    else:
+        notes.append(f"{name} stopped at the deadline" if not (stop and stop()) else f"{name} stopped on request")
+    if process.is_alive():
+        process.terminate()
+    process.join(1)
+    conn.close()
+    return answer
 
 
 def _answered(conn: Connection, until: float, stop: StopRequest | None) -> bool:
@@ -156,12 +173,5 @@ def _vroom_worker(conn: Connection, engine: str, day: SearchInput, seconds: floa
 
 
 __all__ = [
-    "ENGINES",
-    "GRACE_S",
-    "HORIZON_ENGINES",
-    "VROOM_ONLY_MAX_CASES",
-    "WarmStart",
-    "auto_engines",
-    "cores",
-    "warm_start",
-]
+    "ENGINES", "GRACE_S", "HORIZON_ENGINES", "VROOM_ONLY_MAX_CASES", "WarmStart", "auto_engines", "cores", "warm_start",
+]  # fmt: skip

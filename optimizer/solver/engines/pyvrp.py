@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time as _time
 import warnings
+from dataclasses import dataclass
 from typing import Any, cast
 
 import numpy as np
@@ -50,20 +51,53 @@ def _hubs(mat: np.ndarray, first: int, k: int) -> list[int]:
 def pyvrp_routes(day: SearchInput, seconds: float, seed: int = 0, stop: StopRequest | None = None) -> list[list[str]]:
     """Ordered case ids per agent (in ``day.agents`` order) from PyVRP within ``seconds`` (or until ``stop()``),
     each route valid under the full schedule semantics; ``[]`` routes for agents PyVRP did not use."""
-    cases, agents, slots, allowed, travel, penalties = (
-        day.cases, day.agents, day.slots, day.allowed, day.travel, day.penalties
-    )  # fmt: skip
-    from pyvrp import Client, ClientGroup, Depot, Location, ProblemData, VehicleType
-    from pyvrp import solve as pyvrp_solve
+    from pyvrp import Depot, Location, ProblemData
 
     began = _time.perf_counter()
-    nv = len(agents)
-    # -- locations: depots (distinct points) first, then cases ------------------------------------------------
+    places = _places(day)
+    profiles = _profiles(day, places)
+    clients = _clients(day, places)
+    fleet = _fleet(day, places, profiles, clients)
+    data = ProblemData(
+        locations=[Location(x=0, y=0) for _ in range(places.count)],
+        clients=clients.clients,
+        depots=[Depot(location=d) for d in range(places.depots)],
+        vehicle_types=fleet.vehicle_types,
+        distance_matrices=cast(Any, profiles.matrices),
+        duration_matrices=cast(Any, profiles.matrices),
+        groups=clients.groups,
+    )
+    budget = max(0.05, seconds - (_time.perf_counter() - began))
+    best = _solve(data, _time.perf_counter() + budget, seed, stop)
+    return checked_orders(_proposed(day, best, fleet, clients), day)
+
+
+@dataclass(frozen=True)
+class _Places:
+    """PyVRP's locations: the distinct agent start and end points (its depots), then the cases, then for each
+    agent with a break client its places (:data:`_HUBS` hubs near the cases and its own start point)."""
+
+    ids: list[str]  # location ids of the depots and the cases
+    depots: int
+    start_depot: list[int]  # per agent
+    end_depot: list[int]  # per agent
+    break_locs: dict[int, list[int]]  # agent index -> its break places
+    count: int  # all locations, the break places included
+
+    @property
+    def hubs_per_break(self) -> int:
+        """Hubs per agent with a break client (its places less its start point)."""
+        return next(iter(map(len, self.break_locs.values())), 1) - 1
+
+
+def _places(day: SearchInput) -> _Places:
+    """The depots (distinct points) first, then the cases, then the break places of the agents whose break
+    becomes a group of clients (none when those matrices would exceed :data:`_MAX_BREAK_CELLS`)."""
     point_ids: list[str] = []
     point_of: dict[tuple[float, float], int] = {}
     start_depot: list[int] = []
     end_depot: list[int] = []
-    for a in agents:
+    for a in day.agents:
         for lat, lon, pid, out in ((a.start_lat, a.start_lon, a.start_id, start_depot),
                                    (a.end_lat, a.end_lon, a.end_id, end_depot)):  # fmt: skip
             key = (lat, lon)
@@ -71,54 +105,57 @@ def pyvrp_routes(day: SearchInput, seconds: float, seed: int = 0, stop: StopRequ
                 point_of[key] = len(point_ids)
                 point_ids.append(pid)
             out.append(point_of[key])
-    nd = len(point_ids)
-    loc_ids = point_ids + [c.case_id for c in cases]
-    # agents whose break becomes a group of clients at hub locations (after the cases), see _hubs
+    loc_ids = point_ids + [c.case_id for c in day.cases]
     n0 = len(loc_ids)
     n_places = min(_HUBS, n0) + 1  # the hubs and the agent's own start point
-    with_break = [v for v, a in enumerate(agents) if a.has_break and _break_fits(a)]
+    with_break = [v for v, a in enumerate(day.agents) if a.has_break and _break_fits(a)]
     if len(with_break) * (n0 + n_places * len(with_break)) ** 2 > _MAX_BREAK_CELLS:
         with_break = []
     break_locs = {v: list(range(n0 + j * n_places, n0 + (j + 1) * n_places)) for j, v in enumerate(with_break)}
-    n_loc = n0 + n_places * len(with_break)
-    locations = [Location(x=0, y=0) for _ in range(n_loc)]
-    depots = [Depot(location=d) for d in range(nd)]
+    return _Places(loc_ids, len(point_ids), start_depot, end_depot, break_locs, n0 + n_places * len(with_break))
 
-    # -- profiles: travel per mode, with unreachable cases per allowed-set ---------------------------------------
+
+@dataclass(frozen=True)
+class _Profiles:
+    """PyVRP's routing profiles: one matrix per (mode, cases the agent may not serve, own break places)."""
+
+    matrices: list[np.ndarray]
+    of_agent: list[int]  # profile index per agent
+
+
+def _profiles(day: SearchInput, places: _Places) -> _Profiles:
+    """Travel per mode, with the cases an agent may not serve made unreachable per allowed-set (per mode only
+    above :data:`_MAX_PROFILES` distinct sets), and an agent's break places at copies of the hubs."""
+    agents, cases = day.agents, day.cases
     serve: list[set[int]] = [set() for _ in agents]
     for i, c in enumerate(cases):
-        for v in allowed.get(c.case_id, ()):
+        for v in day.allowed.get(c.case_id, ()):
             serve[v].add(i)
     may_serve = [frozenset(s) for s in serve]
     everyone = frozenset(range(len(cases)))
     per_mode_only = len({(a.mode, may_serve[v]) for v, a in enumerate(agents)}) > _MAX_PROFILES
 
     def profile_key(v: int) -> tuple[str, frozenset[int], int]:
-        if v in break_locs:  # a profile of its own anyway: it may as well ban exactly what v may not serve
+        if v in places.break_locs:  # a profile of its own anyway: it may as well ban exactly what v may not serve
             return (agents[v].mode, may_serve[v], v)
         return (agents[v].mode, everyone if per_mode_only else may_serve[v], -1)
 
-    keys = {profile_key(v) for v in range(nv)}
+    keys = {profile_key(v) for v in range(len(agents))}
     profile_of: dict[tuple[str, frozenset[int], int], int] = {}
     matrices: list[np.ndarray] = []
     base: dict[str, np.ndarray] = {}
     hubs: dict[str, np.ndarray] = {}
     for mode, ok, breaker in sorted(keys, key=lambda k: (k[0], sorted(k[1]), k[2])):
         if mode not in base:
-            m = travel[mode]
-            idx = np.array([m.index(i) for i in loc_ids], dtype=np.int64)
-            sub = np.ascontiguousarray(m.seconds[np.ix_(idx, idx)], dtype=np.int64)
-            base[mode] = np.full((n_loc, n_loc), _FAR, dtype=np.int64)
-            base[mode][:n0, :n0] = sub
-            if break_locs:
-                hubs[mode] = np.array(_hubs(sub, nd, n_places - 1), dtype=np.int64)
+            base[mode], hubs[mode] = _mode_matrix(day, places, mode)
         mat = base[mode]
-        banned = [nd + i for i in range(len(cases)) if i not in ok]
+        banned = [places.depots + i for i in range(len(cases)) if i not in ok]
         if banned or breaker >= 0:
             mat = mat.copy()
         if breaker >= 0:  # this agent's break clients sit at copies of the hubs
-            own = np.array(break_locs[breaker], dtype=np.int64)
-            h = np.append(hubs[mode], start_depot[breaker])
+            n0 = len(places.ids)
+            own = np.array(places.break_locs[breaker], dtype=np.int64)
+            h = np.append(hubs[mode], places.start_depot[breaker])
             mat[:n0, own] = mat[:n0, h]
             mat[own, :n0] = mat[h, :n0]
             mat[np.ix_(own, own)] = mat[np.ix_(h, h)]
@@ -128,17 +165,48 @@ def pyvrp_routes(day: SearchInput, seconds: float, seed: int = 0, stop: StopRequ
         np.fill_diagonal(mat, 0)
         profile_of[(mode, ok, breaker)] = len(matrices)
         matrices.append(mat)
+    return _Profiles(matrices, [profile_of[profile_key(v)] for v in range(len(agents))])
 
-    # -- clients and groups ----------------------------------------------------------------------------------
+
+def _mode_matrix(day: SearchInput, places: _Places, mode: str) -> tuple[np.ndarray, np.ndarray]:
+    """The mode's travel seconds between the depots and cases (:data:`_FAR` to and from the break places), and
+    the mode's hubs (empty without break clients)."""
+    n0 = len(places.ids)
+    m = day.travel[mode]
+    idx = np.array([m.index(i) for i in places.ids], dtype=np.int64)
+    sub = np.ascontiguousarray(m.seconds[np.ix_(idx, idx)], dtype=np.int64)
+    mat = np.full((places.count, places.count), _FAR, dtype=np.int64)
+    mat[:n0, :n0] = sub
+    hubs = np.array(_hubs(sub, places.depots, places.hubs_per_break) if places.break_locs else [], dtype=np.int64)
+    return mat, hubs
+
+
+@dataclass(frozen=True)
+class _Clients:
+    """PyVRP's clients and client groups, and the case index of each client (-1: a break client)."""
+
+    clients: list[Any]
+    groups: list[Any]
+    case_of_client: list[int]
+    count_demand: bool  # a load dimension for capacity
+    count_visits: bool  # a load dimension for max_visits
+
+
+def _clients(day: SearchInput, places: _Places) -> _Clients:
+    """A client per start slot window of each case (a group when there are several: one of them is visited),
+    its priority as a prize; then one required group per agent with a break client: the break at one place."""
+    from pyvrp import Client, ClientGroup
+
+    cases, agents = day.cases, day.agents
     dims_cap = any(a.capacity is not None for a in agents) and any(c.demand for c in cases)
     dims_visits = any(a.max_visits is not None for a in agents)
     clients: list[Any] = []
     groups: list[Any] = []
     case_of_client: list[int] = []
     for i, c in enumerate(cases):
-        windows = merged_slot_windows(slots[c.case_id])
+        windows = merged_slot_windows(day.slots[c.case_id])
         load = ([c.demand] if dims_cap else []) + ([1] if dims_visits else [])
-        prize = 0 if c.must_visit else min(MAX_PRIZE, penalties.penalty(c))
+        prize = 0 if c.must_visit else min(MAX_PRIZE, day.penalties.penalty(c))
         group = None
         if len(windows) > 1:
             group = len(groups)
@@ -146,7 +214,7 @@ def pyvrp_routes(day: SearchInput, seconds: float, seed: int = 0, stop: StopRequ
         for lo, hi in windows:
             clients.append(
                 Client(
-                    location=nd + i,
+                    location=places.depots + i,
                     delivery=load,
                     service_duration=c.service_s,
                     tw_early=lo,
@@ -157,12 +225,12 @@ def pyvrp_routes(day: SearchInput, seconds: float, seed: int = 0, stop: StopRequ
                 )
             )
             case_of_client.append(i)
-    for v in with_break:  # one required group per agent: its break, taken at one of the hubs
+    for v, locs in places.break_locs.items():  # one required group per agent: its break, taken at one of the hubs
         a = agents[v]
         assert a.break_window is not None
         group = len(groups)
-        groups.append(ClientGroup(list(range(len(clients), len(clients) + n_places)), required=True))
-        for loc in break_locs[v]:
+        groups.append(ClientGroup(list(range(len(clients), len(clients) + len(locs))), required=True))
+        for loc in locs:
             clients.append(
                 Client(
                     location=loc,
@@ -175,30 +243,45 @@ def pyvrp_routes(day: SearchInput, seconds: float, seed: int = 0, stop: StopRequ
                 )
             )
             case_of_client.append(-1)
+    return _Clients(clients, groups, case_of_client, dims_cap, dims_visits)
 
-    # -- vehicle types ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Fleet:
+    """PyVRP's vehicle types, and the agent indices each type stands for."""
+
+    vehicle_types: list[Any]
+    type_agents: list[list[int]]
+
+
+def _fleet(day: SearchInput, places: _Places, profiles: _Profiles, clients: _Clients) -> _Fleet:
+    """One vehicle type per distinct (profile, depots, shift, capacities, break, working-time cap)."""
+    from pyvrp import VehicleType
+
+    cases = day.cases
     total_demand = sum(c.demand for c in cases)
     type_key: dict[tuple[Any, ...], int] = {}
     type_agents: list[list[int]] = []
     vtypes: list[dict[str, Any]] = []
-    for v, a in enumerate(agents):
-        prof = profile_of[profile_key(v)]
-        cap = ([a.capacity if a.capacity is not None else total_demand] if dims_cap else []) + (
-            [a.max_visits if a.max_visits is not None else len(cases)] if dims_visits else []
+    for v, a in enumerate(day.agents):
+        prof = profiles.of_agent[v]
+        cap = ([a.capacity if a.capacity is not None else total_demand] if clients.count_demand else []) + (
+            [a.max_visits if a.max_visits is not None else len(cases)] if clients.count_visits else []
         )
-        brk = a.break_s if a.has_break and v not in break_locs else 0  # no break client: shorten the shift
+        brk = a.break_s if a.has_break and v not in places.break_locs else 0  # no break client: shorten the shift
         # PyVRP's route duration starts when the vehicle leaves (as late as the windows allow), as fieldroute's
         # working time does; the break counts in both, so without a break client the cap is shortened by it.
         work = min(a.shift.length_s, a.max_work_s if a.max_work_s is not None else a.shift.length_s)
-        tkey = (prof, start_depot[v], end_depot[v], a.shift.start_s, a.shift.end_s, tuple(cap), brk, work)
+        start, end = places.start_depot[v], places.end_depot[v]
+        tkey = (prof, start, end, a.shift.start_s, a.shift.end_s, tuple(cap), brk, work)
         if tkey not in type_key:
             type_key[tkey] = len(vtypes)
             type_agents.append([])
             vtypes.append(
                 dict(
                     capacity=cap,
-                    start_depot=start_depot[v],
-                    end_depot=end_depot[v],
+                    start_depot=start,
+                    end_depot=end,
                     tw_early=a.shift.start_s,
                     tw_late=a.shift.end_s,
                     shift_duration=max(0, work - brk),
@@ -207,29 +290,27 @@ def pyvrp_routes(day: SearchInput, seconds: float, seed: int = 0, stop: StopRequ
             )
         type_agents[type_key[tkey]].append(v)
     vehicle_types = [VehicleType(num_available=len(type_agents[t]), **kw) for t, kw in enumerate(vtypes)]
+    return _Fleet(vehicle_types, type_agents)
 
-    data = ProblemData(
-        locations=locations,
-        clients=clients,
-        depots=depots,
-        vehicle_types=vehicle_types,
-        distance_matrices=cast(Any, matrices),
-        duration_matrices=cast(Any, matrices),
-        groups=groups,
-    )
-    budget = max(0.05, seconds - (_time.perf_counter() - began))
+
+def _solve(data: Any, deadline: float, seed: int, stop: StopRequest | None) -> Any:
+    """PyVRP's best solution for ``data`` by ``deadline`` (a perf_counter value) or ``stop()``."""
+    from pyvrp import solve as pyvrp_solve
+
     with warnings.catch_warnings():  # PyVRP warns when its penalties saturate: expected on over-full days
         warnings.simplefilter("ignore")
-        result = pyvrp_solve(data, stop=_Deadline(_time.perf_counter() + budget, stop), seed=seed, display=False)
+        return pyvrp_solve(data, stop=_Deadline(deadline, stop), seed=seed, display=False).best
 
-    # -- back to agents, each route checked under the full semantics -----------------------------------------
+
+def _proposed(day: SearchInput, best: Any, fleet: _Fleet, clients: _Clients) -> dict[int, list[str]]:
+    """PyVRP's routes back to agents: each route's vehicle type hands it to the type's next unused agent."""
     proposed: dict[int, list[str]] = {}
-    free = [list(vs) for vs in type_agents]
-    for route in result.best.routes():
+    free = [list(vs) for vs in fleet.type_agents]
+    for route in best.routes():
         v = free[route.vehicle_type()].pop(0)
-        visits = [case_of_client[int(a.idx)] for a in route.schedule() if a.is_client()]
-        proposed[v] = [cases[i].case_id for i in visits if i >= 0]
-    return checked_orders(proposed, day)
+        visits = [clients.case_of_client[int(a.idx)] for a in route.schedule() if a.is_client()]
+        proposed[v] = [day.cases[i].case_id for i in visits if i >= 0]
+    return proposed
 
 
 class _Deadline:

@@ -7,8 +7,9 @@ the check of every proposed route enforces the cap itself.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -81,29 +82,60 @@ def cheapest_agents(day: SearchInput) -> SearchInput:
 def vroom_routes(day: SearchInput, seconds: float, weights: str = "lexicographic") -> list[list[str]]:
     """Ordered case ids per agent (in ``day.agents`` order) from VROOM within about ``seconds``, each route
     checked under the full schedule semantics; ``[]`` for agents VROOM did not use."""
-    cases, agents, slots, allowed, travel = day.cases, day.agents, day.slots, day.allowed, day.travel
     import vroom
 
-    loc_ids = list(dict.fromkeys([p for a in agents for p in (a.start_id, a.end_id)] + [c.case_id for c in cases]))
-    index = {i: k for k, i in enumerate(loc_ids)}
     inp = vroom.Input()
-    for mode in sorted({a.mode for a in agents}):
-        m = travel[mode]
+    index = _add_matrices(inp, day)
+    skill_of = _skills(day)
+    with_demand = any(c.demand for c in day.cases) and any(a.capacity is not None for a in day.agents)
+    _add_vehicles(inp, day, index, skill_of, with_demand)
+    _add_jobs(inp, day, index, skill_of, with_demand, weights)
+    solution = inp.solve(
+        exploration_level=exploration_level(len(day.cases)),
+        nb_threads=1,
+        timeout=dt.timedelta(seconds=max(0.05, seconds)),
+    )
+    frame = solution.routes
+    proposed = {
+        int(vid): [day.cases[int(j)].case_id for j in rows[rows["type"] == "job"]["id"]]
+        for vid, rows in (frame.groupby("vehicle_id", sort=True) if len(frame) else ())
+    }
+    return checked_orders(proposed, day)
+
+
+def _add_matrices(inp: Any, day: SearchInput) -> dict[str, int]:
+    """One duration (and cost) matrix per travel mode; returns the location index of each start, end and case."""
+    loc_ids = list(
+        dict.fromkeys([p for a in day.agents for p in (a.start_id, a.end_id)] + [c.case_id for c in day.cases])
+    )
+    for mode in sorted({a.mode for a in day.agents}):
+        m = day.travel[mode]
         idx = np.array([m.index(i) for i in loc_ids], dtype=np.int64)
         secs = np.minimum(m.seconds[np.ix_(idx, idx)], _MAX_DURATION).astype(np.uint32)
         inp.set_durations_matrix(mode, secs)
         inp.set_costs_matrix(mode, secs)
+    return {i: k for k, i in enumerate(loc_ids)}
 
-    # who may serve what: one skill per distinct allowed-set that is not "every agent"
-    everyone = frozenset(range(len(agents)))
+
+def _skills(day: SearchInput) -> dict[frozenset[int], int]:
+    """Who may serve what: one VROOM skill per distinct allowed-set of agents that is not "every agent"."""
+    everyone = frozenset(range(len(day.agents)))
     skill_of: dict[frozenset[int], int] = {}
-    for c in cases:
-        who = frozenset(allowed.get(c.case_id, ()))
+    for c in day.cases:
+        who = frozenset(day.allowed.get(c.case_id, ()))
         if who != everyone:
             skill_of.setdefault(who, len(skill_of) + 1)
-    with_demand = any(c.demand for c in cases) and any(a.capacity is not None for a in agents)
-    total_demand = sum(c.demand for c in cases)
-    for v, a in enumerate(agents):
+    return skill_of
+
+
+def _add_vehicles(
+    inp: Any, day: SearchInput, index: Mapping[str, int], skill_of: Mapping[frozenset[int], int], with_demand: bool
+) -> None:
+    """A vehicle per agent: its shift, break, capacity, visit cap and (relaxed) working-time cap."""
+    import vroom
+
+    total_demand = sum(c.demand for c in day.cases)
+    for v, a in enumerate(day.agents):
         breaks = []
         if a.has_break and a.break_window is not None:
             window = vroom.TimeWindow(a.break_window.start_s, a.break_window.end_s)
@@ -118,13 +150,26 @@ def vroom_routes(day: SearchInput, seconds: float, weights: str = "lexicographic
                 skills={s for who, s in skill_of.items() if v in who},
                 time_window=vroom.TimeWindow(a.shift.start_s, a.shift.end_s),
                 breaks=breaks,
-                max_tasks=a.max_visits if a.max_visits is not None else len(cases) + 1,
+                max_tasks=a.max_visits if a.max_visits is not None else len(day.cases) + 1,
                 max_travel_time=_travel_bound(a.max_work_s, a.break_s if a.has_break else 0),
             )
         )
+
+
+def _add_jobs(
+    inp: Any,
+    day: SearchInput,
+    index: Mapping[str, int],
+    skill_of: Mapping[frozenset[int], int],
+    with_demand: bool,
+    weights: str,
+) -> None:
+    """A job per case: its start slot windows, demand, skill and priority weight."""
+    import vroom
+
     jobs = []
-    for j, c in enumerate(cases):
-        who = frozenset(allowed.get(c.case_id, ()))
+    for j, c in enumerate(day.cases):
+        who = frozenset(day.allowed.get(c.case_id, ()))
         jobs.append(
             vroom.Job(
                 j,
@@ -133,21 +178,10 @@ def vroom_routes(day: SearchInput, seconds: float, weights: str = "lexicographic
                 delivery=[c.demand] if with_demand else [],
                 skills={skill_of[who]} if who in skill_of else set(),
                 priority=MUST_VISIT_WEIGHT if c.must_visit else PRIORITY_WEIGHTS[weights][c.priority],
-                time_windows=[vroom.TimeWindow(lo, hi) for lo, hi in merged_slot_windows(slots[c.case_id])],
+                time_windows=[vroom.TimeWindow(lo, hi) for lo, hi in merged_slot_windows(day.slots[c.case_id])],
             )
         )
     inp.add_job(jobs)
-    solution = inp.solve(
-        exploration_level=exploration_level(len(cases)),
-        nb_threads=1,
-        timeout=dt.timedelta(seconds=max(0.05, seconds)),
-    )
-    frame = solution.routes
-    proposed = {
-        int(vid): [cases[int(j)].case_id for j in rows[rows["type"] == "job"]["id"]]
-        for vid, rows in (frame.groupby("vehicle_id", sort=True) if len(frame) else ())
-    }
-    return checked_orders(proposed, day)
 
 
 __all__ = ["EXPLORATION", "MUST_VISIT_WEIGHT", "PRIORITY_WEIGHTS", "cheapest_agents", "exploration_level",

@@ -56,52 +56,76 @@ def travel_bound(cases: Sequence[Case], agents: Sequence[Agent], travel: Mapping
 
 def build_model(day: SearchInput) -> BuiltModel:
     """Build the routing model for the day's cases (already prechecked) and agents."""
-    cases, agents, slots, allowed, travel, penalties = (
-        day.cases, day.agents, day.slots, day.allowed, day.travel, day.penalties
-    )  # fmt: skip
-    n, nv = len(cases), len(agents)
+    n, nv = len(day.cases), len(day.agents)
     starts = [n + 2 * v for v in range(nv)]
     ends = [n + 2 * v + 1 for v in range(nv)]
     manager = pywrapcp.RoutingIndexManager(n + 2 * nv, nv, starts, ends)
     routing = pywrapcp.RoutingModel(manager)
-    solver = routing.solver()
-
-    node_ids = [c.case_id for c in cases]
-    for a in agents:
-        node_ids += [a.start_id, a.end_id]
     service = np.zeros(n + 2 * nv, dtype=np.int64)
-    service[:n] = [c.service_s for c in cases]
+    service[:n] = [c.service_s for c in day.cases]
+    time_cb = _add_travel(routing, day, service)
+    time = _add_time(routing, manager, day, time_cb)
+    _add_shifts_and_breaks(routing, manager, time, day, service)
+    _add_counts(routing, day)
+    _add_allowed_and_drops(routing, manager, day)
+    return BuiltModel(manager, routing, time, day.cases, day.agents)
 
+
+def _add_travel(routing: pywrapcp.RoutingModel, day: SearchInput, service: np.ndarray) -> dict[str, int]:
+    """Each vehicle's arc cost (its mode's travel, plus the visit costs when there are any); returns the
+    transit matrix of travel + service of the *from* node per mode, for the time dimension."""
+    node_ids = [c.case_id for c in day.cases]
+    for a in day.agents:
+        node_ids += [a.start_id, a.end_id]
     cost_cb: dict[str, int] = {}
     time_cb: dict[str, int] = {}
     secs_by_mode: dict[str, np.ndarray] = {}
-    for mode in sorted({a.mode for a in agents}):
-        m = travel[mode]
+    for mode in sorted({a.mode for a in day.agents}):
+        m = day.travel[mode]
         idx = np.array([m.index(i) for i in node_ids], dtype=np.int64)
         secs = secs_by_mode[mode] = m.seconds[np.ix_(idx, idx)]
         if day.visit_costs is None:
             cost_cb[mode] = routing.RegisterTransitMatrix(secs.tolist())
         time_cb[mode] = routing.RegisterTransitMatrix((secs + service[:, None]).tolist())
     if day.visit_costs is None:
-        for v, a in enumerate(agents):
+        for v, a in enumerate(day.agents):
             routing.SetArcCostEvaluatorOfVehicle(cost_cb[a.mode], v)
     else:
         _set_visit_costs(routing, day, secs_by_mode)
+    return time_cb
 
-    horizon = max([a.shift.end_s for a in agents] + [s.hi for c in cases for s in slots[c.case_id]]) + 1
-    routing.AddDimensionWithVehicleTransits([time_cb[a.mode] for a in agents], horizon, horizon, False, "time")
+
+def _add_time(
+    routing: pywrapcp.RoutingModel, manager: pywrapcp.RoutingIndexManager, day: SearchInput, time_cb: Mapping[str, int]
+) -> pywrapcp.RoutingDimension:
+    """The ``time`` dimension, each case's cumul domain the union of its start slots."""
+    horizon = max([a.shift.end_s for a in day.agents] + [s.hi for c in day.cases for s in day.slots[c.case_id]]) + 1
+    routing.AddDimensionWithVehicleTransits([time_cb[a.mode] for a in day.agents], horizon, horizon, False, "time")
     time = routing.GetDimensionOrDie("time")
-
-    for i, c in enumerate(cases):
+    for i, c in enumerate(day.cases):
         cumul = time.CumulVar(manager.NodeToIndex(i))
-        ranges = merged_slot_windows(slots[c.case_id])
+        ranges = merged_slot_windows(day.slots[c.case_id])
         cumul.SetRange(ranges[0][0], ranges[-1][1])
         for (_, hi), (lo, _) in itertools.pairwise(ranges):
             cumul.RemoveInterval(hi + 1, lo - 1)
-    used_agents = {v for c in cases for v in allowed[c.case_id]}
+    return time
+
+
+def _add_shifts_and_breaks(
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    time: pywrapcp.RoutingDimension,
+    day: SearchInput,
+    service: np.ndarray,
+) -> None:
+    """Start and end within the shift, the working-time cap as the span bound, the break as an interval that
+    overlaps no visit and lies between leaving the start and reaching the end (agents that may serve a case)."""
+    solver = routing.solver()
+    nv = len(day.agents)
+    used_agents = {v for c in day.cases for v in day.allowed[c.case_id]}
     visit_transits = [int(service[manager.IndexToNode(i)]) for i in range(routing.Size())]
     visit_transits += [0] * (routing.Size() + 2 * nv - len(visit_transits))
-    for v, a in enumerate(agents):
+    for v, a in enumerate(day.agents):
         start, end = time.CumulVar(routing.Start(v)), time.CumulVar(routing.End(v))
         start.SetRange(a.shift.start_s, a.shift.end_s)
         end.SetRange(a.shift.start_s, a.shift.end_s)
@@ -116,6 +140,11 @@ def build_model(day: SearchInput) -> BuiltModel:
             solver.Add(brk.StartExpr() >= start)
             solver.Add(brk.EndExpr() <= end)
 
+
+def _add_counts(routing: pywrapcp.RoutingModel, day: SearchInput) -> None:
+    """The ``visits`` and ``load`` counting dimensions, when an agent has ``max_visits`` or a ``capacity``."""
+    cases, agents = day.cases, day.agents
+    n, nv = len(cases), len(agents)
     if any(a.max_visits is not None for a in agents):
         ones = [1] * n + [0] * (2 * nv)
         caps = [a.max_visits if a.max_visits is not None else n for a in agents]
@@ -126,13 +155,18 @@ def build_model(day: SearchInput) -> BuiltModel:
         caps = [a.capacity if a.capacity is not None else total for a in agents]
         routing.AddDimensionWithVehicleCapacity(routing.RegisterUnaryTransitVector(demand), 0, caps, True, "load")
 
-    for i, c in enumerate(cases):
+
+def _add_allowed_and_drops(
+    routing: pywrapcp.RoutingModel, manager: pywrapcp.RoutingIndexManager, day: SearchInput
+) -> None:
+    """The vehicles allowed per case, and a disjunction per case with its drop penalty."""
+    nv = len(day.agents)
+    for i, c in enumerate(day.cases):
         index = manager.NodeToIndex(i)
-        ok = list(allowed[c.case_id])
+        ok = list(day.allowed[c.case_id])
         if len(ok) < nv:
             routing.VehicleVar(index).SetValues([-1, *ok])
-        routing.AddDisjunction([index], penalties.penalty(c))
-    return BuiltModel(manager, routing, time, cases, agents)
+        routing.AddDisjunction([index], day.penalties.penalty(c))
 
 
 def _set_visit_costs(routing: pywrapcp.RoutingModel, day: SearchInput, secs_by_mode: Mapping[str, np.ndarray]) -> None:
