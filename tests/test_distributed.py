@@ -185,7 +185,7 @@ def test_network_files_must_name_known_regions(cluster: None) -> None:
 def test_solve_region_returns_errors_as_values() -> None:
     r = solve_region("r", _day("E", 40.0, -76.0, n_cases=1), time_limit=-1)
     assert (r.error_type, r.exit_code) == ("ValueError", 1)
-    assert "time_limit must be > 0" in str(r.error)
+    assert "time_limit must be a positive" in str(r.error)
     with pytest.raises(ValueError, match="either a plan or an error"):
         RegionResult("r")
 
