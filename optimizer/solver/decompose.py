@@ -54,9 +54,12 @@ def improve_by_groups(day: SearchInput, best: Incumbent, deadline: Deadline, con
         groups = agent_groups(day, best.orders, k + rounds % 2, seed + rounds)
         members = case_groups(day, best.orders, groups)
         for left, (agents, cases) in enumerate(zip(groups, members, strict=True)):
-            seconds = min(MAX_GROUP_SECONDS, deadline.left() / (len(groups) - left))
-            if seconds < MIN_GROUP_SECONDS or deadline.passed():
+            # an equal share of what is left for each group still to come, but at least MIN_GROUP_SECONDS: near
+            # the deadline the last groups of a round are skipped rather than the remaining time left unused
+            remaining = deadline.left()
+            if remaining < MIN_GROUP_SECONDS or deadline.passed():
                 return rounds
+            seconds = min(MAX_GROUP_SECONDS, remaining, max(MIN_GROUP_SECONDS, remaining / (len(groups) - left)))
             if not cases:
                 continue
             _search_group(day, best, agents, cases, seconds, config, seed, deadline)
