@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from optimizer.server import api, during, page
+from optimizer.server import api, docs, during, page
 from optimizer.server.config import ServerConfig
 from optimizer.server.inputs import ApiError
 from optimizer.server.jobs import JobQueue
@@ -46,11 +46,14 @@ def create_app(config: ServerConfig, *, start_queue: bool = True) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         default_response_class=SafeJSONResponse,
+        docs_url=None,  # FastAPI's Swagger UI comes from a CDN: optimizer/server/docs.py serves an offline page
+        redoc_url=None,
     )
     app.state.server = api.Server(config, store, queue)
     app.include_router(api.router)
     app.include_router(during.router)
     app.include_router(page.router)
+    app.include_router(docs.router)
 
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> Response:

@@ -220,3 +220,13 @@ def test_restart_keeps_finished_plans_and_marks_running_jobs_interrupted(tmp_pat
     assert interrupted == ["a" * 32] and queued == ["c" * 32]
     assert store.get("a" * 32).status == "interrupted"  # type: ignore[union-attr]
     assert store.get("b" * 32).status == "done"  # type: ignore[union-attr]
+
+
+def test_the_api_reference_page_works_offline(make_client: Client) -> None:
+    client = make_client()
+    page = client.get("/docs")
+    assert page.status_code == 200
+    text = page.text
+    assert "POST</span> <code>/v1/plans</code>" in text and "DELETE</span> <code>/v1/plans/{job_id}</code>" in text
+    assert "http://" not in text and "https://" not in text  # nothing loaded from elsewhere
+    assert client.get("/openapi.json").json()["paths"]["/v1/plans"]
