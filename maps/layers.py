@@ -69,13 +69,26 @@ def draw_route(
     stops_parent = parent if stops_parent is None else stops_parent
     drawn = DrawnRoute()
     legs = [[project(*p) for p in leg] for leg in route_legs(route, network, cache)]
+    drawn.points += _draw_line(parent, route, legs, style)
+    if style.compact:
+        _compact_terminals(parent, route, project, style)
+        drawn.points += _compact_visits(stops_parent, route, cases, project, style)
+        return drawn
+    _draw_terminals(parent, route, project, style)
+    drawn.points += _draw_visits(stops_parent, route, cases, project, style)
+    return drawn
+
+
+def _draw_line(parent: Element, route: Route, legs: list[list[LatLon]], style: RouteStyle) -> list[LatLon]:
+    """The route's line along its legs and (if asked) an arrow mid-leg; returns the line's points."""
     line = join_legs(legs)
     agent = route.agent_id
+    points: list[LatLon] = []
     if len(line) >= 2:
         parent.add_child(
             RouteLine(line, color=style.color, weight=style.line_weight, data={"frAgent": agent, "frKind": "route"})
         )
-        drawn.points.extend(line)
+        points.extend(line)
     for leg in legs if style.arrows else []:
         arrow = midpoint_arrow(leg)
         if arrow is not None:
@@ -88,11 +101,15 @@ def draw_route(
                     data={"frKind": "arrow", "frAgent": agent, "interactive": False, "keyboard": False},
                 )
             )
-    if style.compact:
-        _compact_terminals(parent, route, project, style)
-        drawn.points += _compact_visits(stops_parent, route, cases, project, style)
-        return drawn
-    _draw_terminals(parent, route, project, style)
+    return points
+
+
+def _draw_visits(
+    parent: Element, route: Route, cases: dict[str, Case], project: Projector, style: RouteStyle
+) -> list[LatLon]:
+    """Every visit of ``route`` as its own numbered marker with popup; returns their points."""
+    agent = route.agent_id
+    points: list[LatLon] = []
     seq = 0
     for stop in route.stops:
         if stop.kind != "visit":
@@ -102,7 +119,7 @@ def draw_route(
         case = cases.get(stop.case_id or "")
         tooltip = f"{content.esc(agent)} #{seq}: {content.esc(stop.case_id)}" if style.tooltips else None
         small = " fr-small" if style.stop_size_px < STOP_SIZE_PX else ""
-        stops_parent.add_child(
+        parent.add_child(
             DivMarker(
                 where,
                 icon_html=pin_html(str(seq), style.color),
@@ -114,8 +131,8 @@ def draw_route(
                 data={"frKind": "visit", "frSeq": seq, "frAgent": agent, "frCase": stop.case_id},
             )
         )
-        drawn.points.append(where)
-    return drawn
+        points.append(where)
+    return points
 
 
 def _compact_visits(

@@ -8,6 +8,8 @@ colour, and direction arrows are left to the agents' own maps, so the page stays
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from datetime import date
 
 import folium
 
@@ -24,6 +26,7 @@ from maps.messages import check_lang, msg
 from maps.streets import project_lines, street_lines, street_network, streets_wanted
 from maps.tiles import TileSpec, resolve_tiles
 from maps.timeline import timeline_html
+from optimizer.model import Case
 from optimizer.plan import Plan
 
 #: Above this many visits the overview clusters each agent's stops (``cluster=None``).
@@ -75,6 +78,93 @@ def _add_unassigned(fmap: folium.Map, plan: Plan, project: Projector, lang: str)
     return points
 
 
+def _when(plan: Plan) -> str:
+    """The plan's date, or ``first..last`` for a horizon of several dates."""
+    horizon = plan.problem.horizon
+    return plan.problem.date.isoformat() + (f"..{horizon[-1].isoformat()}" if len(horizon) > 1 else "")
+
+
+def _day_layers(plan: Plan) -> dict[date, folium.FeatureGroup]:
+    """For a horizon, one layer per date (the first shown) to hold that date's routes; else none."""
+    horizon = plan.problem.horizon
+    return (
+        {day: folium.FeatureGroup(name=day.isoformat(), overlay=True, show=k == 0) for k, day in enumerate(horizon)}
+        if len(horizon) > 1
+        else {}
+    )
+
+
+@dataclass(frozen=True)
+class _RouteDrawing:
+    """What every route of the overview is drawn with."""
+
+    project: Projector
+    network: Networks
+    leg_cache: LegCache | None
+    lang: str
+    clustered: bool
+
+
+def _add_route(
+    group: folium.FeatureGroup, plan: Plan, index: int, cases: dict[str, Case], draw: _RouteDrawing
+) -> list[LatLon]:
+    """Draws the ``index``-th route into ``group`` (its stops clustered if asked); returns its points."""
+    route = plan.routes[index]
+    color = color_for(index)
+    style = RouteStyle(
+        color=color,
+        stop_size_px=OVERVIEW_STOP_SIZE_PX,
+        line_weight=4,
+        tooltips=True,
+        arrows=not draw.clustered,
+        lang=draw.lang,
+        compact=True,
+    )
+    agent_network = network_for(draw.network, plan.problem.agent(route.agent_id, route.date).mode)
+    stops = ClusterGroup(color=color, agent=route.agent_id) if draw.clustered and route.visits else None
+    drawn = draw_route(
+        group, route, cases, draw.project, style, network=agent_network, cache=draw.leg_cache, stops_parent=stops
+    )
+    if stops is not None:
+        group.add_child(stops)
+        group.add_child(AttachLayer(stops))
+    return [*drawn.points, draw.project(route.stops[0].lat, route.stops[0].lon)]
+
+
+def _add_routes(
+    fmap: folium.Map, plan: Plan, day_layers: dict[date, folium.FeatureGroup], draw: _RouteDrawing
+) -> tuple[list[LatLon], dict[tuple[str, str], str]]:
+    """Adds every route (a layer each, or into its date's layer); returns the points and each route's colour."""
+    cases = {c.case_id: c for c in plan.problem.cases}
+    points: list[LatLon] = []
+    colors: dict[tuple[str, str], str] = {}
+    for index, route in enumerate(plan.routes):
+        color = color_for(index)
+        colors[(route.agent_id, route.date.isoformat())] = color
+        if day_layers:
+            group = day_layers[route.date]
+        else:
+            group = folium.FeatureGroup(name=content.layer_name(route, color), overlay=True, show=True)
+        points += _add_route(group, plan, index, cases, draw)
+        if not day_layers:
+            group.add_to(fmap)
+    for layer in day_layers.values():
+        layer.add_to(fmap)
+    return points, colors
+
+
+def _add_controls(fmap: folium.Map, plan: Plan, colors: dict[tuple[str, str], str], lang: str, timeline: bool) -> None:
+    """Adds the layer control, the summary box and (if asked) the timeline box."""
+    few = len(plan.routes) <= OPEN_BOXES_MAX_ROUTES
+    folium.LayerControl(collapsed=not few, position="topright").add_to(fmap)
+    fmap.add_child(HtmlControl(content.summary_table(plan, colors, lang), position="bottomleft", class_name="fr-box"))
+    if timeline:
+        box = HtmlControl(
+            timeline_html(plan, lang=lang, open_=few), position="bottomright", class_name="fr-box fr-timeline"
+        )
+        fmap.add_child(box)
+
+
 def overview_map(
     plan: Plan,
     *,
@@ -102,61 +192,16 @@ def overview_map(
     loaded = resolve_assets(assets, leaflet_dir)
     n_visits = sum(len(r.visits) for r in plan.routes)
     clustered = n_visits > CLUSTER_MIN_VISITS if cluster is None else cluster
-    horizon = plan.problem.horizon
-    when = plan.problem.date.isoformat() + (f"..{horizon[-1].isoformat()}" if len(horizon) > 1 else "")
-    title = msg(lang, "plan_title", date=when)
-    fmap = new_map(title, spec, loaded, cluster=clustered, lang=lang)
+    fmap = new_map(msg(lang, "plan_title", date=_when(plan)), spec, loaded, cluster=clustered, lang=lang)
     modes = [plan.problem.agent(r.agent_id, r.date).mode for r in plan.routes]
-    # a horizon: one layer per date (the first shown), each holding that date's routes
-    day_layers = (
-        {day: folium.FeatureGroup(name=day.isoformat(), overlay=True, show=k == 0) for k, day in enumerate(horizon)}
-        if len(horizon) > 1
-        else {}
-    )
+    day_layers = _day_layers(plan)
     if streets_wanted(streets, street_network(network, modes), loaded.inline):
         _add_streets(fmap, plan, network, project, lang)
-    cases = {c.case_id: c for c in plan.problem.cases}
-    points: list[LatLon] = []
-    colors: dict[tuple[str, str], str] = {}
-    for index, route in enumerate(plan.routes):
-        color = color_for(index)
-        colors[(route.agent_id, route.date.isoformat())] = color
-        if day_layers:
-            group = day_layers[route.date]
-        else:
-            group = folium.FeatureGroup(name=content.layer_name(route, color), overlay=True, show=True)
-        style = RouteStyle(
-            color=color,
-            stop_size_px=OVERVIEW_STOP_SIZE_PX,
-            line_weight=4,
-            tooltips=True,
-            arrows=not clustered,
-            lang=lang,
-            compact=True,
-        )
-        agent_network = network_for(network, plan.problem.agent(route.agent_id, route.date).mode)
-        stops = ClusterGroup(color=color, agent=route.agent_id) if clustered and route.visits else None
-        drawn = draw_route(
-            group, route, cases, project, style, network=agent_network, cache=leg_cache, stops_parent=stops
-        )
-        if stops is not None:
-            group.add_child(stops)
-            group.add_child(AttachLayer(stops))
-        points += [*drawn.points, project(route.stops[0].lat, route.stops[0].lon)]
-        if not day_layers:
-            group.add_to(fmap)
-    for layer in day_layers.values():
-        layer.add_to(fmap)
+    draw = _RouteDrawing(project, network, leg_cache, lang, clustered)
+    points, colors = _add_routes(fmap, plan, day_layers, draw)
     if plan.unassigned_cases:
         points += _add_unassigned(fmap, plan, project, lang)
-    few = len(plan.routes) <= OPEN_BOXES_MAX_ROUTES
-    folium.LayerControl(collapsed=not few, position="topright").add_to(fmap)
-    fmap.add_child(HtmlControl(content.summary_table(plan, colors, lang), position="bottomleft", class_name="fr-box"))
-    if timeline:
-        box = HtmlControl(
-            timeline_html(plan, lang=lang, open_=few), position="bottomright", class_name="fr-box fr-timeline"
-        )
-        fmap.add_child(box)
+    _add_controls(fmap, plan, colors, lang, timeline)
     fit(fmap, bounds(points))
     return fmap
 

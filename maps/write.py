@@ -57,12 +57,7 @@ def write_maps(
     for route in plan.routes:
         if not route.visits:
             continue
-        base = f"{safe_file_stem(route.agent_id)}_{route.date.isoformat()}"
-        name, n = f"{base}.html", 1
-        while name.lower() in used or name.lower() == OVERVIEW_NAME:
-            n += 1
-            name = f"{base}-{n}.html"
-        used.add(name.lower())
+        name = _page_name(f"{safe_file_stem(route.agent_id)}_{route.date.isoformat()}", used)
         fmap = agent_map(
             plan,
             route.agent_id,
@@ -79,6 +74,21 @@ def write_maps(
         plan, network=network, tiles=spec, assets=loaded, leg_cache=cache, lang=lang, streets=streets
     )
     pages.append((OVERVIEW_NAME, overview))
+    return _write_pages(pages, out)
+
+
+def _page_name(base: str, used: set[str]) -> str:
+    """``<base>.html``, or ``<base>-2.html``... when taken (case-insensitively) or the overview's; marks it used."""
+    name, n = f"{base}.html", 1
+    while name.lower() in used or name.lower() == OVERVIEW_NAME:
+        n += 1
+        name = f"{base}-{n}.html"
+    used.add(name.lower())
+    return name
+
+
+def _write_pages(pages: list[tuple[str, folium.Map]], out: Path) -> list[Path]:
+    """Renders every page into ``out`` (created if needed), in order; returns the paths written."""
     written: list[Path] = []
     try:
         out.mkdir(parents=True, exist_ok=True)

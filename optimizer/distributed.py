@@ -23,7 +23,7 @@ import math
 import os
 import socket
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -290,48 +290,75 @@ def plan_regions(
     ray = _ray()
     if time_limit <= 0:
         raise ValueError("time_limit must be > 0 seconds")
+    files = _resolved_network_files(problems, network_files)
+    budget = float(timeout) if timeout is not None else 2 * time_limit + 600
+    with ray_cluster(address=address, num_cpus=num_cpus):
+        task = ray.remote(solve_region).options(num_cpus=1, max_retries=0)
+
+        def submit(name: str, problem: Problem) -> Any:
+            return task.remote(
+                name,
+                problem,
+                network_file=files.get(name),
+                profile=profile,
+                time_limit=time_limit,
+                seed=seed,
+                config=config,
+            )
+
+        results = _run_tasks(ray, problems, submit, budget)
+        return {name: results[name] for name in problems}
+
+
+def _resolved_network_files(
+    problems: Mapping[str, Problem], network_files: Mapping[str, str | os.PathLike[str]] | None
+) -> dict[str, str]:
+    """Region name -> absolute network path; a region not in ``problems`` is a ``ValueError``."""
     files = {name: str(Path(p).resolve()) for name, p in (network_files or {}).items()}
     unknown = sorted(set(files) - set(problems))
     if unknown:
         raise ValueError(f"network_files names region(s) not in problems: {', '.join(unknown)}")
-    budget = float(timeout) if timeout is not None else 2 * time_limit + 600
-    with ray_cluster(address=address, num_cpus=num_cpus):
-        task = ray.remote(solve_region).options(num_cpus=1, max_retries=0)
-        slots = max(1, int(ray.cluster_resources().get("CPU", 1)))
-        pending = list(problems.items())
-        inflight: dict[Any, tuple[str, float]] = {}
-        results: dict[str, RegionResult] = {}
-        while pending or inflight:
-            while pending and len(inflight) < slots:
-                name, problem = pending.pop(0)
-                ref = task.remote(
-                    name,
-                    problem,
-                    network_file=files.get(name),
-                    profile=profile,
-                    time_limit=time_limit,
-                    seed=seed,
-                    config=config,
-                )
-                inflight[ref] = (name, time.monotonic() + budget)
-            wait_s = max(0.0, min(deadline for _, deadline in inflight.values()) - time.monotonic())
-            ready, _ = ray.wait(list(inflight), num_returns=1, timeout=wait_s)
-            for ref in ready:
-                name, _ = inflight.pop(ref)
-                results[name] = _collect(ray, ref, name)
-            now = time.monotonic()
-            for ref, (name, deadline) in list(inflight.items()):
-                if now >= deadline:
-                    ray.cancel(ref, force=True)
-                    del inflight[ref]
-                    results[name] = RegionResult(
-                        name,
-                        error=f"no answer from its worker within {budget:g} s; the task was cancelled",
-                        error_type="RegionTimeout",
-                        exit_code=TIMEOUT_EXIT_CODE,
-                        seconds=budget,
-                    )
-        return {name: results[name] for name in problems}
+    return files
+
+
+def _run_tasks(
+    ray: Any, problems: Mapping[str, Problem], submit: Callable[[str, Problem], Any], budget: float
+) -> dict[str, RegionResult]:
+    """Keeps at most one task per cluster CPU in flight until every region has a result (or ran over ``budget``)."""
+    slots = max(1, int(ray.cluster_resources().get("CPU", 1)))
+    pending = list(problems.items())
+    inflight: dict[Any, tuple[str, float]] = {}
+    results: dict[str, RegionResult] = {}
+    while pending or inflight:
+        while pending and len(inflight) < slots:
+            name, problem = pending.pop(0)
+            ref = submit(name, problem)
+            inflight[ref] = (name, time.monotonic() + budget)
+        wait_s = max(0.0, min(deadline for _, deadline in inflight.values()) - time.monotonic())
+        ready, _ = ray.wait(list(inflight), num_returns=1, timeout=wait_s)
+        for ref in ready:
+            name, _ = inflight.pop(ref)
+            results[name] = _collect(ray, ref, name)
+        _cancel_overdue(ray, inflight, budget, results)
+    return results
+
+
+def _cancel_overdue(
+    ray: Any, inflight: dict[Any, tuple[str, float]], budget: float, results: dict[str, RegionResult]
+) -> None:
+    """Cancels the tasks past their deadline, each recorded as a timed-out region."""
+    now = time.monotonic()
+    for ref, (name, deadline) in list(inflight.items()):
+        if now >= deadline:
+            ray.cancel(ref, force=True)
+            del inflight[ref]
+            results[name] = RegionResult(
+                name,
+                error=f"no answer from its worker within {budget:g} s; the task was cancelled",
+                error_type="RegionTimeout",
+                exit_code=TIMEOUT_EXIT_CODE,
+                seconds=budget,
+            )
 
 
 def _collect(ray: Any, ref: Any, name: str) -> RegionResult:

@@ -10,15 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
 from optimizer.atomic import atomic_directory, output_lock
 from optimizer.demo import DEFAULT_DATE, generate_day
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from optimizer.network.roadnetwork import RoadNetwork
+    from optimizer.plan import Plan
 
 #: Step names in the order :func:`run_demo` reports them.
 STEPS = ("network", "generate", "load", "solve", "write")
@@ -105,15 +109,7 @@ def _run_locked(
     from optimizer.solver import solve
 
     seconds: dict[str, float] = {}
-
-    @contextmanager
-    def step(name: str) -> Iterator[None]:
-        if on_step is not None:
-            on_step(name)
-        started = time.perf_counter()
-        yield
-        seconds[name] = time.perf_counter() - started
-
+    step = _step_timer(seconds, on_step)
     mode = mode or ("car" if network_path is not None else "walk")
     with step("network"):
         path = Path(network_path) if network_path is not None else helsinki_extract()
@@ -127,17 +123,8 @@ def _run_locked(
     with step("solve"):
         plan = solve(problem, network=net, time_limit=time_limit, seed=seed)
     target = Path(out)
-    written: list[str] = []
     with step("write"), atomic_directory(target) as scratch:
-        cases.to_csv(scratch / "cases.csv", index=False)
-        agents.to_csv(scratch / "agents.csv", index=False)
-        written += ["cases.csv", "agents.csv"]
-        written += [p.name for p in plan.write_files(scratch)]
-        if maps:
-            import maps as map_package
-
-            map_package.write_maps(plan, scratch / "maps", network=net, assets=map_assets)
-            written += [str(p.relative_to(scratch)) for p in sorted((scratch / "maps").rglob("*.html"))]
+        written = _write_outputs(scratch, cases, agents, plan, net, maps, map_assets)
     result = DemoResult(
         out=target,
         plan=plan,
@@ -151,3 +138,42 @@ def _run_locked(
         result.overview_map = target / "maps" / "overview.html"
         result.agent_maps = sorted(p for p in result.files if p.parent.name == "maps" and p.name != "overview.html")
     return result
+
+
+def _step_timer(
+    seconds: dict[str, float], on_step: Callable[[str], None] | None
+) -> Callable[[str], AbstractContextManager[None]]:
+    """A ``with step(name):`` that reports ``name`` to ``on_step`` and records the step's time in ``seconds``."""
+
+    @contextmanager
+    def step(name: str) -> Iterator[None]:
+        if on_step is not None:
+            on_step(name)
+        started = time.perf_counter()
+        yield
+        seconds[name] = time.perf_counter() - started
+
+    return step
+
+
+def _write_outputs(
+    scratch: Path,
+    cases: pd.DataFrame,
+    agents: pd.DataFrame,
+    plan: Plan,
+    net: RoadNetwork,
+    maps: bool,
+    map_assets: Literal["cdn", "inline"],
+) -> list[str]:
+    """Writes the inputs, the plan's files and (if asked) the maps into ``scratch``; returns their relative names."""
+    written: list[str] = []
+    cases.to_csv(scratch / "cases.csv", index=False)
+    agents.to_csv(scratch / "agents.csv", index=False)
+    written += ["cases.csv", "agents.csv"]
+    written += [p.name for p in plan.write_files(scratch)]
+    if maps:
+        import maps as map_package
+
+        map_package.write_maps(plan, scratch / "maps", network=net, assets=map_assets)
+        written += [str(p.relative_to(scratch)) for p in sorted((scratch / "maps").rglob("*.html"))]
+    return written

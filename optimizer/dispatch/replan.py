@@ -18,25 +18,23 @@ import dataclasses
 import time
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
 from optimizer.audit import audit_plan
 from optimizer.dispatch.changes import agent_changes, case_changes
 from optimizer.dispatch.context import DayContext
-from optimizer.errors import InfeasibleError
+from optimizer.dispatch.keep import Keep, move_back, promises, restore_order, solve_keeping
+from optimizer.dispatch.merge import Cut, merge_day
 from optimizer.locks import audit_locks
 from optimizer.model import Agent, Case, Problem
-from optimizer.plan import Plan, Route, Stop, Unassigned
-from optimizer.reasons import Reason
+from optimizer.plan import Plan, Route
 from optimizer.solver import SearchConfig, solve
 from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT, BalanceMode
-from optimizer.solver.schedule import ScheduleContext, feasible, fits_limits, schedule_route
 from optimizer.solver.stability import STABILITY_COST_S
 from optimizer.times import TimeWindow
 
-Keep = Literal["none", "agent", "order"]
 #: Travel seconds a visit may cost to stay with the agent who had it (the stability cost of moving it).
 
 
@@ -76,20 +74,8 @@ class Replan:
         return [folder / n for n in names]
 
 
-@dataclass(frozen=True)
-class _Cut:
-    """One agent's route at the re-plan time: the locked stops and where/when the rest begins."""
-
-    agent: Agent
-    locked: tuple[Stop, ...]
-    remaining: tuple[str, ...]
-    lat: float
-    lon: float
-    free_s: int
-    break_taken: bool
-
-
-def _cut(route: Route, agent: Agent, at_s: int, done: Collection[str], position: Position | None) -> _Cut:
+def _cut(route: Route, agent: Agent, at_s: int, done: Collection[str], position: Position | None) -> Cut:
+    """The route cut at ``at_s``: what is started, taken or done is locked; where and when the agent is free."""
     stops = route.stops
     last = -1
     for k, s in enumerate(stops):
@@ -105,10 +91,10 @@ def _cut(route: Route, agent: Agent, at_s: int, done: Collection[str], position:
     if position is not None:
         lat, lon = position.lat, position.lon
         free = max(free, position.free_s if position.free_s is not None else at_s)
-    return _Cut(agent, tuple(locked), remaining, lat, lon, free, any(s.kind == "break" for s in locked))
+    return Cut(agent, tuple(locked), remaining, lat, lon, free, any(s.kind == "break" for s in locked))
 
 
-def _rest_agent(cut: _Cut) -> Agent | None:
+def _rest_agent(cut: Cut) -> Agent | None:
     """The agent for the rest of the day, or ``None`` when the shift is over."""
     a = cut.agent
     if cut.free_s >= a.shift.end_s or (cut.locked and cut.locked[-1].kind == "end"):
@@ -175,88 +161,143 @@ def replan(
         As :func:`optimizer.solve` takes them: balance the rest of the day (the working time from the re-plan on).
     """
     began = time.perf_counter()
-    if keep not in ("none", "agent", "order"):
-        raise ValueError(f"keep must be 'none', 'agent' or 'order', got {keep!r}")
-    if keep_next is not None and keep_next < 0:
-        raise ValueError("keep_next must be >= 0")
+    _check_keep(keep, keep_next)
     problem = plan.problem
     done_set, off = set(done), set(unavailable)
-    unknown = sorted(off - {a.agent_id for a in problem.agents})
-    if unknown:
-        raise ValueError(f"unavailable agent(s) {', '.join(unknown)} are not in the plan")
-    clash = sorted({c.case_id for c in new_cases} & {c.case_id for c in problem.cases})
-    if clash:
-        raise ValueError(f"new case id(s) {', '.join(clash)} are already in the plan")
+    _check_ids(problem, off, new_cases)
+    request = _Request(
+        plan, at, done_set, positions, new_cases, off, keep, keep_next, network, time_limit, seed, config,
+        stability_cost_s, from_scratch, balance, balance_weight,
+    )  # fmt: skip
+    prepared = _prepare(request)
+    rest, released = _solve_rest_of_day(request, prepared)
+    return _whole_day(request, prepared, rest, released, began)
+
+
+@dataclass(frozen=True)
+class _Request:
+    """:func:`replan`'s arguments, ``done`` and ``unavailable`` as sets."""
+
+    plan: Plan
+    at: int
+    done: set[str]
+    positions: Mapping[str, Position] | None
+    new_cases: Sequence[Case]
+    off: set[str]
+    keep: Keep
+    keep_next: int | None
+    network: Any
+    time_limit: float
+    seed: int
+    config: SearchConfig | None
+    stability_cost_s: int
+    from_scratch: bool
+    balance: BalanceMode | None
+    balance_weight: float
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """The routes cut at the re-plan time and what the rest of the day is made of (the promises mutable)."""
+
+    cuts: dict[str, Cut]
+    locked_ids: set[str]
+    rest_agents: list[Agent]
+    working: set[str]
+    promised: dict[str, str]
+    promised_order: dict[str, list[str]]
+    rest_cases: list[Case]
+    initial: dict[str, list[str]]
+
+
+def _prepare(request: _Request) -> _Prepared:
+    """Cuts every route, and finds the agents and cases of the rest of the day and what is promised."""
+    plan, problem = request.plan, request.plan.problem
     agents = {a.agent_id: a for a in problem.agents}
+    positions = request.positions or {}
     cuts = {
-        r.agent_id: _cut(r, agents[r.agent_id], at, done_set, (positions or {}).get(r.agent_id)) for r in plan.routes
+        r.agent_id: _cut(r, agents[r.agent_id], request.at, request.done, positions.get(r.agent_id))
+        for r in plan.routes
     }
     locked_ids = {s.case_id for c in cuts.values() for s in c.locked if s.kind == "visit" and s.case_id}
-    rest_agents = [ra for aid, c in cuts.items() if aid not in off and (ra := _rest_agent(c)) is not None]
+    rest_agents = [ra for aid, c in cuts.items() if aid not in request.off and (ra := _rest_agent(c)) is not None]
     working = {a.agent_id for a in rest_agents}
-    promised: dict[str, str] = {}
-    promised_order: dict[str, list[str]] = {}
-    if keep != "none":
-        for aid, c in cuts.items():
-            if aid in working:
-                mine = list(c.remaining[:keep_next] if keep_next is not None else c.remaining)
-                promised.update((cid, aid) for cid in mine)
-                if keep == "order" and mine:
-                    promised_order[aid] = mine
+    promised, promised_order = promises(cuts, working, request.keep, request.keep_next)
     by_id = {c.case_id: c for c in problem.cases}
-    rest_cases = [by_id[c.case_id] for c in problem.cases if c.case_id not in locked_ids] + list(new_cases)
+    rest_cases = [by_id[c.case_id] for c in problem.cases if c.case_id not in locked_ids] + list(request.new_cases)
     initial = {aid: [cid for cid in cuts[aid].remaining] for aid in working}
-    rest_ids = {c.case_id for c in rest_cases}
-    released: list[str] = []
-    rest_problem = _rest_problem(problem, rest_cases, rest_agents, promised)
-    earlier = None if from_scratch else initial
-    for _ in range(4):
-        try:
-            rest = solve(
-                rest_problem, network=network, time_limit=time_limit, seed=seed, config=config, start_from=earlier,
-                balance=balance, balance_weight=balance_weight,
-            )  # fmt: skip
-            break
-        except InfeasibleError as exc:
-            freed = [cid for cid in exc.case_ids if cid in promised]
-            if not freed:
-                raise
-            for cid in freed:
-                promised.pop(cid)
-                for order in promised_order.values():
-                    if cid in order:
-                        order.remove(cid)
-            released += freed
-            rest_problem = _rest_problem(problem, rest_cases, rest_agents, promised)
-    else:  # pragma: no cover - four releases in a row
-        raise InfeasibleError("the promised visits cannot all be kept", released)
-    rest_day = DayContext.build(rest_problem, network)
-    if keep == "order":
-        rest = _restore_order(rest, promised_order, rest_day)
-    elif keep == "none" and stability_cost_s > 0 and not from_scratch:
-        rest = _move_back(rest, {cid: aid for aid, ids in initial.items() for cid in ids}, rest_day, stability_cost_s)
-    whole_cases = (*problem.cases, *new_cases)
-    merged, whole_day = _merge(plan, rest, cuts, whole_cases, network)
-    violations = _whole_day_audit(merged, whole_day, set(positions or {}))
-    violations += audit_locks(
-        plan, merged, at_s=at, done=done_set, new_case_ids=[c.case_id for c in new_cases],
-        promised_agent=promised, promised_order=promised_order,
-        starts={aid: (c.lat, c.lon, c.free_s) for aid, c in cuts.items() if aid in working}, rest=rest,
+    return _Prepared(cuts, locked_ids, rest_agents, working, promised, promised_order, rest_cases, initial)
+
+
+def _solve_rest_of_day(request: _Request, prepared: _Prepared) -> tuple[Plan, list[str]]:
+    """The rest of the day solved, then its promised order restored or its moved visits brought back."""
+    earlier = None if request.from_scratch else prepared.initial
+
+    def solve_rest(rest_problem: Problem) -> Plan:
+        """:func:`solve` on the rest of the day with the caller's settings (warm-started unless ``from_scratch``)."""
+        r = request
+        return solve(
+            rest_problem, network=r.network, time_limit=r.time_limit, seed=r.seed, config=r.config,
+            start_from=earlier, balance=r.balance, balance_weight=r.balance_weight,
+        )  # fmt: skip
+
+    rest, rest_problem, released = solve_keeping(
+        request.plan.problem, prepared.rest_cases, prepared.rest_agents, prepared.promised, prepared.promised_order,
+        solve_rest,
     )  # fmt: skip
-    changes = case_changes(plan, merged, locked=locked_ids)
+    rest_day = DayContext.build(rest_problem, request.network)
+    if request.keep == "order":
+        rest = restore_order(rest, prepared.promised_order, rest_day)
+    elif request.keep == "none" and request.stability_cost_s > 0 and not request.from_scratch:
+        owner = {cid: aid for aid, ids in prepared.initial.items() for cid in ids}
+        rest = move_back(rest, owner, rest_day, request.stability_cost_s)
+    return rest, released
+
+
+def _whole_day(request: _Request, prepared: _Prepared, rest: Plan, released: list[str], began: float) -> Replan:
+    """The locked and the re-planned part as one plan, audited, with what changed and the re-plan's stats."""
+    plan, new_cases = request.plan, request.new_cases
+    whole_cases = (*plan.problem.cases, *new_cases)
+    merged, whole_day = merge_day(plan, rest, prepared.cuts, whole_cases, request.network)
+    violations = _whole_day_audit(merged, whole_day, set(request.positions or {}))
+    violations += audit_locks(
+        plan, merged, at_s=request.at, done=request.done, new_case_ids=[c.case_id for c in new_cases],
+        promised_agent=prepared.promised, promised_order=prepared.promised_order,
+        starts={aid: (c.lat, c.lon, c.free_s) for aid, c in prepared.cuts.items() if aid in prepared.working},
+        rest=rest,
+    )  # fmt: skip
+    changes = case_changes(plan, merged, locked=prepared.locked_ids)
     stats = dict(rest.stats)
     stats["replan"] = {
-        "at_s": at,
-        "keep": keep,
-        "keep_next": keep_next,
-        "locked": len(locked_ids),
-        "rest_cases": len(rest_ids),
+        "at_s": request.at,
+        "keep": request.keep,
+        "keep_next": request.keep_next,
+        "locked": len(prepared.locked_ids),
+        "rest_cases": len({c.case_id for c in prepared.rest_cases}),
         "moved": int((changes["change"] == "moved").sum()),
         "released_promises": released,
         "seconds": round(time.perf_counter() - began, 3),
     }
     merged = dataclasses.replace(merged, audit=list(violations), stats=stats)
     return Replan(merged, rest, changes, agent_changes(changes), list(violations), released)
+
+
+def _check_keep(keep: str, keep_next: int | None) -> None:
+    """Raises ``ValueError`` for an unknown ``keep`` or a negative ``keep_next``."""
+    if keep not in ("none", "agent", "order"):
+        raise ValueError(f"keep must be 'none', 'agent' or 'order', got {keep!r}")
+    if keep_next is not None and keep_next < 0:
+        raise ValueError("keep_next must be >= 0")
+
+
+def _check_ids(problem: Problem, off: set[str], new_cases: Sequence[Case]) -> None:
+    """Raises ``ValueError`` for unavailable agents not in the plan or new case ids already in it."""
+    unknown = sorted(off - {a.agent_id for a in problem.agents})
+    if unknown:
+        raise ValueError(f"unavailable agent(s) {', '.join(unknown)} are not in the plan")
+    clash = sorted({c.case_id for c in new_cases} & {c.case_id for c in problem.cases})
+    if clash:
+        raise ValueError(f"new case id(s) {', '.join(clash)} are already in the plan")
 
 
 def _whole_day_audit(merged: Plan, day: DayContext, moved: Collection[str]) -> list[str]:
@@ -273,162 +314,6 @@ def _whole_day_audit(merged: Plan, day: DayContext, moved: Collection[str]) -> l
         if not any(v.startswith(f"agent {a}:") and v.endswith(junction) for a in moved)
         and not any(v.startswith(f"agent {a}:") and v.endswith("(rule: break count)") for a in idle)
     ]
-
-
-def _rest_problem(
-    problem: Problem, cases: Sequence[Case], agents: Sequence[Agent], promised: Mapping[str, str]
-) -> Problem:
-    out = [
-        dataclasses.replace(c, allowed_agents=frozenset({promised[c.case_id]}), must_visit=True)
-        if c.case_id in promised
-        else c
-        for c in cases
-    ]
-    return Problem(problem.date, tuple(out), tuple(agents), problem.policy, problem.horizon, problem.coord_system)
-
-
-def _restore_order(rest: Plan, promised_order: Mapping[str, Sequence[str]], day: DayContext) -> Plan:
-    """Put each agent's promised visits back in their promised order, the other visits re-inserted where they fit
-    best (or left out: ``dropped_for_priority``) when the solver changed the order."""
-    agents = {a.agent_id: a for a in rest.problem.agents}
-    routes = list(rest.routes)
-    dropped: list[Unassigned] = []
-    for k, route in enumerate(routes):
-        order = [c for c in promised_order.get(route.agent_id, ()) if c in set(route.case_ids)]
-        if [c for c in route.case_ids if c in set(order)] == order:
-            continue
-        agent = agents[route.agent_id]
-        seq = list(order)
-        for cid in [c for c in route.case_ids if c not in set(order)]:
-            best = _best_insertion(agent, seq, cid, day.ctx)
-            if best is None:
-                dropped.append(Unassigned(cid, Reason.DROPPED_FOR_PRIORITY, "no room once the promised order is kept"))
-            else:
-                seq = best
-        timed = schedule_route(agent, seq, day.ctx)
-        if timed is not None:
-            routes[k] = timed
-    if not dropped and routes == list(rest.routes):
-        return rest
-    return dataclasses.replace(rest, routes=tuple(routes), unassigned_cases=(*rest.unassigned_cases, *dropped))
-
-
-def _travel(route: Route | None) -> int:
-    return sum(s.travel_s for s in route.stops) if route is not None else 0
-
-
-def _best_insertion(agent: Agent, seq: Sequence[str], cid: str, ctx: ScheduleContext) -> list[str] | None:
-    """``seq`` with ``cid`` where it adds the least travel and still fits, or ``None``."""
-    best: tuple[int, list[str]] | None = None
-    for pos in range(len(seq) + 1):
-        cand = [*seq[:pos], cid, *seq[pos:]]
-        if not fits_limits(agent, cand, ctx) or not feasible(agent, cand, ctx):
-            continue
-        cost = _travel(schedule_route(agent, cand, ctx))
-        if best is None or cost < best[0]:
-            best = (cost, cand)
-    return best[1] if best else None
-
-
-def _move_back(rest: Plan, owner: Mapping[str, str], day: DayContext, cost_s: int) -> Plan:
-    """Bring visits the search moved to another agent back to the agent who had them, when the day's travel
-    grows by at most ``cost_s`` per visit and both routes still fit (fewer changes for the dispatcher)."""
-    agents = {a.agent_id: a for a in rest.problem.agents}
-    orders = {r.agent_id: list(r.case_ids) for r in rest.routes}
-    cases = rest.problem.case
-    for aid, ids in list(orders.items()):
-        for cid in list(ids):
-            home = owner.get(cid)
-            if home is None or home == aid or home not in orders or cases(cid).allowed_agents is not None:
-                continue
-            without = [c for c in orders[aid] if c != cid]
-            back = _best_insertion(agents[home], orders[home], cid, day.ctx)
-            if back is None:
-                continue
-            before = _travel(schedule_route(agents[aid], orders[aid], day.ctx)) + _travel(
-                schedule_route(agents[home], orders[home], day.ctx)
-            )
-            after = _travel(schedule_route(agents[aid], without, day.ctx)) + _travel(
-                schedule_route(agents[home], back, day.ctx)
-            )
-            if after - before <= cost_s:
-                orders[aid], orders[home] = without, back
-    routes = []
-    for r in rest.routes:
-        timed = schedule_route(agents[r.agent_id], orders[r.agent_id], day.ctx)
-        routes.append(timed if timed is not None else r)
-    return dataclasses.replace(rest, routes=tuple(routes))
-
-
-def _merge(
-    before: Plan, rest: Plan, cuts: Mapping[str, _Cut], cases: Sequence[Case], network: Any
-) -> tuple[Plan, DayContext]:
-    """One plan for the whole day: each agent's locked stops, then its rest-of-day stops re-joined to them."""
-    problem = before.problem
-    rest_routes = {r.agent_id: r for r in rest.routes}
-    agents: list[Agent] = []
-    routes: list[Route] = []
-    whole = Problem(problem.date, tuple(cases), problem.agents, problem.policy, problem.horizon, problem.coord_system)
-    day = DayContext.build(whole, network)
-    for agent in problem.agents:
-        cut = cuts[agent.agent_id]
-        tail = rest_routes.get(agent.agent_id)
-        stops = _join(agent, cut, tail, day)
-        has_break = any(s.kind == "break" for s in stops)
-        agents.append(agent if has_break or not agent.has_break or not any(s.kind == "visit" for s in stops)
-                      else dataclasses.replace(agent, break_window=None, break_s=0))  # fmt: skip
-        routes.append(Route(agent.agent_id, problem.date, stops))
-    whole = dataclasses.replace(whole, agents=tuple(agents))
-    day = dataclasses.replace(day, problem=whole)
-    routed = {cid for r in routes for cid in r.case_ids}
-    unassigned = tuple(u for u in rest.unassigned_cases if u.case_id not in routed)
-    kept_before = {u.case_id: u for u in before.unassigned_cases}
-    missing = [c.case_id for c in cases if c.case_id not in routed and c.case_id not in {u.case_id for u in unassigned}]
-    unassigned += tuple(kept_before.get(cid) or Unassigned(cid, Reason.AGENT_UNAVAILABLE, "") for cid in missing)
-    return Plan(whole, tuple(routes), unassigned, [], {}), day
-
-
-def _join(agent: Agent, cut: _Cut, tail: Route | None, day: DayContext) -> tuple[Stop, ...]:
-    """Locked stops + the rest route without its start; the first leg re-timed from the last locked stop."""
-    if not cut.locked:
-        if tail is not None and tail.visits:
-            return tail.stops
-        route = schedule_route(agent, [], day.ctx)
-        assert route is not None
-        return route.stops
-    if cut.locked[-1].kind == "end":
-        return cut.locked
-    matrix = day.ctx.travel[agent.mode]
-    last_loc = _location(agent, cut.locked)
-    prev = cut.locked[-1]
-    later = list(tail.stops[1:]) if tail is not None and tail.visits else []
-    if not later:
-        secs = matrix.seconds_between(last_loc, agent.end_id)
-        dist = matrix.metres_between(last_loc, agent.end_id)
-        t = prev.departure_s + secs
-        return (*cut.locked, Stop("end", agent.end_lat, agent.end_lon, t, t, t, secs, dist))
-    first = later[0]
-    if first.kind == "break" and first.travel_s == 0:  # taken where the agent is, before driving on
-        first = dataclasses.replace(first, lat=prev.lat, lon=prev.lon, arrival_s=prev.departure_s)
-    else:
-        to = first.case_id if first.kind == "visit" else _next_location(agent, later)
-        secs, dist = matrix.seconds_between(last_loc, str(to)), matrix.metres_between(last_loc, str(to))
-        first = dataclasses.replace(first, arrival_s=prev.departure_s + secs, travel_s=secs, travel_m=dist)
-    return (*cut.locked, first, *later[1:])
-
-
-def _location(agent: Agent, stops: Sequence[Stop]) -> str:
-    for s in reversed(stops):
-        if s.kind == "visit" and s.case_id:
-            return s.case_id
-    return agent.start_id
-
-
-def _next_location(agent: Agent, stops: Sequence[Stop]) -> str:
-    for s in stops[1:]:
-        if s.kind == "visit" and s.case_id:
-            return s.case_id
-    return agent.end_id
 
 
 __all__ = ["STABILITY_COST_S", "Keep", "Position", "Replan", "replan"]

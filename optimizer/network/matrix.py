@@ -215,9 +215,29 @@ def point_rows(
     result = np.full((len(sources), len(nodes)), np.nan)
     keys = ends.source_keys(sources, router.hash)
     stats = {"cached_rows": 0, "forward_runs": 0, "backward_runs": 0}
+    stored = cache.get_many(keys) if cache else {}
+    old, partial = _fill_cached(result, keys, stored, nodes, stats)
+    missing_rows = np.flatnonzero(np.isnan(result).all(axis=1) & ~np.isin(np.arange(len(sources)), partial))
+    if len(partial):
+        missing_rows = _fill_partial(router, ends, sources, nodes, result, partial, missing_rows, stats)
+    if len(missing_rows):
+        graph, virtual = augmented(router, ends, sources[missing_rows])
+        result[missing_rows] = shortest(graph, virtual, nodes)
+        stats["forward_runs"] += len(missing_rows)
+    finite = result[np.isfinite(result)]
+    if len(finite) and finite.max() >= _EXACT:
+        raise NetworkError("network too large for exact packed travel weights (paths over 2**53 units)")
+    if cache is not None:
+        cache.put_many(_rows_to_store(keys, nodes, result, old, partial, missing_rows))
+    return result, nodes, stats
+
+
+def _fill_cached(
+    result: F64, keys: list[str], stored: dict[str, tuple[I64, F64]], nodes: I64, stats: dict[str, int]
+) -> tuple[dict[int, tuple[I64, F64]], I64]:
+    """Copies the cached rows' known columns into ``result``; returns the cached rows and those with gaps."""
     partial_list: list[int] = []
     old: dict[int, tuple[I64, F64]] = {}
-    stored = cache.get_many(keys) if cache else {}
     for r, key in enumerate(keys):
         row = stored.get(key)
         if row is None:
@@ -234,40 +254,53 @@ def point_rows(
             stats["cached_rows"] += 1
         else:
             partial_list.append(r)
-    partial = np.asarray(partial_list, dtype=np.int64)
-    missing_rows = np.flatnonzero(np.isnan(result).all(axis=1) & ~np.isin(np.arange(len(sources)), partial))
-    if len(partial):
-        gap_cols = np.flatnonzero(np.isnan(result[partial]).any(axis=0))
-        if len(gap_cols) < len(partial):
-            fill = _backward_fill(router, ends, sources[partial], nodes[gap_cols])
-            sub = result[np.ix_(partial, gap_cols)]
-            result[np.ix_(partial, gap_cols)] = np.where(np.isnan(sub), fill, sub)
-            stats["backward_runs"] += len(gap_cols)
-        else:
-            missing_rows = np.union1d(missing_rows, partial)
-    if len(missing_rows):
-        graph, virtual = augmented(router, ends, sources[missing_rows])
-        result[missing_rows] = shortest(graph, virtual, nodes)
-        stats["forward_runs"] += len(missing_rows)
-    finite = result[np.isfinite(result)]
-    if len(finite) and finite.max() >= _EXACT:
-        raise NetworkError("network too large for exact packed travel weights (paths over 2**53 units)")
-    if cache is not None:
-        new_rows: dict[str, tuple[I64, F64]] = {}
-        for r, key in enumerate(keys):
-            if r in old and r not in partial and r not in missing_rows:
-                continue
-            cols, vals = nodes, result[r]
-            if r in old:
-                prev_nodes, prev_vals = old[r]
-                extra = ~np.isin(prev_nodes, nodes)
-                cols = np.concatenate([nodes, prev_nodes[extra]])
-                vals = np.concatenate([vals, prev_vals[extra]])
-                order = np.argsort(cols)
-                cols, vals = cols[order], vals[order]
-            new_rows[key] = (cols, vals)
-        cache.put_many(new_rows)
-    return result, nodes, stats
+    return old, np.asarray(partial_list, dtype=np.int64)
+
+
+def _fill_partial(
+    router: Router,
+    ends: Endpoints,
+    sources: I64,
+    nodes: I64,
+    result: F64,
+    partial: I64,
+    missing_rows: I64,
+    stats: dict[str, int],
+) -> I64:
+    """Fills the partly cached rows' gaps backward when fewer columns than rows; else adds them to the missing."""
+    gap_cols = np.flatnonzero(np.isnan(result[partial]).any(axis=0))
+    if len(gap_cols) < len(partial):
+        fill = _backward_fill(router, ends, sources[partial], nodes[gap_cols])
+        sub = result[np.ix_(partial, gap_cols)]
+        result[np.ix_(partial, gap_cols)] = np.where(np.isnan(sub), fill, sub)
+        stats["backward_runs"] += len(gap_cols)
+        return missing_rows
+    return np.union1d(missing_rows, partial)
+
+
+def _rows_to_store(
+    keys: list[str],
+    nodes: I64,
+    result: F64,
+    old: dict[int, tuple[I64, F64]],
+    partial: I64,
+    missing_rows: I64,
+) -> dict[str, tuple[I64, F64]]:
+    """The rows computed now, each merged with the columns its cached version had beyond ``nodes``."""
+    new_rows: dict[str, tuple[I64, F64]] = {}
+    for r, key in enumerate(keys):
+        if r in old and r not in partial and r not in missing_rows:
+            continue
+        cols, vals = nodes, result[r]
+        if r in old:
+            prev_nodes, prev_vals = old[r]
+            extra = ~np.isin(prev_nodes, nodes)
+            cols = np.concatenate([nodes, prev_nodes[extra]])
+            vals = np.concatenate([vals, prev_vals[extra]])
+            order = np.argsort(cols)
+            cols, vals = cols[order], vals[order]
+        new_rows[key] = (cols, vals)
+    return new_rows
 
 
 def point_matrix(router: Router, ends: Endpoints, points: I64, cache: RowCache | None) -> tuple[F64, dict[str, int]]:

@@ -40,6 +40,40 @@ def _data_block(value: Any) -> str:
 def render_page(lang: PageLang, networks: list[str], max_time_limit_s: float) -> str:
     """The page's HTML in ``lang``, with the policy presets and the server's networks to choose from."""
     m = messages(lang)
+    data = {"lang": lang, "messages": m, "problems": problem_patterns(lang)}
+    return (
+        _head_and_plan_form(lang, m, networks, max_time_limit_s)
+        + _result_sections(m)
+        + _during_section(m, max_time_limit_s)
+        + f"""<script id="page-data" type="application/json">{_data_block(data)}</script>
+<script src="/static/page.js"></script>
+</body></html>
+"""
+    )
+
+
+def _language_switch(lang: PageLang) -> str:
+    """The links to the page in each language, the current one marked."""
+    e = html.escape
+    current = ' aria-current="true"'
+    return " · ".join(
+        f'<a href="/?lang={code}" lang="{code}"{current if code == lang else ""}>{e(_LANG_NAMES[code])}</a>'
+        for code in PAGE_LANGS
+    )
+
+
+def _drop(m: dict[str, str], name: str, label: str) -> str:
+    """A file drop zone for the ``name`` input, titled by the message ``label``."""
+    e = html.escape
+    return (
+        f'<label class="drop" id="drop-{name}"><span class="drop-title">{e(m[label])}</span>'
+        f'<input type="file" name="{name}" id="{name}" accept=".csv,.xlsx,.json" required>'
+        f'<span class="drop-name" id="{name}-name">{e(m["drop_here"])}</span></label>'
+    )
+
+
+def _head_and_plan_form(lang: PageLang, m: dict[str, str], networks: list[str], max_time_limit_s: float) -> str:
+    """The document's head, the heading with the language switch, and the planning form."""
     e = html.escape
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     policies = "".join(
@@ -49,21 +83,7 @@ def render_page(lang: PageLang, networks: list[str], max_time_limit_s: float) ->
     nets = f'<option value="">{e(m["straight_lines"])}</option>' + "".join(
         f'<option value="{e(name)}">{e(name)}</option>' for name in networks
     )
-    keeps = "".join(f'<option value="{k}">{e(m["keep_" + k])}</option>' for k in ("none", "agent", "order"))
-    data = {"lang": lang, "messages": m, "problems": problem_patterns(lang)}
-    current = ' aria-current="true"'
-    switch = " · ".join(
-        f'<a href="/?lang={code}" lang="{code}"{current if code == lang else ""}>{e(_LANG_NAMES[code])}</a>'
-        for code in PAGE_LANGS
-    )
-
-    def drop(name: str, label: str) -> str:
-        return (
-            f'<label class="drop" id="drop-{name}"><span class="drop-title">{e(m[label])}</span>'
-            f'<input type="file" name="{name}" id="{name}" accept=".csv,.xlsx,.json" required>'
-            f'<span class="drop-name" id="{name}-name">{e(m["drop_here"])}</span></label>'
-        )
-
+    switch = _language_switch(lang)
     return f"""<!doctype html>
 <html lang="{"zh-Hans" if lang == "zh" else "en"}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -72,7 +92,7 @@ def render_page(lang: PageLang, networks: list[str], max_time_limit_s: float) ->
 <header><h1>{e(m["heading"])}</h1><nav aria-label="{e(m["language"])}">{switch}</nav></header>
 <p>{e(m["intro"])}</p>
 <form id="plan-form" novalidate>
-  <div class="files">{drop("cases", "cases_file")}{drop("agents", "agents_file")}</div>
+  <div class="files">{_drop(m, "cases", "cases_file")}{_drop(m, "agents", "agents_file")}</div>
   <div class="options">
     <label>{e(m["date"])} <input type="date" name="date" id="date" value="{tomorrow}" required></label>
     <label>{e(m["days"])} <input type="number" name="days" id="days" value="1" min="1" max="{MAX_DAYS}"
@@ -85,7 +105,13 @@ def render_page(lang: PageLang, networks: list[str], max_time_limit_s: float) ->
     <button type="submit" id="plan-button">{e(m["plan"])}</button>
   </div>
 </form>
-<section id="problems" hidden><h2 id="problems-title"></h2>
+"""
+
+
+def _result_sections(m: dict[str, str]) -> str:
+    """The sections for the input problems, messages, the running job and the result."""
+    e = html.escape
+    return f"""<section id="problems" hidden><h2 id="problems-title"></h2>
   <table id="problems-table"><thead><tr><th>{e(m["col_file"])}</th><th>{e(m["col_row"])}</th>
   <th>{e(m["col_column"])}</th><th>{e(m["col_value"])}</th><th>{e(m["col_problem"])}</th></tr></thead>
   <tbody></tbody></table></section>
@@ -105,7 +131,14 @@ def render_page(lang: PageLang, networks: list[str], max_time_limit_s: float) ->
   <label>{e(m["map"])} <select id="map-select"></select></label>
   <iframe id="map-frame" title="{e(m["map"])}" sandbox="allow-scripts allow-popups"></iframe>
 </section>
-<section id="during" hidden><h2>{e(m["during_title"])}</h2><p>{e(m["during_intro"])}</p>
+"""
+
+
+def _during_section(m: dict[str, str], max_time_limit_s: float) -> str:
+    """The section for during the day: the re-plan and the suggestion forms, the suggestions' table."""
+    e = html.escape
+    keeps = "".join(f'<option value="{k}">{e(m["keep_" + k])}</option>' for k in ("none", "agent", "order"))
+    return f"""<section id="during" hidden><h2>{e(m["during_title"])}</h2><p>{e(m["during_intro"])}</p>
   <form id="replan-form" novalidate><h3>{e(m["replan_title"])}</h3><div class="options">
     <label>{e(m["replan_at"])} <input type="time" name="at" id="replan-at" required></label>
     <label>{e(m["replan_done"])} <input type="text" name="done" id="replan-done"></label>
@@ -134,9 +167,6 @@ def render_page(lang: PageLang, networks: list[str], max_time_limit_s: float) ->
   <th>{e(m["col_extra"])}</th><th>{e(m["col_day_end"])}</th><th>{e(m["col_pushes_out"])}</th></tr></thead>
   <tbody></tbody></table>
 </section>
-<script id="page-data" type="application/json">{_data_block(data)}</script>
-<script src="/static/page.js"></script>
-</body></html>
 """
 
 

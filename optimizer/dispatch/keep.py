@@ -1,0 +1,163 @@
+"""What ``keep`` promises in a re-plan, and keeping the changes few.
+
+:func:`promises` lists the visits promised to their agents (and, with ``keep="order"``, in which order);
+:func:`solve_keeping` solves the rest of the day, releasing the promises that make it infeasible;
+:func:`restore_order` puts the promised visits back in their order; :func:`move_back` brings visits the search
+moved to another agent back when that costs little travel.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Literal
+
+from optimizer.dispatch.context import DayContext
+from optimizer.dispatch.merge import Cut
+from optimizer.errors import InfeasibleError
+from optimizer.model import Agent, Case, Problem
+from optimizer.plan import Plan, Route, Unassigned
+from optimizer.reasons import Reason
+from optimizer.solver.schedule import ScheduleContext, feasible, fits_limits, schedule_route
+
+Keep = Literal["none", "agent", "order"]
+
+
+def promises(
+    cuts: Mapping[str, Cut], working: Collection[str], keep: Keep, keep_next: int | None
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """What ``keep`` promises of the visits not started: case id -> agent, and (``"order"``) each agent's order."""
+    promised: dict[str, str] = {}
+    promised_order: dict[str, list[str]] = {}
+    if keep != "none":
+        for aid, c in cuts.items():
+            if aid in working:
+                mine = list(c.remaining[:keep_next] if keep_next is not None else c.remaining)
+                promised.update((cid, aid) for cid in mine)
+                if keep == "order" and mine:
+                    promised_order[aid] = mine
+    return promised, promised_order
+
+
+def solve_keeping(
+    problem: Problem,
+    rest_cases: Sequence[Case],
+    rest_agents: Sequence[Agent],
+    promised: dict[str, str],
+    promised_order: dict[str, list[str]],
+    solve_rest: Callable[[Problem], Plan],
+) -> tuple[Plan, Problem, list[str]]:
+    """Solves the rest of the day, releasing the promises that make it infeasible (up to four tries).
+
+    ``promised`` and ``promised_order`` lose the released visits; returns the plan, its problem and the released.
+    """
+    released: list[str] = []
+    rest_problem = _rest_problem(problem, rest_cases, rest_agents, promised)
+    for _ in range(4):
+        try:
+            rest = solve_rest(rest_problem)
+            break
+        except InfeasibleError as exc:
+            freed = [cid for cid in exc.case_ids if cid in promised]
+            if not freed:
+                raise
+            for cid in freed:
+                promised.pop(cid)
+                for order in promised_order.values():
+                    if cid in order:
+                        order.remove(cid)
+            released += freed
+            rest_problem = _rest_problem(problem, rest_cases, rest_agents, promised)
+    else:  # pragma: no cover - four releases in a row
+        raise InfeasibleError("the promised visits cannot all be kept", released)
+    return rest, rest_problem, released
+
+
+def _rest_problem(
+    problem: Problem, cases: Sequence[Case], agents: Sequence[Agent], promised: Mapping[str, str]
+) -> Problem:
+    """The rest of the day's problem, each promised case bound to its agent and a must-visit."""
+    out = [
+        dataclasses.replace(c, allowed_agents=frozenset({promised[c.case_id]}), must_visit=True)
+        if c.case_id in promised
+        else c
+        for c in cases
+    ]
+    return Problem(problem.date, tuple(out), tuple(agents), problem.policy, problem.horizon, problem.coord_system)
+
+
+def restore_order(rest: Plan, promised_order: Mapping[str, Sequence[str]], day: DayContext) -> Plan:
+    """Put each agent's promised visits back in their promised order, the other visits re-inserted where they fit
+    best (or left out: ``dropped_for_priority``) when the solver changed the order."""
+    agents = {a.agent_id: a for a in rest.problem.agents}
+    routes = list(rest.routes)
+    dropped: list[Unassigned] = []
+    for k, route in enumerate(routes):
+        order = [c for c in promised_order.get(route.agent_id, ()) if c in set(route.case_ids)]
+        if [c for c in route.case_ids if c in set(order)] == order:
+            continue
+        agent = agents[route.agent_id]
+        seq = list(order)
+        for cid in [c for c in route.case_ids if c not in set(order)]:
+            best = _best_insertion(agent, seq, cid, day.ctx)
+            if best is None:
+                dropped.append(Unassigned(cid, Reason.DROPPED_FOR_PRIORITY, "no room once the promised order is kept"))
+            else:
+                seq = best
+        timed = schedule_route(agent, seq, day.ctx)
+        if timed is not None:
+            routes[k] = timed
+    if not dropped and routes == list(rest.routes):
+        return rest
+    return dataclasses.replace(rest, routes=tuple(routes), unassigned_cases=(*rest.unassigned_cases, *dropped))
+
+
+def _travel(route: Route | None) -> int:
+    """The route's travel seconds (0 for no route)."""
+    return sum(s.travel_s for s in route.stops) if route is not None else 0
+
+
+def _best_insertion(agent: Agent, seq: Sequence[str], cid: str, ctx: ScheduleContext) -> list[str] | None:
+    """``seq`` with ``cid`` where it adds the least travel and still fits, or ``None``."""
+    best: tuple[int, list[str]] | None = None
+    for pos in range(len(seq) + 1):
+        cand = [*seq[:pos], cid, *seq[pos:]]
+        if not fits_limits(agent, cand, ctx) or not feasible(agent, cand, ctx):
+            continue
+        cost = _travel(schedule_route(agent, cand, ctx))
+        if best is None or cost < best[0]:
+            best = (cost, cand)
+    return best[1] if best else None
+
+
+def move_back(rest: Plan, owner: Mapping[str, str], day: DayContext, cost_s: int) -> Plan:
+    """Bring visits the search moved to another agent back to the agent who had them, when the day's travel
+    grows by at most ``cost_s`` per visit and both routes still fit (fewer changes for the dispatcher)."""
+    agents = {a.agent_id: a for a in rest.problem.agents}
+    orders = {r.agent_id: list(r.case_ids) for r in rest.routes}
+    cases = rest.problem.case
+    for aid, ids in list(orders.items()):
+        for cid in list(ids):
+            home = owner.get(cid)
+            if home is None or home == aid or home not in orders or cases(cid).allowed_agents is not None:
+                continue
+            without = [c for c in orders[aid] if c != cid]
+            back = _best_insertion(agents[home], orders[home], cid, day.ctx)
+            if back is None:
+                continue
+            before = _travel(schedule_route(agents[aid], orders[aid], day.ctx)) + _travel(
+                schedule_route(agents[home], orders[home], day.ctx)
+            )
+            after = _travel(schedule_route(agents[aid], without, day.ctx)) + _travel(
+                schedule_route(agents[home], back, day.ctx)
+            )
+            if after - before <= cost_s:
+                orders[aid], orders[home] = without, back
+    routes = []
+    for r in rest.routes:
+        timed = schedule_route(agents[r.agent_id], orders[r.agent_id], day.ctx)
+        routes.append(timed if timed is not None else r)
+    return dataclasses.replace(rest, routes=tuple(routes))
+
+
+__all__ = ["Keep", "move_back", "promises", "restore_order", "solve_keeping"]

@@ -1,0 +1,109 @@
+"""Joining a re-planned day: each agent's locked stops, then its rest-of-day stops re-joined to them.
+
+:func:`optimizer.dispatch.replan.replan` cuts every route at the re-plan time (a :class:`Cut` per agent), solves
+the rest of the day, and :func:`merge_day` makes one plan for the whole day of the two: the first re-planned leg
+re-timed from the last locked stop, and every case left unrouted listed as unassigned (with the rest of the day's
+reason, else the morning's, else "agent unavailable").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from optimizer.dispatch.context import DayContext
+from optimizer.model import Agent, Case, Problem
+from optimizer.plan import Plan, Route, Stop, Unassigned
+from optimizer.reasons import Reason
+from optimizer.solver.schedule import schedule_route
+
+
+@dataclass(frozen=True)
+class Cut:
+    """One agent's route at the re-plan time: the locked stops and where/when the rest begins."""
+
+    agent: Agent
+    locked: tuple[Stop, ...]
+    remaining: tuple[str, ...]
+    lat: float
+    lon: float
+    free_s: int
+    break_taken: bool
+
+
+def merge_day(
+    before: Plan, rest: Plan, cuts: Mapping[str, Cut], cases: Sequence[Case], network: Any
+) -> tuple[Plan, DayContext]:
+    """One plan for the whole day: each agent's locked stops, then its rest-of-day stops re-joined to them."""
+    problem = before.problem
+    rest_routes = {r.agent_id: r for r in rest.routes}
+    agents: list[Agent] = []
+    routes: list[Route] = []
+    whole = Problem(problem.date, tuple(cases), problem.agents, problem.policy, problem.horizon, problem.coord_system)
+    day = DayContext.build(whole, network)
+    for agent in problem.agents:
+        cut = cuts[agent.agent_id]
+        tail = rest_routes.get(agent.agent_id)
+        stops = _join(agent, cut, tail, day)
+        has_break = any(s.kind == "break" for s in stops)
+        agents.append(agent if has_break or not agent.has_break or not any(s.kind == "visit" for s in stops)
+                      else dataclasses.replace(agent, break_window=None, break_s=0))  # fmt: skip
+        routes.append(Route(agent.agent_id, problem.date, stops))
+    whole = dataclasses.replace(whole, agents=tuple(agents))
+    day = dataclasses.replace(day, problem=whole)
+    routed = {cid for r in routes for cid in r.case_ids}
+    unassigned = tuple(u for u in rest.unassigned_cases if u.case_id not in routed)
+    kept_before = {u.case_id: u for u in before.unassigned_cases}
+    missing = [c.case_id for c in cases if c.case_id not in routed and c.case_id not in {u.case_id for u in unassigned}]
+    unassigned += tuple(kept_before.get(cid) or Unassigned(cid, Reason.AGENT_UNAVAILABLE, "") for cid in missing)
+    return Plan(whole, tuple(routes), unassigned, [], {}), day
+
+
+def _join(agent: Agent, cut: Cut, tail: Route | None, day: DayContext) -> tuple[Stop, ...]:
+    """Locked stops + the rest route without its start; the first leg re-timed from the last locked stop."""
+    if not cut.locked:
+        if tail is not None and tail.visits:
+            return tail.stops
+        route = schedule_route(agent, [], day.ctx)
+        assert route is not None
+        return route.stops
+    if cut.locked[-1].kind == "end":
+        return cut.locked
+    matrix = day.ctx.travel[agent.mode]
+    last_loc = _location(agent, cut.locked)
+    prev = cut.locked[-1]
+    later = list(tail.stops[1:]) if tail is not None and tail.visits else []
+    if not later:
+        secs = matrix.seconds_between(last_loc, agent.end_id)
+        dist = matrix.metres_between(last_loc, agent.end_id)
+        t = prev.departure_s + secs
+        return (*cut.locked, Stop("end", agent.end_lat, agent.end_lon, t, t, t, secs, dist))
+    first = later[0]
+    if first.kind == "break" and first.travel_s == 0:  # taken where the agent is, before driving on
+        first = dataclasses.replace(first, lat=prev.lat, lon=prev.lon, arrival_s=prev.departure_s)
+    else:
+        to = first.case_id if first.kind == "visit" else _next_location(agent, later)
+        secs, dist = matrix.seconds_between(last_loc, str(to)), matrix.metres_between(last_loc, str(to))
+        first = dataclasses.replace(first, arrival_s=prev.departure_s + secs, travel_s=secs, travel_m=dist)
+    return (*cut.locked, first, *later[1:])
+
+
+def _location(agent: Agent, stops: Sequence[Stop]) -> str:
+    """Where the agent is after ``stops``: the last visited case, else its start."""
+    for s in reversed(stops):
+        if s.kind == "visit" and s.case_id:
+            return s.case_id
+    return agent.start_id
+
+
+def _next_location(agent: Agent, stops: Sequence[Stop]) -> str:
+    """Where the agent goes next after the first of ``stops``: the next visited case, else its end."""
+    for s in stops[1:]:
+        if s.kind == "visit" and s.case_id:
+            return s.case_id
+    return agent.end_id
+
+
+__all__ = ["Cut", "merge_day"]
