@@ -183,40 +183,16 @@ def _prepare_replan(
 ) -> dict[str, Any]:
     """Check the re-plan against the plan it starts from (every problem at once) and save its new cases."""
     from optimizer.dispatch import load_plan
-    from optimizer.dispatch.newcases import read_cases
 
     problems: list[InputProblem] = []
     at_s = _clock("at", body.at, problems)
     plan = load_plan(source_out)
-    agents = {a.agent_id for a in plan.problem.agents}
     case_ids = {c.case_id for c in plan.problem.cases}
-    for agent_id in body.unavailable:
-        if agent_id not in agents:
-            problems.append(InputProblem("request", None, "unavailable", agent_id, "no such agent in the plan"))
-    for case_id in body.done:
-        if case_id not in case_ids:
-            problems.append(InputProblem("request", None, "done", case_id, "no such case in the plan"))
-    positions = []
-    for k, pos in enumerate(body.positions):
-        if pos.agent_id not in agents:
-            problems.append(InputProblem("request", None, f"positions.{k}.agent_id", pos.agent_id, "no such agent"))
-        free_s = _clock(f"positions.{k}.free_at", pos.free_at, problems)
-        positions.append({"agent_id": pos.agent_id, "lat": pos.lat, "lon": pos.lon, "free_s": free_s})
-    files: dict[str, str] = {}
+    positions = _checked_references(body, {a.agent_id for a in plan.problem.agents}, case_ids, problems)
     labels: dict[str, str] = {}
     try:
         (job_dir / "input").mkdir(parents=True)
-        if upload is not None or body.new_cases:
-            label, suffix, content = upload or ("new_cases", ".json", json.dumps(body.new_cases, default=str).encode())
-            files["new_cases"] = f"input/new_cases{suffix}"
-            labels[str(job_dir / files["new_cases"])] = label
-            (job_dir / files["new_cases"]).write_bytes(content)
-            path = job_dir / files["new_cases"]
-            try:
-                read_cases(path)
-            except InputError as exc:
-                problems += exc.problems
-            problems += _clashes(path, label, case_ids)
+        new_cases = _saved_new_cases(job_dir, body, upload, case_ids, labels, problems)
         if problems or at_s is None:
             raise ApiError(422, problem_dict(InputError(problems), labels))
     except BaseException:
@@ -236,12 +212,57 @@ def _prepare_replan(
         "done": body.done,
         "unavailable": body.unavailable,
         "positions": positions,
-        "new_cases_file": files.get("new_cases"),
+        "new_cases_file": new_cases,
         "keep": body.keep,
         "keep_next": body.keep_next,
         "time_limit": body.time_limit,
         "seed": body.seed,
     }
+
+
+def _checked_references(
+    body: ReplanRequest, agents: set[str], case_ids: set[str], problems: list[InputProblem]
+) -> list[dict[str, Any]]:
+    """Agents and cases the request names must be the plan's; returns the reported positions as plain data."""
+    for agent_id in body.unavailable:
+        if agent_id not in agents:
+            problems.append(InputProblem("request", None, "unavailable", agent_id, "no such agent in the plan"))
+    for case_id in body.done:
+        if case_id not in case_ids:
+            problems.append(InputProblem("request", None, "done", case_id, "no such case in the plan"))
+    positions = []
+    for k, pos in enumerate(body.positions):
+        if pos.agent_id not in agents:
+            problems.append(InputProblem("request", None, f"positions.{k}.agent_id", pos.agent_id, "no such agent"))
+        free_s = _clock(f"positions.{k}.free_at", pos.free_at, problems)
+        positions.append({"agent_id": pos.agent_id, "lat": pos.lat, "lon": pos.lon, "free_s": free_s})
+    return positions
+
+
+def _saved_new_cases(
+    job_dir: Path,
+    body: ReplanRequest,
+    upload: tuple[str, str, bytes] | None,
+    case_ids: set[str],
+    labels: dict[str, str],
+    problems: list[InputProblem],
+) -> str | None:
+    """The new cases (uploaded file or JSON records) saved in the job, checked; their path inside the job."""
+    from optimizer.dispatch.newcases import read_cases
+
+    if upload is None and not body.new_cases:
+        return None
+    label, suffix, content = upload or ("new_cases", ".json", json.dumps(body.new_cases, default=str).encode())
+    name = f"input/new_cases{suffix}"
+    path = job_dir / name
+    labels[str(path)] = label
+    path.write_bytes(content)
+    try:
+        read_cases(path)
+    except InputError as exc:
+        problems += exc.problems
+    problems += _clashes(path, label, case_ids)
+    return name
 
 
 def _clashes(path: Path, label: str, case_ids: set[str]) -> list[InputProblem]:
