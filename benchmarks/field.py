@@ -51,6 +51,7 @@ if str(REPO) not in sys.path:
 import numpy as np  # noqa: E402
 
 from benchmarks.field_check import AgentRule, CaseRule, Event, FieldDay, RouteTimes, check_day  # noqa: E402
+from benchmarks.tsv import tsv_rows  # noqa: E402
 from optimizer.model import Agent, Case, Problem  # noqa: E402
 from optimizer.plan import Plan, Route, Stop, Unassigned  # noqa: E402
 from optimizer.reasons import Reason  # noqa: E402
@@ -482,12 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown scenario(s) {sorted(unknown)}")
     solvers = [s.strip() for s in args.solvers.split(",") if s.strip()]
-    header = "\t".join(COLUMNS)
-    print(header, flush=True)
-    out = args.out.open("w", encoding="utf-8") if args.out else None
-    if out:
-        out.write(header + "\n")
-    try:
+    with tsv_rows(COLUMNS, args.out) as emit:
         for scenario in SCENARIOS:
             if scenario.name not in chosen:
                 continue
@@ -502,14 +498,7 @@ def main(argv: list[str] | None = None) -> int:
                 seed=args.seed,
                 exploration=args.vroom_exploration,
             ):
-                line = "\t".join(str(row[c]) for c in COLUMNS)
-                print(line, flush=True)
-                if out:
-                    out.write(line + "\n")
-                    out.flush()
-    finally:
-        if out:
-            out.close()
+                emit(row)
     return 0
 
 

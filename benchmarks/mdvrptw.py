@@ -50,6 +50,7 @@ import numpy as np  # noqa: E402
 from benchmarks.check import evaluate_md  # noqa: E402
 from benchmarks.instances import SCALE, MDInstance, read_md_instance  # noqa: E402
 from benchmarks.paths import SHARED  # noqa: E402
+from benchmarks.tsv import chosen_solvers, tsv_rows  # noqa: E402
 
 SOLVERS = ("fieldroute", "pyvrp")
 DEFAULT_FILES = sorted((SHARED / "mdvrptw").glob("*.vrp"))
@@ -279,38 +280,19 @@ def main(argv: list[str] | None = None) -> int:
     files = args.files or DEFAULT_FILES
     if not files:
         parser.error("no instance files given and none found in the default folder")
-    solvers = [s.strip() for s in args.solvers.split(",") if s.strip()]
-    unknown = [s for s in solvers if s not in SOLVERS]
-    if unknown:
-        parser.error(f"unknown solver(s) {unknown}; choose from {', '.join(SOLVERS)}")
+    solvers = chosen_solvers(parser, args.solvers, SOLVERS)
     tasks = [(str(f), s, args.seconds, args.seed, not args.no_max_duration) for f in files for s in solvers]
-    header = "\t".join(COLUMNS)
-    print(header, flush=True)
-    out = args.out.open("w", encoding="utf-8") if args.out else None
-    if out:
-        out.write(header + "\n")
-    try:
+    with tsv_rows(COLUMNS, args.out) as emit:
         if args.jobs > 1:
             with ProcessPoolExecutor(max_workers=args.jobs) as pool:
                 for row in pool.map(_task, tasks):
-                    _emit(row, out)
+                    emit(row)
         else:
             for task in tasks:
-                _emit(_task(task), out)
-    finally:
-        if out:
-            out.close()
+                emit(_task(task))
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"# budget {args.seconds:g} s per (instance, solver); load average at the end: {load}")
     return 0
-
-
-def _emit(row: dict[str, Any], out: Any) -> None:
-    line = "\t".join(str(row[c]) for c in COLUMNS)
-    print(line, flush=True)
-    if out:
-        out.write(line + "\n")
-        out.flush()
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from typing import Any
 
 from benchmarks.check import evaluate
 from benchmarks.instances import read_instance
+from benchmarks.tsv import chosen_solvers, tsv_rows
 
 SOLVERS = ("fieldroute", "pyvrp", "vroom", "ortools-sample")
 COLUMNS = (
@@ -121,10 +122,6 @@ def _row(
     }
 
 
-def format_row(row: dict[str, Any]) -> str:
-    return "\t".join(str(row[c]) for c in COLUMNS)
-
-
 def _task(args: tuple[str, str, float, int, int]) -> dict[str, Any]:
     return run_one(*args)
 
@@ -145,41 +142,21 @@ def main(argv: list[str] | None, default_files: list[Path], title: str) -> int:
     files = args.files or default_files
     if not files:
         parser.error("no instance files given and none found in the default folder")
-    solvers = [s.strip() for s in args.solvers.split(",") if s.strip()]
-    unknown = [s for s in solvers if s not in SOLVERS]
-    if unknown:
-        parser.error(f"unknown solver(s) {unknown}; choose from {', '.join(SOLVERS)}")
+    solvers = chosen_solvers(parser, args.solvers, SOLVERS)
     tasks = [(str(f), s, args.seconds, args.seed, args.vroom_exploration) for f in files for s in solvers]
-    header = "\t".join(COLUMNS)
-    print(header, flush=True)
-    out = args.out.open("w", encoding="utf-8") if args.out else None
-    if out:
-        out.write(header + "\n")
     rows = []
-    try:
+    with tsv_rows(COLUMNS, args.out) as emit:
         if args.jobs > 1:
             with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-                results = pool.map(_task, tasks)
-                for row in results:
+                for row in pool.map(_task, tasks):
                     rows.append(row)
-                    _emit(row, out)
+                    emit(row)
         else:
             for task in tasks:
                 row = _task(task)
                 rows.append(row)
-                _emit(row, out)
-    finally:
-        if out:
-            out.close()
+                emit(row)
     print(file=sys.stdout)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print_summary(rows, title=f"{title}, {args.seconds:g} s per instance (load average at the end: {load})")
     return 0
-
-
-def _emit(row: dict[str, Any], out: Any) -> None:
-    line = format_row(row)
-    print(line, flush=True)
-    if out:
-        out.write(line + "\n")
-        out.flush()

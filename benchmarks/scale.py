@@ -69,6 +69,7 @@ from benchmarks.field_check import (  # noqa: E402
     start_slots,
 )
 from benchmarks.paths import SHARED  # noqa: E402
+from benchmarks.tsv import chosen_solvers, tsv_rows  # noqa: E402
 
 SOLVERS = ("fieldroute", "vroom", "ortools")
 SIZES = (500, 1000, 2000, 5000)
@@ -537,27 +538,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.child:
         return child_main(args.child, args.day, args.seconds, args.seed, args.child_out)
-    solvers = [s.strip() for s in args.solvers.split(",") if s.strip()]
-    unknown = [s for s in solvers if s not in SOLVERS]
-    if unknown:
-        parser.error(f"unknown solver(s) {unknown}; choose from {', '.join(SOLVERS)}")
+    solvers = chosen_solvers(parser, args.solvers, SOLVERS)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    header = "\t".join(COLUMNS)
-    print(header, flush=True)
-    out = args.out.open("w", encoding="utf-8") if args.out else None
-    if out:
-        out.write(header + "\n")
-    try:
+    with tsv_rows(COLUMNS, args.out) as emit:
         for size in sizes:
             for row in run_size(args.osm, size, args.seconds, solvers, args.seed, args.kill_factor):
-                line = "\t".join(str(row[c]) for c in COLUMNS)
-                print(line, flush=True)
-                if out:
-                    out.write(line + "\n")
-                    out.flush()
-    finally:
-        if out:
-            out.close()
+                emit(row)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"# budget {args.seconds:g} s per solver; load average at the end: {load}")
     return 0
