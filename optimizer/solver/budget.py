@@ -17,16 +17,25 @@ def _never() -> bool:
 class Deadline:
     """A point on :func:`time.perf_counter`'s clock, and a ``stop`` callable that ends the work early.
 
-    ``stop`` is polled: it must be cheap (``threading.Event().is_set`` is the usual one).
+    ``stop`` is polled: it must be cheap (``threading.Event().is_set`` is the usual one); ``None`` never stops.
+    Called (with PyVRP's best cost, unused) it says whether the deadline has passed: PyVRP's stopping rule
+    (``pyvrp.stop.MaxRuntime`` starts its clock only after PyVRP's first solution, too late for a fixed end).
     """
 
     at: float
     stop: StopRequest = _never
 
+    def __init__(self, at: float, stop: StopRequest | None = None) -> None:
+        object.__setattr__(self, "at", at)
+        object.__setattr__(self, "stop", stop or _never)
+
+    def __call__(self, best_cost: float = 0.0) -> bool:
+        return self.passed()
+
     @classmethod
     def after(cls, seconds: float, stop: StopRequest | None = None) -> Deadline:
         """The deadline ``seconds`` from now."""
-        return cls(time.perf_counter() + max(0.0, seconds), stop or _never)
+        return cls(time.perf_counter() + max(0.0, seconds), stop)
 
     def left(self, floor: float = 0.0) -> float:
         """Seconds until the deadline, at least ``floor``; ``floor`` too once a stop was requested."""

@@ -111,7 +111,7 @@ def solve(
     repair_budget = _repair_budget(day, config, limit)
     finish = _finish_reserve(day)
     balance_s = balancing.reserve(len(day.cases), limit)
-    search_end = Deadline(began + limit, stop or _never).before(repair_budget + balance_s + finish)
+    search_end = Deadline(began + limit, stop).before(repair_budget + balance_s + finish)
     best = Incumbent(day, began, limit, progress)
     if start_from is not None:
         best.offer("start_from", previous_orders(day, start_from))
@@ -122,7 +122,7 @@ def solve(
     )
     routes, repaired = _repaired_routes(day, best.orders, ctx, repair_until)
     # balance (optional): a stage of its own on the repaired routes, until the finish reserve (or a stop request)
-    routes, balanced = balancing.run(day, routes, ctx, Deadline(began + limit - finish, stop or _never))
+    routes, balanced = balancing.run(day, routes, ctx, Deadline(began + limit - finish, stop))
     plan_unassigned = _unassigned(problem, pre, day, routes, ctx, began + limit - finish / 2)
     stats = SolveStats(
         seed=seed,
@@ -170,10 +170,6 @@ def _repair_budget(day: SearchInput, config: SearchConfig, limit: float) -> floa
     return min(config.repair.repair_seconds, (0.1 if droppable else 0.02) * limit)
 
 
-def _never() -> bool:
-    return False
-
-
 def _finish_reserve(day: SearchInput) -> float:
     """Seconds kept back after the search for schedules, explanations, the audit and the plan's tables (grows
     with the day; measured with benchmarks/scale.py)."""
@@ -185,7 +181,7 @@ def _search(day: SearchInput, config: SearchConfig, best: Incumbent, end: Deadli
     routes if given, then the search, whole or in groups, until ``end``."""
     if not day.cases:
         return SearchStats()
-    first = construct(day, end.sooner(max(1.0, 0.3 * (end.at - _time.perf_counter()))).at, stop=end.stop)
+    first = construct(day, end.sooner(max(1.0, 0.3 * end.left())).at, stop=end.stop)
     best.offer("construct", first, checked=True)
     if config.initial_routes is not None:
         known = {c.case_id for c in day.cases}

@@ -16,7 +16,7 @@ from typing import Any, cast
 import numpy as np
 
 from optimizer.model import Agent
-from optimizer.solver.budget import StopRequest
+from optimizer.solver.budget import Deadline, StopRequest
 from optimizer.solver.engines.check import checked_orders
 from optimizer.solver.schedule import merged_slot_windows
 from optimizer.solver.search_input import SearchInput
@@ -299,7 +299,7 @@ def _solve(data: Any, deadline: float, seed: int, stop: StopRequest | None) -> A
 
     with warnings.catch_warnings():  # PyVRP warns when its penalties saturate: expected on over-full days
         warnings.simplefilter("ignore")
-        return pyvrp_solve(data, stop=_Deadline(deadline, stop), seed=seed, display=False).best
+        return pyvrp_solve(data, stop=Deadline(deadline, stop), seed=seed, display=False).best
 
 
 def _proposed(day: SearchInput, best: Any, fleet: _Fleet, clients: _Clients) -> dict[int, list[str]]:
@@ -311,21 +311,6 @@ def _proposed(day: SearchInput, best: Any, fleet: _Fleet, clients: _Clients) -> 
         visits = [clients.case_of_client[int(a.idx)] for a in route.schedule() if a.is_client()]
         proposed[v] = [day.cases[i].case_id for i in visits if i >= 0]
     return proposed
-
-
-class _Deadline:
-    """PyVRP stopping rule on a fixed wall-clock deadline.
-
-    ``pyvrp.stop.MaxRuntime`` starts its clock at its first check, after PyVRP has built and improved a first
-    solution (0.3-0.6 s on 1000 clients), so the stage overran its share by that much.
-    """
-
-    def __init__(self, deadline: float, stop: StopRequest | None = None) -> None:
-        self.deadline = deadline
-        self.stop = stop
-
-    def __call__(self, best_cost: float) -> bool:
-        return _time.perf_counter() >= self.deadline or (self.stop is not None and self.stop())
 
 
 def _break_fits(agent: Agent) -> bool:
