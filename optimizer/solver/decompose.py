@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from optimizer.solver.budget import Deadline
 from optimizer.solver.config import SearchConfig
+from optimizer.solver.engines.check import checked_orders
 from optimizer.solver.incumbent import Incumbent
 from optimizer.solver.search import search_orders
 from optimizer.solver.search_input import SearchInput
@@ -77,16 +78,18 @@ def _search_group(
     seed: int,
     deadline: Deadline,
 ) -> None:
-    """Search one group from its current routes and offer the result for the whole day."""
+    """Search one group from its current routes and offer the result for the whole day.  Only the group's routes
+    are checked under the full rules: the other routes are the incumbent's, checked when they were offered."""
     sub = sub_input(day, agents, cases)
     own = [list(best.orders[v]) for v in agents]
     outcome = search_orders(sub, config, seconds, seed, deadline.stop, own)
     if outcome.orders is None:
         return
+    checked = checked_orders(dict(enumerate(outcome.orders)), sub)
     trial = [list(o) for o in best.orders]
     for local, v in enumerate(agents):
-        trial[v] = list(outcome.orders[local])
-    best.offer("groups", trial)
+        trial[v] = checked[local]
+    best.offer("groups", trial, checked=True)
 
 
 def sub_input(day: SearchInput, agents: Sequence[int], cases: Sequence[str]) -> SearchInput:
