@@ -68,6 +68,38 @@ class Stop:
     def duration_s(self) -> int:
         return self.departure_s - self.start_s
 
+    def to_dict(self) -> dict[str, Any]:
+        """The stop exactly as stored (integer seconds), for plan.json; :meth:`from_dict` reads it back."""
+        return {
+            "kind": self.kind,
+            "case_id": self.case_id,
+            "lat": self.lat,
+            "lon": self.lon,
+            "arrival_s": self.arrival_s,
+            "start_s": self.start_s,
+            "departure_s": self.departure_s,
+            "travel_s": self.travel_s,
+            "travel_m": self.travel_m,
+            "window": None if self.window is None else [self.window.start_s, self.window.end_s],
+        }
+
+    @classmethod
+    def from_dict(cls, rec: Mapping[str, Any]) -> Stop:
+        """The inverse of :meth:`to_dict`."""
+        w = rec.get("window")
+        return cls(
+            rec["kind"],
+            float(rec["lat"]),
+            float(rec["lon"]),
+            int(rec["arrival_s"]),
+            int(rec["start_s"]),
+            int(rec["departure_s"]),
+            int(rec.get("travel_s", 0)),
+            int(rec.get("travel_m", 0)),
+            rec.get("case_id"),
+            None if w is None else TimeWindow(int(w[0]), int(w[1])),
+        )
+
 
 @dataclass(frozen=True)
 class Route:
@@ -310,7 +342,7 @@ class Plan:
             "stats": {**self.stats, "workload": self.workload},
             "problem": problem_to_dict(self.problem),
             "routes": [
-                {"agent_id": r.agent_id, "date": r.date.isoformat(), "stops": [_stop_record(s) for s in r.stops]}
+                {"agent_id": r.agent_id, "date": r.date.isoformat(), "stops": [s.to_dict() for s in r.stops]}
                 for r in self.routes
             ],
         }
@@ -367,22 +399,6 @@ def work_spread(routes: Sequence[Route]) -> dict[str, Any]:
         "longest_agent": high[1].agent_id,
         "mean_s": round(mean),
         "std_s": round(std),
-    }
-
-
-def _stop_record(stop: Stop) -> dict[str, Any]:
-    """One stop exactly as stored (integer seconds), for reading the plan back."""
-    return {
-        "kind": stop.kind,
-        "case_id": stop.case_id,
-        "lat": stop.lat,
-        "lon": stop.lon,
-        "arrival_s": stop.arrival_s,
-        "start_s": stop.start_s,
-        "departure_s": stop.departure_s,
-        "travel_s": stop.travel_s,
-        "travel_m": stop.travel_m,
-        "window": None if stop.window is None else [stop.window.start_s, stop.window.end_s],
     }
 
 

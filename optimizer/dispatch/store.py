@@ -61,24 +61,10 @@ def plan_from_dict(data: Mapping[str, Any], *, problem: Problem | None = None, s
     return Plan(problem, routes, unassigned, list(data.get("audit", [])), dict(data.get("stats", {})))
 
 
-def _stop(rec: Mapping[str, Any]) -> Stop:
-    w = rec.get("window")
-    return Stop(
-        rec["kind"],
-        float(rec["lat"]),
-        float(rec["lon"]),
-        int(rec["arrival_s"]),
-        int(rec["start_s"]),
-        int(rec["departure_s"]),
-        int(rec.get("travel_s", 0)),
-        int(rec.get("travel_m", 0)),
-        rec.get("case_id"),
-        None if w is None else TimeWindow(int(w[0]), int(w[1])),
-    )
-
-
 def _route(rec: Mapping[str, Any]) -> Route:
-    return Route(str(rec["agent_id"]), dt.date.fromisoformat(rec["date"]), tuple(_stop(s) for s in rec["stops"]))
+    return Route(
+        str(rec["agent_id"]), dt.date.fromisoformat(rec["date"]), tuple(Stop.from_dict(s) for s in rec["stops"])
+    )
 
 
 def _routes_from_stops(problem: Problem, records: list[dict[str, Any]]) -> tuple[Route, ...]:
