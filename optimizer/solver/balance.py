@@ -278,13 +278,8 @@ class _Balancer:
     def _round(self, kind: Literal["move", "swap"], until: Deadline) -> bool:
         """One improving move (or swap) out of one of the longest days; ``False`` if none is found."""
         for long in self._longest()[:3]:
-            found = self._moves(long) if kind == "move" else self._swaps(long)
-            found.sort(key=lambda c: c.estimate)
-            for cand in found[:_CHECKS_PER_ROUND]:
-                if until.passed():
-                    return False
-                if self._apply(cand):
-                    return True
+            if self._apply_first(self._moves(long) if kind == "move" else self._swaps(long), until):
+                return True
         return False
 
     def _recover(self, until: Deadline) -> bool:
@@ -292,7 +287,10 @@ class _Balancer:
         come back where the spread allows): stretches of every agent into the :data:`_NEIGHBOURS` routes nearest
         to it, the best estimates checked exactly."""
         near = self._neighbours()
-        found = [c for v in range(self.n) if self.orders[v] for c in self._moves(v, near[v])]
+        return self._apply_first([c for v in range(self.n) if self.orders[v] for c in self._moves(v, near[v])], until)
+
+    def _apply_first(self, found: list[_Candidate], until: Deadline) -> bool:
+        """Check the best-estimated candidates exactly, cheapest first, and apply the first that improves."""
         found.sort(key=lambda c: c.estimate)
         for cand in found[:_CHECKS_PER_ROUND]:
             if until.passed():
