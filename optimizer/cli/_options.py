@@ -5,11 +5,14 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
 from optimizer.errors import NetworkError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from optimizer.model import Problem
 
 CasesOpt = Annotated[
     Path, typer.Option("--cases", help="Cases file: CSV, Excel (.xlsx), Parquet or JSON.", show_default=False)
@@ -74,6 +77,39 @@ def column_list(value: str) -> tuple[str, ...]:
     return tuple(normalise_column(p) for p in value.split(",") if p.strip())
 
 
+def load_day(
+    cases: Path,
+    agents: Path,
+    date: str,
+    policy: str,
+    coord_system: str,
+    days: int,
+    outcomes: Path | None,
+    sheet: str | None,
+    keep_columns: str,
+) -> Problem:
+    """The problem the input options describe (``validate`` and ``plan`` read the day the same way):
+    ``load_problem`` over ``days`` dates with ``--sheet`` and ``--keep-columns``, then the ``--outcomes`` file
+    folded into the visit history."""
+    from optimizer.io import load_problem
+
+    problem = load_problem(
+        cases,
+        agents,
+        date,
+        policy,
+        coord_system=coord_system,  # type: ignore[arg-type]
+        days=days,
+        sheet=sheet_choice(sheet),
+        keep_columns=column_list(keep_columns),
+    )
+    if outcomes is not None:
+        from optimizer.horizon.outcomes import apply_outcomes, read_outcomes
+
+        problem = apply_outcomes(problem, read_outcomes(outcomes), source=str(outcomes))
+    return problem
+
+
 def open_network(path: Path, profile: str) -> Any:
     """``optimizer.network.load_network``, with a clean error when the network module is not available."""
     if importlib.util.find_spec("optimizer.network") is None:
@@ -89,5 +125,5 @@ def open_network(path: Path, profile: str) -> Any:
 
 __all__ = [
     "AgentsOpt", "CasesOpt", "CoordOpt", "DateOpt", "DaysOpt", "KeepColumnsOpt", "OutcomesOpt", "PolicyOpt", "SheetOpt",
-    "column_list", "open_network", "sheet_choice",
+    "column_list", "load_day", "open_network", "sheet_choice",
 ]  # fmt: skip

@@ -21,9 +21,8 @@ from optimizer.cli._options import (
     OutcomesOpt,
     PolicyOpt,
     SheetOpt,
-    column_list,
+    load_day,
     open_network,
-    sheet_choice,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from optimizer.solver.incumbent import SolveProgress
 
 
-# Long by its typer option declarations (one per flag); the work is in load_with_outcomes, _solve and _write_outputs.
+# Long by its typer option declarations (one per flag); the work is in load_day (cli/_options.py), _solve and _write_outputs.
 def plan(
     cases: CasesOpt,
     agents: AgentsOpt,
@@ -108,10 +107,7 @@ def plan(
     # folder that cannot be written, fails in a second, not after the whole solve.
     with reported_errors(), output_lock(out), progress_display(terminal) as progress:
         with step(progress, "Validating cases and agents"):
-            problem = load_with_outcomes(
-                cases, agents, date, policy, coord_system, days, outcomes, sheet=sheet_choice(sheet),
-                keep_columns=column_list(keep_columns),
-            )  # fmt: skip
+            problem = load_day(cases, agents, date, policy, coord_system, days, outcomes, sheet, keep_columns)
         net: Any = None
         if network is not None:
             modes = [profile] if profile else sorted({a.mode for a in problem.agents}) or ["car"]
@@ -134,38 +130,6 @@ def plan(
         with step(progress, f"Writing the plan{' and maps' if maps else ''} to {out}"):
             written = _write_outputs(result, out, maps=maps, network=net, assets=map_assets, lang=map_lang, excel=excel)
     print_summary(terminal, result, written)
-
-
-def load_with_outcomes(
-    cases: Path,
-    agents: Path,
-    date: str,
-    policy: str,
-    coord_system: str,
-    days: int,
-    outcomes: Path | None,
-    *,
-    sheet: str | dict[str, str] | None = None,
-    keep_columns: tuple[str, ...] = (),
-) -> Problem:
-    """``load_problem`` over ``days`` dates, with the ``outcomes`` file folded into the visit history."""
-    from optimizer.io import load_problem
-
-    problem = load_problem(
-        cases,
-        agents,
-        date,
-        policy,
-        coord_system=coord_system,  # type: ignore[arg-type]
-        days=days,
-        sheet=sheet,
-        keep_columns=keep_columns,
-    )
-    if outcomes is not None:
-        from optimizer.horizon.outcomes import apply_outcomes, read_outcomes
-
-        problem = apply_outcomes(problem, read_outcomes(outcomes), source=str(outcomes))
-    return problem
 
 
 def _solve(

@@ -15,8 +15,7 @@ from optimizer.cli._options import (
     OutcomesOpt,
     PolicyOpt,
     SheetOpt,
-    column_list,
-    sheet_choice,
+    load_day,
 )
 
 
@@ -32,13 +31,8 @@ def validate(
     keep_columns: KeepColumnsOpt = "",
 ) -> None:
     """Check the input files and list every problem; solves nothing, writes nothing."""
-    from optimizer.cli.plan import load_with_outcomes
-
     with reported_errors():
-        problem = load_with_outcomes(
-            cases, agents, date, policy, coord_system, days, outcomes, sheet=sheet_choice(sheet),
-            keep_columns=column_list(keep_columns),
-        )  # fmt: skip
+        problem = load_day(cases, agents, date, policy, coord_system, days, outcomes, sheet, keep_columns)
     when = problem.date.isoformat()
     if problem.multi_day:
         when += f"..{problem.horizon[-1].isoformat()} ({len(problem.horizon)} days)"
