@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from optimizer.solver.incumbent import SolveProgress
 
 
-# Long by its typer option declarations (one per flag); the work is in load_day (cli/_options.py), _solve and _write_outputs.
+# Long by its typer option declarations (one per flag); the work is in load_day, _solve and _write_outputs.
 def plan(
     cases: CasesOpt,
     agents: AgentsOpt,
