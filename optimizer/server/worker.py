@@ -206,12 +206,9 @@ def _networks(path: str, problem: Any) -> Any:
 def _write(plan: Any, folder: Path, network: Any, spec: dict[str, Any]) -> list[dict[str, Any]]:
     """Formula-safe CSVs, routes.xlsx, plan.json, the maps and maps.zip; returns the maps' manifest."""
     import maps as map_package
-    from optimizer.export import write_routes_xlsx, write_safe_csv
+    from optimizer.export import write_routes_xlsx
 
-    plan.write_files(folder)  # plan.json and the raw tables; the CSVs are replaced by their safe copies
-    write_safe_csv(plan.stops, folder / "routes.csv")
-    write_safe_csv(plan.unassigned, folder / "unassigned.csv")
-    write_safe_csv(plan.summary, folder / "summary.csv")
+    plan.write_files(folder)  # plan.json and the formula-safe CSV tables
     write_routes_xlsx(plan, folder / "routes.xlsx")
     paths = map_package.write_maps(
         plan,
