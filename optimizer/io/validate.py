@@ -45,6 +45,24 @@ def _check_duplicates(out: Collector, keys: list[tuple[int, Any]], column: str, 
 # -- cases -----------------------------------------------------------------------------------------------------
 
 
+def _check_visit_ids(out: Collector, ids: list[tuple[int, Any]], cases: Sequence[Case], rows: Sequence[int]) -> None:
+    """A case needing ``n`` visits names its further visits ``<case_id>#2`` .. ``#n`` in the plan (see
+    :mod:`optimizer.horizon.repeats`), so no other row may carry one of those ids."""
+    row_of = {key: row for row, key in ids}
+    for case, row in zip(cases, rows, strict=True):
+        for k in range(2, case.visits_needed + 1):
+            other = row_of.get(f"{case.case_id}#{k}")
+            if other is not None:
+                out.add(
+                    other,
+                    "case_id",
+                    f"{case.case_id}#{k}",
+                    f"this id names visit {k} of case {case.case_id} (row {row}, visits_needed "
+                    f"{case.visits_needed}) in the plan; give this case another id",
+                )
+
+
+
 def _kept_columns(table: RawTable, keep: Sequence[str], out: Collector) -> tuple[str, ...]:
     """The ``keep_columns`` that can be carried into routes.csv; the others are problems."""
     known = {c.name for c in CASE_COLUMNS}
@@ -109,6 +127,7 @@ def parse_cases(
     kept = _kept_columns(table, keep_columns, out)
     present, absent = set(table.columns), missing_required(table, CASE_COLUMNS)
     cases: list[Case] = []
+    case_rows: list[int] = []
     points: list[ParsedLocation] = []
     ids: list[tuple[int, Any]] = []
     for row, cells in table.rows:
@@ -129,9 +148,11 @@ def parse_cases(
             continue
         try:
             cases.append(_build_case(v, extra))
+            case_rows.append(row)
         except ValueError as exc:  # the model's own checks: a safety net behind the ones above
             out.add(row, None, None, str(exc))
     _check_duplicates(out, ids, "case_id", "case_id")
+    _check_visit_ids(out, ids, cases, case_rows)
     if notes is not None:
         notes += out.notes
     return cases, points, out.problems

@@ -125,3 +125,13 @@ def test_negative_max_work_is_reported_with_its_row() -> None:
         _load("agents_max_work_not_positive.csv")
     found = {(p.row, p.column) for p in info.value.problems}
     assert found == {(3, "max_work_minutes"), (4, "max_work_minutes")}
+
+
+def test_a_case_id_taken_by_another_cases_further_visit_is_reported() -> None:
+    cases = pd.read_csv(DATA / "cases_ok.csv", dtype=str, keep_default_na=False)
+    first = cases.loc[0, "case_id"]
+    cases["visits_needed"] = ""
+    cases.loc[0, "visits_needed"] = "3"
+    cases.loc[2, "case_id"] = f"{first}#3"
+    with pytest.raises(InputError, match=rf"row 4, column 'case_id'.*names visit 3 of case {first} \(row 2"):
+        load_problem(cases, DATA / "agents_ok.csv", DATE)
