@@ -27,7 +27,7 @@ from maps.streets import project_lines, street_lines, street_network, streets_wa
 from maps.tiles import TileSpec, resolve_tiles
 from maps.timeline import timeline_html
 from optimizer.model import Case
-from optimizer.plan import Plan
+from optimizer.plan import Plan, find_visit_case
 
 #: Above this many visits the overview clusters each agent's stops (``cluster=None``).
 CLUSTER_MIN_VISITS = 200
@@ -39,7 +39,8 @@ def _wgs84_box(plan: Plan) -> list[list[float]] | None:
     """The box around every stop and unassigned case, in WGS-84 (where the streets are cut)."""
     cases = {c.case_id: c for c in plan.problem.cases}
     points: list[LatLon] = [(s.lat, s.lon) for r in plan.routes if r.visits for s in r.stops]
-    points += [(cases[u.case_id].lat, cases[u.case_id].lon) for u in plan.unassigned_cases if u.case_id in cases]
+    found = [find_visit_case(cases, u.case_id) for u in plan.unassigned_cases]
+    points += [(c.lat, c.lon) for c in found if c is not None]
     return bounds(points)
 
 
@@ -60,7 +61,7 @@ def _add_unassigned(fmap: folium.Map, plan: Plan, project: Projector, lang: str)
     points: list[LatLon] = []
     rows: list[Row] = []
     for item in plan.unassigned_cases:
-        case = cases.get(item.case_id)
+        case = find_visit_case(cases, item.case_id)
         if case is None:
             continue
         where = project(case.lat, case.lon)

@@ -127,12 +127,20 @@ class Unassigned:
     detail: str
 
 
-def visit_case(cases: Mapping[str, Case], case_id: str) -> Case:
+def find_visit_case(cases: Mapping[str, Case], case_id: str) -> Case | None:
     """The case of an unassigned id: the case itself, or for visit ``k`` of a case that needs several visits in a
-    horizon (listed as ``<case_id>#<k>``, :mod:`optimizer.horizon.repeats`) its case."""
+    horizon (listed as ``<case_id>#<k>``, :mod:`optimizer.horizon.repeats`) its case; ``None`` if neither."""
     found = cases.get(case_id)
+    if found is None and "#" in case_id:
+        found = cases.get(case_id.rpartition("#")[0])
+    return found
+
+
+def visit_case(cases: Mapping[str, Case], case_id: str) -> Case:
+    """:func:`find_visit_case` for an id that must be known (``KeyError`` if not)."""
+    found = find_visit_case(cases, case_id)
     if found is None:
-        found = cases[case_id.rpartition("#")[0]]
+        raise KeyError(case_id)
     return found
 
 

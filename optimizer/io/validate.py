@@ -62,7 +62,6 @@ def _check_visit_ids(out: Collector, ids: list[tuple[int, Any]], cases: Sequence
                 )
 
 
-
 def _kept_columns(table: RawTable, keep: Sequence[str], out: Collector) -> tuple[str, ...]:
     """The ``keep_columns`` that can be carried into routes.csv; the others are problems."""
     known = {c.name for c in CASE_COLUMNS}

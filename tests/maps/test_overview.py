@@ -58,3 +58,24 @@ def test_overview_markers_are_data_rows_with_input_escaped(map_plan: Plan) -> No
     html = fmap.get_root().render()
     assert '"className": "fr-icon fr-stop' not in html and '"className": "fr-icon fr-unassigned' not in html
     assert "<script>alert" not in html and XSS_AGENT not in html
+
+
+def test_a_left_out_further_visit_gets_its_cases_pin(map_plan: Plan) -> None:
+    """Visit 2 of a case needing two visits is listed as ``<case_id>#2``; its pin stands at that case."""
+    import dataclasses
+
+    from maps.compact import MarkerRows
+    from optimizer.plan import Unassigned
+    from optimizer.reasons import Reason
+
+    visited = map_plan.routes[0].case_ids[0]
+    extra = Unassigned(f"{visited}#2", Reason.NO_DATE_FOR_REPEAT, "no date 2 days after the first")
+    plan = dataclasses.replace(map_plan, unassigned_cases=(*map_plan.unassigned_cases, extra))
+    fmap = maps.overview_map(plan)
+    rows = [c for g in groups(fmap) for c in g._children.values() if isinstance(c, MarkerRows)]
+    pins = next(r for r in rows if '"kind":"unassigned"' in r.spec_js).rows
+    assert len(pins) == 2
+    case = next(c for c in plan.problem.cases if c.case_id == visited)
+    stop = next(s for s in plan.routes[0].stops if s.case_id == visited)
+    assert (pins[1][0], pins[1][1]) == (stop.lat, stop.lon) and (stop.lat, stop.lon) == (case.lat, case.lon)
+    assert pins[1][3] == f"{visited}#2"
