@@ -122,7 +122,7 @@ def solve(
     )
     routes, repaired = _repaired_routes(day, best.orders, ctx, repair_until)
     # balance (optional): a stage of its own on the repaired routes, until the finish reserve (or a stop request)
-    routes, balanced = balancing.run(day, routes, ctx, Deadline(began + limit - finish, stop))
+    routes, balanced = balancing.run(day, routes, ctx, Deadline(began + limit - finish, stop), config.ortools)
     plan_unassigned = _unassigned(problem, pre, day, routes, ctx, began + limit - finish / 2)
     stats = SolveStats(
         seed=seed,
