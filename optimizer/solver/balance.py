@@ -12,12 +12,24 @@ visit worth the day's mean working time per visit, so ``w`` means the same) for 
 ``w`` independent of the number of agents: moving a visit of ``s`` seconds from a day of ``L`` seconds to one of
 ``S`` seconds lowers the spread term by about ``w x s x (L - S) / std`` seconds, whatever ``n`` is.
 
-Moves (a visit from one of the longest days into any other allowed agent's route at its cheapest position;
-then, if nothing moves, a swap of two visits between a long and a shorter day) are ranked by a matrix estimate
-and then checked exactly: both changed routes must pass :func:`~optimizer.solver.schedule.fits_limits` and be
-timed by :func:`~optimizer.solver.schedule.schedule_route` (windows, the break, the shift, ``max_work_s``), and
-the exact objective must go down.  The set of visited cases never changes, so no visit is dropped and no
-priority is traded for balance.  The stage stops at its deadline with the best routes so far.
+Moves (a stretch of 1-3 consecutive visits from one of the longest days into any shorter day's route at its
+cheapest position, up to 10 into an idle agent's empty route so its trip out pays for itself; the candidates of
+the :data:`_DONORS` longest days ranked together; then, if nothing moves, a swap of two visits between a long and
+a shorter day) are ranked by a matrix estimate and then checked exactly: both changed routes must pass
+:func:`~optimizer.solver.schedule.fits_limits` and be timed by :func:`~optimizer.solver.schedule.schedule_route`
+(windows, the break, the shift, ``max_work_s``), and the exact objective must go down.
+
+For ``"time"`` (days up to :data:`_ORTOOLS_MAX_CASES` cases) the moves are followed by an OR-Tools search from
+the balanced routes (:func:`_hold_balance`): each agent's working time softly bounded by its balanced length,
+every routed case mandatory, every working agent kept working.  With all of OR-Tools' neighbourhoods it wins
+back travel the greedy moves gave up; the moves then run again from its routes, and the better of the two rounds
+(by the objective above) is kept.  A soft bound at the unbalanced plan's mean working time *instead of* the
+moves was measured first and barely moved the spread: on these days the spread is mostly idle agents, and a bound
+above the mean gives no reason to put an idle agent to work.
+
+The set of visited cases never changes, so no visit is dropped and no priority is traded for balance.  The
+stage's time comes out of the solve's limit (:meth:`Balancing.reserve`) and it stops at its deadline with the
+best routes so far.
 """
 
 from __future__ import annotations

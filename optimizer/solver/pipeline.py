@@ -91,7 +91,8 @@ def solve(
     balance, balance_weight:
         ``"time"`` or ``"visits"``: after the search, move visits from the longest days to shorter ones while
         travel + ``balance_weight`` x agents x the standard deviation of working time (or visit count) goes down
-        (:mod:`optimizer.solver.balance`; ``stats["balance"]``); never drops a visit.  ``None`` (default): off.
+        (:mod:`optimizer.solver.balance`; ``stats["balance"]``), then (``"time"``) an OR-Tools search that holds
+        each day at its balanced length while it cuts travel; never drops a visit.  ``None`` (default): off.
     """
     began = _time.perf_counter()
     network, travel, time_limit = checked_arguments(problem, network, travel, time_limit, seed)
