@@ -55,8 +55,9 @@ from optimizer.solver.search_input import SearchInput
 BalanceMode = Literal["time", "visits"]
 #: The modes ``balance=`` takes (``None`` is off).
 BALANCE_MODES: tuple[str, ...] = get_args(BalanceMode)
-#: Travel seconds one second of standard deviation is worth, per agent-day (measured: benchmarks/balance.py).
-DEFAULT_BALANCE_WEIGHT = 0.05
+#: Travel seconds one second of standard deviation is worth, per agent-day.  Chosen on the generated ``random``
+#: days of benchmarks/balance.py (median of 4: std -54% for +1.6% travel at 0.04, -63% for +3.9% at 0.05).
+DEFAULT_BALANCE_WEIGHT = 0.04
 #: Exact checks per round: the best-estimated moves are timed until one improves.
 _CHECKS_PER_ROUND = 12
 #: The longest stretch of consecutive visits moved at once.
@@ -72,7 +73,8 @@ _ORTOOLS_MAX_CASES = 600
 #: At most this share of the time limit goes to the stage when it runs the OR-Tools pass.
 _RESERVE_SHARE = 0.2
 #: In the OR-Tools pass a second of working time above a day's balanced length costs this x weight travel
-#: seconds (measured with benchmarks/balance.py: 2-10 per 0.05 gave much the same).
+#: seconds (measured with benchmarks/balance.py at weights 0.05 and 0.1: 2 and 10 travel seconds per second gave
+#: much the same; what keeps the balance is that working agents stay working, ``SpanTarget.busy``).
 _HOLD = 40
 #: Arc costs in the OR-Tools pass are travel seconds x this (costs are integers there; the hold is fractional).
 _SCALE = 100
