@@ -17,8 +17,10 @@ Days: ``random`` = :func:`benchmarks.construct_scale.random_problem` (15 km box,
 skills, lunch breaks, no visit cap), about 8 cases per agent so every case fits and agents have slack;
 ``harrisburg`` = :func:`optimizer.demo.generate_day` on the Harrisburg extract with road travel.
 
-    python benchmarks/balance.py --days random:80x10,random:200x25,harrisburg:60x8 --weights 0.03,0.1,0.3,1 \\
-        --seconds 10 --seeds 2
+    python benchmarks/balance.py --days random:80x10,random:200x25,harrisburg:100x12 --weights 0.03,0.04,0.1,0.3,1 \\
+        --seconds 10 --seeds 2 --tsv benchmarks/results/balance_time.tsv
+
+(``random`` days chose the default weight; ``harrisburg`` days, road travel, were not used for choosing.)
 """
 
 from __future__ import annotations
