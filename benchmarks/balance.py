@@ -17,8 +17,10 @@ Days: ``random`` = :func:`benchmarks.construct_scale.random_problem` (15 km box,
 skills, lunch breaks, no visit cap), about 8 cases per agent so every case fits and agents have slack;
 ``harrisburg`` = :func:`optimizer.demo.generate_day` on the Harrisburg extract with road travel.
 
-    python benchmarks/balance.py --days random:80x10,random:200x25,harrisburg:60x8 --weights 0.03,0.1,0.3,1 \\
-        --seconds 10 --seeds 2
+    python benchmarks/balance.py --days random:80x10,random:200x25,harrisburg:100x12 --weights 0.03,0.04,0.1,0.3,1 \\
+        --seconds 10 --seeds 2 --tsv benchmarks/results/balance_time.tsv
+
+(``random`` days chose the default weight; ``harrisburg`` days, road travel, were not used for choosing.)
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import statistics
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -89,15 +92,68 @@ def build(spec: str, seed: int) -> tuple[str, Problem, TravelMatrix]:
     raise SystemExit(f"unknown day kind {kind!r}: random or harrisburg")
 
 
-_NET: list[object] = []
+_NET: list[Any] = []
 
 
-def _network() -> object:
+def _network() -> Any:
     if not _NET:
         from optimizer.network import RoadNetwork
 
         _NET.append(RoadNetwork.from_file(SHARED / "osm" / "harrisburg.osm.pbf", profile="car"))
     return _NET[0]
+
+
+TSV_HEAD = (
+    "day",
+    "seed",
+    "weight",
+    "visits",
+    "travel_s",
+    "std_s",
+    "shortest_s",
+    "longest_s",
+    "stage_std_before_s",
+    "stage_std_after_s",
+    "stage_travel_before_s",
+    "stage_travel_after_s",
+    "vs_off_std",
+    "vs_off_travel",
+    "moves",
+    "ortools_pass",
+    "stage_s",
+    "check",
+    "audit",
+    "load_avg_1min",
+)
+
+
+def _tsv(name: str, seed: int, weight: str, got: Measured, stage: dict[str, Any], off: Measured) -> str:
+    """One results row (the load average as the row was written: the machine is shared)."""
+    import os
+
+    cells = (
+        name,
+        seed,
+        weight,
+        got.visits,
+        got.travel_s,
+        round(got.std_s),
+        got.shortest_s,
+        got.longest_s,
+        stage.get("std_before_s", ""),
+        stage.get("std_after_s", ""),
+        stage.get("travel_before_s", ""),
+        stage.get("travel_after_s", ""),
+        f"{got.std_s / max(1.0, off.std_s) - 1:+.4f}",
+        f"{got.travel_s / max(1, off.travel_s) - 1:+.4f}",
+        stage.get("moves", 0) + stage.get("swaps", 0),
+        stage.get("ortools", ""),
+        stage.get("seconds", ""),
+        got.check,
+        got.audit,
+        f"{os.getloadavg()[0]:.2f}",
+    )
+    return "\t".join(str(c) for c in cells)
 
 
 def _hm(seconds: float) -> str:
@@ -111,7 +167,9 @@ def main() -> None:
     ap.add_argument("--mode", choices=("time", "visits"), default="time")
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--seeds", type=int, default=2)
+    ap.add_argument("--tsv", type=Path, default=None, help="also write one row per solve to this file")
     args = ap.parse_args()
+    tsv_rows: list[str] = ["\t".join(TSV_HEAD)]
     weights = [float(w) for w in args.weights.split(",")]
     head = (
         f"{'day':<18} {'seed':>4} {'weight':>6} {'visits':>6} {'travel h':>8} {'std min':>7} {'short':>5} "
@@ -126,6 +184,7 @@ def main() -> None:
             name, problem, travel = build(spec, seed)
             off_plan = solve(problem, travel=travel, time_limit=args.seconds, seed=0)
             off = measure(off_plan, travel)
+            tsv_rows.append(_tsv(name, seed, "off", off, {}, off))
             print(
                 f"{name:<18} {seed:>4} {'off':>6} {off.visits:>6} {off.travel_s / 3600:>8.2f} {off.std_s / 60:>7.0f} "
                 f"{_hm(off.shortest_s):>5} {_hm(off.longest_s):>5} {'':>8} {'':>8} {'':>10} {'':>11} {'':>5} "
@@ -142,6 +201,7 @@ def main() -> None:
                 vs_std = got.std_s / max(1.0, off.std_s) - 1
                 vs_trav = got.travel_s / max(1, off.travel_s) - 1
                 summary[w].append((own_std, own_trav, vs_std, vs_trav))
+                tsv_rows.append(_tsv(name, seed, f"{w:g}", got, stage, off))
                 if got.visits < off.visits:
                     print(f"  note: {off.visits - got.visits} fewer visits than the unbalanced run (search noise)")
                 print(
@@ -150,6 +210,9 @@ def main() -> None:
                     f"{vs_std:>+10.0%} {vs_trav:>+11.1%} {stage.get('moves', 0) + stage.get('swaps', 0):>5} "
                     f"{got.check:<6} {got.audit:<6}"
                 )
+    if args.tsv is not None:
+        args.tsv.parent.mkdir(parents=True, exist_ok=True)
+        args.tsv.write_text("\n".join(tsv_rows) + "\n", encoding="utf-8")
     print("\nmedian over days and seeds (std and travel change)")
     print(f"{'weight':>6} {'own std':>8} {'own trav':>8} {'vs off std':>10} {'vs off trav':>11}")
     for w, rows in summary.items():

@@ -12,12 +12,24 @@ visit worth the day's mean working time per visit, so ``w`` means the same) for 
 ``w`` independent of the number of agents: moving a visit of ``s`` seconds from a day of ``L`` seconds to one of
 ``S`` seconds lowers the spread term by about ``w x s x (L - S) / std`` seconds, whatever ``n`` is.
 
-Moves (a visit from one of the longest days into any other allowed agent's route at its cheapest position;
-then, if nothing moves, a swap of two visits between a long and a shorter day) are ranked by a matrix estimate
-and then checked exactly: both changed routes must pass :func:`~optimizer.solver.schedule.fits_limits` and be
-timed by :func:`~optimizer.solver.schedule.schedule_route` (windows, the break, the shift, ``max_work_s``), and
-the exact objective must go down.  The set of visited cases never changes, so no visit is dropped and no
-priority is traded for balance.  The stage stops at its deadline with the best routes so far.
+Moves (a stretch of 1-3 consecutive visits from one of the longest days into any shorter day's route at its
+cheapest position, up to 10 into an idle agent's empty route so its trip out pays for itself; the candidates of
+the :data:`_DONORS` longest days ranked together; then, if nothing moves, a swap of two visits between a long and
+a shorter day) are ranked by a matrix estimate and then checked exactly: both changed routes must pass
+:func:`~optimizer.solver.schedule.fits_limits` and be timed by :func:`~optimizer.solver.schedule.schedule_route`
+(windows, the break, the shift, ``max_work_s``), and the exact objective must go down.
+
+For ``"time"`` (days up to :data:`_ORTOOLS_MAX_CASES` cases) the moves are followed by an OR-Tools search from
+the balanced routes (:func:`_hold_balance`): each agent's working time softly bounded by its balanced length,
+every routed case mandatory, every working agent kept working.  With all of OR-Tools' neighbourhoods it wins
+back travel the greedy moves gave up; the moves then run again from its routes, and the better of the two rounds
+(by the objective above) is kept.  A soft bound at the unbalanced plan's mean working time *instead of* the
+moves was measured first and barely moved the spread: on these days the spread is mostly idle agents, and a bound
+above the mean gives no reason to put an idle agent to work.
+
+The set of visited cases never changes, so no visit is dropped and no priority is traded for balance.  The
+stage's time comes out of the solve's limit (:meth:`Balancing.reserve`) and it stops at its deadline with the
+best routes so far.
 """
 
 from __future__ import annotations
@@ -26,7 +38,7 @@ import itertools
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -34,20 +46,38 @@ import numpy as np
 from optimizer.model import Agent
 from optimizer.plan import Route
 from optimizer.solver.budget import Deadline
+from optimizer.solver.config import OrToolsConfig
+from optimizer.solver.ortools.model import SpanTarget, build_model, read_routes
+from optimizer.solver.ortools.search import run_search
 from optimizer.solver.schedule import ScheduleContext, fits_limits, schedule_route
 from optimizer.solver.search_input import SearchInput
 
 BalanceMode = Literal["time", "visits"]
 #: The modes ``balance=`` takes (``None`` is off).
 BALANCE_MODES: tuple[str, ...] = get_args(BalanceMode)
-#: Travel seconds one second of standard deviation is worth, per agent-day (measured: benchmarks/balance.py).
-DEFAULT_BALANCE_WEIGHT = 0.05
+#: Travel seconds one second of standard deviation is worth, per agent-day.  Chosen on the generated ``random``
+#: days of benchmarks/balance.py (median of 4: std -54% for +1.6% travel at 0.04, -63% for +3.9% at 0.05).
+DEFAULT_BALANCE_WEIGHT = 0.04
 #: Exact checks per round: the best-estimated moves are timed until one improves.
 _CHECKS_PER_ROUND = 12
 #: The longest stretch of consecutive visits moved at once.
 _STRETCH = 3
 #: Routes a visit may move to when travel is recovered after balancing.
 _NEIGHBOURS = 6
+#: The longest stretch moved at once into an idle agent's empty route (its trip out pays for more visits).
+_STRETCH_IDLE = 10
+#: The longest days whose moves compete in one round (all of them ranked together).
+_DONORS = 10
+#: Days above this many cases skip the OR-Tools pass (its model would take the stage's time to build and search).
+_ORTOOLS_MAX_CASES = 600
+#: At most this share of the time limit goes to the stage when it runs the OR-Tools pass.
+_RESERVE_SHARE = 0.2
+#: In the OR-Tools pass a second of working time above a day's balanced length costs this x weight travel
+#: seconds (measured with benchmarks/balance.py at weights 0.05 and 0.1: 2 and 10 travel seconds per second gave
+#: much the same; what keeps the balance is that working agents stay working, ``SpanTarget.busy``).
+_HOLD = 40
+#: Arc costs in the OR-Tools pass are travel seconds x this (costs are integers there; the hold is fractional).
+_SCALE = 100
 
 
 def work_s(route: Route) -> int:
@@ -78,32 +108,95 @@ class Balancing:
         return self.mode is not None and self.weight > 0
 
     def reserve(self, cases: int, limit: float) -> float:
-        """Seconds kept back from the search for this stage: grows with the day, at most a fifth of the limit."""
-        return min(0.2 * limit, 0.3 + 0.002 * cases) if self.on else 0.0
+        """Seconds kept back from the search for this stage: grows with the day, at most :data:`_RESERVE_SHARE`
+        of the limit (``"time"`` also runs the OR-Tools pass, so it keeps more)."""
+        if not self.on:
+            return 0.0
+        if self.mode == "time" and cases <= _ORTOOLS_MAX_CASES:
+            return min(_RESERVE_SHARE * limit, 0.4 + 0.008 * cases)
+        return min(0.2 * limit, 0.3 + 0.002 * cases)
 
     def run(
-        self, day: SearchInput, routes: Sequence[Route], ctx: ScheduleContext, until: Deadline
+        self,
+        day: SearchInput,
+        routes: Sequence[Route],
+        ctx: ScheduleContext,
+        until: Deadline,
+        config: OrToolsConfig | None = None,
     ) -> tuple[list[Route], dict[str, Any]]:
         """Balanced routes (same visits; ``routes`` in ``day.agents`` order) and what the stage did; it ends at
-        ``until`` or when a stop is requested."""
+        ``until`` or when a stop is requested.
+
+        Three steps: the moves (until none improves, at most half the time); for ``"time"`` on days up to
+        :data:`_ORTOOLS_MAX_CASES` cases, an OR-Tools search from the balanced routes that may cut travel but pays
+        for every second a day grows beyond its balanced length (:func:`_hold_balance`); the moves again from
+        its routes.  The routes with the lower objective of the two rounds are returned."""
         if not self.on or self.mode is None:
             return list(routes), {}
         began = time.perf_counter()
         search = _Balancer(day, routes, ctx, self.mode, self.weight)
         before = search.snapshot()
-        moves, swaps = search.run(until)
+        moves, swaps = search.run(until.sooner(0.5 * until.left()))
+        ortools = "skipped"
+        if self.mode == "time" and len(day.cases) <= _ORTOOLS_MAX_CASES and until.left() > 0.2:
+            held = _hold_balance(day, search.routes, ctx, self.weight, until.sooner(0.7 * until.left()), config)
+            ortools = "no routes" if held is None else "not better"
+            if held is not None:
+                second = _Balancer(day, held, ctx, self.mode, self.weight)
+                more = second.run(until)
+                if second.objective() < search.objective() - 0.5:
+                    search, ortools = second, "kept"
+                    moves, swaps = moves + more[0], swaps + more[1]
         after = search.snapshot()
         return search.routes, {
             "mode": self.mode,
             "weight": self.weight,
             "moves": moves,
             "swaps": swaps,
+            "ortools": ortools,
             "std_before_s": before[0],
             "std_after_s": after[0],
             "travel_before_s": before[1],
             "travel_after_s": after[1],
             "seconds": round(time.perf_counter() - began, 3),
         }
+
+
+def _hold_balance(
+    day: SearchInput,
+    routes: Sequence[Route],
+    ctx: ScheduleContext,
+    weight: float,
+    until: Deadline,
+    config: OrToolsConfig | None,
+) -> list[Route] | None:
+    """OR-Tools from ``routes`` with every routed case mandatory (the others left out), every agent who works
+    still working, and each agent's working time softly bounded by its length in ``routes``: a second above it
+    costs :data:`_HOLD` x ``weight`` travel seconds.  So the search may re-order and exchange visits to cut the
+    travel the balancing moves gave up, but gives a day back its length only where that saves more travel.
+    Returns the timed routes, or ``None`` (no solution, or routes fieldroute's own schedule refuses)."""
+    orders = [list(r.case_ids) for r in routes]
+    routed = {cid for order in orders for cid in order}
+    if not routed:
+        return None
+    sub = replace(day, cases=[c for c in day.cases if c.case_id in routed])
+    target = SpanTarget(
+        bounds=[work_s(r) for r in routes],
+        coefficient=max(1, round(_HOLD * weight * _SCALE)),
+        scale=_SCALE,
+        busy=[v for v, order in enumerate(orders) if order],
+    )
+    model = build_model(sub, target)
+    result = run_search(model, config or OrToolsConfig(), until.left(0.05), orders, until.stop)
+    if result.solution is None:
+        return None
+    timed: list[Route] = []
+    for agent, order in zip(day.agents, read_routes(model, result.solution), strict=True):
+        route = schedule_route(agent, order, ctx) if fits_limits(agent, order, ctx) else None
+        if route is None:
+            return None
+        timed.append(route)
+    return timed
 
 
 @dataclass
@@ -155,6 +248,11 @@ class _Balancer:
             s1 += x - self.load[v]
             s2 += x * x - self.load[v] ** 2
         return self.scale * (self._std(s1, s2) - self._std(self.sum1, self.sum2))
+
+    def objective(self) -> float:
+        """Travel + visit costs + the spread cost of the current routes (what every accepted change lowers)."""
+        visits = sum(self.day.visit_cost(cid, v) for v, order in enumerate(self.orders) for cid in order)
+        return float(sum(self.travel) + visits) + self.scale * self._std(self.sum1, self.sum2)
 
     def snapshot(self) -> tuple[int, int]:
         """(standard deviation of the load in seconds, total travel seconds)."""
@@ -276,11 +374,11 @@ class _Balancer:
         return [v for v in sorted(range(self.n), key=lambda v: -self.load[v]) if self.load[v] > mean and self.orders[v]]
 
     def _round(self, kind: Literal["move", "swap"], until: Deadline) -> bool:
-        """One improving move (or swap) out of one of the longest days; ``False`` if none is found."""
-        for long in self._longest()[:3]:
-            if self._apply_first(self._moves(long) if kind == "move" else self._swaps(long), until):
-                return True
-        return False
+        """One improving move (or swap) out of one of the :data:`_DONORS` longest days, the candidates of all of them
+        ranked together; ``False`` if none is found."""
+        donors = self._longest()[:_DONORS]
+        found = [c for long in donors for c in (self._moves(long) if kind == "move" else self._swaps(long))]
+        return self._apply_first(found, until)
 
     def _recover(self, until: Deadline) -> bool:
         """One improving move between neighbouring routes in any direction (travel the balancing moves gave up can
@@ -321,13 +419,17 @@ class _Balancer:
         order = self.orders[long]
         out: list[_Candidate] = []
         cases = self.ctx.cases
-        for k in range(1, min(_STRETCH, len(order)) + 1):
+        idle = {v for v in range(self.n) if not self.orders[v]} if only is None else set()
+        longest = _STRETCH_IDLE if idle else _STRETCH
+        for k in range(1, min(longest, len(order)) + 1):
             removal = self._removal(long, k)
             for i in range(len(order) - k + 1):
                 stretch = order[i : i + k]
                 service = sum(cases[c].service_s for c in stretch)
                 long_after = self._load_after(long, float(removal[i]), -service, -k)
                 targets = set.intersection(*(self.allowed.get(c, set()) for c in stretch))
+                if k > _STRETCH:
+                    targets &= idle
                 for short in targets if only is None else targets & only:
                     if short == long or (only is None and self.load[short] >= self.load[long]):
                         continue

@@ -91,7 +91,8 @@ def solve(
     balance, balance_weight:
         ``"time"`` or ``"visits"``: after the search, move visits from the longest days to shorter ones while
         travel + ``balance_weight`` x agents x the standard deviation of working time (or visit count) goes down
-        (:mod:`optimizer.solver.balance`; ``stats["balance"]``); never drops a visit.  ``None`` (default): off.
+        (:mod:`optimizer.solver.balance`; ``stats["balance"]``), then (``"time"``) an OR-Tools search that holds
+        each day at its balanced length while it cuts travel; never drops a visit.  ``None`` (default): off.
     """
     began = _time.perf_counter()
     network, travel, time_limit = checked_arguments(problem, network, travel, time_limit, seed)
@@ -122,7 +123,7 @@ def solve(
     )
     routes, repaired = _repaired_routes(day, best.orders, ctx, repair_until)
     # balance (optional): a stage of its own on the repaired routes, until the finish reserve (or a stop request)
-    routes, balanced = balancing.run(day, routes, ctx, Deadline(began + limit - finish, stop))
+    routes, balanced = balancing.run(day, routes, ctx, Deadline(began + limit - finish, stop), config.ortools)
     plan_unassigned = _unassigned(problem, pre, day, routes, ctx, began + limit - finish / 2)
     stats = SolveStats(
         seed=seed,

@@ -12,10 +12,10 @@ import pytest
 
 from benchmarks.field import checker_day, independent_check
 from optimizer.model import Agent, Case, Problem
-from optimizer.plan import Plan
+from optimizer.plan import Plan, Route
 from optimizer.policy import PRESETS
 from optimizer.solver import solve
-from optimizer.solver.balance import Balancing
+from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT, Balancing
 from optimizer.solver.budget import Deadline
 from optimizer.solver.schedule import ScheduleContext, feasible, fits_limits, schedule_route
 from optimizer.times import TimeWindow
@@ -132,3 +132,89 @@ def test_bad_balance_arguments_are_refused() -> None:
         solve(problem, travel=travel, time_limit=1, balance="time", balance_weight=-1)
     with pytest.raises(TypeError, match="balance_weight must be a number"):
         solve(problem, travel=travel, time_limit=1, balance="time", balance_weight="high")  # type: ignore[arg-type]
+
+
+def neighbourhood_day() -> tuple[Problem, TravelMatrix]:
+    """Twelve 40-minute visits within 2 km of one office where three agents start and end; no windows, no break,
+    so the most even day gives each agent four visits."""
+    cases = tuple(
+        Case(f"N{i:02d}", 40.27 + 0.004 * (i % 4 - 1.5), -76.88 + 0.005 * (i // 4 - 1), service_s=2400)
+        for i in range(12)
+    )
+    shift = TimeWindow(8 * H, 17 * H)
+    agents = tuple(Agent(name, 40.27, -76.88, 40.27, -76.88, shift, DAY) for name in ("A", "B", "C"))
+    problem = Problem(DAY, cases, agents, PRESETS["us"])
+    return problem, straight_line_matrix(problem.location_ids, problem.location_coords)
+
+
+def timed(problem: Problem, ctx: ScheduleContext, orders: list[list[str]]) -> list[Route]:
+    routes = [schedule_route(a, o, ctx) for a, o in zip(problem.agents, orders, strict=True)]
+    assert all(r is not None for r in routes)
+    return [r for r in routes if r is not None]
+
+
+def test_an_idle_agent_is_put_to_work_at_the_default_weight() -> None:
+    """A and B share the twelve visits, C is idle: the stage at the default weight must at least halve the spread
+    (recomputed here from the stops), keep every visit once and every rule."""
+    from benchmarks.construct_scale import search_input
+
+    problem, travel = neighbourhood_day()
+    day = search_input(problem)
+    ctx = ScheduleContext.build(problem.cases, problem.policy, dict(day.travel))
+    ids = [c.case_id for c in problem.cases]
+    routes = timed(problem, ctx, [ids[:6], ids[6:], []])
+    before = statistics.pstdev(working_times(Plan(problem, tuple(routes), ())).values())
+    balanced, stage = Balancing.of("time", DEFAULT_BALANCE_WEIGHT).run(day, routes, ctx, Deadline.after(10))
+    plan = Plan(problem, tuple(balanced), ())
+    after = working_times(plan)
+    assert after["C"] > 0
+    assert statistics.pstdev(after.values()) <= 0.5 * before
+    assert visited(plan) == Counter(ids)
+    assert independent_check(checker_day(problem, travel), plan) == "valid"
+    assert stage["std_after_s"] < stage["std_before_s"]
+
+
+def test_the_ortools_pass_keeps_every_visit_and_every_working_agent() -> None:
+    """The OR-Tools step of the stage on a plan where C has one visit that travel alone would hand to A or B: the
+    visit set is unchanged, C keeps working, no day grows beyond its length by more than the travel it saves,
+    and every route passes the independent checker."""
+    from benchmarks.construct_scale import search_input
+    from optimizer.solver.balance import _hold_balance
+
+    problem, travel = neighbourhood_day()
+    day = search_input(problem)
+    ctx = ScheduleContext.build(problem.cases, problem.policy, dict(day.travel))
+    ids = [c.case_id for c in problem.cases]
+    routes = timed(problem, ctx, [ids[0:11:2], ids[1:11:2], [ids[11]]])
+    held = _hold_balance(day, routes, ctx, DEFAULT_BALANCE_WEIGHT, Deadline.after(2), None)
+    assert held is not None
+    plan = Plan(problem, tuple(held), ())
+    assert visited(plan) == Counter(ids)
+    assert held[2].case_ids  # C still works
+    travel_before = sum(s.travel_s for r in routes for s in r.stops)
+    travel_after = sum(s.travel_s for r in held for s in r.stops)
+    assert travel_after <= travel_before  # the interleaved start is far from the shortest
+    before, after = working_times(Plan(problem, tuple(routes), ())), working_times(plan)
+    assert all(after[a] <= before[a] + travel_before - travel_after for a in before)
+    assert independent_check(checker_day(problem, travel), plan) == "valid"
+
+
+def test_a_span_target_makes_every_case_mandatory_and_keeps_busy_agents_busy() -> None:
+    """The model option alone: with ``busy`` the search must leave C a visit (without it, the cheapest plan
+    gives C's visit to A or B, which the second search shows); no case is left out although none must be."""
+    from benchmarks.construct_scale import search_input
+    from optimizer.solver.config import OrToolsConfig
+    from optimizer.solver.ortools.model import SpanTarget, build_model, read_routes
+    from optimizer.solver.ortools.search import run_search
+
+    problem, _travel = neighbourhood_day()
+    day = search_input(problem)
+    ids = [c.case_id for c in problem.cases]
+    start = [ids[0:11:2], ids[1:11:2], [ids[11]]]
+    for busy, c_keeps in (([0, 1, 2], True), ([], False)):
+        model = build_model(day, SpanTarget([10 * H] * 3, 1, 100, busy=busy))
+        result = run_search(model, OrToolsConfig(), 1.0, start)
+        assert result.solution is not None
+        orders = read_routes(model, result.solution)
+        assert sorted(cid for o in orders for cid in o) == sorted(ids)
+        assert bool(orders[2]) is c_keeps

@@ -13,6 +13,12 @@ registered as C++ transit matrices (one per travel mode; Python callbacks are ab
 * ``visits`` / ``load`` counting dimensions for ``max_visits`` and ``capacity``;
 * allowed vehicles per case (skills, team size, shift fit) through ``VehicleVar(i).SetValues``;
 * a disjunction per case with its drop penalty (:mod:`optimizer.solver.penalties`).
+
+Optional (``build_model(day, span_target=...)``, the balancing search of :mod:`optimizer.solver.balance`): a soft
+upper bound on each vehicle's span (its working time) that costs ``coefficient / scale`` per second above the
+bound, and the ``busy`` vehicles must keep at least one visit.  OR-Tools costs are integers, so every arc cost is
+then multiplied by ``scale`` to allow a fraction of a travel second per second; the cases are mandatory (the
+balancing search only re-arranges visits it was given, and the drop penalties would not survive the scaling).
 """
 
 from __future__ import annotations
@@ -28,6 +34,17 @@ from optimizer.model import Agent, Case
 from optimizer.solver.schedule import merged_slot_windows
 from optimizer.solver.search_input import SearchInput
 from optimizer.travel import TravelMatrix
+
+
+@dataclass(frozen=True)
+class SpanTarget:
+    """A soft upper bound on every vehicle's span: ``bounds[v]`` seconds, each second above it costing
+    ``coefficient`` where a travel second costs ``scale``."""
+
+    bounds: Sequence[int]
+    coefficient: int
+    scale: int
+    busy: Sequence[int] = ()  # vehicles that must keep at least one visit
 
 
 @dataclass
@@ -54,8 +71,9 @@ def travel_bound(cases: Sequence[Case], agents: Sequence[Agent], travel: Mapping
     return min(total, shifts)
 
 
-def build_model(day: SearchInput) -> BuiltModel:
-    """Build the routing model for the day's cases (already prechecked) and agents."""
+def build_model(day: SearchInput, span_target: SpanTarget | None = None) -> BuiltModel:
+    """Build the routing model for the day's cases (already prechecked) and agents; with ``span_target`` every
+    case is mandatory and the spans above their bounds cost (see the module docstring)."""
     n, nv = len(day.cases), len(day.agents)
     starts = [n + 2 * v for v in range(nv)]
     ends = [n + 2 * v + 1 for v in range(nv)]
@@ -63,17 +81,25 @@ def build_model(day: SearchInput) -> BuiltModel:
     routing = pywrapcp.RoutingModel(manager)
     service = np.zeros(n + 2 * nv, dtype=np.int64)
     service[:n] = [c.service_s for c in day.cases]
-    time_cb = _add_travel(routing, day, service)
+    scale = span_target.scale if span_target is not None else 1
+    time_cb = _add_travel(routing, day, service, scale)
     time = _add_time(routing, manager, day, time_cb)
     _add_shifts_and_breaks(routing, manager, time, day, service)
     _add_counts(routing, day)
-    _add_allowed_and_drops(routing, manager, day)
+    _add_allowed_and_drops(routing, manager, day, droppable=span_target is None)
+    if span_target is not None:
+        for v, bound in enumerate(span_target.bounds):
+            time.SetSoftSpanUpperBoundForVehicle(pywrapcp.BoundCost(int(bound), span_target.coefficient), v)
+        for v in span_target.busy:
+            routing.NextVar(routing.Start(v)).RemoveValue(routing.End(v))
     return BuiltModel(manager, routing, time, day.cases, day.agents)
 
 
-def _add_travel(routing: pywrapcp.RoutingModel, day: SearchInput, service: np.ndarray) -> dict[str, int]:
-    """Each vehicle's arc cost (its mode's travel, plus the visit costs when there are any); returns the
-    transit matrix of travel + service of the *from* node per mode, for the time dimension."""
+def _add_travel(
+    routing: pywrapcp.RoutingModel, day: SearchInput, service: np.ndarray, scale: int = 1
+) -> dict[str, int]:
+    """Each vehicle's arc cost (its mode's travel, plus the visit costs when there are any; times ``scale``);
+    returns the transit matrix of travel + service of the *from* node per mode, for the time dimension."""
     node_ids = [c.case_id for c in day.cases]
     for a in day.agents:
         node_ids += [a.start_id, a.end_id]
@@ -85,13 +111,13 @@ def _add_travel(routing: pywrapcp.RoutingModel, day: SearchInput, service: np.nd
         idx = np.array([m.index(i) for i in node_ids], dtype=np.int64)
         secs = secs_by_mode[mode] = m.seconds[np.ix_(idx, idx)]
         if day.visit_costs is None:
-            cost_cb[mode] = routing.RegisterTransitMatrix(secs.tolist())
+            cost_cb[mode] = routing.RegisterTransitMatrix((secs * scale).tolist())
         time_cb[mode] = routing.RegisterTransitMatrix((secs + service[:, None]).tolist())
     if day.visit_costs is None:
         for v, a in enumerate(day.agents):
             routing.SetArcCostEvaluatorOfVehicle(cost_cb[a.mode], v)
     else:
-        _set_visit_costs(routing, day, secs_by_mode)
+        _set_visit_costs(routing, day, secs_by_mode, scale)
     return time_cb
 
 
@@ -157,21 +183,24 @@ def _add_counts(routing: pywrapcp.RoutingModel, day: SearchInput) -> None:
 
 
 def _add_allowed_and_drops(
-    routing: pywrapcp.RoutingModel, manager: pywrapcp.RoutingIndexManager, day: SearchInput
+    routing: pywrapcp.RoutingModel, manager: pywrapcp.RoutingIndexManager, day: SearchInput, droppable: bool = True
 ) -> None:
-    """The vehicles allowed per case, and a disjunction per case with its drop penalty."""
+    """The vehicles allowed per case, and (``droppable``) a disjunction per case with its drop penalty."""
     nv = len(day.agents)
     for i, c in enumerate(day.cases):
         index = manager.NodeToIndex(i)
         ok = list(day.allowed[c.case_id])
         if len(ok) < nv:
-            routing.VehicleVar(index).SetValues([-1, *ok])
-        routing.AddDisjunction([index], day.penalties.penalty(c))
+            routing.VehicleVar(index).SetValues([-1, *ok] if droppable else ok)
+        if droppable:
+            routing.AddDisjunction([index], day.penalties.penalty(c))
 
 
-def _set_visit_costs(routing: pywrapcp.RoutingModel, day: SearchInput, secs_by_mode: Mapping[str, np.ndarray]) -> None:
-    """Arc cost per vehicle = travel + the visit cost of the arc's destination case for that vehicle: one transit
-    matrix per (mode, cost column) group (a horizon has one group per mode and date)."""
+def _set_visit_costs(
+    routing: pywrapcp.RoutingModel, day: SearchInput, secs_by_mode: Mapping[str, np.ndarray], scale: int = 1
+) -> None:
+    """Arc cost per vehicle = (travel + the visit cost of the arc's destination case for that vehicle) x
+    ``scale``: one transit matrix per (mode, cost column) group (a horizon has one group per mode and date)."""
     costs = day.visit_costs or {}
     n = len(day.cases)
     groups: dict[tuple[str, bytes], int] = {}
@@ -180,7 +209,7 @@ def _set_visit_costs(routing: pywrapcp.RoutingModel, day: SearchInput, secs_by_m
         column[:n] = [int(costs[c.case_id][v]) if c.case_id in costs else 0 for c in day.cases]
         key = (a.mode, column.tobytes())
         if key not in groups:
-            groups[key] = routing.RegisterTransitMatrix((secs_by_mode[a.mode] + column[None, :]).tolist())
+            groups[key] = routing.RegisterTransitMatrix(((secs_by_mode[a.mode] + column[None, :]) * scale).tolist())
         routing.SetArcCostEvaluatorOfVehicle(groups[key], v)
 
 
@@ -200,4 +229,4 @@ def read_routes(model: BuiltModel, solution: pywrapcp.Assignment) -> list[list[s
     return routes
 
 
-__all__ = ["BuiltModel", "build_model", "read_routes", "travel_bound"]
+__all__ = ["BuiltModel", "SpanTarget", "build_model", "read_routes", "travel_bound"]
