@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import time
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from optimizer.model import Agent, Problem
+from optimizer.solver.budget import Deadline
+from optimizer.solver.decompose import whole_horizon_first
 from optimizer.solver.engines import pyvrp as pyvrp_engine
 from optimizer.solver.engines.pyvrp import pyvrp_routes
+from optimizer.solver.incumbent import Incumbent
 from optimizer.solver.pipeline import _search_input
 from optimizer.solver.precheck import precheck
 from optimizer.solver.schedule import ScheduleContext
@@ -121,3 +125,12 @@ def test_profiles_over_the_budget_serve_only_what_all_their_agents_may() -> None
     assert merged == [frozenset({0, 1}), frozenset({0, 1}), frozenset({2, 3}), frozenset({0, 1})]
     apart = pyvrp_engine._merged_sets(rows, [("car", 0), ("car", 1), ("car", 0), ("car", 1)], 1)
     assert apart == [frozenset(), frozenset({0, 1}), frozenset(), frozenset({0, 1})]  # merged within a part only
+
+
+def test_a_big_horizon_first_searches_every_agent_day_at_once() -> None:
+    prob = _urgent_far()
+    day, travel = _day(prob)
+    best = Incumbent(day, time.perf_counter(), 5.0, None)
+    whole_horizon_first(day, best, Deadline.after(4.0), seed=0)
+    assert best.stage.startswith("horizon-")
+    assert _dates(day, best.orders) == _witness(prob, travel, LATE_S)
