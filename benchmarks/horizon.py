@@ -15,6 +15,7 @@ checker's verdict (:mod:`benchmarks.horizon_check`, which imports nothing from `
 
     python benchmarks/horizon.py --cases 200 --agents 10 --days 3 --seconds 10
     python benchmarks/horizon.py --cases 1000 --agents 40 --days 5 --seconds 120   # the issue's size
+    python benchmarks/horizon.py --out benchmarks/results/horizon_120s.tsv        # ... and its rows kept
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -38,6 +40,7 @@ import pandas as pd  # noqa: E402
 from benchmarks.field import VROOM_PRIORITY, checker_day  # noqa: E402
 from benchmarks.field_check import Event, RouteTimes  # noqa: E402
 from benchmarks.horizon_check import DateRule, check_horizon  # noqa: E402
+from benchmarks.tsv import chosen_solvers, tsv_rows  # noqa: E402
 from optimizer.model import Problem  # noqa: E402
 from optimizer.plan import Plan  # noqa: E402
 from optimizer.travel import TravelMatrix  # noqa: E402
@@ -271,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--planners", default="joint,day-by-day,vroom")
+    parser.add_argument("--out", type=Path, default=None, help="also write the rows to this TSV file")
     args = parser.parse_args(argv)
     problem, travel = build(args.osm, args.cases, args.agents, args.days, args.seed)
     print(
@@ -278,12 +282,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.seconds:g} s per planner"
     )
     planners = {"joint": joint, "day-by-day": day_by_day, "vroom": vroom_week}
-    print("\t".join(COLUMNS))
-    for name in args.planners.split(","):
-        began = time.perf_counter()
-        orders = planners[name](problem, travel, args.seconds)
-        row = {"planner": name, "seconds": round(time.perf_counter() - began, 1), **measure(problem, travel, orders)}
-        print("\t".join(str(row[c]) for c in COLUMNS), flush=True)
+    with tsv_rows(COLUMNS, args.out) as emit:
+        for name in chosen_solvers(parser, args.planners, list(planners)):
+            began = time.perf_counter()
+            orders = planners[name](problem, travel, args.seconds)
+            seconds = round(time.perf_counter() - began, 1)
+            emit({"planner": name, "seconds": seconds, **measure(problem, travel, orders)})
+    print(f"# load average (1, 5, 15 min) at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 

@@ -30,6 +30,9 @@ DECOMPOSE_ABOVE = 1200
 #: ... and a horizon (agent-days of several dates) with more than this: one OR-Tools model over every agent-day
 #: of a week is too slow to improve (measured with ``benchmarks/horizon.py``: 1,000 cases x 160 agent-days).
 HORIZON_DECOMPOSE_ABOVE = 600
+#: On a horizon, the share of the group search's time first given to the horizon engines over every agent-day at
+#: once (PyVRP prices the lateness per agent-day; groups see only some agent-days of each case).
+HORIZON_WHOLE_SHARE = 0.4
 #: Candidate cases a group aims for: small enough for OR-Tools and the engines to improve within seconds.
 GROUP_CASES = 200
 #: A group's search gets at least this many seconds (fewer: the round ends).
@@ -48,6 +51,8 @@ def decompose_above(day: SearchInput) -> int:
 
 def improve_by_groups(day: SearchInput, best: Incumbent, deadline: Deadline, config: SearchConfig, seed: int) -> int:
     """Search ``day`` group by group from ``best``'s routes until ``deadline``; returns the rounds completed."""
+    if len({a.date for a in day.agents}) > 1:
+        whole_horizon_first(day, best, deadline, seed)
     k = max(2, math.ceil(len(day.cases) / GROUP_CASES))
     k = min(k, len(day.agents))
     rounds = 0
@@ -66,6 +71,19 @@ def improve_by_groups(day: SearchInput, best: Incumbent, deadline: Deadline, con
             _search_group(day, best, agents, cases, seconds, config, seed, deadline)
         rounds += 1
     return rounds
+
+
+def whole_horizon_first(day: SearchInput, best: Incumbent, deadline: Deadline, seed: int) -> None:
+    """The horizon engines over the whole horizon for :data:`HORIZON_WHOLE_SHARE` of the time left, competing with
+    ``best``'s routes; the cheapest (completed, checked) proposal is offered."""
+    from optimizer.solver.engines.portfolio import HORIZON_ENGINES, warm_start
+
+    seconds = HORIZON_WHOLE_SHARE * deadline.left()
+    if seconds < MIN_GROUP_SECONDS:
+        return
+    warm = warm_start(day, seconds, seed, HORIZON_ENGINES, stop=deadline.stop, own={"incumbent": best.orders})
+    if warm.orders is not None and warm.engine != "incumbent":
+        best.offer(f"horizon-{warm.engine}", warm.orders, checked=True)
 
 
 def _search_group(
@@ -169,9 +187,11 @@ __all__ = [
     "DECOMPOSE_ABOVE",
     "GROUP_CASES",
     "HORIZON_DECOMPOSE_ABOVE",
+    "HORIZON_WHOLE_SHARE",
     "agent_groups",
     "case_groups",
     "decompose_above",
     "improve_by_groups",
     "sub_input",
+    "whole_horizon_first",
 ]

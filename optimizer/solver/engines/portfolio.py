@@ -26,7 +26,7 @@ ENGINES = ("pyvrp", "vroom", "vroom-geometric", "vroom-due")
 VROOM_ONLY_MAX_CASES = 500  # above this, PyVRP stays in the portfolio: it answers within its time for sure
 #: A horizon (agent-days of several dates): VROOM with each case on its cheapest agent-days (on time where
 #: possible, :func:`~optimizer.solver.engines.vroom.cheapest_agents`) first; plain VROOM (travel first) second.
-HORIZON_ENGINES = ("vroom-due", "vroom")
+HORIZON_ENGINES = ("pyvrp", "vroom-due")
 GRACE_S = 0.5  # how long past the deadline a worker may take to hand over its routes
 
 

@@ -23,7 +23,8 @@ from optimizer.solver.search_input import SearchInput
 
 MAX_PRIZE = 10**12  # keeps sum(prizes) + travel far below 2^63 for any realistic number of cases
 _FAR = 10**9  # travel to a case the vehicle may not serve: breaks every window, so PyVRP never routes it
-_MAX_PROFILES = 16  # more distinct allowed-sets than this: profiles per mode only (OR-Tools repairs the rest)
+_MAX_PROFILES = 16  # profiles PyVRP gets at least; more while they fit _MAX_PROFILE_CELLS (see _profile_keys)
+_MAX_PROFILE_CELLS = 25_000_000  # matrix cells over all profiles (PyVRP keeps a distance and a duration matrix)
 _MAX_BREAK_CELLS = 20_000_000  # break clients need one matrix per agent with a break; above this, shorten shifts
 _HUBS = 8  # places per agent where PyVRP may take the break
 
@@ -63,8 +64,8 @@ def pyvrp_routes(day: SearchInput, seconds: float, seed: int = 0, stop: StopRequ
         clients=clients.clients,
         depots=[Depot(location=d) for d in range(places.depots)],
         vehicle_types=fleet.vehicle_types,
-        distance_matrices=cast(Any, profiles.matrices),
-        duration_matrices=cast(Any, profiles.matrices),
+        distance_matrices=cast(Any, profiles.distances),
+        duration_matrices=cast(Any, profiles.durations),
         groups=clients.groups,
     )
     budget = max(0.05, seconds - (_time.perf_counter() - began))
@@ -117,55 +118,171 @@ def _places(day: SearchInput) -> _Places:
 
 @dataclass(frozen=True)
 class _Profiles:
-    """PyVRP's routing profiles: one matrix per (mode, cases the agent may not serve, own break places)."""
+    """PyVRP's routing profiles: one matrix pair per (mode, cases the agent may not serve, own break places, visit
+    cost column).  ``distances`` are what PyVRP minimises (travel, plus the visit cost of the client arrived at);
+    ``durations`` are pure travel, which times the routes."""
 
-    matrices: list[np.ndarray]
+    distances: list[np.ndarray]
+    durations: list[np.ndarray]
     of_agent: list[int]  # profile index per agent
 
 
-def _profiles(day: SearchInput, places: _Places) -> _Profiles:
-    """Travel per mode, with the cases an agent may not serve made unreachable per allowed-set (per mode only
-    above :data:`_MAX_PROFILES` distinct sets), and an agent's break places at copies of the hubs."""
+#: A profile's key: (mode, cases the profile may serve, agent with own break places or -1, visit cost column).
+_Key = tuple[str, frozenset[int], int, int]
+
+
+def _cost_columns(day: SearchInput) -> tuple[np.ndarray, list[int]]:
+    """The distinct visit cost columns (``column x case``) and each agent's column; agents with identical costs
+    share one (on a horizon, the lateness depends on the date alone: one column per date).  Without visit
+    costs: one all-zero column."""
+    n_cases, n_agents = len(day.cases), len(day.agents)
+    if not day.visit_costs:
+        return np.zeros((1, n_cases), dtype=np.int64), [0] * n_agents
+    table = np.zeros((n_agents, n_cases), dtype=np.int64)
+    for i, c in enumerate(day.cases):
+        row = day.visit_costs.get(c.case_id)
+        if row is not None:
+            table[:, i] = np.asarray(row, dtype=np.int64)
+    columns, of_agent = np.unique(table, axis=0, return_inverse=True)
+    return columns, [int(k) for k in np.ravel(of_agent)]
+
+
+def _profile_keys(day: SearchInput, places: _Places, cost_of: list[int]) -> list[_Key]:
+    """Each agent's profile key: what it may serve and its visit cost column, exactly while the matrices fit
+    :func:`_profile_budget`; above it, the agents of one mode and cost column that differ least in what they may
+    serve share a profile that serves what all of them may (so PyVRP proposes nothing the check must cut), and
+    when the cost columns alone are too many, they are left out too (the checked proposal is priced with the
+    true objective, OR-Tools repairs what PyVRP got wrong).  Agents with their own break places keep their own."""
     agents, cases = day.agents, day.cases
-    serve: list[set[int]] = [set() for _ in agents]
+    serve = np.zeros((len(agents), len(cases)), dtype=bool)
     for i, c in enumerate(cases):
-        for v in day.allowed.get(c.case_id, ()):
-            serve[v].add(i)
-    may_serve = [frozenset(s) for s in serve]
-    everyone = frozenset(range(len(cases)))
-    per_mode_only = len({(a.mode, may_serve[v]) for v, a in enumerate(agents)}) > _MAX_PROFILES
+        serve[list(day.allowed.get(c.case_id, ())), i] = True
+    budget = _profile_budget(places)
+    shared = [v for v in range(len(agents)) if v not in places.break_locs]
+    costs = list(cost_of)
+    if len({(agents[v].mode, costs[v]) for v in shared}) > budget:
+        costs = [-1] * len(agents)
+    merged = _merged_sets(serve[shared], [(agents[v].mode, costs[v]) for v in shared], budget)
+    sets = dict(zip(shared, merged, strict=True))
 
-    def profile_key(v: int) -> tuple[str, frozenset[int], int]:
+    def key(v: int) -> _Key:
         if v in places.break_locs:  # a profile of its own anyway: it may as well ban exactly what v may not serve
-            return (agents[v].mode, may_serve[v], v)
-        return (agents[v].mode, everyone if per_mode_only else may_serve[v], -1)
+            return (agents[v].mode, _members(serve[v]), v, cost_of[v])
+        return (agents[v].mode, sets[v], -1, costs[v])
 
-    keys = {profile_key(v) for v in range(len(agents))}
-    profile_of: dict[tuple[str, frozenset[int], int], int] = {}
-    matrices: list[np.ndarray] = []
+    return [key(v) for v in range(len(agents))]
+
+
+def _profile_budget(places: _Places) -> int:
+    """How many profiles PyVRP gets: :data:`_MAX_PROFILES`, more while their matrices stay within
+    :data:`_MAX_PROFILE_CELLS` (small days and the groups of a big horizon)."""
+    return max(_MAX_PROFILES, _MAX_PROFILE_CELLS // max(1, places.count**2))
+
+
+def _members(row: np.ndarray) -> frozenset[int]:
+    return frozenset(int(i) for i in np.flatnonzero(row))
+
+
+def _merged_sets(rows: np.ndarray, part: list[tuple[str, int]], budget: int) -> list[frozenset[int]]:
+    """The case set each agent's profile serves (``rows``: what each agent may serve, in ``part`` order): its own
+    while there are at most ``budget`` distinct (part, set) pairs; above that, within one part, the two sets that
+    differ in the fewest cases are replaced by what both may serve, until ``budget`` is met (or each part has one
+    set left)."""
+    index: dict[tuple[tuple[str, int], bytes], int] = {}
+    cluster_of: list[int] = []
+    reps: list[np.ndarray] = []
+    parts: list[tuple[str, int]] = []
+    for k, p in enumerate(part):
+        key = (p, rows[k].tobytes())
+        if key not in index:
+            index[key] = len(reps)
+            reps.append(rows[k].copy())
+            parts.append(p)
+        cluster_of.append(index[key])
+    into = list(range(len(reps)))  # the cluster each one was merged into (itself while alive)
+    alive = list(range(len(reps)))
+    while len(alive) > budget:
+        pair = _closest_pair([reps[c] for c in alive], [parts[c] for c in alive])
+        if pair is None:
+            break
+        keep, gone = alive[pair[0]], alive[pair[1]]
+        reps[keep] &= reps[gone]
+        into[gone] = keep
+        alive.remove(gone)
+
+    def root(c: int) -> int:
+        while into[c] != c:
+            c = into[c]
+        return c
+
+    return [_members(reps[root(c)]) for c in cluster_of]
+
+
+def _closest_pair(reps: list[np.ndarray], parts: list[tuple[str, int]]) -> tuple[int, int] | None:
+    """The two sets of one part that differ in the fewest cases (indices ``i < j``), or ``None``."""
+    m = np.array(reps, dtype=np.float32)
+    differ = m @ (1 - m).T
+    differ += differ.T
+    labels = {p: k for k, p in enumerate(dict.fromkeys(parts))}
+    lab = np.array([labels[p] for p in parts])
+    differ[lab[:, None] != lab[None, :]] = np.inf
+    differ[np.tril_indices(len(reps))] = np.inf
+    if not np.isfinite(differ).any():
+        return None
+    i, j = np.unravel_index(int(np.argmin(differ)), differ.shape)
+    return int(i), int(j)
+
+
+def _profiles(day: SearchInput, places: _Places) -> _Profiles:
+    """Travel per mode, with the cases an agent may not serve made unreachable (see :func:`_profile_keys` for the
+    agents that share a profile), an agent's break places at copies of the hubs, and the agent's visit cost of
+    each case added to every arc into that case in the distances."""
+    columns, cost_of = _cost_columns(day)
+    keys = _profile_keys(day, places, cost_of)
+    profile_of: dict[_Key, int] = {}
+    distances: list[np.ndarray] = []
+    durations: list[np.ndarray] = []
     base: dict[str, np.ndarray] = {}
     hubs: dict[str, np.ndarray] = {}
-    for mode, ok, breaker in sorted(keys, key=lambda k: (k[0], sorted(k[1]), k[2])):
+    travel_of: dict[tuple[str, frozenset[int], int], np.ndarray] = {}  # profiles differing in costs share it
+    for mode, ok, breaker, cost in sorted(set(keys), key=lambda k: (k[0], sorted(k[1]), k[2], k[3])):
         if mode not in base:
             base[mode], hubs[mode] = _mode_matrix(day, places, mode)
-        mat = base[mode]
-        banned = [places.depots + i for i in range(len(cases)) if i not in ok]
-        if banned or breaker >= 0:
-            mat = mat.copy()
-        if breaker >= 0:  # this agent's break clients sit at copies of the hubs
-            n0 = len(places.ids)
-            own = np.array(places.break_locs[breaker], dtype=np.int64)
-            h = np.append(hubs[mode], places.start_depot[breaker])
-            mat[:n0, own] = mat[:n0, h]
-            mat[own, :n0] = mat[h, :n0]
-            mat[np.ix_(own, own)] = mat[np.ix_(h, h)]
-        if banned:
-            mat[:, banned] = _FAR
-            mat[banned, :] = _FAR
-        np.fill_diagonal(mat, 0)
-        profile_of[(mode, ok, breaker)] = len(matrices)
-        matrices.append(mat)
-    return _Profiles(matrices, [profile_of[profile_key(v)] for v in range(len(agents))])
+        travel = travel_of.get((mode, ok, breaker))
+        if travel is None:
+            travel = travel_of[(mode, ok, breaker)] = _travel(day, places, base[mode], hubs[mode], ok, breaker)
+        dist = travel
+        if cost >= 0 and columns[cost].any():
+            dist = travel.copy()
+            first = places.depots
+            dist[:, first : first + len(day.cases)] += columns[cost][None, :]
+            np.fill_diagonal(dist, 0)
+        profile_of[(mode, ok, breaker, cost)] = len(distances)
+        distances.append(dist)
+        durations.append(travel)
+    return _Profiles(distances, durations, [profile_of[k] for k in keys])
+
+
+def _travel(
+    day: SearchInput, places: _Places, mat: np.ndarray, hubs: np.ndarray, ok: frozenset[int], breaker: int
+) -> np.ndarray:
+    """The mode's travel ``mat`` with the cases not in ``ok`` unreachable and, for ``breaker`` >= 0, that agent's
+    break places at copies of the ``hubs`` and its start point."""
+    banned = [places.depots + i for i in range(len(day.cases)) if i not in ok]
+    if banned or breaker >= 0:
+        mat = mat.copy()
+    if breaker >= 0:  # this agent's break clients sit at copies of the hubs
+        n0 = len(places.ids)
+        own = np.array(places.break_locs[breaker], dtype=np.int64)
+        h = np.append(hubs, places.start_depot[breaker])
+        mat[:n0, own] = mat[:n0, h]
+        mat[own, :n0] = mat[h, :n0]
+        mat[np.ix_(own, own)] = mat[np.ix_(h, h)]
+    if banned:
+        mat[:, banned] = _FAR
+        mat[banned, :] = _FAR
+    np.fill_diagonal(mat, 0)
+    return mat
 
 
 def _mode_matrix(day: SearchInput, places: _Places, mode: str) -> tuple[np.ndarray, np.ndarray]:
