@@ -17,7 +17,14 @@ from optimizer.solver.ortools.model import build_model, read_routes
 from optimizer.solver.ortools.search import run_search
 from optimizer.solver.search_input import SearchInput
 
-_ENGINES: dict[str, tuple[str, ...] | None] = {"auto": None, "pyvrp": ("pyvrp",), "vroom": ("vroom",)}
+_ENGINES: dict[str, tuple[str, ...] | None] = {
+    "auto": None,
+    "pyvrp": ("pyvrp",),
+    "vroom": ("vroom",),
+    # a day with stability costs (solve's start_from): VROOM ignores visit costs, so one proposal keeps each case
+    # with its earlier agent (vroom-due, the cheapest agents) and one is free to move them
+    "stable": ("vroom-due", "vroom"),
+}
 
 
 @dataclass

@@ -94,7 +94,9 @@ def warm_start(
         if answer is not None:
             proposals[name] = answer
     proposals.update(own or {})
-    if len({a.date for a in day.agents}) > 1:  # a horizon: compare what the proposals would be with nothing left out
+    # a horizon, or a day with stability costs (``vroom-due`` keeps each case with its earlier agent and leaves out
+    # what no longer fits there): compare what the proposals would be with nothing left out
+    if len({a.date for a in day.agents}) > 1 or day.visit_costs:
         until = _time.perf_counter() + max(0.2, 0.05 * seconds)
         proposals = {name: completed(day, orders, until) for name, orders in proposals.items()}
     costs = {name: orders_cost(day, orders) for name, orders in proposals.items()}
