@@ -16,7 +16,7 @@ makes every stable re-plan look bad against a re-solve, which re-optimises the m
 started); ``unforced`` is (moved - forced) / (the re-solve's moved - forced); ``replan@C`` is ``replan`` with a
 stability cost of C seconds per visit moved, ``replan@auto`` with its default (about one mean leg of the morning's
 remaining routes; ``stability_s`` says what that was); ``settled`` counts the visits the step after the search
-moved back to their owner / away.
+moved back to their owner / away from it / between two other agents.
 The objective gap is travel against the re-solve's when both leave out the same priority sum.
 """
 
@@ -175,7 +175,7 @@ def bench_replan(
                         stability_s=result.rest.stats.get("stability_cost_s", 0), moved=moved, forced=forced,
                         vs_scratch=f"{ratio:.2f}", unforced=f"{unforced:.2f}", travel_h=f"{travel:.2f}",
                         gap=f"{gap:+.4f}", left_prio=left, p5_served=p5, wall_s=f"{wall:.1f}",
-                        settled=f"{settled.get('back', 0)}/{settled.get('away', 0)}" if settled else "-",
+                        settled="/".join(str(settled.get(k, 0)) for k in ("back", "away", "other")) if settled else "-",
                     )
                 )  # fmt: skip
     for name, rows in ratios.items():

@@ -40,12 +40,12 @@ def settle(
     rest: Plan, owner: Mapping[str, str], ctx: ScheduleContext, cost_s: float, deadline: float
 ) -> tuple[Plan, dict[str, int]]:
     """``rest`` after the improving single-visit moves (see the module docstring), until none is left or
-    ``deadline`` (a ``time.perf_counter()`` value); also how many visits came back to their owner and how many
-    moved away."""
+    ``deadline`` (a ``time.perf_counter()`` value); also how many visits came back to their owner (``back``), left
+    it (``away``) or moved between two agents who are not their owner (``other``: new cases, an absent agent's)."""
     problem = rest.problem
     agents = _agents_of(rest)
     orders = [list(r.case_ids) for r in rest.routes]
-    done = {"back": 0, "away": 0}
+    done = {"back": 0, "away": 0, "other": 0}
     while _time.perf_counter() < deadline:
         move = _best_move(problem, agents, orders, owner, ctx, cost_s, deadline)
         if move is None:
@@ -53,7 +53,7 @@ def settle(
         cid = move.case_id
         orders[move.source].remove(cid)
         orders[move.target].insert(move.position, cid)
-        done["back" if owner.get(cid) == agents[move.target].agent_id else "away"] += 1
+        done[_kind(owner.get(cid), agents[move.source].agent_id, agents[move.target].agent_id)] += 1
     if not any(done.values()):
         return rest, done
     routes = []
@@ -61,6 +61,11 @@ def settle(
         timed = schedule_route(agent, order, ctx) if order != list(before.case_ids) else before
         routes.append(timed if timed is not None else before)
     return dataclasses.replace(rest, routes=tuple(routes)), done
+
+
+def _kind(home: str | None, source: str, target: str) -> str:
+    """``back`` to the owner, ``away`` from the owner, or ``other``."""
+    return "back" if home == target else "away" if home == source else "other"
 
 
 def _agents_of(rest: Plan) -> list[Agent]:

@@ -58,7 +58,7 @@ def test_a_visit_moved_far_away_comes_back_to_its_owner() -> None:
     before = _plan(problem, day, {"A": ["Z"], "B": ["Y", "X"]})
     after, counts = _settle(before, day, {"X": "A", "Y": "B", "Z": "A"}, 600)
     assert _where(after, "X") == "A"
-    assert counts == {"back": 1, "away": 0}
+    assert counts == {"back": 1, "away": 0, "other": 0}
     assert _travel(after) < _travel(before)
     assert sorted(c for r in after.routes for c in r.case_ids) == ["X", "Y", "Z"]
 
@@ -70,10 +70,10 @@ def test_a_visit_leaves_its_owner_only_when_the_travel_saved_beats_the_price() -
     saving = _travel(before) - _travel(_plan(problem, day, {"A": ["X", "Z"], "B": ["Y"]}))
     assert saving > 600
     kept, counts = _settle(before, day, owner, saving + 60)
-    assert _where(kept, "X") == "B" and counts == {"back": 0, "away": 0}
+    assert _where(kept, "X") == "B" and counts == {"back": 0, "away": 0, "other": 0}
     assert kept is before
     moved, counts = _settle(before, day, owner, saving - 60)
-    assert _where(moved, "X") == "A" and counts == {"back": 0, "away": 1}
+    assert _where(moved, "X") == "A" and counts == {"back": 0, "away": 1, "other": 0}
     assert _travel(moved) == _travel(before) - saving
 
 
@@ -81,4 +81,4 @@ def test_a_visit_never_goes_to_an_agent_without_its_skills() -> None:
     problem, day = _day(x_skills=frozenset({"ladder"}))
     before = _plan(problem, day, {"A": ["Z"], "B": ["Y", "X"]})
     after, counts = _settle(before, day, {"X": "A", "Y": "B", "Z": "A"}, 600)  # an owner who cannot take it now
-    assert _where(after, "X") == "B" and counts == {"back": 0, "away": 0}
+    assert _where(after, "X") == "B" and counts == {"back": 0, "away": 0, "other": 0}
