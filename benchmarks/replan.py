@@ -11,7 +11,9 @@ priority-5 cases arrive, and a fifth of the agents are 30 minutes late (their cu
     python -m benchmarks.replan --agents 30 --cases 450 --seconds 15 --calls 0 --out benchmarks/results/replan.tsv
 
 The morning plan is solved with ``--morning-seconds`` (default 4 x ``--seconds``): a morning plan far from good
-makes every stable re-plan look bad against a re-solve, which re-optimises the morning's own slack too.
+makes every stable re-plan look bad against a re-solve, which re-optimises the morning's own slack too
+(``--slack`` measures it; ``--calm-morning`` starts from the morning re-solved at 12:00 with nothing disrupted,
+so the comparison is about the disruptions alone).
 ``forced`` counts the visits that must change agent whatever the method (the unavailable agent's visits not yet
 started); ``unforced`` is (moved - forced) / (the re-solve's moved - forced); ``replan@C`` is ``replan`` with a
 stability cost of C seconds per visit moved, ``replan@auto`` with its default (about one mean leg of the morning's
@@ -131,6 +133,7 @@ def bench_replan(
     morning_seconds: float | None = None,
     out: Path | None = None,
     slack: bool = False,
+    calm: bool = False,
 ) -> None:
     """One TSV row per (seed, method), then a median summary per method.  ``costs``: stability costs in seconds
     (``None``: replan's default, about one mean leg)."""
@@ -145,8 +148,9 @@ def bench_replan(
             morning = solve(
                 generate(n_agents, n_cases, seed), network=network, time_limit=morning_seconds or 4 * seconds, seed=0
             )
-            if slack:
-                _print_slack(morning, seconds, network, seed)
+            if slack or calm:
+                resolved = _print_slack(morning, seconds, network, seed)
+                morning = resolved if calm else morning
             urgent, late = disruptions(morning, seed)
             forced = sum(1 for s in morning.route("A00").stops if s.kind == "visit" and s.start_s >= 12 * 3600)
             base: tuple[int, float, int] | None = None
@@ -188,10 +192,11 @@ def bench_replan(
         )
 
 
-def _print_slack(morning: Plan, seconds: float, network: object, seed: int) -> None:
+def _print_slack(morning: Plan, seconds: float, network: object, seed: int) -> Plan:
     """How much the morning plan's own afternoon can improve with nothing disrupted: re-solving the rest from
     scratch at 12:00 against keeping the morning's routes (a stable re-plan starts from these routes, a re-solve
-    re-optimises them too, so this part of the travel gap is the morning plan's, not the re-plan's)."""
+    re-optimises them too, so this part of the travel gap is the morning plan's, not the re-plan's).  Returns the
+    re-solved whole day (``--calm-morning`` starts the disrupted re-plans from it: a morning without that slack)."""
     calm = replan(morning, 12 * 3600, time_limit=seconds, from_scratch=True, network=network)
     moved = int((calm.changes["change"] == "moved").sum())
     kept, again = morning.total_travel_s, calm.plan.total_travel_s
@@ -199,6 +204,7 @@ def _print_slack(morning: Plan, seconds: float, network: object, seed: int) -> N
         f"# seed {seed}: no disruption, re-solving the rest from scratch: travel {again / 3600:.2f} h against the "
         f"morning plan's {kept / 3600:.2f} h ({kept / again - 1:+.1%} slack), {moved} visits moved"
     )
+    return calm.plan
 
 
 def _name(cost: float | None, keep: Keep) -> str:
@@ -283,6 +289,11 @@ def main() -> None:
     ap.add_argument("--morning-seconds", type=float, default=None, help="the morning solve (default 4 x --seconds)")
     ap.add_argument("--out", type=Path, default=None, help="also write the rows to this TSV file")
     ap.add_argument("--slack", action="store_true", help="also re-solve each undisrupted day: the morning's slack")
+    ap.add_argument(
+        "--calm-morning",
+        action="store_true",
+        help="the morning plan is that undisrupted re-solve (no slack left): what remains is the disruptions' cost",
+    )
     ap.add_argument("--keep", default="none", help="replan keep= values to compare (none, agent, order)")
     ap.add_argument("--network", default=None, help="an OSM extract: road travel instead of straight lines")
     args = ap.parse_args()
@@ -297,7 +308,17 @@ def main() -> None:
     costs = [None if c == "auto" else float(c) for c in args.stability.split(",")]
     keeps = [cast(Keep, k) for k in args.keep.split(",")]
     bench_replan(
-        args.agents, args.cases, args.seconds, args.seeds, costs, net, keeps, args.morning_seconds, args.out, args.slack
+        args.agents,
+        args.cases,
+        args.seconds,
+        args.seeds,
+        costs,
+        net,
+        keeps,
+        args.morning_seconds,
+        args.out,
+        args.slack,
+        args.calm_morning,
     )
 
 
