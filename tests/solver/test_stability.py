@@ -52,3 +52,22 @@ def test_a_cost_that_is_not_seconds_is_refused(bad: object) -> None:
 
     with pytest.raises(ValueError, match="stability_cost must be a number of seconds"):
         checked_cost(bad)  # type: ignore[arg-type]
+
+
+def test_a_day_with_an_earlier_plan_gets_the_stable_proposal_beside_the_free_one() -> None:
+    from benchmarks.replan import generate
+    from optimizer import solve
+    from optimizer.solver.engines.vroom import vroom_available
+
+    if not vroom_available():  # pragma: no cover - VROOM is a dependency here
+        pytest.skip("VROOM is not installed")
+    problem = generate(3, 24, seed=4)
+    first = solve(problem, time_limit=1)
+    again = solve(problem, time_limit=2, start_from=first, stability_cost=300)
+    assert again.stats["warm_start"] == "stable"
+    assert {"vroom-due", "vroom"} <= set(again.stats["warm_start_costs"])
+    before = {cid: r.agent_id for r in first.routes for cid in r.case_ids}
+    after = {cid: r.agent_id for r in again.routes for cid in r.case_ids}
+    both = [cid for cid in before if cid in after]
+    moved = sum(1 for cid in both if before[cid] != after[cid])
+    assert again.stats["change_rate"] == pytest.approx(moved / len(both), abs=1e-4)
