@@ -107,8 +107,8 @@ def solve(
     balancing = Balancing.of(balance, balance_weight)
     stability_cost = checked_cost(stability_cost)
     config = config or SearchConfig()
-    if start_from is not None and config.engines.warm_start == "auto":
-        config = config.updated(warm_start="stable")
+    if start_from is not None:
+        config = _stable(config, problem)
     limit = float(config.time_limit if config.time_limit is not None else time_limit)
     original, repeats = problem, None
     if needs_expansion(problem):  # several visits of a case in a horizon: one candidate per visit
@@ -167,6 +167,16 @@ def solve(
     if repeats is not None:
         plan = fold(plan, original, repeats)
     return _audited(plan, matrices)
+
+
+def _stable(config: SearchConfig, problem: Problem) -> SearchConfig:
+    """``config`` with the ``"stable"`` warm start where it says ``"auto"`` and VROOM can plan the day (the
+    earlier plan is a start: VROOM ignores the stability price, so one proposal keeps each case on its agent)."""
+    from optimizer.solver.engines.vroom import vroom_available, vroom_suits
+
+    if config.engines.warm_start == "auto" and vroom_suits(problem.cases) and vroom_available():
+        return config.updated(warm_start="stable")
+    return config
 
 
 def _search_input(problem: Problem, pre: PrecheckResult, ctx: ScheduleContext, seed: int) -> SearchInput:
