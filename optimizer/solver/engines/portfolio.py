@@ -38,6 +38,7 @@ class WarmStart:
     engine: str | None
     costs: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    proposals: dict[str, list[list[str]]] = field(default_factory=dict)  # every checked proposal, by engine
 
 
 def cores() -> int:
@@ -104,7 +105,7 @@ def warm_start(
         return WarmStart(None, None, {}, notes)
     rank = [*chosen, *(own or {})]
     best = min(costs, key=lambda name: (costs[name], rank.index(name)))
-    return WarmStart(proposals[best], best, costs, notes)
+    return WarmStart(proposals[best], best, costs, notes, proposals)
 
 
 def _fork_workers(
