@@ -66,6 +66,17 @@ def test_a_day_with_an_earlier_plan_gets_the_stable_proposal_beside_the_free_one
     again = solve(problem, time_limit=2, start_from=first, stability_cost=300)
     assert again.stats["warm_start"] == "stable"
     assert {"vroom-due", "vroom"} <= set(again.stats["warm_start_costs"])
+    # an earlier plan with every route handed to the next agent: the stable and the free proposal differ, both
+    # are polished and settled, and the one kept is the cheaper on the search objective
+    ids = [r.agent_id for r in first.routes]
+    rotated = {ids[(k + 1) % len(ids)]: list(r.case_ids) for k, r in enumerate(first.routes)}
+    shifted = solve(problem, time_limit=2, start_from=rotated, stability_cost=120)
+    note = next(n for n in shifted.stats["warm_start_notes"] if n.startswith("polished and settled"))
+    costs = [int(c) for c in note.split(": ")[1].split(" / ")]
+    assert len(costs) == 2 and shifted.stats["objective"] == min(costs)
+    owner = {cid: aid for aid, ids_ in rotated.items() for cid in ids_}
+    moved = sum(1 for r in shifted.routes for cid in r.case_ids if owner[cid] != r.agent_id)
+    assert not shifted.unassigned_cases and shifted.total_travel_s + 120 * moved == min(costs)
     before = {cid: r.agent_id for r in first.routes for cid in r.case_ids}
     after = {cid: r.agent_id for r in again.routes for cid in r.case_ids}
     both = [cid for cid in before if cid in after]
