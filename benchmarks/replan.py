@@ -7,11 +7,18 @@ priority-5 cases arrive, and a fifth of the agents are 30 minutes late (their cu
 
     python -m benchmarks.replan --agents 8 --cases 120 --seconds 5
     python -m benchmarks.replan --suggest-agents 100 --suggest-visits 2000
-    python -m benchmarks.replan --network ../shared/data/osm/harrisburg.osm.pbf --stability 150,300,600 --calls 0
+    python -m benchmarks.replan --network ../shared/data/osm/harrisburg.osm.pbf --stability auto,150,600 --calls 0
+    python -m benchmarks.replan --agents 30 --cases 450 --seconds 15 --calls 0 --out benchmarks/results/replan.tsv
 
+The morning plan is solved with ``--morning-seconds`` (default 4 x ``--seconds``): a morning plan far from good
+makes every stable re-plan look bad against a re-solve, which re-optimises the morning's own slack too
+(``--slack`` measures it; ``--calm-morning`` starts from the morning re-solved at 12:00 with nothing disrupted,
+so the comparison is about the disruptions alone).
 ``forced`` counts the visits that must change agent whatever the method (the unavailable agent's visits not yet
 started); ``unforced`` is (moved - forced) / (the re-solve's moved - forced); ``replan@C`` is ``replan`` with a
-stability cost of C seconds per visit moved (``--stability``).
+stability cost of C seconds per visit moved, ``replan@auto`` with its default (about one mean leg of the morning's
+remaining routes; ``stability_s`` says what that was); ``settled`` counts the visits the step after the search
+moved back to their owner / away from it / between two other agents.
 The objective gap is travel against the re-solve's when both leave out the same priority sum.
 """
 
@@ -19,20 +26,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import statistics
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import cast
 
 import numpy as np
 
+from benchmarks.tsv import tsv_rows
 from optimizer import solve
 from optimizer.dispatch import DayContext, Position, SuggestIndex, replan, suggest
 from optimizer.dispatch.replan import Keep
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan, Route
 from optimizer.policy import PRESETS
-from optimizer.solver import stability
 from optimizer.solver.schedule import schedule_route
 from optimizer.times import TimeWindow
 
@@ -107,63 +116,105 @@ def _score(result_plan: Plan) -> tuple[float, int, int]:
     return result_plan.total_travel_s / 3600, p5, left
 
 
+COLUMNS = (
+    "where", "agents", "cases", "seconds", "seed", "method", "stability_s", "moved", "forced", "vs_scratch",
+    "unforced", "travel_h", "gap", "left_prio", "p5_served", "wall_s", "settled",
+)  # fmt: skip
+
+
 def bench_replan(
     n_agents: int,
     n_cases: int,
     seconds: float,
     seeds: int,
-    costs: list[int],
+    costs: Sequence[float | None],
     network: object = None,
     keeps: Sequence[Keep] = ("none",),
+    morning_seconds: float | None = None,
+    out: Path | None = None,
+    slack: bool = False,
+    calm: bool = False,
 ) -> None:
-    where = "road network" if network is not None else "straight-line travel"
+    """One TSV row per (seed, method), then a median summary per method.  ``costs``: stability costs in seconds
+    (``None``: replan's default, about one mean leg)."""
+    where = "network" if network is not None else "straight"
     print(
-        f"replan at 12:00 vs re-solving the rest from scratch: {n_agents} agents, {n_cases} cases, {seconds:g} s, "
-        f"{where}"
-    )
-    print(
-        f"{'seed':>4} {'method':<12} {'moved':>6} {'forced':>6} {'vs scratch':>10} {'unforced':>8} {'travel h':>9} "
-        f"{'gap':>7} {'left-out prio':>13} {'p5 served':>9} {'wall s':>7}"
+        f"# replan at 12:00 vs re-solving the rest from scratch: {n_agents} agents, {n_cases} cases, {seconds:g} s, "
+        f"{'road network' if network is not None else 'straight-line travel'}; load average {_load()}"
     )
     ratios: dict[str, list[tuple[float, float, float]]] = {}
-    for seed in range(seeds):
-        morning = solve(generate(n_agents, n_cases, seed), network=network, time_limit=seconds, seed=0)
-        urgent, late = disruptions(morning, seed)
-        forced = sum(1 for s in morning.route("A00").stops if s.kind == "visit" and s.start_s >= 12 * 3600)
-        base: tuple[int, float, int] | None = None
-        runs: list[tuple[str, bool, int, Keep]] = [("scratch", True, 0, "none")]
-        runs += [(f"replan@{c}" + (f"/{k}" if k != "none" else ""), False, c, k) for k in keeps for c in costs]
-        for name, scratch, cost, keep in runs:
-            # the search's stability cost is the module constant (solve has no argument for it yet); replan's
-            # own stability_cost_s is the move-back after the search: both get the same value
-            stability.STABILITY_COST_S = cost
-            began = time.perf_counter()
-            result = replan(
-                morning, 12 * 3600, new_cases=urgent, positions=late, unavailable=["A00"], time_limit=seconds,
-                from_scratch=scratch, network=network, stability_cost_s=cost, keep=keep,
-            )  # fmt: skip
-            wall = time.perf_counter() - began
-            travel, p5, left = _score(result.plan)
-            moved = int((result.changes["change"] == "moved").sum())
-            if base is None:
-                base = (moved, travel, left)
-            ratio = moved / max(1, base[0])
-            unforced = (moved - forced) / max(1, base[0] - forced)
-            gap = travel / base[1] - 1 if left == base[2] else float("nan")
-            if not scratch:
-                ratios.setdefault(name, []).append((ratio, unforced, gap))
-            print(
-                f"{seed:>4} {name:<12} {moved:>6} {forced:>6} {ratio:>10.2f} {unforced:>8.2f} {travel:>9.2f} "
-                f"{gap:>+7.1%} {left:>13} {p5:>9} {wall:>7.1f}"
+    with tsv_rows(COLUMNS, out) as emit:
+        for seed in range(seeds):
+            morning = solve(
+                generate(n_agents, n_cases, seed), network=network, time_limit=morning_seconds or 4 * seconds, seed=0
             )
+            if slack or calm:
+                resolved = _print_slack(morning, seconds, network, seed)
+                morning = resolved if calm else morning
+            urgent, late = disruptions(morning, seed)
+            forced = sum(1 for s in morning.route("A00").stops if s.kind == "visit" and s.start_s >= 12 * 3600)
+            base: tuple[int, float, int] | None = None
+            runs: list[tuple[str, bool, float | None, Keep]] = [("scratch", True, 0, "none")]
+            runs += [(_name(c, k), False, c, k) for k in keeps for c in costs]
+            for name, scratch, cost, keep in runs:
+                began = time.perf_counter()
+                result = replan(
+                    morning, 12 * 3600, new_cases=urgent, positions=late, unavailable=["A00"], time_limit=seconds,
+                    from_scratch=scratch, network=network, stability_cost=cost, keep=keep,
+                )  # fmt: skip
+                wall = time.perf_counter() - began
+                travel, p5, left = _score(result.plan)
+                moved = int((result.changes["change"] == "moved").sum())
+                if base is None:
+                    base = (moved, travel, left)
+                ratio = moved / max(1, base[0])
+                unforced = (moved - forced) / max(1, base[0] - forced)
+                gap = travel / base[1] - 1 if left == base[2] else float("nan")
+                if not scratch:
+                    ratios.setdefault(name, []).append((ratio, unforced, gap))
+                settled = result.rest.stats.get("settle", {})
+                emit(
+                    dict(
+                        where=where, agents=n_agents, cases=n_cases, seconds=seconds, seed=seed, method=name,
+                        stability_s=result.rest.stats.get("stability_cost_s", 0), moved=moved, forced=forced,
+                        vs_scratch=f"{ratio:.2f}", unforced=f"{unforced:.2f}", travel_h=f"{travel:.2f}",
+                        gap=f"{gap:+.4f}", left_prio=left, p5_served=p5, wall_s=f"{wall:.1f}",
+                        settled="/".join(str(settled.get(k, 0)) for k in ("back", "away", "other")) if settled else "-",
+                    )
+                )  # fmt: skip
     for name, rows in ratios.items():
         gaps = [r[2] for r in rows if r[2] == r[2]]
         print(
-            f"{name}: moved / scratch median {statistics.median(r[0] for r in rows):.2f}, without the forced moves "
+            f"# {name}: moved / scratch median {statistics.median(r[0] for r in rows):.2f}, without the forced moves "
             f"{statistics.median(r[1] for r in rows):.2f} (target <= 0.20); travel gap median "
             f"{statistics.median(gaps) if gaps else float('nan'):+.1%} over {len(gaps)} days with equal left-out "
             f"priority (target <= +2%)"
         )
+
+
+def _print_slack(morning: Plan, seconds: float, network: object, seed: int) -> Plan:
+    """How much the morning plan's own afternoon can improve with nothing disrupted: re-solving the rest from
+    scratch at 12:00 against keeping the morning's routes (a stable re-plan starts from these routes, a re-solve
+    re-optimises them too, so this part of the travel gap is the morning plan's, not the re-plan's).  Returns the
+    re-solved whole day (``--calm-morning`` starts the disrupted re-plans from it: a morning without that slack)."""
+    calm = replan(morning, 12 * 3600, time_limit=seconds, from_scratch=True, network=network)
+    moved = int((calm.changes["change"] == "moved").sum())
+    kept, again = morning.total_travel_s, calm.plan.total_travel_s
+    print(
+        f"# seed {seed}: no disruption, re-solving the rest from scratch: travel {again / 3600:.2f} h against the "
+        f"morning plan's {kept / 3600:.2f} h ({kept / again - 1:+.1%} slack), {moved} visits moved"
+    )
+    return calm.plan
+
+
+def _name(cost: float | None, keep: Keep) -> str:
+    """``replan@<cost>`` (``replan@auto`` for the default cost), with ``/<keep>`` unless keep is ``"none"``."""
+    return f"replan@{'auto' if cost is None else f'{cost:g}'}" + (f"/{keep}" if keep != "none" else "")
+
+
+def _load() -> str:
+    """The 1-minute load average (the machine may be shared: ratios within a run are what count)."""
+    return f"{os.getloadavg()[0]:.2f}"
 
 
 def quick_plan(problem: Problem) -> Plan:
@@ -230,7 +281,19 @@ def main() -> None:
     ap.add_argument("--suggest-agents", type=int, default=100)
     ap.add_argument("--suggest-visits", type=int, default=2000)
     ap.add_argument("--calls", type=int, default=100, help="suggest calls (0: skip the suggest table)")
-    ap.add_argument("--stability", default="600", help="stability costs (seconds per visit moved) to compare")
+    ap.add_argument(
+        "--stability",
+        default="auto",
+        help="stability costs to compare: seconds per visit moved, or auto (replan's default, about one mean leg)",
+    )
+    ap.add_argument("--morning-seconds", type=float, default=None, help="the morning solve (default 4 x --seconds)")
+    ap.add_argument("--out", type=Path, default=None, help="also write the rows to this TSV file")
+    ap.add_argument("--slack", action="store_true", help="also re-solve each undisrupted day: the morning's slack")
+    ap.add_argument(
+        "--calm-morning",
+        action="store_true",
+        help="the morning plan is that undisrupted re-solve (no slack left): what remains is the disruptions' cost",
+    )
     ap.add_argument("--keep", default="none", help="replan keep= values to compare (none, agent, order)")
     ap.add_argument("--network", default=None, help="an OSM extract: road travel instead of straight lines")
     args = ap.parse_args()
@@ -242,9 +305,21 @@ def main() -> None:
 
         net = RoadNetwork.from_file(args.network, profile="car")
         _NODES.append(np.column_stack([net.arrays.node_lat, net.arrays.node_lon]))
-    costs = [int(c) for c in args.stability.split(",")]
+    costs = [None if c == "auto" else float(c) for c in args.stability.split(",")]
     keeps = [cast(Keep, k) for k in args.keep.split(",")]
-    bench_replan(args.agents, args.cases, args.seconds, args.seeds, costs, net, keeps)
+    bench_replan(
+        args.agents,
+        args.cases,
+        args.seconds,
+        args.seeds,
+        costs,
+        net,
+        keeps,
+        args.morning_seconds,
+        args.out,
+        args.slack,
+        args.calm_morning,
+    )
 
 
 if __name__ == "__main__":

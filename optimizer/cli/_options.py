@@ -56,6 +56,23 @@ KeepColumnsOpt = Annotated[
     ),
 ]
 
+BalanceOpt = Annotated[
+    Literal["time", "visits"] | None,
+    typer.Option(
+        "--balance",
+        help="Balance the agents' days on working time or visit count (after the search; never drops a visit).",
+    ),
+]
+BalanceWeightOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--balance-weight",
+        min=0.0,
+        help="Travel seconds one second of spread (std dev of working time) is worth, per agent; with --balance. "
+        "Default: the solver's (optimizer.solver.balance.DEFAULT_BALANCE_WEIGHT).",
+    ),
+]
+
 
 def sheet_choice(value: str | None) -> str | dict[str, str] | None:
     """``--sheet``: ``NAME`` (every Excel input) or ``cases=NAME,agents=NAME``, for ``load_problem(sheet=)``."""

@@ -13,6 +13,8 @@ from optimizer.cli._console import Written, console, print_summary, progress_dis
 from optimizer.cli._interrupt import stop_on_interrupt
 from optimizer.cli._options import (
     AgentsOpt,
+    BalanceOpt,
+    BalanceWeightOpt,
     CasesOpt,
     CoordOpt,
     DateOpt,
@@ -81,22 +83,8 @@ def plan(
     outcomes: OutcomesOpt = None,
     sheet: SheetOpt = None,
     keep_columns: KeepColumnsOpt = "",
-    balance: Annotated[
-        Literal["time", "visits"] | None,
-        typer.Option(
-            "--balance",
-            help="Balance the agents' days on working time or visit count (after the search; never drops a visit).",
-        ),
-    ] = None,
-    balance_weight: Annotated[
-        float | None,
-        typer.Option(
-            "--balance-weight",
-            min=0.0,
-            help="Travel seconds one second of spread (std dev of working time) is worth, per agent; with --balance. "
-            "Default: the solver's (optimizer.solver.balance.DEFAULT_BALANCE_WEIGHT).",
-        ),
-    ] = None,
+    balance: BalanceOpt = None,
+    balance_weight: BalanceWeightOpt = None,
 ) -> None:
     """Load and validate the day (or ``--days`` dates), plan the routes, then write the plan files and maps in one
     atomic step."""

@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from optimizer.cli._console import Written, console, print_summary, reported_errors
 from optimizer.cli._dispatch import NetworkOpt, PlanDirOpt, network_for, read_frame
+from optimizer.cli._options import BalanceOpt, BalanceWeightOpt
 from optimizer.errors import AuditError, InputError, InputProblem
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,12 +45,25 @@ def replan(
     ] = None,
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Search time in seconds.")] = 10,
     network: NetworkOpt = None,
+    stability_cost: Annotated[
+        float | None,
+        typer.Option(
+            "--stability-cost",
+            min=0.0,
+            help="With --keep none: seconds of travel a visit given to another agent must save (0: moves are free). "
+            "Default: about one mean leg of the morning's remaining routes.",
+            show_default=False,
+        ),
+    ] = None,
+    balance: BalanceOpt = None,
+    balance_weight: BalanceWeightOpt = None,
 ) -> None:
     """Keep the visits done or started by --at, plan the rest of the day from where the agents are, and write the
     whole day with changes.csv (per case) and moves.csv (per agent)."""
     from optimizer.dispatch import load_plan
     from optimizer.dispatch.newcases import read_cases
     from optimizer.dispatch.replan import replan as replan_day
+    from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT
 
     terminal = console()
     with reported_errors():
@@ -61,13 +75,17 @@ def replan(
         result = replan_day(
             before, at_s, done=done_ids, positions=pos, new_cases=added, unavailable=unavailable or [], keep=keep,
             keep_next=keep_next, network=network_for(before, network), time_limit=time_limit,
+            stability_cost=stability_cost, balance=balance,
+            balance_weight=DEFAULT_BALANCE_WEIGHT if balance_weight is None else balance_weight,
         )  # fmt: skip
         if result.violations:
             raise AuditError(result.violations)
         files = result.write(out)
     moved = int((result.changes["change"] == "moved").sum())
+    price = result.rest.stats.get("stability_cost_s")
     terminal.print(
         f"[bold]re-planned from {escape(at)}[/]: {moved} visit(s) moved between agents"
+        + (f" (a move had to save {price} s of travel)" if price and keep == "none" else "")
         + (f", promises released: {', '.join(result.released)}" if result.released else "")
     )
     print_summary(terminal, result.plan, Written(files=files, maps=[]))

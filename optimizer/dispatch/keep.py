@@ -2,8 +2,8 @@
 
 :func:`promises` lists the visits promised to their agents (and, with ``keep="order"``, in which order);
 :func:`solve_keeping` solves the rest of the day, releasing the promises that make it infeasible;
-:func:`restore_order` puts the promised visits back in their order; :func:`move_back` brings visits the search
-moved to another agent back when that costs little travel.
+:func:`restore_order` puts the promised visits back in their order (keeping the changes few without a promise is
+:mod:`optimizer.dispatch.settle`'s).
 """
 
 from __future__ import annotations
@@ -130,34 +130,4 @@ def _best_insertion(agent: Agent, seq: Sequence[str], cid: str, ctx: ScheduleCon
     return best[1] if best else None
 
 
-def move_back(rest: Plan, owner: Mapping[str, str], day: DayContext, cost_s: int) -> Plan:
-    """Bring visits the search moved to another agent back to the agent who had them, when the day's travel
-    grows by at most ``cost_s`` per visit and both routes still fit (fewer changes for the dispatcher)."""
-    agents = {a.agent_id: a for a in rest.problem.agents}
-    orders = {r.agent_id: list(r.case_ids) for r in rest.routes}
-    cases = rest.problem.case
-    for aid, ids in list(orders.items()):
-        for cid in list(ids):
-            home = owner.get(cid)
-            if home is None or home == aid or home not in orders or cases(cid).allowed_agents is not None:
-                continue
-            without = [c for c in orders[aid] if c != cid]
-            back = _best_insertion(agents[home], orders[home], cid, day.ctx)
-            if back is None:
-                continue
-            before = _travel(schedule_route(agents[aid], orders[aid], day.ctx)) + _travel(
-                schedule_route(agents[home], orders[home], day.ctx)
-            )
-            after = _travel(schedule_route(agents[aid], without, day.ctx)) + _travel(
-                schedule_route(agents[home], back, day.ctx)
-            )
-            if after - before <= cost_s:
-                orders[aid], orders[home] = without, back
-    routes = []
-    for r in rest.routes:
-        timed = schedule_route(agents[r.agent_id], orders[r.agent_id], day.ctx)
-        routes.append(timed if timed is not None else r)
-    return dataclasses.replace(rest, routes=tuple(routes))
-
-
-__all__ = ["Keep", "move_back", "promises", "restore_order", "solve_keeping"]
+__all__ = ["Keep", "promises", "restore_order", "solve_keeping"]

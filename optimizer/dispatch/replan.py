@@ -6,8 +6,10 @@ day (each agent starting where it is, when it is free, without a break already t
 :func:`optimizer.solve` warm-started from the old assignment, and joins the locked part and the new part into one
 plan for the whole day.  The locks are then checked by :func:`optimizer.locks.audit_locks`, independently.
 
-``keep`` says what is promised for the visits not started yet: ``"none"`` (only the fewest changes: the old
-assignment is the warm start, and visits moved away come back when that costs little travel), ``"agent"`` (each
+``keep`` says what is promised for the visits not started yet: ``"none"`` (only the fewest changes: each visit
+given to another agent than in the morning costs ``stability_cost`` seconds of travel in the search's objective,
+the morning's routes are a proposal, and :func:`~optimizer.dispatch.settle.settle` finishes with single visit moves
+back or away that lower travel + that price), ``"agent"`` (each
 visit stays with its agent and must be visited) or ``"order"`` (and in the same order); ``keep_next=N`` limits
 the promise to each agent's next N visits.
 """
@@ -25,17 +27,19 @@ import pandas as pd
 from optimizer.audit import audit_plan
 from optimizer.dispatch.changes import agent_changes, case_changes
 from optimizer.dispatch.context import DayContext
-from optimizer.dispatch.keep import Keep, move_back, promises, restore_order, solve_keeping
+from optimizer.dispatch.keep import Keep, promises, restore_order, solve_keeping
 from optimizer.dispatch.merge import Cut, merge_day
+from optimizer.dispatch.settle import settle
 from optimizer.locks import audit_locks
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan, Route
 from optimizer.solver import SearchConfig, solve
 from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT, BalanceMode
-from optimizer.solver.stability import STABILITY_COST_S
+from optimizer.solver.stability import checked_cost
 from optimizer.times import TimeWindow
 
-#: Travel seconds a visit may cost to stay with the agent who had it (the stability cost of moving it).
+#: The share of the time limit the settling step after the search may take (at least 0.2 s).
+SETTLE_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ def replan(
     time_limit: float = 10,
     seed: int = 0,
     config: SearchConfig | None = None,
-    stability_cost_s: int = STABILITY_COST_S,
+    stability_cost: float | None = None,
     from_scratch: bool = False,
     balance: BalanceMode | None = None,
     balance_weight: float = DEFAULT_BALANCE_WEIGHT,
@@ -152,8 +156,11 @@ def replan(
         What is promised (see the module docstring).
     network, time_limit, seed, config:
         As :func:`optimizer.solve` takes them (the morning's routes are its ``start_from``).
-    stability_cost_s:
-        With ``keep="none"``: a visit moved to another agent comes back when that adds at most this much travel.
+    stability_cost:
+        With ``keep="none"``: the seconds of travel a visit given to another agent than in the morning must save
+        (``solve``'s ``stability_cost`` with the morning's routes as ``start_from``); ``None``: the default,
+        about one mean leg of the morning's remaining routes
+        (:func:`~optimizer.solver.stability.default_stability_cost`); 0: moves are free.
     from_scratch:
         Solve the rest of the day without the old assignment as warm start and without the move-back (the
         baseline the benchmark compares against).
@@ -167,7 +174,7 @@ def replan(
     _check_ids(problem, off, new_cases)
     request = _Request(
         plan, at, done_set, positions, new_cases, off, keep, keep_next, network, time_limit, seed, config,
-        stability_cost_s, from_scratch, balance, balance_weight,
+        checked_cost(stability_cost), from_scratch, balance, balance_weight,
     )  # fmt: skip
     prepared = _prepare(request)
     rest, released = _solve_rest_of_day(request, prepared)
@@ -190,7 +197,7 @@ class _Request:
     time_limit: float
     seed: int
     config: SearchConfig | None
-    stability_cost_s: int
+    stability_cost: float | None
     from_scratch: bool
     balance: BalanceMode | None
     balance_weight: float
@@ -238,7 +245,7 @@ def _solve_rest_of_day(request: _Request, prepared: _Prepared) -> tuple[Plan, li
         r = request
         return solve(
             rest_problem, network=r.network, time_limit=r.time_limit, seed=r.seed, config=r.config,
-            start_from=earlier, balance=r.balance, balance_weight=r.balance_weight,
+            start_from=earlier, stability_cost=r.stability_cost, balance=r.balance, balance_weight=r.balance_weight,
         )  # fmt: skip
 
     rest, rest_problem, released = solve_keeping(
@@ -248,10 +255,19 @@ def _solve_rest_of_day(request: _Request, prepared: _Prepared) -> tuple[Plan, li
     rest_day = DayContext.build(rest_problem, request.network)
     if request.keep == "order":
         rest = restore_order(rest, prepared.promised_order, rest_day)
-    elif request.keep == "none" and request.stability_cost_s > 0 and not request.from_scratch:
-        owner = {cid: aid for aid, ids in prepared.initial.items() for cid in ids}
-        rest = move_back(rest, owner, rest_day, request.stability_cost_s)
+    elif request.keep == "none" and not request.from_scratch and request.balance is None:
+        rest = _settled(request, prepared, rest, rest_day)
     return rest, released
+
+
+def _settled(request: _Request, prepared: _Prepared, rest: Plan, rest_day: DayContext) -> Plan:
+    """``rest`` after :func:`settle` at the stability cost the search used (recorded in ``stats["settle"]``)."""
+    cost = float(rest.stats.get("stability_cost_s", 0))
+    owner = {cid: aid for aid, ids in prepared.initial.items() for cid in ids}
+    until = time.perf_counter() + max(0.2, SETTLE_SHARE * request.time_limit)
+    settled, counts = settle(rest, owner, rest_day.ctx, cost, until)
+    settled.stats["settle"] = counts
+    return settled
 
 
 def _whole_day(request: _Request, prepared: _Prepared, rest: Plan, released: list[str], began: float) -> Replan:
@@ -316,4 +332,4 @@ def _whole_day_audit(merged: Plan, day: DayContext, moved: Collection[str]) -> l
     ]
 
 
-__all__ = ["STABILITY_COST_S", "Keep", "Position", "Replan", "replan"]
+__all__ = ["Keep", "Position", "Replan", "replan"]

@@ -13,7 +13,7 @@ from typing import Any
 
 from ortools.constraint_solver import routing_enums_pb2
 
-WARM_STARTS = ("auto", "pyvrp", "vroom", "none")
+WARM_STARTS = ("auto", "pyvrp", "vroom", "stable", "none")
 
 
 def _strategies() -> list[str]:
@@ -88,7 +88,8 @@ class EngineConfig:
     ----------
     warm_start:
         ``"auto"``: the engines :func:`optimizer.solver.engines.portfolio.auto_engines` picks for the day;
-        ``"pyvrp"`` or ``"vroom"``: that engine alone; ``"none"``: no engine.
+        ``"pyvrp"`` or ``"vroom"``: that engine alone; ``"stable"``: for a day with a ``start_from`` plan, VROOM
+        with each case kept on its earlier agent (``vroom-due``) beside plain VROOM; ``"none"``: no engine.
     warm_start_share:
         The share of the search time given to the engines (0 < share < 1).
     warm_start_share_large:

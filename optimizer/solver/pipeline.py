@@ -39,7 +39,15 @@ from optimizer.solver.repair import PriorityRepair, schedule_all
 from optimizer.solver.schedule import ScheduleContext
 from optimizer.solver.search import portfolio_search
 from optimizer.solver.search_input import SearchInput
-from optimizer.solver.stability import Earlier, change_rate, previous_orders, previous_owners, with_stability
+from optimizer.solver.stability import (
+    Earlier,
+    change_rate,
+    checked_cost,
+    default_stability_cost,
+    previous_orders,
+    previous_owners,
+    with_stability,
+)
 from optimizer.solver.stats import SearchStats, SolveStats
 from optimizer.travel import TravelInput, TravelMatrix, resolve_travel
 
@@ -56,6 +64,7 @@ def solve(
     stop: StopRequest | None = None,
     progress: ProgressCallback | None = None,
     start_from: Earlier | None = None,
+    stability_cost: float | None = None,
     balance: BalanceMode | None = None,
     balance_weight: float = DEFAULT_BALANCE_WEIGHT,
 ) -> Plan:
@@ -97,7 +106,10 @@ def solve(
     began = _time.perf_counter()
     network, travel, time_limit = checked_arguments(problem, network, travel, time_limit, seed)
     balancing = Balancing.of(balance, balance_weight)
+    stability_cost = checked_cost(stability_cost)
     config = config or SearchConfig()
+    if start_from is not None:
+        config = _stable(config, problem)
     limit = float(config.time_limit if config.time_limit is not None else time_limit)
     original, repeats = problem, None
     if needs_expansion(problem):  # several visits of a case in a horizon: one candidate per visit
@@ -108,7 +120,10 @@ def solve(
     pre = precheck(problem, ctx, unreachable)
     raise_for_must_visit(problem, pre.unassigned, "cannot be visited")
     owners = previous_owners(problem, start_from) if start_from is not None else {}
-    day = with_stability(_search_input(problem, pre, ctx, seed), owners)
+    day = _search_input(problem, pre, ctx, seed)
+    if start_from is not None and stability_cost is None:
+        stability_cost = default_stability_cost(day, start_from)
+    day = with_stability(day, owners, stability_cost)
     repair_budget = _repair_budget(day, config, limit)
     finish = _finish_reserve(day)
     balance_s = balancing.reserve(len(day.cases), limit)
@@ -149,9 +164,20 @@ def solve(
         plan.stats["balance"] = balanced
     if start_from is not None:
         plan.stats["change_rate"] = round(change_rate(owners, plan), 4)
+        plan.stats["stability_cost_s"] = round(stability_cost or 0)
     if repeats is not None:
         plan = fold(plan, original, repeats)
     return _audited(plan, matrices)
+
+
+def _stable(config: SearchConfig, problem: Problem) -> SearchConfig:
+    """``config`` with the ``"stable"`` warm start where it says ``"auto"`` and VROOM can plan the day (the
+    earlier plan is a start: VROOM ignores the stability price, so one proposal keeps each case on its agent)."""
+    from optimizer.solver.engines.vroom import vroom_available, vroom_suits
+
+    if config.engines.warm_start == "auto" and vroom_suits(problem.cases) and vroom_available():
+        return config.updated(warm_start="stable")
+    return config
 
 
 def _search_input(problem: Problem, pre: PrecheckResult, ctx: ScheduleContext, seed: int) -> SearchInput:

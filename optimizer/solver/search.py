@@ -7,9 +7,12 @@ search per extra first-solution strategy in worker processes (``OrToolsConfig.po
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import time as _time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from multiprocessing.connection import Connection
+from typing import Any
 
 from optimizer.solver.budget import StopRequest
 from optimizer.solver.config import SearchConfig
@@ -17,7 +20,14 @@ from optimizer.solver.ortools.model import build_model, read_routes
 from optimizer.solver.ortools.search import run_search
 from optimizer.solver.search_input import SearchInput
 
-_ENGINES: dict[str, tuple[str, ...] | None] = {"auto": None, "pyvrp": ("pyvrp",), "vroom": ("vroom",)}
+_ENGINES: dict[str, tuple[str, ...] | None] = {
+    "auto": None,
+    "pyvrp": ("pyvrp",),
+    "vroom": ("vroom",),
+    # a day with stability costs (solve's start_from): VROOM ignores visit costs, so one proposal keeps each case
+    # with its earlier agent (vroom-due, the cheapest agents) and one is free to move them
+    "stable": ("vroom-due", "vroom"),
+}
 
 
 @dataclass
@@ -67,6 +77,7 @@ def search_orders(
     strategy = config.ortools.first_solution_strategy
     warm_costs: dict[str, int] = {}
     warm_notes: list[str] = []
+    warm_proposals: dict[str, list[list[str]]] = {}
     if config.initial_routes is not None:
         initial = [list(config.initial_routes.get(a.agent_id, ())) for a in day.agents]
         strategy = "initial_routes"
@@ -76,14 +87,17 @@ def search_orders(
         warm = warm_start(
             day, share, seed, _ENGINES[config.engines.warm_start], stop=stop, own={"construct": own} if own else None
         )
-        initial, warm_costs, warm_notes = warm.orders, warm.costs, warm.notes
+        initial, warm_costs, warm_notes, warm_proposals = warm.orders, warm.costs, warm.notes, warm.proposals
         strategy = f"{warm.engine}+{config.ortools.local_search_metaheuristic}"
     if stop is not None and stop() and initial is not None:  # asked to stop: the proposal is the answer
         return SearchOutcome(
             initial, "STOPPED", None, _time.perf_counter() - began, strategy, None, warm_costs, warm_notes
         )
-    model = build_model(day)
     rest = max(0.05, time_limit - (_time.perf_counter() - began))
+    second = _runner_up(day, config, warm_costs, warm_proposals, initial)
+    if second is not None:  # "stable": polish the free proposal too, in a worker, and keep the better outcome
+        return _two_polishes(day, config, rest, initial, second, stop, strategy, warm_costs, warm_notes, began)
+    model = build_model(day)
     result = run_search(model, config.ortools, rest, initial, stop)
     orders = read_routes(model, result.solution) if result.solution is not None else None
     if result.warm_started is False:
@@ -92,6 +106,117 @@ def search_orders(
     return SearchOutcome(
         orders, result.status, result.objective, seconds, strategy, result.warm_started, warm_costs, warm_notes
     )
+
+
+def _runner_up(
+    day: SearchInput,
+    config: SearchConfig,
+    costs: dict[str, int],
+    proposals: dict[str, list[list[str]]],
+    chosen: list[list[str]] | None,
+) -> tuple[str, list[list[str]]] | None:
+    """With the ``"stable"`` warm start on a one-date day: the cheapest proposal other than the chosen one (the
+    free VROOM's when the stable one won, or the reverse), else ``None``.
+
+    Why: OR-Tools' polish stays near its start.  From the stable proposal it adds few moves; from the free one it
+    takes moves back while they cost more than they save, and which ends lower differs from day to day
+    (benchmarks/replan.py)."""
+    if (
+        config.engines.warm_start != "stable"
+        or chosen is None
+        or len({a.agent_id for a in day.agents}) < len(day.agents)
+    ):
+        return None
+    others = sorted((c, name) for name, c in costs.items() if name in proposals and proposals[name] != chosen)
+    return (others[0][1], proposals[others[0][1]]) if others else None
+
+
+def _two_polishes(
+    day: SearchInput,
+    config: SearchConfig,
+    seconds: float,
+    first: list[list[str]] | None,
+    second: tuple[str, list[list[str]]],
+    stop: StopRequest | None,
+    strategy: str,
+    warm_costs: dict[str, int],
+    warm_notes: list[str],
+    began: float,
+) -> SearchOutcome:
+    """OR-Tools from ``first`` here and from ``second`` in a forked worker, for 90% of ``seconds`` each, then
+    each outcome settled (:func:`~optimizer.solver.settle.settle_search_orders`, the rest of the time); the lower
+    search objective wins (ties: ``first``).  The worker is ended at a stop request or half a second past its
+    time."""
+    from optimizer.solver.engines.check import orders_cost
+    from optimizer.solver.settle import settle_search_orders
+
+    name, orders = second
+    settle_s, seconds = 0.05 * seconds, 0.9 * seconds
+    routes = {a.agent_id: order for a, order in zip(day.agents, orders, strict=True)}
+    other = config.updated(initial_routes=routes, warm_start="none")
+    context = multiprocessing.get_context("fork")
+    deadline = _time.perf_counter() + seconds + 0.5
+    conn, child = context.Pipe(duplex=False)
+    worker = context.Process(target=_polish_worker, args=(child, day, other, seconds), daemon=True)
+    worker.start()
+    child.close()
+    model = build_model(day)
+    mine = run_search(model, config.ortools, seconds, first, stop)
+    here = SearchOutcome(
+        read_routes(model, mine.solution) if mine.solution is not None else None, mine.status, mine.objective,
+        0.0, strategy, mine.warm_started, warm_costs, warm_notes,
+    )  # fmt: skip
+    theirs = _answer(conn, worker, deadline, stop)
+    found = [here] if here.orders is not None else []
+    if theirs is not None and theirs.orders is not None:
+        found.append(replace(theirs, strategy=f"{name}+{config.ortools.local_search_metaheuristic}"))
+    if stop is None or not stop():
+        found = [
+            replace(o, orders=settle_search_orders(day, o.orders, _time.perf_counter() + settle_s))
+            for o in found
+            if o.orders is not None
+        ]
+    if not found:
+        return replace(here, warm_costs=warm_costs, seconds=_time.perf_counter() - began)
+    costs = [orders_cost(day, o.orders or []) for o in found]
+    best = found[costs.index(min(costs))]
+    note = f"polished and settled {', '.join(o.strategy.split('+')[0] for o in found)}: {' / '.join(map(str, costs))}"
+    return replace(
+        best, objective=min(costs), warm_costs=warm_costs, warm_notes=[*warm_notes, note],
+        seconds=_time.perf_counter() - began,
+    )  # fmt: skip
+
+
+def _polish_worker(conn: Connection, day: SearchInput, config: SearchConfig, seconds: float) -> None:
+    """Worker process body: :func:`search_orders` from ``config.initial_routes``, its outcome sent back."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when the worker stops
+    try:
+        conn.send(search_orders(day, config, seconds))
+    except Exception:  # any failure here only means "no second polish"
+        conn.send(None)
+    finally:
+        conn.close()
+
+
+def _answer(conn: Connection, worker: Any, until: float, stop: StopRequest | None) -> SearchOutcome | None:
+    """The worker's outcome if it comes by ``until`` (a perf_counter value) and no stop is requested; the worker
+    is ended either way."""
+    answer = None
+    while stop is None or not stop():
+        left = until - _time.perf_counter()
+        if conn.poll(max(0.0, min(0.1, left))):
+            try:
+                answer = conn.recv()
+            except EOFError:
+                answer = None
+            break
+        if left <= 0:
+            break
+    if worker.is_alive():
+        worker.terminate()
+    worker.join(1)
+    conn.close()
+    return answer if isinstance(answer, SearchOutcome) else None
 
 
 def portfolio_search(

@@ -2,13 +2,19 @@
 
 ``solve(problem, start_from=previous_plan)`` (a stable territory from yesterday's plan, or the morning's plan when
 re-planning at noon) gives the search the earlier routes as a proposal and makes every visit given to another
-agent than before cost :data:`STABILITY_COST_S` seconds of travel in the objective, added as a per-(case, agent)
+agent than before cost the stability cost in seconds of travel in the objective, added as a per-(case, agent)
 visit cost beside a horizon's lateness.  The ladder's travel bound grows by the same amount per case, so no
 priority is ever traded for stability.
+
+The stability cost is the caller's trade-off (``solve(..., stability_cost=...)``); by default it is
+:data:`STABILITY_LEGS` times the earlier routes' mean travel per visit on this day's matrix
+(:func:`default_stability_cost`), so "a move must save about one leg of travel" holds on a dense city day and a
+rural one alike (measured with ``benchmarks/replan.py``).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
@@ -17,8 +23,11 @@ from optimizer.plan import Plan
 from optimizer.solver.penalties import penalty_scale
 from optimizer.solver.search_input import SearchInput
 
-#: What moving one visit to another agent costs in the objective, in seconds of travel.
+#: What moving one visit to another agent costs in the objective, in seconds of travel, when the earlier routes
+#: have no visit on this day to measure a leg on (otherwise :func:`default_stability_cost`).
 STABILITY_COST_S = 600
+#: The default stability cost in mean legs (travel per visit) of the earlier routes.
+STABILITY_LEGS = 1.0
 
 
 #: An earlier plan, or its routes as ``agent_id -> ordered case ids``.
@@ -50,10 +59,31 @@ def previous_orders(day: SearchInput, earlier: Earlier) -> list[list[str]]:
     return [by_agent.pop(a.agent_id, []) for a in day.agents]
 
 
-def with_stability(day: SearchInput, owners: Mapping[str, str], cost_s: int | None = None) -> SearchInput:
-    """``day`` where visiting a case with an agent other than its owner costs ``cost_s`` more (default: the
-    module's :data:`STABILITY_COST_S` at call time, so a benchmark can vary it)."""
-    cost_s = STABILITY_COST_S if cost_s is None else cost_s
+def default_stability_cost(day: SearchInput, earlier: Earlier) -> int:
+    """:data:`STABILITY_LEGS` times the mean travel per visit of the earlier routes over ``day`` (each agent from
+    its start to its end, through the visits ``day`` still has); :data:`STABILITY_COST_S` when they have none."""
+    travel = visits = 0
+    for agent, order in zip(day.agents, previous_orders(day, earlier), strict=True):
+        if not order:
+            continue
+        secs = day.travel[agent.mode].seconds_between
+        path = [agent.start_id, *order, agent.end_id]
+        travel += sum(secs(a, b) for a, b in itertools.pairwise(path))
+        visits += len(order)
+    return max(1, round(STABILITY_LEGS * travel / visits)) if visits else STABILITY_COST_S
+
+
+def checked_cost(cost_s: float | None) -> float | None:
+    """``cost_s`` if it is ``None`` or a finite number >= 0, else ``ValueError``."""
+    if cost_s is not None and not (isinstance(cost_s, (int, float)) and 0 <= cost_s < float("inf")):
+        raise ValueError(f"stability_cost must be a number of seconds >= 0 (or None for the default), got {cost_s!r}")
+    return cost_s
+
+
+def with_stability(day: SearchInput, owners: Mapping[str, str], cost_s: float | None = None) -> SearchInput:
+    """``day`` where visiting a case with an agent other than its owner costs ``cost_s`` more (rounded to whole
+    seconds; default :data:`STABILITY_COST_S`)."""
+    cost_s = STABILITY_COST_S if cost_s is None else round(cost_s)
     if not owners or cost_s <= 0:
         return day
     ids = [a.agent_id for a in day.agents]
@@ -82,8 +112,11 @@ def change_rate(owners: Mapping[str, str], plan: Plan) -> float:
 
 __all__ = [
     "STABILITY_COST_S",
+    "STABILITY_LEGS",
     "Earlier",
     "change_rate",
+    "checked_cost",
+    "default_stability_cost",
     "earlier_routes",
     "previous_orders",
     "previous_owners",

@@ -137,7 +137,12 @@ def test_start_from_yesterday_keeps_the_territory(example_plan: Plan) -> None:
 
     again = solve(example_plan.problem, time_limit=1, seed=3, start_from=example_plan)
     assert again.audit == []
-    assert again.stats["change_rate"] <= 0.2  # moving a visit costs 10 minutes of travel: few move
+    assert again.stats["change_rate"] <= 0.2  # moving a visit costs about a leg of travel: few move
+    assert again.stats["warm_start"] == "stable" and again.stats["stability_cost_s"] > 0
+    priced = solve(example_plan.problem, time_limit=1, seed=3, start_from=example_plan, stability_cost=900)
+    assert priced.stats["stability_cost_s"] == 900
+    with pytest.raises(ValueError, match="stability_cost must be a number of seconds"):
+        solve(example_plan.problem, time_limit=1, start_from=example_plan, stability_cost=-1)
     routes = {r.agent_id: list(r.case_ids) for r in example_plan.routes}
     routes["nobody"] = ["no-such-case"]  # an earlier plan's agents and cases the day no longer has are ignored
     assert solve(example_plan.problem, time_limit=1, start_from=routes).audit == []

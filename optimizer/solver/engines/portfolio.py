@@ -38,6 +38,7 @@ class WarmStart:
     engine: str | None
     costs: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    proposals: dict[str, list[list[str]]] = field(default_factory=dict)  # every checked proposal, by engine
 
 
 def cores() -> int:
@@ -94,7 +95,9 @@ def warm_start(
         if answer is not None:
             proposals[name] = answer
     proposals.update(own or {})
-    if len({a.date for a in day.agents}) > 1:  # a horizon: compare what the proposals would be with nothing left out
+    # a horizon, or a day with stability costs (``vroom-due`` keeps each case with its earlier agent and leaves out
+    # what no longer fits there): compare what the proposals would be with nothing left out
+    if len({a.date for a in day.agents}) > 1 or day.visit_costs:
         until = _time.perf_counter() + max(0.2, 0.05 * seconds)
         proposals = {name: completed(day, orders, until) for name, orders in proposals.items()}
     costs = {name: orders_cost(day, orders) for name, orders in proposals.items()}
@@ -102,7 +105,7 @@ def warm_start(
         return WarmStart(None, None, {}, notes)
     rank = [*chosen, *(own or {})]
     best = min(costs, key=lambda name: (costs[name], rank.index(name)))
-    return WarmStart(proposals[best], best, costs, notes)
+    return WarmStart(proposals[best], best, costs, notes, proposals)
 
 
 def _fork_workers(

@@ -1,0 +1,82 @@
+"""``fieldroute replan --balance/--balance-weight/--stability-cost``: the options reach the re-plan and show."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from optimizer.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def lopsided_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A planned day where agent A, who lives among the 12 cases, has them all; B and C live 9 and 12 km away."""
+    folder = tmp_path_factory.mktemp("lopsided")
+    cases = ["case_id,lat,lon,priority,service_minutes"]
+    cases += [
+        f"C{i:02d},{40.27 + 0.002 * (i % 4):.4f},{-76.88 + 0.002 * (i // 4):.4f},{1 + i % 5},30" for i in range(12)
+    ]
+    (folder / "cases.csv").write_text("\n".join(cases) + "\n", encoding="utf-8")
+    agents = [
+        "agent_id,start_lat,start_lon,shift_start,shift_end",
+        "A,40.27,-76.88,08:00,17:00",
+        "B,40.35,-76.88,08:00,17:00",
+        "C,40.27,-76.74,08:00,17:00",
+    ]
+    (folder / "agents.csv").write_text("\n".join(agents) + "\n", encoding="utf-8")
+    day = ["--cases", str(folder / "cases.csv"), "--agents", str(folder / "agents.csv"), "--date", "2026-12-01"]
+    morning = folder / "morning"
+    made = runner.invoke(app, ["plan", *day, "--time-limit", "2", "--no-maps", "--out", str(morning)])
+    assert made.exit_code == 0, made.output
+    return morning
+
+
+def _replan(plan: Path, out: Path, *extra: str) -> tuple[str, pd.DataFrame, dict[str, object]]:
+    args = ["replan", "--plan", str(plan), "--at", "09:30", "--time-limit", "2", "--out", str(out), *extra]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    summary = pd.read_csv(out / "summary.csv")
+    return result.output, summary, json.loads((out / "plan.json").read_text(encoding="utf-8"))
+
+
+def test_replan_balance_option_spreads_the_rest_of_the_day(lopsided_plan: Path, tmp_path: Path) -> None:
+    morning = pd.read_csv(lopsided_plan / "summary.csv")
+    assert morning["visits"].max() == 12  # A has every case: the day is lopsided before the re-plan
+    _, off, plan_off = _replan(lopsided_plan, tmp_path / "off")
+    out_on, on, plan_on = _replan(lopsided_plan, tmp_path / "on", "--balance", "time", "--balance-weight", "1")
+    assert on["visits"].sum() == off["visits"].sum() == 12
+    assert statistics.pstdev(on["work_s"]) < statistics.pstdev(off["work_s"])
+    assert (on["visits"] > 0).sum() >= 2  # someone besides A got visits
+    assert plan_on["audit"] == []
+    stats = plan_on["stats"]
+    assert isinstance(stats, dict) and stats["balance"]["mode"] == "time" and stats["balance"]["weight"] == 1
+    assert "balance" not in plan_off["stats"]  # type: ignore[operator]
+    assert "balanced on time (weight 1)" in out_on
+
+
+def test_replan_stability_cost_is_the_price_of_a_move(lopsided_plan: Path, tmp_path: Path) -> None:
+    out_free, _, plan_free = _replan(lopsided_plan, tmp_path / "free", "--stability-cost", "0")
+    out_dear, _, plan_dear = _replan(lopsided_plan, tmp_path / "dear", "--stability-cost", "900")
+    assert plan_free["stats"]["stability_cost_s"] == 0  # type: ignore[index]
+    assert plan_dear["stats"]["stability_cost_s"] == 900  # type: ignore[index]
+    assert "had to save 900 s" in out_dear and "had to save" not in out_free
+    _, _, plan_default = _replan(lopsided_plan, tmp_path / "default")
+    assert plan_default["stats"]["stability_cost_s"] > 0  # type: ignore[index,operator]
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--balance", "fair"), ("--stability-cost", "-5"), ("--balance-weight", "-1")]
+)
+def test_bad_replan_options_are_usage_errors(lopsided_plan: Path, tmp_path: Path, option: str, value: str) -> None:
+    out = tmp_path / "x"
+    args = ["replan", "--plan", str(lopsided_plan), "--at", "09:30", "--out", str(out), option, value]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert not out.exists()
