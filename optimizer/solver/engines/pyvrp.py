@@ -294,12 +294,13 @@ def _fleet(day: SearchInput, places: _Places, profiles: _Profiles, clients: _Cli
 
 
 def _solve(data: Any, deadline: float, seed: int, stop: StopRequest | None) -> Any:
-    """PyVRP's best solution for ``data`` by ``deadline`` (a perf_counter value) or ``stop()``."""
+    """PyVRP's best solution for ``data`` by ``deadline`` (a perf_counter value) or ``stop()``.  No statistics:
+    only the best solution is used, and PyVRP would otherwise price three solutions per iteration for them."""
     from pyvrp import solve as pyvrp_solve
 
     with warnings.catch_warnings():  # PyVRP warns when its penalties saturate: expected on over-full days
         warnings.simplefilter("ignore")
-        return pyvrp_solve(data, stop=Deadline(deadline, stop), seed=seed, display=False).best
+        return pyvrp_solve(data, stop=Deadline(deadline, stop), seed=seed, collect_stats=False, display=False).best
 
 
 def _proposed(day: SearchInput, best: Any, fleet: _Fleet, clients: _Clients) -> dict[int, list[str]]:
