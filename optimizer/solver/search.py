@@ -32,6 +32,8 @@ class SearchOutcome:
     warm_started: bool | None = None
     warm_costs: dict[str, int] = field(default_factory=dict)  # objective of each engine's checked proposal
     warm_notes: list[str] = field(default_factory=list)
+    proposal: list[list[str]] | None = None  # the engines' cheapest proposal, kept should OR-Tools return nothing
+    proposal_engine: str | None = None
 
 
 def engine_share(config: SearchConfig, cases: int, horizon: bool = False) -> float:
@@ -67,6 +69,7 @@ def search_orders(
     strategy = config.ortools.first_solution_strategy
     warm_costs: dict[str, int] = {}
     warm_notes: list[str] = []
+    engine: str | None = None
     if config.initial_routes is not None:
         initial = [list(config.initial_routes.get(a.agent_id, ())) for a in day.agents]
         strategy = "initial_routes"
@@ -76,12 +79,11 @@ def search_orders(
         warm = warm_start(
             day, share, seed, _ENGINES[config.engines.warm_start], stop=stop, own={"construct": own} if own else None
         )
-        initial, warm_costs, warm_notes = warm.orders, warm.costs, warm.notes
+        initial, warm_costs, warm_notes, engine = warm.orders, warm.costs, warm.notes, warm.engine
         strategy = f"{warm.engine}+{config.ortools.local_search_metaheuristic}"
     if stop is not None and stop() and initial is not None:  # asked to stop: the proposal is the answer
-        return SearchOutcome(
-            initial, "STOPPED", None, _time.perf_counter() - began, strategy, None, warm_costs, warm_notes
-        )
+        seconds = _time.perf_counter() - began
+        return SearchOutcome(initial, "STOPPED", None, seconds, strategy, None, warm_costs, warm_notes, initial, engine)
     model = build_model(day)
     rest = max(0.05, time_limit - (_time.perf_counter() - began))
     result = run_search(model, config.ortools, rest, initial, stop)
@@ -90,8 +92,9 @@ def search_orders(
         strategy = config.ortools.first_solution_strategy
     seconds = _time.perf_counter() - began
     return SearchOutcome(
-        orders, result.status, result.objective, seconds, strategy, result.warm_started, warm_costs, warm_notes
-    )
+        orders, result.status, result.objective, seconds, strategy, result.warm_started, warm_costs, warm_notes,
+        initial if engine is not None else None, engine,
+    )  # fmt: skip
 
 
 def portfolio_search(
