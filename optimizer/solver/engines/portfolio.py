@@ -1,8 +1,8 @@
 """Warm starts for the OR-Tools search: a portfolio of engines, one per core; the cheapest checked proposal wins.
 
-PyVRP runs in this process; VROOM, and PyVRP's second seed (``"pyvrp-2"``), run in forked worker processes
-terminated at the deadline or on a stop request, because VROOM's ``timeout`` does not bound its construction and
-a stop request cannot reach into another process.  :func:`auto_engines` picks the engines from what the day
+PyVRP runs in this process (``"pyvrp-pair"``: with a second run in a forked worker that it ends at the deadline
+or on a stop request); VROOM runs in forked worker processes terminated at the deadline or on a stop request,
+because its ``timeout`` does not bound its construction.  :func:`auto_engines` picks the engines from what the day
 contains; the measurements behind that choice are in ``docs/solver-tuning.md``.
 """
 
@@ -23,10 +23,9 @@ from optimizer.solver.engines.check import orders_cost
 from optimizer.solver.engines.complete import completed
 from optimizer.solver.search_input import SearchInput
 
-ENGINES = ("pyvrp", "pyvrp-2", "vroom", "vroom-geometric", "vroom-due")
-#: VRPTW-like and prize days: PyVRP here and PyVRP with another seed in a worker (VROOM is far behind there).
-PYVRP_ENGINES = ("pyvrp", "pyvrp-2")
-SECOND_SEED = 1  # "pyvrp-2" runs PyVRP with the solve's seed plus this
+ENGINES = ("pyvrp", "pyvrp-pair", "vroom", "vroom-geometric", "vroom-due")
+#: VRPTW-like and prize days: two cooperating PyVRP runs, one per core (VROOM is far behind there).
+PYVRP_ENGINES = ("pyvrp-pair",)
 VROOM_ONLY_MAX_CASES = 500  # above this, PyVRP stays in the portfolio: it answers within its time for sure
 #: A horizon (agent-days of several dates): VROOM with each case on its cheapest agent-days (on time where
 #: possible, :func:`~optimizer.solver.engines.vroom.cheapest_agents`) first; plain VROOM (travel first) second.
@@ -65,7 +64,7 @@ def auto_engines(cases: Sequence[Case], agents: Sequence[Agent]) -> tuple[str, .
         return ("vroom", "vroom-geometric")
     if field_day:
         return ("pyvrp", "vroom") if vroom_ok else ("pyvrp",)
-    return PYVRP_ENGINES
+    return PYVRP_ENGINES if cores() >= 2 else ("pyvrp",)
 
 
 def warm_start(
@@ -91,10 +90,10 @@ def warm_start(
     if len(running) < len(chosen):
         notes.append(f"{', '.join(chosen[len(running) :])} skipped: {cores()} core(s)")
     deadline = _time.perf_counter() + seconds
-    workers = _fork_workers([name for name in running if name != "pyvrp"], day, seconds, seed, notes)
+    workers = _fork_workers([n for n in running if not n.startswith("pyvrp")], day, seconds, notes)
     proposals: dict[str, list[list[str]]] = {}
-    if "pyvrp" in running:
-        proposals["pyvrp"] = pyvrp_routes(day, seconds, seed, stop)
+    for name in (n for n in running if n.startswith("pyvrp")):  # in this process, one after the other
+        proposals[name] = pyvrp_routes(day, seconds, seed, stop, pair=name == "pyvrp-pair")
     for name, (process, conn) in workers.items():
         answer = _collect(name, process, conn, deadline + GRACE_S, stop, notes)
         if answer is not None:
@@ -112,10 +111,9 @@ def warm_start(
 
 
 def _fork_workers(
-    names: Sequence[str], day: SearchInput, seconds: float, seed: int, notes: list[str]
+    names: Sequence[str], day: SearchInput, seconds: float, notes: list[str]
 ) -> dict[str, tuple[Any, Connection]]:
-    """A forked worker process per engine in ``names`` (VROOM's, or PyVRP's second seed), started now (a note
-    for each that cannot be)."""
+    """A forked worker process per VROOM engine in ``names``, started now (a note for each that cannot be)."""
     workers: dict[str, tuple[Any, Connection]] = {}
     forkable = "fork" in multiprocessing.get_all_start_methods()
     for name in names:
@@ -124,7 +122,7 @@ def _fork_workers(
             continue
         context = multiprocessing.get_context("fork")
         conn, child = context.Pipe(duplex=False)
-        process = context.Process(target=_worker, args=(child, name, day, seconds, seed), daemon=True)
+        process = context.Process(target=_worker, args=(child, name, day, seconds), daemon=True)
         process.start()
         child.close()
         workers[name] = (process, conn)
@@ -164,24 +162,20 @@ def _answered(conn: Connection, until: float, stop: StopRequest | None) -> bool:
             return False
 
 
-def _worker(conn: Connection, engine: str, day: SearchInput, seconds: float, seed: int) -> None:
+def _worker(conn: Connection, engine: str, day: SearchInput, seconds: float) -> None:
     """Worker process body: the engine's checked routes (or the error) back through ``conn``.  The worker
     ignores Ctrl-C: the parent decides when it stops (it terminates the worker)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        conn.send(("ok", _engine_routes(engine, day, seconds, seed)))
+        conn.send(("ok", _vroom_routes(engine, day, seconds)))
     except Exception as exc:  # any failure here only means "no proposal from this engine"
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
 
 
-def _engine_routes(engine: str, day: SearchInput, seconds: float, seed: int) -> list[list[str]]:
-    """The checked routes of a worker's engine: PyVRP's second seed, or VROOM with its weighting and agents."""
-    if engine == "pyvrp-2":
-        from optimizer.solver.engines.pyvrp import pyvrp_routes
-
-        return pyvrp_routes(day, seconds, seed + SECOND_SEED)
+def _vroom_routes(engine: str, day: SearchInput, seconds: float) -> list[list[str]]:
+    """VROOM's checked routes with the engine's weighting and agents."""
     from optimizer.solver.engines.vroom import cheapest_agents, vroom_routes
 
     weights = "geometric" if engine == "vroom-geometric" else "lexicographic"
@@ -189,6 +183,6 @@ def _engine_routes(engine: str, day: SearchInput, seconds: float, seed: int) -> 
 
 
 __all__ = [
-    "ENGINES", "GRACE_S", "HORIZON_ENGINES", "PYVRP_ENGINES", "SECOND_SEED", "VROOM_ONLY_MAX_CASES", "WarmStart",
+    "ENGINES", "GRACE_S", "HORIZON_ENGINES", "PYVRP_ENGINES", "VROOM_ONLY_MAX_CASES", "WarmStart",
     "auto_engines", "cores", "warm_start",
 ]  # fmt: skip
