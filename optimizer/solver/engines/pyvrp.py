@@ -102,7 +102,13 @@ def _solve_pair(data: Any, deadline: float, seed: int, stop: StopRequest | None)
         process = context.Process(target=_pair_worker, args=args, daemon=True)
         process.start()
         child.close()
-        mine = _ils(data, neighbours, end, seed + 2 * k, stop, best)
+        try:
+            mine = _ils(data, neighbours, end, seed + 2 * k, stop, best)
+        except BaseException:  # Ctrl-C or a failure here: the worker must not outlive this run
+            process.terminate()
+            process.join(1)
+            conn.close()
+            raise
         theirs = _pair_answer(process, conn, end + 0.5, stop)
         best = min((s for s in (mine, theirs) if s is not None), key=_price)
         k += 1
