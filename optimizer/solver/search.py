@@ -42,6 +42,8 @@ class SearchOutcome:
     warm_started: bool | None = None
     warm_costs: dict[str, int] = field(default_factory=dict)  # objective of each engine's checked proposal
     warm_notes: list[str] = field(default_factory=list)
+    proposal: list[list[str]] | None = None  # the engines' cheapest proposal, kept should OR-Tools return nothing
+    proposal_engine: str | None = None
 
 
 def engine_share(config: SearchConfig, cases: int, horizon: bool = False) -> float:
@@ -78,6 +80,7 @@ def search_orders(
     warm_costs: dict[str, int] = {}
     warm_notes: list[str] = []
     warm_proposals: dict[str, list[list[str]]] = {}
+    engine: str | None = None
     if config.initial_routes is not None:
         initial = [list(config.initial_routes.get(a.agent_id, ())) for a in day.agents]
         strategy = "initial_routes"
@@ -88,15 +91,16 @@ def search_orders(
             day, share, seed, _ENGINES[config.engines.warm_start], stop=stop, own={"construct": own} if own else None
         )
         initial, warm_costs, warm_notes, warm_proposals = warm.orders, warm.costs, warm.notes, warm.proposals
+        engine = warm.engine
         strategy = f"{warm.engine}+{config.ortools.local_search_metaheuristic}"
     if stop is not None and stop() and initial is not None:  # asked to stop: the proposal is the answer
-        return SearchOutcome(
-            initial, "STOPPED", None, _time.perf_counter() - began, strategy, None, warm_costs, warm_notes
-        )
+        seconds = _time.perf_counter() - began
+        return SearchOutcome(initial, "STOPPED", None, seconds, strategy, None, warm_costs, warm_notes, initial, engine)
     rest = max(0.05, time_limit - (_time.perf_counter() - began))
     second = _runner_up(day, config, warm_costs, warm_proposals, initial)
     if second is not None:  # "stable": polish the free proposal too, in a worker, and keep the better outcome
-        return _two_polishes(day, config, rest, initial, second, stop, strategy, warm_costs, warm_notes, began)
+        outcome = _two_polishes(day, config, rest, initial, second, stop, strategy, warm_costs, warm_notes, began)
+        return replace(outcome, proposal=initial if engine is not None else None, proposal_engine=engine)
     model = build_model(day)
     result = run_search(model, config.ortools, rest, initial, stop)
     orders = read_routes(model, result.solution) if result.solution is not None else None
@@ -104,8 +108,9 @@ def search_orders(
         strategy = config.ortools.first_solution_strategy
     seconds = _time.perf_counter() - began
     return SearchOutcome(
-        orders, result.status, result.objective, seconds, strategy, result.warm_started, warm_costs, warm_notes
-    )
+        orders, result.status, result.objective, seconds, strategy, result.warm_started, warm_costs, warm_notes,
+        initial if engine is not None else None, engine,
+    )  # fmt: skip
 
 
 def _runner_up(

@@ -3,12 +3,17 @@ progress reported, big days searched in groups."""
 
 from __future__ import annotations
 
+import dataclasses
+import multiprocessing
 import threading
 import time
 
+import pytest
+
 from benchmarks.construct_scale import random_problem
-from optimizer import Plan, solve
+from optimizer import Plan, Problem, solve
 from optimizer.solver.decompose import DECOMPOSE_ABOVE
+from optimizer.solver.engines.portfolio import PYVRP_ENGINES, auto_engines, cores
 from optimizer.solver.incumbent import SolveProgress
 
 
@@ -62,3 +67,41 @@ def test_a_big_day_is_searched_in_groups_and_keeps_its_limit() -> None:
     assert plan.stats["first_plan_seconds"] < 12
     assert took < 12 + 5
     assert reports[0].stage == "construct"
+
+
+def _vrptw_like(n_cases: int, n_agents: int, seed: int) -> Problem:
+    """A generated day without breaks and with one priority level: the kind of day PyVRP gets both cores for."""
+    problem = random_problem(n_cases, n_agents, seed=seed)
+    cases = tuple(dataclasses.replace(c, priority=3) for c in problem.cases)
+    agents = tuple(dataclasses.replace(a, break_window=None, break_s=0) for a in problem.agents)
+    return dataclasses.replace(problem, cases=cases, agents=agents)
+
+
+@pytest.mark.skipif(cores() < 2, reason="the second PyVRP run needs a second core")
+def test_a_vrptw_like_day_runs_the_pyvrp_pair_within_its_limit() -> None:
+    problem = _vrptw_like(120, 8, seed=5)
+    assert auto_engines(problem.cases, problem.agents) == PYVRP_ENGINES
+    began = time.perf_counter()
+    plan = solve(problem, time_limit=3)
+    took = time.perf_counter() - began
+    assert plan.audit == []
+    _accounted_once(plan)
+    assert "pyvrp-pair" in plan.stats["warm_start_costs"], plan.stats["warm_start_notes"]
+    assert took < 3 + 5  # the limit plus a generous allowance for a loaded machine
+
+
+@pytest.mark.skipif(cores() < 2, reason="the second PyVRP run needs a second core")
+def test_a_stop_request_ends_both_pyvrp_runs() -> None:
+    problem = _vrptw_like(200, 10, seed=6)
+    stop = threading.Event()
+    threading.Timer(1.5, stop.set).start()
+    children_before = set(multiprocessing.active_children())
+    began = time.perf_counter()
+    plan = solve(problem, time_limit=60, stop=stop.is_set)
+    took = time.perf_counter() - began
+    assert plan.stats["stopped"] is True
+    assert took < 1.5 + 5  # within seconds of the request, not at the 60 s limit
+    assert "pyvrp-pair" in plan.stats["warm_start_costs"]  # the pair answered, early
+    assert set(multiprocessing.active_children()) <= children_before  # the forked PyVRP worker has ended
+    assert plan.audit == []
+    _accounted_once(plan)

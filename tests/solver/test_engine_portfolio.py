@@ -33,9 +33,11 @@ def test_auto_engines_follow_what_the_day_contains() -> None:
     assert auto_engines(problem.cases, problem.agents) == ("vroom", "vroom-geometric")
     plain_cases = [dataclasses.replace(c, priority=3, must_visit=False) for c in problem.cases]
     plain_agents = [dataclasses.replace(a, break_s=0, break_window=None) for a in problem.agents]
-    assert auto_engines(plain_cases, plain_agents) == ("pyvrp", "vroom")
+    pair = ("pyvrp-pair",) if cores() >= 2 else ("pyvrp",)
+    assert auto_engines(plain_cases, plain_agents) == pair  # VRPTW-like: two cooperating PyVRP runs
     prize_cases = [dataclasses.replace(c, prize=100, must_visit=False) for c in problem.cases]
-    assert auto_engines(prize_cases, problem.agents) == ("pyvrp",)
+    assert auto_engines(prize_cases, plain_agents) == pair
+    assert auto_engines(prize_cases, problem.agents) == ("pyvrp",)  # breaks: a field day VROOM does not suit
 
 
 @pytest.mark.skipif(cores() < 2 or not vroom_available(), reason="needs two cores and pyvroom")

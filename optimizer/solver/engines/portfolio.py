@@ -1,7 +1,8 @@
 """Warm starts for the OR-Tools search: a portfolio of engines, one per core; the cheapest checked proposal wins.
 
-PyVRP runs in this process; VROOM runs in forked worker processes terminated at the deadline, because its
-``timeout`` does not bound its construction.  :func:`auto_engines` picks the engines from what the day
+PyVRP runs in this process (``"pyvrp-pair"``: with a second run in a forked worker that it ends at the deadline
+or on a stop request); VROOM runs in forked worker processes terminated at the deadline or on a stop request,
+because its ``timeout`` does not bound its construction.  :func:`auto_engines` picks the engines from what the day
 contains; the measurements behind that choice are in ``docs/solver-tuning.md``.
 """
 
@@ -22,10 +23,13 @@ from optimizer.solver.engines.check import orders_cost
 from optimizer.solver.engines.complete import completed
 from optimizer.solver.search_input import SearchInput
 
-ENGINES = ("pyvrp", "vroom", "vroom-geometric", "vroom-due")
+ENGINES = ("pyvrp", "pyvrp-pair", "vroom", "vroom-geometric", "vroom-due")
+#: VRPTW-like and prize days: two cooperating PyVRP runs, one per core (VROOM is far behind there).
+PYVRP_ENGINES = ("pyvrp-pair",)
 VROOM_ONLY_MAX_CASES = 500  # above this, PyVRP stays in the portfolio: it answers within its time for sure
-#: A horizon (agent-days of several dates): VROOM with each case on its cheapest agent-days (on time where
-#: possible, :func:`~optimizer.solver.engines.vroom.cheapest_agents`) first; plain VROOM (travel first) second.
+#: A horizon (agent-days of several dates): PyVRP, which prices each agent-day's lateness in its routing profiles,
+#: first; VROOM with each case on its cheapest agent-days (on time where possible,
+#: :func:`~optimizer.solver.engines.vroom.cheapest_agents`) second.
 HORIZON_ENGINES = ("pyvrp", "vroom-due")
 GRACE_S = 0.5  # how long past the deadline a worker may take to hand over its routes
 
@@ -60,7 +64,9 @@ def auto_engines(cases: Sequence[Case], agents: Sequence[Agent]) -> tuple[str, .
     field_day = any(a.has_break for a in agents) or len(levels) > 1
     if vroom_ok and field_day and len(cases) <= VROOM_ONLY_MAX_CASES:
         return ("vroom", "vroom-geometric")
-    return ("pyvrp", "vroom") if vroom_ok else ("pyvrp",)
+    if field_day:
+        return ("pyvrp", "vroom") if vroom_ok else ("pyvrp",)
+    return PYVRP_ENGINES if cores() >= 2 else ("pyvrp",)
 
 
 def warm_start(
@@ -86,10 +92,10 @@ def warm_start(
     if len(running) < len(chosen):
         notes.append(f"{', '.join(chosen[len(running) :])} skipped: {cores()} core(s)")
     deadline = _time.perf_counter() + seconds
-    workers = _fork_workers([name for name in running if name != "pyvrp"], day, seconds, notes)
+    workers = _fork_workers([n for n in running if not n.startswith("pyvrp")], day, seconds, notes)
     proposals: dict[str, list[list[str]]] = {}
-    if "pyvrp" in running:
-        proposals["pyvrp"] = pyvrp_routes(day, seconds, seed, stop)
+    for name in (n for n in running if n.startswith("pyvrp")):  # in this process, one after the other
+        proposals[name] = pyvrp_routes(day, seconds, seed, stop, pair=name == "pyvrp-pair")
     for name, (process, conn) in workers.items():
         answer = _collect(name, process, conn, deadline + GRACE_S, stop, notes)
         if answer is not None:
@@ -120,7 +126,7 @@ def _fork_workers(
             continue
         context = multiprocessing.get_context("fork")
         conn, child = context.Pipe(duplex=False)
-        process = context.Process(target=_vroom_worker, args=(child, name, day, seconds), daemon=True)
+        process = context.Process(target=_worker, args=(child, name, day, seconds), daemon=True)
         process.start()
         child.close()
         workers[name] = (process, conn)
@@ -160,21 +166,27 @@ def _answered(conn: Connection, until: float, stop: StopRequest | None) -> bool:
             return False
 
 
-def _vroom_worker(conn: Connection, engine: str, day: SearchInput, seconds: float) -> None:
-    """Worker process body: VROOM's checked routes (or the error) back through ``conn``.  The worker ignores
-    Ctrl-C: the parent decides when it stops (it terminates the worker)."""
+def _worker(conn: Connection, engine: str, day: SearchInput, seconds: float) -> None:
+    """Worker process body: the engine's checked routes (or the error) back through ``conn``.  The worker
+    ignores Ctrl-C: the parent decides when it stops (it terminates the worker)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from optimizer.solver.engines.vroom import cheapest_agents, vroom_routes
-
-    weights = "geometric" if engine == "vroom-geometric" else "lexicographic"
     try:
-        conn.send(("ok", vroom_routes(cheapest_agents(day) if engine == "vroom-due" else day, seconds, weights)))
+        conn.send(("ok", _vroom_routes(engine, day, seconds)))
     except Exception as exc:  # any failure here only means "no proposal from this engine"
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
 
 
+def _vroom_routes(engine: str, day: SearchInput, seconds: float) -> list[list[str]]:
+    """VROOM's checked routes with the engine's weighting and agents."""
+    from optimizer.solver.engines.vroom import cheapest_agents, vroom_routes
+
+    weights = "geometric" if engine == "vroom-geometric" else "lexicographic"
+    return vroom_routes(cheapest_agents(day) if engine == "vroom-due" else day, seconds, weights)
+
+
 __all__ = [
-    "ENGINES", "GRACE_S", "HORIZON_ENGINES", "VROOM_ONLY_MAX_CASES", "WarmStart", "auto_engines", "cores", "warm_start",
+    "ENGINES", "GRACE_S", "HORIZON_ENGINES", "PYVRP_ENGINES", "VROOM_ONLY_MAX_CASES", "WarmStart",
+    "auto_engines", "cores", "warm_start",
 ]  # fmt: skip

@@ -49,9 +49,12 @@ def _hubs(mat: np.ndarray, first: int, k: int) -> list[int]:
     return chosen
 
 
-def pyvrp_routes(day: SearchInput, seconds: float, seed: int = 0, stop: StopRequest | None = None) -> list[list[str]]:
+def pyvrp_routes(
+    day: SearchInput, seconds: float, seed: int = 0, stop: StopRequest | None = None, pair: bool = False
+) -> list[list[str]]:
     """Ordered case ids per agent (in ``day.agents`` order) from PyVRP within ``seconds`` (or until ``stop()``),
-    each route valid under the full schedule semantics; ``[]`` routes for agents PyVRP did not use."""
+    each route valid under the full schedule semantics; ``[]`` routes for agents PyVRP did not use.  ``pair``: two
+    cooperating runs, one in a forked worker (:func:`_solve_pair`)."""
     from pyvrp import Depot, Location, ProblemData
 
     began = _time.perf_counter()
@@ -69,8 +72,108 @@ def pyvrp_routes(day: SearchInput, seconds: float, seed: int = 0, stop: StopRequ
         groups=clients.groups,
     )
     budget = max(0.05, seconds - (_time.perf_counter() - began))
-    best = _solve(data, _time.perf_counter() + budget, seed, stop)
+    if pair:
+        best = _solve_pair(data, _time.perf_counter() + budget, seed, stop)
+    else:
+        best = _solve(data, _time.perf_counter() + budget, seed, stop)
     return checked_orders(_proposed(day, best, fleet, clients), day)
+
+
+EPOCHS = 4  # a pair of PyVRP runs exchanges its best solution this many times (the last time at the deadline)
+
+
+def _solve_pair(data: Any, deadline: float, seed: int, stop: StopRequest | None) -> Any:
+    """Two PyVRP runs, here and in a forked worker, in :data:`EPOCHS` epochs; each epoch both start from the
+    best solution so far with seeds of their own, and the better of their two bests is the next start.  The
+    granular neighbourhood is computed once, before the first fork."""
+    import multiprocessing
+
+    from pyvrp import SolveParams
+    from pyvrp.search import compute_neighbours
+
+    context = multiprocessing.get_context("fork")
+    neighbours = compute_neighbours(data, SolveParams().neighbourhood)
+    best = None
+    epoch = (deadline - _time.perf_counter()) / EPOCHS
+    k = 0
+    while best is None or not Deadline(deadline, stop).passed():
+        end = deadline if deadline - _time.perf_counter() < 1.5 * epoch else _time.perf_counter() + epoch
+        conn, child = context.Pipe(duplex=False)
+        args = (child, data, neighbours, end, seed + 2 * k + 1, best)
+        process = context.Process(target=_pair_worker, args=args, daemon=True)
+        process.start()
+        child.close()
+        try:
+            mine = _ils(data, neighbours, end, seed + 2 * k, stop, best)
+        except BaseException:  # Ctrl-C or a failure here: the worker must not outlive this run
+            process.terminate()
+            process.join(1)
+            conn.close()
+            raise
+        theirs = _pair_answer(process, conn, end + 0.5, stop)
+        best = min((s for s in (mine, theirs) if s is not None), key=_price)
+        k += 1
+    return best
+
+
+def _ils(data: Any, neighbours: Any, deadline: float, seed: int, stop: StopRequest | None, initial: Any) -> Any:
+    """PyVRP's iterated local search as ``pyvrp.solve`` sets it up (default parameters), with a given
+    neighbourhood, from ``initial`` (or PyVRP's own start), until ``deadline`` or ``stop()``."""
+    from pyvrp import IteratedLocalSearch, PenaltyManager, RandomNumberGenerator, Solution, SolveParams
+    from pyvrp.search import LocalSearch, PerturbationManager
+
+    params = SolveParams()
+    rng = RandomNumberGenerator(seed=seed)
+    ls = LocalSearch(data, rng, neighbours, PerturbationManager(params.perturbation))
+    for op in params.operators:
+        if op.supports(data):
+            ls.add_operator(op(data))
+    pm = PenaltyManager(params.penalty.midpoint_penalties(data), params.penalty)
+    if initial is None:
+        initial = ls(Solution.make_random(data, rng), pm.max_cost_evaluator(), exhaustive=True)
+    with warnings.catch_warnings():  # PyVRP warns when its penalties saturate: expected on over-full days
+        warnings.simplefilter("ignore")
+        algo = IteratedLocalSearch(data, pm, ls, initial, params.ils)
+        return algo.run(Deadline(deadline, stop), collect_stats=False).best
+
+
+def _price(solution: Any) -> tuple[bool, int]:
+    """Feasible first, then travel + uncollected prizes (the proposal's price in fieldroute's terms)."""
+    cost = solution.distance_cost() + solution.duration_cost() + solution.fixed_vehicle_cost()
+    return (not solution.is_feasible(), cost + solution.uncollected_prizes())
+
+
+def _pair_worker(conn: Any, data: Any, neighbours: Any, end: float, seed: int, initial: Any) -> None:
+    """Worker body: PyVRP's best by ``end`` from ``initial`` back through ``conn`` (None on any failure)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        conn.send(_ils(data, neighbours, end, seed, None, initial))
+    except Exception:  # no answer from the worker only means the epoch's other run wins
+        conn.send(None)
+    finally:
+        conn.close()
+
+
+def _pair_answer(process: Any, conn: Any, until: float, stop: StopRequest | None) -> Any:
+    """The worker's solution if it answers by ``until`` (and no stop was requested); the worker is ended."""
+    answer = None
+    while True:
+        left = until - _time.perf_counter()
+        if conn.poll(max(0.0, min(0.1, left))):
+            try:
+                answer = conn.recv()
+            except EOFError:
+                answer = None
+            break
+        if left <= 0 or (stop is not None and stop()):
+            break
+    if process.is_alive():
+        process.terminate()
+    process.join(1)
+    conn.close()
+    return answer
 
 
 @dataclass(frozen=True)
@@ -411,12 +514,13 @@ def _fleet(day: SearchInput, places: _Places, profiles: _Profiles, clients: _Cli
 
 
 def _solve(data: Any, deadline: float, seed: int, stop: StopRequest | None) -> Any:
-    """PyVRP's best solution for ``data`` by ``deadline`` (a perf_counter value) or ``stop()``."""
+    """PyVRP's best solution for ``data`` by ``deadline`` (a perf_counter value) or ``stop()``.  No statistics:
+    only the best solution is used, and PyVRP would otherwise price three solutions per iteration for them."""
     from pyvrp import solve as pyvrp_solve
 
     with warnings.catch_warnings():  # PyVRP warns when its penalties saturate: expected on over-full days
         warnings.simplefilter("ignore")
-        return pyvrp_solve(data, stop=Deadline(deadline, stop), seed=seed, display=False).best
+        return pyvrp_solve(data, stop=Deadline(deadline, stop), seed=seed, collect_stats=False, display=False).best
 
 
 def _proposed(day: SearchInput, best: Any, fleet: _Fleet, clients: _Clients) -> dict[int, list[str]]:
