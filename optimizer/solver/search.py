@@ -12,13 +12,13 @@ import time as _time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
-from typing import Any
 
 from optimizer.solver.budget import StopRequest
 from optimizer.solver.config import SearchConfig
 from optimizer.solver.ortools.model import build_model, read_routes
 from optimizer.solver.ortools.search import run_search
 from optimizer.solver.search_input import SearchInput
+from optimizer.solver.workers import worker_answer
 
 _ENGINES: dict[str, tuple[str, ...] | None] = {
     "auto": None,
@@ -171,7 +171,8 @@ def _two_polishes(
         read_routes(model, mine.solution) if mine.solution is not None else None, mine.status, mine.objective,
         0.0, strategy, mine.warm_started, warm_costs, warm_notes,
     )  # fmt: skip
-    theirs = _answer(conn, worker, deadline, stop)
+    answer = worker_answer(worker, conn, deadline, stop)
+    theirs = answer if isinstance(answer, SearchOutcome) else None
     found = [here] if here.orders is not None else []
     if theirs is not None and theirs.orders is not None:
         found.append(replace(theirs, strategy=f"{name}+{config.ortools.local_search_metaheuristic}"))
@@ -201,27 +202,6 @@ def _polish_worker(conn: Connection, day: SearchInput, config: SearchConfig, sec
         conn.send(None)
     finally:
         conn.close()
-
-
-def _answer(conn: Connection, worker: Any, until: float, stop: StopRequest | None) -> SearchOutcome | None:
-    """The worker's outcome if it comes by ``until`` (a perf_counter value) and no stop is requested; the worker
-    is ended either way."""
-    answer = None
-    while stop is None or not stop():
-        left = until - _time.perf_counter()
-        if conn.poll(max(0.0, min(0.1, left))):
-            try:
-                answer = conn.recv()
-            except EOFError:
-                answer = None
-            break
-        if left <= 0:
-            break
-    if worker.is_alive():
-        worker.terminate()
-    worker.join(1)
-    conn.close()
-    return answer if isinstance(answer, SearchOutcome) else None
 
 
 def portfolio_search(

@@ -7,6 +7,7 @@ import statistics
 from pathlib import Path
 
 import pandas as pd
+from lopsided_day import write_lopsided_day
 from typer.testing import CliRunner
 
 from optimizer.cli import app
@@ -16,19 +17,7 @@ runner = CliRunner()
 
 def _lopsided_day(folder: Path) -> list[str]:
     """Ten 30-minute visits around agent A's home; B and C live 9 and 12 km away."""
-    cases = ["case_id,lat,lon,priority,service_minutes"]
-    cases += [
-        f"C{i:02d},{40.27 + 0.002 * (i % 4):.4f},{-76.88 + 0.002 * (i // 4):.4f},{1 + i % 5},30" for i in range(10)
-    ]
-    (folder / "cases.csv").write_text("\n".join(cases) + "\n", encoding="utf-8")
-    agents = [
-        "agent_id,start_lat,start_lon,shift_start,shift_end",
-        "A,40.27,-76.88,08:00,17:00",
-        "B,40.35,-76.88,08:00,17:00",
-        "C,40.27,-76.74,08:00,17:00",
-    ]
-    (folder / "agents.csv").write_text("\n".join(agents) + "\n", encoding="utf-8")
-    return ["--cases", str(folder / "cases.csv"), "--agents", str(folder / "agents.csv"), "--date", "2026-12-01"]
+    return write_lopsided_day(folder, 10)
 
 
 def _plan(args: list[str], out: Path, *extra: str) -> tuple[str, pd.DataFrame, dict[str, object]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from lopsided_day import write_lopsided_day
 from typer.testing import CliRunner
 
 from optimizer.cli import app
@@ -19,19 +20,7 @@ runner = CliRunner()
 def lopsided_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A planned day where agent A, who lives among the 12 cases, has them all; B and C live 9 and 12 km away."""
     folder = tmp_path_factory.mktemp("lopsided")
-    cases = ["case_id,lat,lon,priority,service_minutes"]
-    cases += [
-        f"C{i:02d},{40.27 + 0.002 * (i % 4):.4f},{-76.88 + 0.002 * (i // 4):.4f},{1 + i % 5},30" for i in range(12)
-    ]
-    (folder / "cases.csv").write_text("\n".join(cases) + "\n", encoding="utf-8")
-    agents = [
-        "agent_id,start_lat,start_lon,shift_start,shift_end",
-        "A,40.27,-76.88,08:00,17:00",
-        "B,40.35,-76.88,08:00,17:00",
-        "C,40.27,-76.74,08:00,17:00",
-    ]
-    (folder / "agents.csv").write_text("\n".join(agents) + "\n", encoding="utf-8")
-    day = ["--cases", str(folder / "cases.csv"), "--agents", str(folder / "agents.csv"), "--date", "2026-12-01"]
+    day = write_lopsided_day(folder, 12)
     morning = folder / "morning"
     made = runner.invoke(app, ["plan", *day, "--time-limit", "2", "--no-maps", "--out", str(morning)])
     assert made.exit_code == 0, made.output

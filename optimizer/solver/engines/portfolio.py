@@ -22,6 +22,7 @@ from optimizer.solver.budget import StopRequest
 from optimizer.solver.engines.check import orders_cost
 from optimizer.solver.engines.complete import completed
 from optimizer.solver.search_input import SearchInput
+from optimizer.solver.workers import end_worker, wait_for_answer
 
 ENGINES = ("pyvrp", "pyvrp-pair", "vroom", "vroom-geometric", "vroom-due")
 #: VRPTW-like and prize days: two cooperating PyVRP runs, one per core (VROOM is far behind there).
@@ -138,7 +139,7 @@ def _collect(
 ) -> list[list[str]] | None:
     """The worker's routes if it answers by ``until`` (else a note saying why not); the worker is ended."""
     answer = None
-    if _answered(conn, until, stop):
+    if wait_for_answer(conn, until, stop):
         try:
             kind, payload = conn.recv()
         except EOFError:
@@ -149,21 +150,8 @@ def _collect(
             notes.append(f"{name} failed: {payload}")
     else:
         notes.append(f"{name} stopped at the deadline" if not (stop and stop()) else f"{name} stopped on request")
-    if process.is_alive():
-        process.terminate()
-    process.join(1)
-    conn.close()
+    end_worker(process, conn)
     return answer
-
-
-def _answered(conn: Connection, until: float, stop: StopRequest | None) -> bool:
-    """Wait for the worker's answer until ``until`` (a perf_counter value), looking at ``stop`` every 0.1 s."""
-    while True:
-        left = until - _time.perf_counter()
-        if conn.poll(max(0.0, min(0.1, left))):
-            return True
-        if left <= 0 or (stop is not None and stop()):
-            return False
 
 
 def _worker(conn: Connection, engine: str, day: SearchInput, seconds: float) -> None:

@@ -20,6 +20,7 @@ from optimizer.solver.budget import Deadline, StopRequest
 from optimizer.solver.engines.check import checked_orders
 from optimizer.solver.schedule import merged_slot_windows
 from optimizer.solver.search_input import SearchInput
+from optimizer.solver.workers import worker_answer
 
 MAX_PRIZE = 10**12  # keeps sum(prizes) + travel far below 2^63 for any realistic number of cases
 _FAR = 10**9  # travel to a case the vehicle may not serve: breaks every window, so PyVRP never routes it
@@ -110,7 +111,7 @@ def _solve_pair(data: Any, deadline: float, seed: int, stop: StopRequest | None)
             process.join(1)
             conn.close()
             raise
-        theirs = _pair_answer(process, conn, end + 0.5, stop)
+        theirs = worker_answer(process, conn, end + 0.5, stop)
         best = min((s for s in (mine, theirs) if s is not None), key=_price)
         k += 1
     return best
@@ -154,26 +155,6 @@ def _pair_worker(conn: Any, data: Any, neighbours: Any, end: float, seed: int, i
         conn.send(None)
     finally:
         conn.close()
-
-
-def _pair_answer(process: Any, conn: Any, until: float, stop: StopRequest | None) -> Any:
-    """The worker's solution if it answers by ``until`` (and no stop was requested); the worker is ended."""
-    answer = None
-    while True:
-        left = until - _time.perf_counter()
-        if conn.poll(max(0.0, min(0.1, left))):
-            try:
-                answer = conn.recv()
-            except EOFError:
-                answer = None
-            break
-        if left <= 0 or (stop is not None and stop()):
-            break
-    if process.is_alive():
-        process.terminate()
-    process.join(1)
-    conn.close()
-    return answer
 
 
 @dataclass(frozen=True)
