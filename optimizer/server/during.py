@@ -32,6 +32,7 @@ from optimizer.server.inputs import (
 from optimizer.server.limits import SafeJSONResponse
 from optimizer.server.store import new_job_id
 from optimizer.server.worker import OUT_DIR, problem_dict
+from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT
 
 #: How many finished plans keep a suggest index in memory (the most recently asked).
 INDEX_CACHE = 8
@@ -58,6 +59,11 @@ class ReplanRequest(BaseModel):
         "none", description="What is promised of the visits not started: nothing, each one's agent, or agent and order."
     )
     keep_next: int | None = Field(None, ge=0, description="Promise only each agent's next N visits.")
+    stability_cost: float | None = Field(
+        None, ge=0, description="Seconds of travel one visit moved to another agent costs (default: one mean leg)."
+    )
+    balance: Literal["time", "visits"] | None = Field(None, description="Even out working time or visits.")
+    balance_weight: float = Field(DEFAULT_BALANCE_WEIGHT, gt=0, description="How much evenness may cost in travel.")
     time_limit: float = Field(10.0, gt=0, description="Search time in seconds.")
     seed: int = Field(0, ge=0)
 
@@ -215,6 +221,9 @@ def _prepare_replan(
         "new_cases_file": new_cases,
         "keep": body.keep,
         "keep_next": body.keep_next,
+        "stability_cost": body.stability_cost,
+        "balance": body.balance,
+        "balance_weight": body.balance_weight,
         "time_limit": body.time_limit,
         "seed": body.seed,
     }
@@ -305,6 +314,9 @@ async def replan_plan(request: Request, job_id: str) -> dict[str, Any]:
         "at": body.at,
         "keep": body.keep,
         "keep_next": body.keep_next,
+        "stability_cost": body.stability_cost,
+        "balance": body.balance,
+        "balance_weight": body.balance_weight if body.balance else None,
         "done": body.done,
         "unavailable": body.unavailable,
         "new_cases": len(body.new_cases) if upload is None else (upload[0]),

@@ -131,6 +131,7 @@ def _replan(spec: dict[str, Any], report: Callable[..., None], stop: Event) -> d
     from optimizer.dispatch import Position, load_plan, replan
     from optimizer.dispatch.newcases import read_cases
     from optimizer.errors import AuditError
+    from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT
 
     job_dir = Path(spec["job_dir"])
     report("loading")
@@ -145,6 +146,8 @@ def _replan(spec: dict[str, Any], report: Callable[..., None], stop: Event) -> d
     result = replan(
         before, int(spec["at_s"]), done=spec.get("done", []), positions=positions or None, new_cases=new_cases,
         unavailable=spec.get("unavailable", []), keep=spec.get("keep", "none"), keep_next=spec.get("keep_next"),
+        stability_cost=spec.get("stability_cost"), balance=spec.get("balance"),
+        balance_weight=spec.get("balance_weight", DEFAULT_BALANCE_WEIGHT),
         network=network, time_limit=spec["time_limit"], seed=spec.get("seed", 0),
     )  # fmt: skip
     if result.violations:

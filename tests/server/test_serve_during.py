@@ -143,3 +143,20 @@ def test_plan_over_several_dates_reports_each_date(make_client: Any) -> None:
     assert refused.status_code == 409
     too_many = client.post("/v1/plans", **upload(days=15))
     assert too_many.status_code == 422 and too_many.json()["error"]["problems"][0]["column"] == "days"
+
+
+def test_replan_takes_the_price_of_a_move_and_balance(served: Any) -> None:
+    client, job = served
+    body = {"at": "11:00", "stability_cost": 900, "balance": "time", "balance_weight": 0.5, "time_limit": 1}
+    created = client.post(f"/v1/plans/{job['id']}/replan", json=body)
+    assert created.status_code == 202, created.text
+    after = _finish(client, created.json()["id"])
+    assert after["status"] == "done", after
+    options = after["options"]
+    assert (options["stability_cost"], options["balance"], options["balance_weight"]) == (900, "time", 0.5)
+    stats = after["plan"]["stats"]
+    assert stats["stability_cost_s"] == 900 and "balance" in stats
+    for bad in ({"stability_cost": -1}, {"balance": "fair"}, {"balance_weight": 0}):
+        response = client.post(f"/v1/plans/{job['id']}/replan", json={"at": "11:00", **bad})
+        assert response.status_code == 422, response.text
+        assert response.json()["error"]["problems"][0]["column"] == next(iter(bad))
