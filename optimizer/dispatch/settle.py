@@ -13,9 +13,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from optimizer.model import Agent, Case, Problem
+from optimizer.model import Agent
 from optimizer.plan import Plan
-from optimizer.solver.precheck import required_team
+from optimizer.solver.precheck import may_serve
 from optimizer.solver.schedule import ScheduleContext, schedule_route
 from optimizer.solver.settle import settle_orders
 
@@ -35,7 +35,7 @@ def settle(
         return cost_s if home is not None and home != ids[v] else 0
 
     def qualified(cid: str, v: int) -> bool:
-        return _qualified(ctx.cases[cid], agents[v], problem)
+        return may_serve(ctx.cases[cid], agents[v], problem)
 
     orders, moves = settle_orders(agents, [r.case_ids for r in rest.routes], ctx, price, qualified, deadline)
     done = {"back": 0, "away": 0, "other": 0}
@@ -59,15 +59,6 @@ def _agents_of(rest: Plan) -> list[Agent]:
     """Each route's agent, in route order."""
     by_id = {(a.agent_id, a.date): a for a in rest.problem.agents}
     return [by_id[(r.agent_id, r.date)] for r in rest.routes]
-
-
-def _qualified(case: Case, agent: Agent, problem: Problem) -> bool:
-    """Whether ``agent`` may take ``case`` at all (allowed agents, skills, team size)."""
-    return (
-        (case.allowed_agents is None or agent.agent_id in case.allowed_agents)
-        and case.skills <= agent.skills
-        and agent.team_size >= required_team(case, problem)
-    )
 
 
 __all__ = ["settle"]

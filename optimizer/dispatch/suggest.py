@@ -23,7 +23,7 @@ import pandas as pd
 from optimizer.dispatch.context import DayContext
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan, Route
-from optimizer.solver.precheck import required_team
+from optimizer.solver.precheck import may_serve
 from optimizer.solver.schedule import ScheduleContext, StartSlot, schedule_route, start_slots
 from optimizer.times import format_clock
 from optimizer.travel import DETOUR_FACTOR, STRAIGHT_LINE_SPEED_MPS, TravelMatrix, haversine_m
@@ -148,13 +148,8 @@ def _index_route(r: int, agent: Agent, route: Route, ctx: ScheduleContext, cols:
 
 
 def _qualified(case: Case, agent: Agent, problem: Problem, visits: int) -> bool:
-    return (
-        (case.allowed_agents is None or agent.agent_id in case.allowed_agents)
-        and case.skills <= agent.skills
-        and agent.team_size >= required_team(case, problem)
-        and (agent.max_visits is None or visits < agent.max_visits)
-        and (agent.capacity is None or agent.capacity >= case.demand)
-    )
+    """:func:`~optimizer.solver.precheck.may_serve`, and room under the visit cap beside ``visits``."""
+    return may_serve(case, agent, problem) and (agent.max_visits is None or visits < agent.max_visits)
 
 
 def _earliest(slots: Sequence[StartSlot], arrival: IntArray) -> IntArray:

@@ -69,7 +69,7 @@ def precheck(problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, s
             out.append(Unassigned(case.case_id, *reason))
             continue
         days = open_days[case.case_id]
-        qualified = [i for i, a in enumerate(agents) if a.date in days and _qualified(case, a, problem)]
+        qualified = [i for i, a in enumerate(agents) if a.date in days and may_serve(case, a, problem)]
         fits = tuple(i for i in qualified if alone[row[case.case_id], i])
         if not fits:
             capped = [agents[i] for i in qualified if agents[i].max_work_s is not None]
@@ -90,7 +90,9 @@ def precheck(problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, s
     return PrecheckResult(tuple(out), tuple(candidates), allowed)
 
 
-def _qualified(case: Case, agent: Agent, problem: Problem) -> bool:
+def may_serve(case: Case, agent: Agent, problem: Problem) -> bool:
+    """Whether ``agent`` may take ``case`` at all, whatever its route holds: allowed agents, skills, team size, a
+    visit cap above zero and the capacity for the case's demand."""
     return (
         (case.allowed_agents is None or agent.agent_id in case.allowed_agents)
         and case.skills <= agent.skills
@@ -224,4 +226,4 @@ def _no_overlap_detail(case: Case, qualified: Sequence[Agent], ctx: ScheduleCont
     )
 
 
-__all__ = ["PrecheckResult", "precheck", "required_team"]
+__all__ = ["PrecheckResult", "may_serve", "precheck", "required_team"]
