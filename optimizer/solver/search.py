@@ -7,7 +7,6 @@ search per extra first-solution strategy in worker processes (``OrToolsConfig.po
 from __future__ import annotations
 
 import multiprocessing
-import signal
 import time as _time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -18,7 +17,7 @@ from optimizer.solver.config import SearchConfig
 from optimizer.solver.ortools.model import build_model, read_routes
 from optimizer.solver.ortools.search import run_search
 from optimizer.solver.search_input import SearchInput
-from optimizer.solver.workers import worker_answer
+from optimizer.solver.workers import send_answer, worker_answer
 
 _ENGINES: dict[str, tuple[str, ...] | None] = {
     "auto": None,
@@ -194,14 +193,9 @@ def _two_polishes(
 
 
 def _polish_worker(conn: Connection, day: SearchInput, config: SearchConfig, seconds: float) -> None:
-    """Worker process body: :func:`search_orders` from ``config.initial_routes``, its outcome sent back."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when the worker stops
-    try:
-        conn.send(search_orders(day, config, seconds))
-    except Exception:  # any failure here only means "no second polish"
-        conn.send(None)
-    finally:
-        conn.close()
+    """Worker process body: :func:`search_orders` from ``config.initial_routes``, its outcome sent back (``None``
+    on a failure: no second polish)."""
+    send_answer(conn, lambda: search_orders(day, config, seconds))
 
 
 def portfolio_search(

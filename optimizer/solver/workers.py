@@ -3,11 +3,26 @@ the answer until a deadline or a stop request, then end the worker, so no search
 
 from __future__ import annotations
 
+import signal
 import time as _time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
 from optimizer.solver.budget import StopRequest
+
+
+def send_answer(conn: Connection, work: Callable[[], Any], failed: Callable[[Exception], Any] | None = None) -> None:
+    """Worker process body: send what ``work()`` returns back through ``conn`` (on an exception, ``failed(exc)``,
+    default ``None``: a missing answer only means the parent goes on without it).  The worker ignores Ctrl-C:
+    the parent decides when it stops (it ends the worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        conn.send(work())
+    except Exception as exc:
+        conn.send(failed(exc) if failed is not None else None)
+    finally:
+        conn.close()
 
 
 def wait_for_answer(conn: Connection, until: float, stop: StopRequest | None) -> bool:
@@ -42,4 +57,4 @@ def worker_answer(process: Any, conn: Connection, until: float, stop: StopReques
     return answer
 
 
-__all__ = ["end_worker", "wait_for_answer", "worker_answer"]
+__all__ = ["end_worker", "send_answer", "wait_for_answer", "worker_answer"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 import time as _time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from optimizer.solver.budget import StopRequest
 from optimizer.solver.engines.check import orders_cost
 from optimizer.solver.engines.complete import completed
 from optimizer.solver.search_input import SearchInput
-from optimizer.solver.workers import end_worker, wait_for_answer
+from optimizer.solver.workers import end_worker, send_answer, wait_for_answer
 
 ENGINES = ("pyvrp", "pyvrp-pair", "vroom", "vroom-geometric", "vroom-due")
 #: VRPTW-like and prize days: two cooperating PyVRP runs, one per core (VROOM is far behind there).
@@ -155,15 +154,11 @@ def _collect(
 
 
 def _worker(conn: Connection, engine: str, day: SearchInput, seconds: float) -> None:
-    """Worker process body: the engine's checked routes (or the error) back through ``conn``.  The worker
-    ignores Ctrl-C: the parent decides when it stops (it terminates the worker)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        conn.send(("ok", _vroom_routes(engine, day, seconds)))
-    except Exception as exc:  # any failure here only means "no proposal from this engine"
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
+    """Worker process body: ``("ok", the engine's checked routes)`` or ``("error", what failed)`` back through
+    ``conn``."""
+    send_answer(
+        conn, lambda: ("ok", _vroom_routes(engine, day, seconds)), lambda exc: ("error", f"{type(exc).__name__}: {exc}")
+    )
 
 
 def _vroom_routes(engine: str, day: SearchInput, seconds: float) -> list[list[str]]:

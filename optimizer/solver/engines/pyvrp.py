@@ -20,7 +20,7 @@ from optimizer.solver.budget import Deadline, StopRequest
 from optimizer.solver.engines.check import checked_orders
 from optimizer.solver.schedule import merged_slot_windows
 from optimizer.solver.search_input import SearchInput
-from optimizer.solver.workers import worker_answer
+from optimizer.solver.workers import end_worker, send_answer, worker_answer
 
 MAX_PRIZE = 10**12  # keeps sum(prizes) + travel far below 2^63 for any realistic number of cases
 _FAR = 10**9  # travel to a case the vehicle may not serve: breaks every window, so PyVRP never routes it
@@ -107,9 +107,7 @@ def _solve_pair(data: Any, deadline: float, seed: int, stop: StopRequest | None)
         try:
             mine = _ils(data, neighbours, end, seed + 2 * k, stop, best)
         except BaseException:  # Ctrl-C or a failure here: the worker must not outlive this run
-            process.terminate()
-            process.join(1)
-            conn.close()
+            end_worker(process, conn)
             raise
         theirs = worker_answer(process, conn, end + 0.5, stop)
         best = min((s for s in (mine, theirs) if s is not None), key=_price)
@@ -145,16 +143,9 @@ def _price(solution: Any) -> tuple[bool, int]:
 
 
 def _pair_worker(conn: Any, data: Any, neighbours: Any, end: float, seed: int, initial: Any) -> None:
-    """Worker body: PyVRP's best by ``end`` from ``initial`` back through ``conn`` (None on any failure)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        conn.send(_ils(data, neighbours, end, seed, None, initial))
-    except Exception:  # no answer from the worker only means the epoch's other run wins
-        conn.send(None)
-    finally:
-        conn.close()
+    """Worker body: PyVRP's best by ``end`` from ``initial`` back through ``conn`` (None on any failure: the
+    epoch's other run wins)."""
+    send_answer(conn, lambda: _ils(data, neighbours, end, seed, None, initial))
 
 
 @dataclass(frozen=True)
