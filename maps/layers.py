@@ -110,15 +110,11 @@ def _draw_visits(
     """Every visit of ``route`` as its own numbered marker with popup; returns their points."""
     agent = route.agent_id
     points: list[LatLon] = []
-    seq = 0
-    for stop in route.stops:
-        if stop.kind != "visit":
-            continue
-        seq += 1
+    small = " fr-small" if style.stop_size_px < STOP_SIZE_PX else ""
+    for seq, stop in enumerate(route.visits, start=1):
         where = project(stop.lat, stop.lon)
         case = cases.get(stop.case_id or "")
         tooltip = f"{content.esc(agent)} #{seq}: {content.esc(stop.case_id)}" if style.tooltips else None
-        small = " fr-small" if style.stop_size_px < STOP_SIZE_PX else ""
         parent.add_child(
             DivMarker(
                 where,
