@@ -17,7 +17,7 @@ from optimizer.solver.config import SearchConfig
 from optimizer.solver.ortools.model import build_model, read_routes
 from optimizer.solver.ortools.search import run_search
 from optimizer.solver.search_input import SearchInput
-from optimizer.solver.workers import send_answer, worker_answer
+from optimizer.solver.workers import send_answer, start_worker, worker_answer
 
 _ENGINES: dict[str, tuple[str, ...] | None] = {
     "auto": None,
@@ -158,12 +158,8 @@ def _two_polishes(
     settle_s, seconds = 0.05 * seconds, 0.9 * seconds
     routes = {a.agent_id: order for a, order in zip(day.agents, orders, strict=True)}
     other = config.updated(initial_routes=routes, warm_start="none")
-    context = multiprocessing.get_context("fork")
     deadline = _time.perf_counter() + seconds + 0.5
-    conn, child = context.Pipe(duplex=False)
-    worker = context.Process(target=_polish_worker, args=(child, day, other, seconds), daemon=True)
-    worker.start()
-    child.close()
+    worker, conn = start_worker(_polish_worker, day, other, seconds)
     model = build_model(day)
     mine = run_search(model, config.ortools, seconds, first, stop)
     here = SearchOutcome(

@@ -3,6 +3,7 @@ the answer until a deadline or a stop request, then end the worker, so no search
 
 from __future__ import annotations
 
+import multiprocessing
 import signal
 import time as _time
 from collections.abc import Callable
@@ -10,6 +11,16 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from optimizer.solver.budget import StopRequest
+
+
+def start_worker(target: Callable[..., None], *args: Any) -> tuple[Any, Connection]:
+    """A forked daemon process running ``target(conn, *args)``, started now, and the parent's end of its pipe."""
+    context = multiprocessing.get_context("fork")
+    conn, child = context.Pipe(duplex=False)
+    process = context.Process(target=target, args=(child, *args), daemon=True)
+    process.start()
+    child.close()
+    return process, conn
 
 
 def send_answer(conn: Connection, work: Callable[[], Any], failed: Callable[[Exception], Any] | None = None) -> None:
@@ -57,4 +68,4 @@ def worker_answer(process: Any, conn: Connection, until: float, stop: StopReques
     return answer
 
 
-__all__ = ["end_worker", "send_answer", "wait_for_answer", "worker_answer"]
+__all__ = ["end_worker", "send_answer", "start_worker", "wait_for_answer", "worker_answer"]

@@ -21,7 +21,7 @@ from optimizer.solver.budget import StopRequest
 from optimizer.solver.engines.check import orders_cost
 from optimizer.solver.engines.complete import completed
 from optimizer.solver.search_input import SearchInput
-from optimizer.solver.workers import end_worker, send_answer, wait_for_answer
+from optimizer.solver.workers import end_worker, send_answer, start_worker, wait_for_answer
 
 ENGINES = ("pyvrp", "pyvrp-pair", "vroom", "vroom-geometric", "vroom-due")
 #: VRPTW-like and prize days: two cooperating PyVRP runs, one per core (VROOM is far behind there).
@@ -124,12 +124,7 @@ def _fork_workers(
         if not forkable:
             notes.append(f"{name} skipped: this platform cannot fork a worker process")
             continue
-        context = multiprocessing.get_context("fork")
-        conn, child = context.Pipe(duplex=False)
-        process = context.Process(target=_worker, args=(child, name, day, seconds), daemon=True)
-        process.start()
-        child.close()
-        workers[name] = (process, conn)
+        workers[name] = start_worker(_worker, name, day, seconds)
     return workers
 
 

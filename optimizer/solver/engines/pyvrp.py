@@ -20,7 +20,7 @@ from optimizer.solver.budget import Deadline, StopRequest
 from optimizer.solver.engines.check import checked_orders
 from optimizer.solver.schedule import merged_slot_windows
 from optimizer.solver.search_input import SearchInput
-from optimizer.solver.workers import end_worker, send_answer, worker_answer
+from optimizer.solver.workers import end_worker, send_answer, start_worker, worker_answer
 
 MAX_PRIZE = 10**12  # keeps sum(prizes) + travel far below 2^63 for any realistic number of cases
 _FAR = 10**9  # travel to a case the vehicle may not serve: breaks every window, so PyVRP never routes it
@@ -87,23 +87,16 @@ def _solve_pair(data: Any, deadline: float, seed: int, stop: StopRequest | None)
     """Two PyVRP runs, here and in a forked worker, in :data:`EPOCHS` epochs; each epoch both start from the
     best solution so far with seeds of their own, and the better of their two bests is the next start.  The
     granular neighbourhood is computed once, before the first fork."""
-    import multiprocessing
-
     from pyvrp import SolveParams
     from pyvrp.search import compute_neighbours
 
-    context = multiprocessing.get_context("fork")
     neighbours = compute_neighbours(data, SolveParams().neighbourhood)
     best = None
     epoch = (deadline - _time.perf_counter()) / EPOCHS
     k = 0
     while best is None or not Deadline(deadline, stop).passed():
         end = deadline if deadline - _time.perf_counter() < 1.5 * epoch else _time.perf_counter() + epoch
-        conn, child = context.Pipe(duplex=False)
-        args = (child, data, neighbours, end, seed + 2 * k + 1, best)
-        process = context.Process(target=_pair_worker, args=args, daemon=True)
-        process.start()
-        child.close()
+        process, conn = start_worker(_pair_worker, data, neighbours, end, seed + 2 * k + 1, best)
         try:
             mine = _ils(data, neighbours, end, seed + 2 * k, stop, best)
         except BaseException:  # Ctrl-C or a failure here: the worker must not outlive this run
