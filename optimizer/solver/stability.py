@@ -14,12 +14,12 @@ rural one alike (measured with ``benchmarks/replan.py``).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from optimizer.model import Problem
 from optimizer.plan import Plan
+from optimizer.solver.engines.check import order_travel
 from optimizer.solver.penalties import penalty_scale
 from optimizer.solver.search_input import SearchInput
 
@@ -64,11 +64,7 @@ def default_stability_cost(day: SearchInput, earlier: Earlier) -> int:
     its start to its end, through the visits ``day`` still has); :data:`STABILITY_COST_S` when they have none."""
     travel = visits = 0
     for agent, order in zip(day.agents, previous_orders(day, earlier), strict=True):
-        if not order:
-            continue
-        secs = day.travel[agent.mode].seconds_between
-        path = [agent.start_id, *order, agent.end_id]
-        travel += sum(secs(a, b) for a, b in itertools.pairwise(path))
+        travel += order_travel(day, agent, order)
         visits += len(order)
     return max(1, round(STABILITY_LEGS * travel / visits)) if visits else STABILITY_COST_S
 

@@ -59,6 +59,15 @@ def checked_order(
     return kept
 
 
+def order_travel(day: SearchInput, agent: Agent, order: Sequence[str]) -> int:
+    """Travel seconds of ``agent`` from its start through ``order`` to its end (0 for an empty order)."""
+    if not order:
+        return 0
+    matrix = day.travel[agent.mode]
+    path = [agent.start_id, *order, agent.end_id]
+    return int(sum(matrix.seconds_between(a, b) for a, b in itertools.pairwise(path)))
+
+
 def orders_cost(day: SearchInput, orders: Sequence[Sequence[str]]) -> int:
     """Travel seconds along every route, plus each visit's cost for its agent (``day.visit_costs``: a horizon's
     lateness), plus the drop penalty of every case of the day left out (the search's objective)."""
@@ -66,9 +75,7 @@ def orders_cost(day: SearchInput, orders: Sequence[Sequence[str]]) -> int:
     for v, (agent, order) in enumerate(zip(day.agents, orders, strict=False)):
         if not order:
             continue
-        matrix = day.travel[agent.mode]
-        path = [agent.start_id, *order, agent.end_id]
-        total += sum(matrix.seconds_between(a, b) for a, b in itertools.pairwise(path))
+        total += order_travel(day, agent, order)
         if day.visit_costs is not None:
             total += sum(day.visit_cost(cid, v) for cid in order)
     routed = {cid for order in orders for cid in order}
@@ -79,4 +86,4 @@ def _fits(agent: Agent, order: Sequence[str], ctx: ScheduleContext) -> bool:
     return fits_limits(agent, order, ctx) and feasible(agent, order, ctx)
 
 
-__all__ = ["checked_order", "checked_orders", "orders_cost"]
+__all__ = ["checked_order", "checked_orders", "order_travel", "orders_cost"]
