@@ -1,4 +1,5 @@
-"""Beyond one machine: plan many regions independently, one Ray task (one CPU) per region.
+"""Beyond one machine: plan many regions independently, one Ray task (one CPU) per region; or search the groups
+of one big day as Ray tasks (:class:`GroupsOnRay`, for ``solve`` with ``SearchConfig(ray_address=...)``).
 
 A large field force is split into regions (a region column of the case system, or :func:`split_kmeans` on the
 coordinates) and each region's day is solved on its own by :func:`optimizer.solver.solve`.  Regions share no
@@ -12,13 +13,15 @@ region border.
 
 A road network is never sent from the driver: each worker loads its region's network from the file named in
 ``network_files`` (an OSM extract or a built network; the on-disk cache makes repeated loads fast), so the
-file must be readable at the same path on every node.  Only this module imports Ray, and only when it plans.
+file must be readable at the same path on every node.  A big day's groups need no file: the day's travel
+matrices go to the object store once per solve.  Only this module imports Ray, and only when it plans.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import importlib.util
 import math
 import os
 import socket
@@ -35,13 +38,16 @@ from optimizer.model import Problem
 
 if TYPE_CHECKING:  # pragma: no cover
     from optimizer.plan import Plan
+    from optimizer.solver.budget import Deadline
     from optimizer.solver.config import SearchConfig
+    from optimizer.solver.incumbent import Incumbent
+    from optimizer.solver.search_input import SearchInput
 
 #: Exit code of a region whose worker did not answer within its timeout (same as "no plan within the limit").
 TIMEOUT_EXIT_CODE = 5
 #: Exit code of a region whose worker died (killed, out of memory) or failed unexpectedly.
 CRASH_EXIT_CODE = 1
-INSTALL_HINT = "planning regions on Ray needs the distributed extra: pip install fieldroute[distributed]"
+INSTALL_HINT = "running on Ray needs the distributed extra: pip install fieldroute[distributed]"
 
 
 @dataclass(frozen=True)
@@ -370,6 +376,178 @@ def _collect(ray: Any, ref: Any, name: str) -> RegionResult:
     return result
 
 
+# -- the groups of a big day as Ray tasks (solve with SearchConfig(ray_address=...)) ----------------------------------
+
+#: Seconds a group's task ends before the solve's search deadline, for its answer to come back and be checked.
+GROUP_ANSWER_RESERVE_S = 0.5
+#: How often (seconds) the driver looks at the deadline and the stop request while group tasks run.
+GROUP_POLL_S = 0.2
+#: Seconds kept back when the solve itself started the cluster (``ray_address="local"`` outside
+#: :func:`ray_cluster`): shutting a local cluster down took 1.6 s on a quiet 2-core machine.
+RAY_SHUTDOWN_RESERVE_S = 2.5
+#: The progress stage (and ``best_stage``) of a plan improved by a group searched on Ray.
+RAY_GROUPS_STAGE = "ray-groups"
+
+
+@dataclass(frozen=True)
+class GroupAnswer:
+    """What a group's task sends back: its routes (one per agent of the group, or ``None``), the worker
+    (``host:pid``), its seconds and the search status."""
+
+    orders: list[list[str]] | None
+    worker: str
+    seconds: float
+    status: str
+
+
+def search_group(
+    shared: tuple[Mapping[str, Any], Mapping[str, Any]],
+    sub: SearchInput,
+    own: list[list[str]],
+    config: SearchConfig,
+    seconds: float,
+    finish_by: float,
+    seed: int,
+) -> GroupAnswer:
+    """The body of a group's Ray task: :func:`~optimizer.solver.search.search_orders` on the group's part of the
+    day (``sub``, whose travel and start slots come from ``shared``, put in the object store once per solve), from
+    its current routes ``own``, for ``seconds`` but never past ``finish_by`` (a ``time.time()`` value: it holds
+    on another machine as far as the clocks agree; the driver cancels the task at its deadline anyway)."""
+    from optimizer.solver.search import search_orders
+
+    began = time.perf_counter()
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    travel, slots = shared
+    budget = min(seconds, finish_by - time.time())
+    if budget < 0.1:
+        return GroupAnswer(None, worker, 0.0, "TOO_LATE")
+    outcome = search_orders(
+        replace(sub, travel=travel, slots=slots), config, budget, seed, lambda: time.time() >= finish_by, own
+    )
+    return GroupAnswer(outcome.orders, worker, round(time.perf_counter() - began, 3), outcome.status)
+
+
+def require_ray() -> None:
+    """Raise ``ImportError`` naming the distributed extra if Ray is not installed (without importing it)."""
+    try:
+        found = importlib.util.find_spec("ray") is not None
+    except ValueError:  # "ray" in sys.modules as None: Ray blocked
+        found = False
+    if not found:
+        raise ImportError(INSTALL_HINT)
+
+
+@dataclass
+class _Flight:
+    """A group task in flight: its round and group, the group's agents and part of the day, its record."""
+
+    agents: list[int]
+    sub: SearchInput
+    record: dict[str, Any]
+
+
+class GroupsOnRay:
+    """The groups of each round of :func:`~optimizer.solver.decompose.improve_by_groups` as Ray tasks, one CPU
+    each, at most one per cluster CPU in flight; each answer is checked and offered in this process as it comes
+    (:func:`~optimizer.solver.decompose.offer_group`), on top of the latest best plan.
+
+    Each task gets an equal share of the time left for the groups still to come, and ends
+    :data:`GROUP_ANSWER_RESERVE_S` before the deadline; a task still running at the deadline, or when a stop is
+    requested, is cancelled (its worker killed) and its group keeps its routes.  A task that fails (its worker
+    died, an error) loses only that group's improvement.  :attr:`workers` records every task.
+    """
+
+    def __init__(self, ray: Any, day: SearchInput, config: SearchConfig, seed: int, *, reserve_s: float = 0.0) -> None:
+        self._ray, self._day, self._config, self._seed = ray, day, config, seed
+        self.reserve_s = reserve_s  # seconds the caller keeps back after the rounds (disconnecting)
+        self._shared = ray.put((dict(day.travel), dict(day.slots)))  # once per solve, not per task
+        self._task = ray.remote(search_group).options(num_cpus=1, max_retries=0)
+        self.slots = max(1, int(ray.cluster_resources().get("CPU", 1)))
+        self.workers: list[dict[str, Any]] = []
+
+    def search_round(
+        self, best: Incumbent, groups: list[tuple[list[int], list[str]]], deadline: Deadline, round_no: int
+    ) -> bool:
+        """Search the round's groups; whether every group of the round was searched before the deadline."""
+        pending = [(g, agents, cases) for g, (agents, cases) in enumerate(groups) if cases]
+        inflight: dict[Any, _Flight] = {}
+        complete = True
+        while pending or inflight:
+            if deadline.passed():
+                self._cancel(inflight, "cancelled: stop requested" if deadline.stopped() else "cancelled: deadline")
+                return False
+            complete = self._submit(pending, inflight, best, deadline, round_no) and complete
+            if not inflight:
+                break
+            ready, _ = self._ray.wait(list(inflight), num_returns=1, timeout=min(GROUP_POLL_S, deadline.left()))
+            for ref in ready:
+                self._collect(ref, inflight.pop(ref), best)
+        return complete
+
+    def _submit(
+        self,
+        pending: list[tuple[int, list[int], list[str]]],
+        inflight: dict[Any, _Flight],
+        best: Incumbent,
+        deadline: Deadline,
+        round_no: int,
+    ) -> bool:
+        """Send groups while a CPU is free; ``False`` once too little time is left to start the others."""
+        from optimizer.solver.decompose import MAX_GROUP_SECONDS, MIN_GROUP_SECONDS, sub_input
+
+        while pending and len(inflight) < self.slots:
+            left = deadline.left() - GROUP_ANSWER_RESERVE_S
+            if left < MIN_GROUP_SECONDS:
+                pending.clear()
+                return False
+            share = left * self.slots / (len(pending) + len(inflight))
+            seconds = min(MAX_GROUP_SECONDS, left, max(MIN_GROUP_SECONDS, share))
+            g, agents, cases = pending.pop(0)
+            sub = sub_input(self._day, agents, cases)
+            own = [list(best.orders[v]) for v in agents]
+            light = replace(sub, travel={}, slots={})  # the day's travel and slots are in the object store
+            ref = self._task.remote(self._shared, light, own, self._config, seconds, time.time() + left, self._seed)
+            record = {"round": round_no, "group": g, "agents": len(agents), "cases": len(cases), "worker": ""}
+            inflight[ref] = _Flight(agents, sub, record)
+        return True
+
+    def _collect(self, ref: Any, flight: _Flight, best: Incumbent) -> None:
+        """Offer the group's answer (checked here, never trusted) and record where it ran and what came of it."""
+        from optimizer.solver.decompose import offer_group
+
+        record = flight.record
+        self.workers.append(record)
+        try:
+            answer = self._ray.get(ref)
+            record.update(worker=str(answer.worker), seconds=answer.seconds, status=str(answer.status))
+            orders = answer.orders
+        except Exception as exc:  # the worker died or the task failed: only this group's improvement is lost
+            record["outcome"] = f"failed: {type(exc).__name__}"
+            return
+        if orders is None:
+            record["outcome"] = "no routes"
+            return
+        kept, removed = offer_group(best, flight.agents, flight.sub, orders, RAY_GROUPS_STAGE)
+        record.update(outcome="kept" if kept else "not better", removed_by_checks=removed)
+
+    def _cancel(self, inflight: dict[Any, _Flight], why: str) -> None:
+        for ref, flight in inflight.items():
+            self._ray.cancel(ref, force=True)
+            self.workers.append({**flight.record, "outcome": why})
+        inflight.clear()
+
+
+@contextlib.contextmanager
+def groups_on_ray(day: SearchInput, config: SearchConfig, seed: int) -> Iterator[GroupsOnRay]:
+    """:class:`GroupsOnRay` on the cluster ``config.groups.ray_address`` names (``"local"``: a private one), or on
+    the connection this process already has; what this call connected it also disconnects."""
+    ray = _ray()
+    address = config.groups.ray_address
+    reserve = 0.0 if ray.is_initialized() else RAY_SHUTDOWN_RESERVE_S
+    with ray_cluster(None if address in (None, "local") else address):
+        yield GroupsOnRay(ray, day, config, seed, reserve_s=reserve)
+
+
 def failed_regions(results: Mapping[str, RegionResult]) -> list[RegionResult]:
     """The results that carry an error, in region order."""
     return [r for r in results.values() if not r.ok]
@@ -383,11 +561,16 @@ def plans(results: Mapping[str, RegionResult]) -> dict[str, Plan]:
 __all__ = [
     "CRASH_EXIT_CODE",
     "TIMEOUT_EXIT_CODE",
+    "GroupAnswer",
+    "GroupsOnRay",
     "RegionResult",
     "failed_regions",
+    "groups_on_ray",
     "plan_regions",
     "plans",
     "ray_cluster",
+    "require_ray",
+    "search_group",
     "solve_region",
     "split_by",
     "split_kmeans",

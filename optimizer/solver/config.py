@@ -1,4 +1,5 @@
-"""How to search: :class:`SearchConfig` and its three parts (OR-Tools, warm-start engines, priority repair).
+"""How to search: :class:`SearchConfig` and its four parts (OR-Tools, warm-start engines, priority repair, the
+group search of big days).
 
 Every field has a measured default; the measurements behind them are in ``docs/solver-tuning.md``.  The parts
 can be given whole (``SearchConfig(ortools=OrToolsConfig(...))``) or field by field with the flat names the
@@ -134,15 +135,38 @@ class RepairConfig:
             raise ValueError("repair_seconds must be >= 0")
 
 
-_PARTS = {"ortools": OrToolsConfig, "engines": EngineConfig, "repair": RepairConfig}
+@dataclass(frozen=True)
+class GroupConfig:
+    """The group search of big days (:mod:`optimizer.solver.decompose`).
+
+    Parameters
+    ----------
+    ray_address:
+        ``None`` (default): the groups of each round are searched one after the other in this process.  A Ray
+        address: they are searched as Ray tasks in parallel, one CPU each (:class:`optimizer.distributed.
+        GroupsOnRay`); ``"local"`` starts a private cluster on this machine for the solve, ``"auto"``,
+        ``"host:port"`` or ``"ray://host:10001"`` connect to a running one.  A process already connected to Ray
+        (inside :func:`optimizer.distributed.ray_cluster`) uses that connection whatever the address, which keeps
+        the seconds Ray takes to connect out of the time limit.  Needs the distributed extra.
+    """
+
+    ray_address: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.ray_address is not None and (not isinstance(self.ray_address, str) or not self.ray_address.strip()):
+            raise ValueError("ray_address must be a Ray address (local, auto, host:port, ray://...) or None")
+
+
+_PARTS = {"ortools": OrToolsConfig, "engines": EngineConfig, "repair": RepairConfig, "groups": GroupConfig}
 _OWNER = {f.name: part for part, cls in _PARTS.items() for f in fields(cls)}
 
 
 @dataclass(frozen=True, init=False)
 class SearchConfig:
-    """How to search: the parts :attr:`ortools`, :attr:`engines`, :attr:`repair`, plus ``time_limit`` (seconds
-    for the whole solve; ``None`` uses ``solve(time_limit=...)``) and ``initial_routes`` (a warm start given by
-    the caller: ``agent_id -> ordered case ids``; unknown or prechecked-out ids are skipped).
+    """How to search: the parts :attr:`ortools`, :attr:`engines`, :attr:`repair`, :attr:`groups`, plus
+    ``time_limit`` (seconds for the whole solve; ``None`` uses ``solve(time_limit=...)``) and ``initial_routes``
+    (a warm start given by the caller: ``agent_id -> ordered case ids``; unknown or prechecked-out ids are
+    skipped).
 
     Flat keywords are routed to their part: ``SearchConfig(warm_start="none")`` is
     ``SearchConfig(engines=EngineConfig(warm_start="none"))``.
@@ -151,6 +175,7 @@ class SearchConfig:
     ortools: OrToolsConfig
     engines: EngineConfig
     repair: RepairConfig
+    groups: GroupConfig
     time_limit: float | None
     initial_routes: Mapping[str, Sequence[str]] | None
 
@@ -160,6 +185,7 @@ class SearchConfig:
         ortools: OrToolsConfig | None = None,
         engines: EngineConfig | None = None,
         repair: RepairConfig | None = None,
+        groups: GroupConfig | None = None,
         time_limit: float | None = None,
         initial_routes: Mapping[str, Sequence[str]] | None = None,
         **flat: Any,
@@ -167,7 +193,7 @@ class SearchConfig:
         unknown = sorted(set(flat) - set(_OWNER))
         if unknown:
             raise TypeError(f"SearchConfig got unknown setting(s) {', '.join(unknown)}")
-        given: dict[str, Any] = {"ortools": ortools, "engines": engines, "repair": repair}
+        given: dict[str, Any] = {"ortools": ortools, "engines": engines, "repair": repair, "groups": groups}
         for part, cls in _PARTS.items():
             mine = {k: v for k, v in flat.items() if _OWNER[k] == part}
             base = given[part] if given[part] is not None else cls()
@@ -183,6 +209,7 @@ class SearchConfig:
             "ortools": self.ortools,
             "engines": self.engines,
             "repair": self.repair,
+            "groups": self.groups,
             "time_limit": self.time_limit,
             "initial_routes": self.initial_routes,
         }
@@ -191,13 +218,16 @@ class SearchConfig:
         return SearchConfig(**current, **flat)
 
     def describe(self) -> dict[str, Any]:
-        """The settings plan.json records."""
-        return {
+        """The settings plan.json records (``ray_address`` only when the groups were to be searched on Ray)."""
+        settings: dict[str, Any] = {
             "first_solution_strategy": self.ortools.first_solution_strategy,
             "metaheuristic": self.ortools.local_search_metaheuristic,
             "portfolio": list(self.ortools.portfolio),
             "warm_start": self.engines.warm_start,
         }
+        if self.groups.ray_address is not None:
+            settings["ray_address"] = self.groups.ray_address
+        return settings
 
 
-__all__ = ["WARM_STARTS", "EngineConfig", "OrToolsConfig", "RepairConfig", "SearchConfig"]
+__all__ = ["WARM_STARTS", "EngineConfig", "GroupConfig", "OrToolsConfig", "RepairConfig", "SearchConfig"]

@@ -8,12 +8,19 @@ usual engines and OR-Tools from the current best routes.  A group's answer repla
 whole day's objective drops (:class:`~optimizer.solver.incumbent.Incumbent`).  Every round draws new groups
 (another k-means seed, one group more or less), so visits move across the previous borders; rounds go on until
 the deadline.
+
+The groups of a round share no agents and no cases, so they can also be searched at the same time, as Ray tasks on
+a cluster (``SearchConfig(ray_address=...)``, :class:`optimizer.distributed.GroupsOnRay`); every answer is still
+checked and offered here (:func:`offer_group`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -49,28 +56,80 @@ def decompose_above(day: SearchInput) -> int:
     return HORIZON_DECOMPOSE_ABOVE if horizon else DECOMPOSE_ABOVE
 
 
-def improve_by_groups(day: SearchInput, best: Incumbent, deadline: Deadline, config: SearchConfig, seed: int) -> int:
-    """Search ``day`` group by group from ``best``'s routes until ``deadline``; returns the rounds completed."""
+@dataclass(frozen=True)
+class GroupSearch:
+    """What the group search did: the rounds completed, and (on Ray only) one record per group task: its round,
+    group, agents, cases, ``worker`` (``host:pid``), seconds, ``outcome`` and the visits the checks removed."""
+
+    rounds: int
+    workers: list[dict[str, Any]] | None = None
+
+
+#: A round's search: (best so far, the round's groups as (agents, cases), deadline, round number) -> whether every
+#: group of the round was searched.
+RoundSearch = Callable[[Incumbent, list[tuple[list[int], list[str]]], Deadline, int], bool]
+
+
+def improve_by_groups(
+    day: SearchInput, best: Incumbent, deadline: Deadline, config: SearchConfig, seed: int
+) -> GroupSearch:
+    """Search ``day`` group by group from ``best``'s routes until ``deadline``: in this process, or as Ray tasks
+    when ``config.groups.ray_address`` is set (falling back to this process if Ray cannot be reached)."""
     if len({a.date for a in day.agents}) > 1:
         whole_horizon_first(day, best, deadline, seed)
+
+    def here(best: Incumbent, groups: list[tuple[list[int], list[str]]], deadline: Deadline, _: int) -> bool:
+        return _local_round(day, best, groups, deadline, config, seed)
+
+    if config.groups.ray_address is None:
+        return GroupSearch(_rounds(day, best, deadline, seed, here))
+    from optimizer.distributed import groups_on_ray
+
+    with contextlib.ExitStack() as connected:
+        try:
+            remote = connected.enter_context(groups_on_ray(day, config, seed))
+        except Exception as exc:  # no cluster there: the plan is still improved, here
+            note = {"outcome": f"Ray not reached ({type(exc).__name__}: {exc}); groups searched in this process"}
+            return GroupSearch(_rounds(day, best, deadline, seed, here), [note])
+        rounds = _rounds(day, best, deadline.before(remote.reserve_s), seed, remote.search_round)
+        return GroupSearch(rounds, remote.workers)
+
+
+def _rounds(day: SearchInput, best: Incumbent, deadline: Deadline, seed: int, search_round: RoundSearch) -> int:
+    """Round after round of new groups (another k-means seed, one group more or less) until ``deadline``; returns
+    the rounds completed."""
     k = max(2, math.ceil(len(day.cases) / GROUP_CASES))
     k = min(k, len(day.agents))
     rounds = 0
     while not deadline.passed() and k >= 2:
         groups = agent_groups(day, best.orders, k + rounds % 2, seed + rounds)
         members = case_groups(day, best.orders, groups)
-        for left, (agents, cases) in enumerate(zip(groups, members, strict=True)):
-            # an equal share of what is left for each group still to come, but at least MIN_GROUP_SECONDS: near
-            # the deadline the last groups of a round are skipped rather than the remaining time left unused
-            remaining = deadline.left()
-            if remaining < MIN_GROUP_SECONDS or deadline.passed():
-                return rounds
-            seconds = min(MAX_GROUP_SECONDS, remaining, max(MIN_GROUP_SECONDS, remaining / (len(groups) - left)))
-            if not cases:
-                continue
-            _search_group(day, best, agents, cases, seconds, config, seed, deadline)
+        if not search_round(best, list(zip(groups, members, strict=True)), deadline, rounds):
+            return rounds
         rounds += 1
     return rounds
+
+
+def _local_round(
+    day: SearchInput,
+    best: Incumbent,
+    groups: list[tuple[list[int], list[str]]],
+    deadline: Deadline,
+    config: SearchConfig,
+    seed: int,
+) -> bool:
+    """The groups one after the other in this process; whether the round got to its last group."""
+    for left, (agents, cases) in enumerate(groups):
+        # an equal share of what is left for each group still to come, but at least MIN_GROUP_SECONDS: near
+        # the deadline the last groups of a round are skipped rather than the remaining time left unused
+        remaining = deadline.left()
+        if remaining < MIN_GROUP_SECONDS or deadline.passed():
+            return False
+        seconds = min(MAX_GROUP_SECONDS, remaining, max(MIN_GROUP_SECONDS, remaining / (len(groups) - left)))
+        if not cases:
+            continue
+        _search_group(day, best, agents, cases, seconds, config, seed, deadline)
+    return True
 
 
 def whole_horizon_first(day: SearchInput, best: Incumbent, deadline: Deadline, seed: int) -> None:
@@ -96,18 +155,59 @@ def _search_group(
     seed: int,
     deadline: Deadline,
 ) -> None:
-    """Search one group from its current routes and offer the result for the whole day.  Only the group's routes
-    are checked under the full rules: the other routes are the incumbent's, checked when they were offered."""
+    """Search one group from its current routes and offer the result for the whole day."""
     sub = sub_input(day, agents, cases)
     own = [list(best.orders[v]) for v in agents]
     outcome = search_orders(sub, config, seconds, seed, deadline.stop, own)
     if outcome.orders is None:
         return
-    checked = checked_orders(dict(enumerate(outcome.orders)), sub)
+    offer_group(best, agents, sub, outcome.orders, "groups")
+
+
+def offer_group(
+    best: Incumbent, agents: Sequence[int], sub: SearchInput, orders: object, stage: str
+) -> tuple[bool, int]:
+    """Offer a group's routes (``orders``: one per agent of ``agents``, searched on ``sub``) for the whole day, on
+    top of ``best``'s other routes; returns (kept, visits the checks removed).
+
+    Nothing in ``orders`` is trusted (it may come from another machine): an answer of the wrong shape is refused,
+    a case outside the group or seen before is left out, and each route is checked under the full rules.  The
+    other routes are the incumbent's, checked when they were offered, and no group shares agents or cases with
+    another, so the routes of groups searched at the same time can be offered one after the other.
+    """
+    proposed = _group_routes(orders, sub)
+    if proposed is None:
+        return False, 0
+    checked = checked_orders(dict(enumerate(proposed)), sub)
+    removed = _visits(orders) - sum(len(o) for o in checked)
     trial = [list(o) for o in best.orders]
     for local, v in enumerate(agents):
         trial[v] = checked[local]
-    best.offer("groups", trial, checked=True)
+    return best.offer(stage, trial, checked=True), removed
+
+
+def _group_routes(orders: object, sub: SearchInput) -> list[list[str]] | None:
+    """One list of the group's case ids per agent of ``sub``, each case at most once; ``None`` for an answer that
+    is not one sequence of case ids per agent."""
+    if not isinstance(orders, (list, tuple)) or len(orders) != len(sub.agents):
+        return None
+    if not all(isinstance(o, (list, tuple)) and all(isinstance(c, str) for c in o) for o in orders):
+        return None
+    known = {c.case_id for c in sub.cases}
+    seen: set[str] = set()
+    routes = []
+    for order in orders:
+        route = [cid for cid in order if cid in known and cid not in seen]
+        seen.update(route)
+        routes.append(route)
+    return routes
+
+
+def _visits(orders: object) -> int:
+    """How many visits an answer lists (0 for one of the wrong shape)."""
+    if not isinstance(orders, (list, tuple)):
+        return 0
+    return sum(len(o) for o in orders if isinstance(o, (list, tuple)))
 
 
 def sub_input(day: SearchInput, agents: Sequence[int], cases: Sequence[str]) -> SearchInput:
@@ -188,10 +288,15 @@ __all__ = [
     "GROUP_CASES",
     "HORIZON_DECOMPOSE_ABOVE",
     "HORIZON_WHOLE_SHARE",
+    "MAX_GROUP_SECONDS",
+    "MIN_GROUP_SECONDS",
+    "GroupSearch",
+    "RoundSearch",
     "agent_groups",
     "case_groups",
     "decompose_above",
     "improve_by_groups",
+    "offer_group",
     "sub_input",
     "whole_horizon_first",
 ]

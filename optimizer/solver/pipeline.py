@@ -108,6 +108,10 @@ def solve(
     balancing = Balancing.of(balance, balance_weight)
     stability_cost = checked_cost(stability_cost)
     config = config or SearchConfig()
+    if config.groups.ray_address is not None:  # asked for Ray without the extra: say so now, not on a big day
+        from optimizer.distributed import require_ray
+
+        require_ray()
     if start_from is not None:
         config = _stable(config, problem)
     limit = float(config.time_limit if config.time_limit is not None else time_limit)
@@ -218,8 +222,13 @@ def _search(day: SearchInput, config: SearchConfig, best: Incumbent, end: Deadli
     if len(day.cases) > decompose_above(day):
         polished = improve(day, best.orders, end.sooner(min(3.0, 0.05 * end.left())).at, stop=end.stop)
         best.offer("construct+improve", polished, checked=True)
-        rounds = improve_by_groups(day, best, end, config, seed)
-        return SearchStats(status=f"GROUPS_{rounds}_ROUNDS", objective=best.cost, winning_strategy=best.stage)
+        groups = improve_by_groups(day, best, end, config, seed)
+        return SearchStats(
+            status=f"GROUPS_{groups.rounds}_ROUNDS",
+            objective=best.cost,
+            winning_strategy=best.stage,
+            group_workers=groups.workers,
+        )
     if end.passed():
         return SearchStats(status="STOPPED", objective=best.cost, winning_strategy=best.stage)
     result = portfolio_search(day, config, max(0.05, end.left()), seed, end.stop, best.orders)

@@ -17,6 +17,7 @@ class SearchStats:
     warm_started: bool | None = None
     warm_start_costs: dict[str, int] = field(default_factory=dict)
     warm_start_notes: list[str] = field(default_factory=list)
+    group_workers: list[dict[str, Any]] | None = None  # groups searched on Ray: which ran where (only then)
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,12 @@ class SolveStats:
     solver: str = "ortools-routing"
 
     def to_dict(self) -> dict[str, Any]:
-        """One flat dict (the keys plan.json has always had)."""
+        """One flat dict (the keys plan.json has always had, and ``group_workers`` after a group search on Ray)."""
         out = asdict(self)
         out.update(out.pop("settings"))
         out.update(out.pop("search"))
+        if out["group_workers"] is None:
+            del out["group_workers"]
         return out
 
 
