@@ -1,9 +1,10 @@
-"""Shared pytest set-up: the --runslow switch, paths to ../shared/data, and tiny named problems."""
+"""Shared pytest set-up: the --runslow switch, paths to ../shared/data, tiny named problems, a local Ray cluster."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,25 @@ def harrisburg_pbf(shared_data: Path) -> Path:
 @pytest.fixture(scope="session")
 def andorra_pbf(shared_data: Path) -> Path:
     return shared_data / "osm" / "andorra.osm.pbf"
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One local Ray cluster (2 CPUs, no dashboard) for the module, started by ``ray_cluster``; workers inherit a
+    private network cache.  A module using it skips itself without Ray (``pytest.importorskip("ray")``)."""
+    ray = pytest.importorskip("ray")
+    from optimizer.distributed import ray_cluster
+
+    if ray.is_initialized():
+        pytest.fail("Ray is already initialised in this test process")
+    cache = tmp_path_factory.mktemp("fieldroute-cache-ray")
+    old = os.environ.get("FIELDROUTE_CACHE_DIR")
+    os.environ["FIELDROUTE_CACHE_DIR"] = str(cache)
+    with ray_cluster(num_cpus=2):  # ray.init(address="local", num_cpus=2, include_dashboard=False)
+        assert ray.cluster_resources()["CPU"] == 2
+        yield
+    assert not ray.is_initialized()  # the cluster ray_cluster started is shut down again
+    if old is None:
+        os.environ.pop("FIELDROUTE_CACHE_DIR", None)
+    else:
+        os.environ["FIELDROUTE_CACHE_DIR"] = old

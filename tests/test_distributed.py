@@ -1,8 +1,8 @@
 """plan_regions on a real local Ray cluster: per-region plans equal local solves, errors stay in their region.
 
-One cluster (2 CPUs, no dashboard) serves the whole module; plan_regions finds this process connected and uses
-that connection without shutting it down.  A second test drives a cluster started with ``ray start --head`` from a
-separate process through ``address=``.
+One cluster (2 CPUs, no dashboard: the ``cluster`` fixture of conftest.py) serves the whole module; plan_regions
+finds this process connected and uses that connection without shutting it down.  A second test drives a cluster
+started with ``ray start --head`` from a separate process through ``address=``.
 
 Equality with a local solve: the search uses ``GREEDY_DESCENT``, which stops at its local optimum (status
 ``ROUTING_SUCCESS``) well within the limit, so the plan does not depend on how fast the machine is; with the
@@ -24,14 +24,13 @@ import sys
 import textwrap
 import time
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from optimizer import SearchConfig, solve
-from optimizer.distributed import RegionResult, plan_regions, ray_cluster, solve_region, split_by, split_kmeans
+from optimizer.distributed import RegionResult, plan_regions, solve_region, split_by, split_kmeans
 from optimizer.model import Agent, Case, Problem
 from optimizer.network import load_network
 from optimizer.plan import Plan
@@ -77,24 +76,6 @@ def _day(prefix: str, lat: float, lon: float, n_cases: int = 6, must_window: str
         for k in range(2)
     ]
     return Problem(DATE, tuple(cases), tuple(agents), PRESETS["none"])
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """One local Ray cluster for the module (started by ray_cluster); workers inherit a private network cache."""
-    if ray.is_initialized():
-        pytest.fail("Ray is already initialised in this test process")
-    cache = tmp_path_factory.mktemp("fieldroute-cache-ray")
-    old = os.environ.get("FIELDROUTE_CACHE_DIR")
-    os.environ["FIELDROUTE_CACHE_DIR"] = str(cache)
-    with ray_cluster(num_cpus=2):  # ray.init(address="local", num_cpus=2, include_dashboard=False)
-        assert ray.cluster_resources()["CPU"] == 2
-        yield
-    assert not ray.is_initialized()  # the cluster ray_cluster started is shut down again
-    if old is None:
-        os.environ.pop("FIELDROUTE_CACHE_DIR", None)
-    else:
-        os.environ["FIELDROUTE_CACHE_DIR"] = old
 
 
 @pytest.fixture(scope="module")
