@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -85,6 +88,15 @@ def plan(
     keep_columns: KeepColumnsOpt = "",
     balance: BalanceOpt = None,
     balance_weight: BalanceWeightOpt = None,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            metavar="ADDRESS",
+            help="Search a big day's groups as tasks on a Ray cluster: local (a private one on this machine), auto, "
+            "host:port or ray://host:10001. Needs the distributed extra.",
+        ),
+    ] = None,
 ) -> None:
     """Load and validate the day (or ``--days`` dates), plan the routes, then write the plan files and maps in one
     atomic step."""
@@ -93,7 +105,7 @@ def plan(
     terminal = console()
     # The lock is taken (and --out found writable) before any work: a second run into the same folder, or a
     # folder that cannot be written, fails in a second, not after the whole solve.
-    with reported_errors(), output_lock(out), progress_display(terminal) as progress:
+    with reported_errors(), output_lock(out), progress_display(terminal) as progress, ExitStack() as held:
         with step(progress, "Validating cases and agents"):
             problem = load_day(cases, agents, date, policy, coord_system, days, outcomes, sheet, keep_columns)
         net: Any = None
@@ -102,6 +114,9 @@ def plan(
             with step(progress, f"Loading the road network {network.name} ({', '.join(modes)})"):
                 by_mode = {mode: open_network(network, mode) for mode in modes}
             net = by_mode[profile] if profile else by_mode
+        if ray is not None:  # connected before the search, so the time limit is the search's alone
+            with step(progress, f"Connecting to Ray ({ray})"):
+                held.enter_context(_ray_connection(ray))
         what = f"Planning {len(problem.cases)} cases for {len(problem.agents)} agents"
         with step(progress, what, limit=time_limit) as task, stop_on_interrupt(terminal) as stop:
 
@@ -111,7 +126,7 @@ def plan(
 
             result = _solve(
                 problem, net, time_limit, seed, stop=stop.is_set, progress=report, balance=balance,
-                balance_weight=balance_weight,
+                balance_weight=balance_weight, ray_address=ray,
             )  # fmt: skip
         if result.stats.get("stopped"):
             terminal.print("[yellow]Stopped on request: writing the best plan found so far.[/]")
@@ -130,14 +145,40 @@ def _solve(
     progress: Callable[[SolveProgress], None] | None = None,
     balance: Literal["time", "visits"] | None = None,
     balance_weight: float | None = None,
+    ray_address: str | None = None,
 ) -> Plan:
-    from optimizer.solver import solve
+    from optimizer.solver import SearchConfig, solve
     from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT
 
     return solve(
         problem, network=net, time_limit=time_limit, seed=seed, stop=stop, progress=progress, balance=balance,
         balance_weight=DEFAULT_BALANCE_WEIGHT if balance_weight is None else balance_weight,
+        config=SearchConfig(ray_address=ray_address) if ray_address is not None else None,
     )  # fmt: skip
+
+
+@contextmanager
+def _ray_connection(address: str) -> Iterator[None]:
+    """Connected to the Ray cluster at ``address`` (``local``: a private one, shut down afterwards).  A local
+    cluster starts with Ctrl-C ignored, so that a Ctrl-C at the terminal (sent to the whole process group) reaches
+    only this process, which stops the search and cancels the group tasks itself."""
+    from optimizer.distributed import INSTALL_HINT, ray_cluster, require_ray
+
+    try:
+        require_ray()
+    except ImportError:
+        console(stderr=True).print(f"[red]--ray: {escape(INSTALL_HINT)}[/]")
+        raise typer.Exit(2) from None
+    local = address == "local"
+    with ExitStack() as connected:
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if local and main else None
+        try:
+            connected.enter_context(ray_cluster(None if local else address))
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+        yield
 
 
 def _write_outputs(

@@ -10,11 +10,13 @@ group's improvement.  The stop test comes last: cancelling kills the workers it 
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -114,6 +116,42 @@ def test_broken_and_dying_workers_cost_only_their_groups(
     assert any(r["outcome"].startswith("failed") for r in records)
     answered = [r for r in records if "removed_by_checks" in r]
     assert answered and all(r["removed_by_checks"] >= 5 for r in answered)  # at least the repeats went
+
+
+def test_cli_plan_with_ray_searches_the_groups_there(
+    cluster: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``fieldroute plan --ray local`` on a 4-case day decomposed above 2 cases: the connected cluster is used."""
+    from typer.testing import CliRunner
+
+    from optimizer.cli import app
+
+    monkeypatch.setattr(decompose, "DECOMPOSE_ABOVE", 2)
+    data = Path(__file__).parents[1] / "data"
+    out = tmp_path / "plan"
+    args = ["plan", "--cases", str(data / "cases_ok.csv"), "--agents", str(data / "agents_ok.csv")]
+    args += ["--date", "2026-12-01", "--time-limit", "4", "--no-maps", "--ray", "local", "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    stats = json.loads((out / "plan.json").read_text())["stats"]
+    assert stats["ray_address"] == "local" and stats["status"].startswith("GROUPS_")
+    assert [r for r in stats["group_workers"] if r["worker"]], stats["group_workers"]
+    assert ray.is_initialized()  # the module's cluster, used and left open
+
+
+def test_cli_plan_with_ray_without_the_extra_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from optimizer.cli import app
+
+    monkeypatch.setitem(sys.modules, "ray", None)
+    data = Path(__file__).parents[1] / "data"
+    args = ["plan", "--cases", str(data / "cases_ok.csv"), "--agents", str(data / "agents_ok.csv")]
+    args += ["--date", "2026-12-01", "--no-maps", "--ray", "auto", "--out", str(tmp_path / "plan")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "pip install fieldroute[distributed]" in result.output
+    assert not (tmp_path / "plan").exists()
 
 
 def test_a_stop_request_cancels_the_round(cluster: None, problem: Problem) -> None:
