@@ -437,6 +437,10 @@ def require_ray() -> None:
         raise ImportError(INSTALL_HINT)
 
 
+class _RayLost(Exception):
+    """Ray itself failed (not a task): the cluster or the connection to it is gone."""
+
+
 @dataclass
 class _Flight:
     """A group task in flight: its round and group, the group's agents and part of the day, its record."""
@@ -464,25 +468,43 @@ class GroupsOnRay:
         self._task = ray.remote(search_group).options(num_cpus=1, max_retries=0)
         self.slots = max(1, int(ray.cluster_resources().get("CPU", 1)))
         self.workers: list[dict[str, Any]] = []
+        self.lost: str | None = None  # why Ray failed during the search (then the caller goes on without it)
 
     def search_round(
         self, best: Incumbent, groups: list[tuple[list[int], list[str]]], deadline: Deadline, round_no: int
     ) -> bool:
-        """Search the round's groups; whether every group of the round was searched before the deadline."""
+        """Search the round's groups; whether every group of the round was searched before the deadline.  If Ray
+        itself fails (the cluster or the connection is lost), :attr:`lost` says why and the round ends."""
         pending = [(g, agents, cases) for g, (agents, cases) in enumerate(groups) if cases]
         inflight: dict[Any, _Flight] = {}
         complete = True
-        while pending or inflight:
-            if deadline.passed():
-                self._cancel(inflight, "cancelled: stop requested" if deadline.stopped() else "cancelled: deadline")
-                return False
-            complete = self._submit(pending, inflight, best, deadline, round_no) and complete
-            if not inflight:
-                break
-            ready, _ = self._ray.wait(list(inflight), num_returns=1, timeout=min(GROUP_POLL_S, deadline.left()))
-            for ref in ready:
-                self._collect(ref, inflight.pop(ref), best)
+        try:
+            while pending or inflight:
+                if deadline.passed():
+                    why = "cancelled: stop requested" if deadline.stopped() else "cancelled: deadline"
+                    self._cancel(inflight, why)
+                    return False
+                complete = self._submit(pending, inflight, best, deadline, round_no) and complete
+                if not inflight:
+                    break
+                ready = self._ray_call(
+                    self._ray.wait, list(inflight), num_returns=1, timeout=min(GROUP_POLL_S, deadline.left())
+                )[0]
+                for ref in ready:
+                    self._collect(ref, inflight.pop(ref), best)
+        except _RayLost as lost:
+            self.lost = str(lost)
+            self.workers += [{**f.record, "outcome": f"lost: {lost}"} for f in inflight.values()]
+            return False
         return complete
+
+    @staticmethod
+    def _ray_call(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """``call(*args, **kwargs)``, a call into Ray; any failure of it is Ray's (:class:`_RayLost`)."""
+        try:
+            return call(*args, **kwargs)
+        except Exception as exc:
+            raise _RayLost(f"{type(exc).__name__}: {exc}") from exc
 
     def _submit(
         self,
@@ -506,7 +528,9 @@ class GroupsOnRay:
             sub = sub_input(self._day, agents, cases)
             own = [list(best.orders[v]) for v in agents]
             light = replace(sub, travel={}, slots={})  # the day's travel and slots are in the object store
-            ref = self._task.remote(self._shared, light, own, self._config, seconds, time.time() + left, self._seed)
+            ref = self._ray_call(
+                self._task.remote, self._shared, light, own, self._config, seconds, time.time() + left, self._seed
+            )
             record = {"round": round_no, "group": g, "agents": len(agents), "cases": len(cases), "worker": ""}
             inflight[ref] = _Flight(agents, sub, record)
         return True
@@ -532,8 +556,8 @@ class GroupsOnRay:
 
     def _cancel(self, inflight: dict[Any, _Flight], why: str) -> None:
         for ref, flight in inflight.items():
-            self._ray.cancel(ref, force=True)
             self.workers.append({**flight.record, "outcome": why})
+            self._ray_call(self._ray.cancel, ref, force=True)
         inflight.clear()
 
 

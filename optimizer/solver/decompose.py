@@ -91,7 +91,15 @@ def improve_by_groups(
         except Exception as exc:  # no cluster there: the plan is still improved, here
             note = {"outcome": f"Ray not reached ({type(exc).__name__}: {exc}); groups searched in this process"}
             return GroupSearch(_rounds(day, best, deadline, seed, here), [note])
-        rounds = _rounds(day, best, deadline.before(remote.reserve_s), seed, remote.search_round)
+
+        def on_ray(best: Incumbent, groups: list[tuple[list[int], list[str]]], deadline: Deadline, r: int) -> bool:
+            if remote.lost is None:
+                done = remote.search_round(best, groups, deadline, r)
+                if remote.lost is None:
+                    return done
+            return here(best, groups, deadline, r)  # Ray lost mid-solve: this round and the next ones here
+
+        rounds = _rounds(day, best, deadline.before(remote.reserve_s), seed, on_ray)
         return GroupSearch(rounds, remote.workers)
 
 

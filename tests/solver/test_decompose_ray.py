@@ -10,12 +10,14 @@ group's improvement.  The stop test comes last: cancelling kills the workers it 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +118,47 @@ def test_broken_and_dying_workers_cost_only_their_groups(
     assert any(r["outcome"].startswith("failed") for r in records)
     answered = [r for r in records if "removed_by_checks" in r]
     assert answered and all(r["removed_by_checks"] >= 5 for r in answered)  # at least the repeats went
+
+
+class _VanishingCluster:
+    """Stands in for the ``ray`` module: tasks are accepted, then the cluster is gone when they are waited for."""
+
+    class _Task:
+        def options(self, **_: Any) -> _VanishingCluster._Task:
+            return self
+
+        def remote(self, *_: Any) -> object:
+            return object()
+
+    def put(self, value: Any) -> Any:
+        return value
+
+    def remote(self, _: Any) -> _Task:
+        return self._Task()
+
+    def cluster_resources(self) -> dict[str, float]:
+        return {"CPU": 2.0}
+
+    def wait(self, *_: Any, **__: Any) -> Any:
+        raise ConnectionError("the cluster went away")
+
+    def cancel(self, *_: Any, **__: Any) -> None:
+        raise ConnectionError("the cluster went away")
+
+
+def test_when_ray_is_lost_mid_solve_the_groups_go_on_here(problem: Problem, monkeypatch: pytest.MonkeyPatch) -> None:
+    from optimizer import distributed
+
+    @contextlib.contextmanager
+    def vanishing(day: Any, config: Any, seed: int) -> Iterator[distributed.GroupsOnRay]:
+        yield distributed.GroupsOnRay(_VanishingCluster(), day, config, seed)
+
+    monkeypatch.setattr(distributed, "groups_on_ray", vanishing)
+    stages: list[str] = []
+    plan = solve(problem, time_limit=5, config=ON_RAY, progress=lambda p: stages.append(p.stage))
+    _witnessed(plan)
+    assert {r["outcome"] for r in plan.stats["group_workers"]} == {"lost: ConnectionError: the cluster went away"}
+    assert "groups" in stages  # the groups were searched in this process instead
 
 
 def test_cli_plan_with_ray_searches_the_groups_there(
