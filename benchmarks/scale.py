@@ -12,6 +12,10 @@ Solvers (each in a fresh subprocess, killed at ``--kill-factor`` x budget + 60 s
 
 * ``fieldroute``: ``optimizer.solve(problem, travel=matrix, time_limit=T)``; ``first_plan_s`` from
   ``plan.stats["first_plan_seconds"]`` when the solver reports it.
+* ``fieldroute-ray`` (not run by default; needs the distributed extra): the same with the big day's groups searched
+  as Ray tasks (``SearchConfig(ray_address=...)``) on ``--ray`` (default ``local``: a private cluster of
+  ``--ray-cpus`` CPUs started in the solver process before its clock starts; the note gives the connect seconds
+  and how many group tasks ran in how many worker processes).  ``peak_rss_mb`` does not include the Ray workers.
 * ``vroom`` (pyvroom, optional): full constraints from the raw data — every start slot of a case (its windows cut
   to the allowed hours so the whole visit fits), service, skills (team size as skills ``team>=k``), priorities
   (must-visit 100, priority p -> 3**(p-1)), shifts, the break (window + duration), ``max_tasks``; durations =
@@ -33,6 +37,7 @@ Run (the lead's full sizes; a 500-case run with three solvers takes about 3 x 60
 
     python benchmarks/scale.py --sizes 500,1000,2000,5000 --seconds 60 --out benchmarks/results/scale_60s.tsv
     python benchmarks/scale.py --sizes 500 --seconds 10 --solvers fieldroute,vroom
+    python benchmarks/scale.py --sizes 2000 --seconds 60 --solvers fieldroute,fieldroute-ray --ray-cpus 2
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -72,6 +78,8 @@ from benchmarks.paths import SHARED  # noqa: E402
 from benchmarks.tsv import chosen_solvers, tsv_rows  # noqa: E402
 
 SOLVERS = ("fieldroute", "vroom", "ortools")
+#: Solvers run only when named: ``fieldroute-ray`` needs Ray.
+OPTIONAL_SOLVERS = ("fieldroute-ray",)
 SIZES = (500, 1000, 2000, 5000)
 DEFAULT_OSM = SHARED / "osm" / "harrisburg.osm.pbf"
 DATE = dt.date(2026, 12, 1)
@@ -189,15 +197,45 @@ def load_day(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str], np.nd
 # -- the solvers (run inside the child process) -----------------------------------------------------------
 
 
-def run_fieldroute(folder: Path, seconds: float, seed: int) -> dict[str, Any]:
+def run_fieldroute(folder: Path, seconds: float, seed: int, ray: tuple[str, int] | None = None) -> dict[str, Any]:
+    """fieldroute's plan; with ``ray`` = (address, local CPUs) its groups are searched on that Ray cluster."""
     from optimizer import TravelMatrix, load_problem, solve
 
     cases, agents, ids, secs, metres = load_day(folder)
     problem = load_problem(cases=cases, agents=agents, date=DATE.isoformat(), policy=POLICY)
     travel = TravelMatrix(ids, secs, metres)
+    if ray is not None:
+        return _on_ray(problem, travel, seconds, seed, *ray)
     began = time.perf_counter()
     plan = solve(problem, travel=travel, time_limit=seconds, seed=seed)
     wall = time.perf_counter() - began
+    return _fieldroute_result(plan, wall)
+
+
+def _on_ray(problem: Any, travel: Any, seconds: float, seed: int, address: str, cpus: int) -> dict[str, Any]:
+    """The solve with its groups on Ray, connected before the clock starts (as ``fieldroute plan --ray`` does)."""
+    from optimizer import SearchConfig, solve
+    from optimizer.distributed import ray_cluster
+
+    began = time.perf_counter()
+    local = address == "local"
+    with ray_cluster(None if local else address, num_cpus=cpus if local else None):
+        connect = time.perf_counter() - began
+        began = time.perf_counter()
+        plan = solve(problem, travel=travel, time_limit=seconds, seed=seed, config=SearchConfig(ray_address=address))
+        wall = time.perf_counter() - began
+    result = _fieldroute_result(plan, wall)
+    tasks = plan.stats.get("group_workers") or []
+    workers = {r["worker"] for r in tasks if r.get("worker")}
+    outcomes = Counter(str(r.get("outcome")) for r in tasks)
+    counted = ", ".join(f"{n} {what}" for what, n in sorted(outcomes.items()))
+    ray_note = f"Ray: connect {connect:.1f} s, {len(tasks)} group tasks in {len(workers)} workers ({counted})"
+    result["note"] = "; ".join(n for n in (result["note"], ray_note) if n)
+    return result
+
+
+def _fieldroute_result(plan: Any, wall: float) -> dict[str, Any]:
+    """A plan's routes as the checker's events, its wall and first-plan seconds, and an audit note."""
     routes = []
     for route in plan.routes:
         events = [
@@ -417,9 +455,12 @@ def _place_break(
 RUNNERS = {"fieldroute": run_fieldroute, "vroom": run_vroom, "ortools": run_ortools}
 
 
-def child_main(solver: str, folder: Path, seconds: float, seed: int, out: Path) -> int:
+def child_main(solver: str, folder: Path, seconds: float, seed: int, out: Path, ray: tuple[str, int]) -> int:
     """Entry point of a solver process: solve, then write routes, wall time and peak RSS as JSON."""
-    result = RUNNERS[solver](folder, seconds, seed)
+    if solver == "fieldroute-ray":
+        result = run_fieldroute(folder, seconds, seed, ray)
+    else:
+        result = RUNNERS[solver](folder, seconds, seed)
     # VmHWM, not RUSAGE_SELF: ru_maxrss survives exec, so it would start at the parent's size at fork time
     peak_kb = max(_vm_hwm_kb(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     result["rss_mb"] = round(peak_kb / 1024, 1)
@@ -442,13 +483,14 @@ def _vm_hwm_kb() -> int:
 
 
 def run_solver(
-    solver: str, folder: Path, seconds: float, seed: int, kill_after: float
+    solver: str, folder: Path, seconds: float, seed: int, kill_after: float, ray: tuple[str, int] = ("local", 2)
 ) -> tuple[dict[str, Any] | None, str, float]:
     """Run one solver process; (its JSON result or None, why not, wall seconds of the whole process)."""
     out = folder / f"{solver}.json"
     out.unlink(missing_ok=True)
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", solver, "--day", str(folder)]
     cmd += ["--seconds", str(seconds), "--seed", str(seed), "--child-out", str(out)]
+    cmd += ["--ray", ray[0], "--ray-cpus", str(ray[1])]
     began = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:
@@ -507,7 +549,13 @@ def judge(day: FieldDay, n_agents: int, solver: str, result: dict[str, Any] | No
 
 
 def run_size(
-    osm: Path, n_cases: int, seconds: float, solvers: Sequence[str], seed: int, kill_factor: float
+    osm: Path,
+    n_cases: int,
+    seconds: float,
+    solvers: Sequence[str],
+    seed: int,
+    kill_factor: float,
+    ray: tuple[str, int] = ("local", 2),
 ) -> list[dict[str, Any]]:
     """Generate one day, run every solver in its own process, judge every plan."""
     cases, agents, problem, travel = generate(osm, n_cases, seed)
@@ -518,7 +566,7 @@ def run_size(
         save_day(folder, cases, agents, travel)
         del problem, travel
         for solver in solvers:
-            result, why, _ = run_solver(solver, folder, seconds, seed, kill_factor * seconds + 60)
+            result, why, _ = run_solver(solver, folder, seconds, seed, kill_factor * seconds + 60, ray)
             rows.append(judge(day, len(agents), solver, result, why))
     return rows
 
@@ -532,17 +580,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--kill-factor", type=float, default=3.0, help="kill a solver after this x budget + 60 s")
     parser.add_argument("--out", type=Path, help="also write the rows (TSV with header) to this file")
-    parser.add_argument("--child", choices=SOLVERS, help=argparse.SUPPRESS)
+    parser.add_argument("--ray", default="local", help="Ray cluster of fieldroute-ray (local, auto, host:port)")
+    parser.add_argument("--ray-cpus", type=int, default=2, help="CPUs of fieldroute-ray's local Ray cluster")
+    parser.add_argument("--child", choices=SOLVERS + OPTIONAL_SOLVERS, help=argparse.SUPPRESS)
     parser.add_argument("--day", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        return child_main(args.child, args.day, args.seconds, args.seed, args.child_out)
-    solvers = chosen_solvers(parser, args.solvers, SOLVERS)
+        return child_main(args.child, args.day, args.seconds, args.seed, args.child_out, (args.ray, args.ray_cpus))
+    solvers = chosen_solvers(parser, args.solvers, SOLVERS + OPTIONAL_SOLVERS)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     with tsv_rows(COLUMNS, args.out) as emit:
         for size in sizes:
-            for row in run_size(args.osm, size, args.seconds, solvers, args.seed, args.kill_factor):
+            for row in run_size(
+                args.osm, size, args.seconds, solvers, args.seed, args.kill_factor, (args.ray, args.ray_cpus)
+            ):
                 emit(row)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"# budget {args.seconds:g} s per solver; load average at the end: {load}")
