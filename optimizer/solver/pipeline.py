@@ -86,7 +86,9 @@ def solve(
         The user's own matrix over ``problem.location_ids`` (or a dict ``mode -> TravelMatrix``), instead of
         ``network``.
     config:
-        Search settings (:class:`SearchConfig`).
+        Search settings (:class:`SearchConfig`); ``SearchConfig(ray_address=...)`` searches a big day's groups
+        as tasks on a Ray cluster (:class:`~optimizer.solver.config.GroupConfig`); ``ImportError`` naming the
+        distributed extra if Ray is not installed.
     stop:
         A cheap callable (e.g. ``threading.Event().is_set``) polled during the search: once it returns true the
         search ends and the best plan found so far is scheduled, repaired, explained and audited as usual.
