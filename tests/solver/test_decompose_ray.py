@@ -197,6 +197,27 @@ def test_cli_plan_with_ray_without_the_extra_names_it(tmp_path: Path, monkeypatc
     assert not (tmp_path / "plan").exists()
 
 
+def test_tasks_still_running_at_the_deadline_are_cancelled(
+    cluster: None, problem: Problem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers that never answer (stuck far past their own end) cannot hold the solve past its limit."""
+    from optimizer import distributed
+
+    def stuck(*_: Any) -> GroupAnswer:
+        time.sleep(600)
+        raise AssertionError("cancelled long before")
+
+    monkeypatch.setattr(distributed, "search_group", stuck)
+    began = time.perf_counter()
+    plan = solve(problem, time_limit=6, config=ON_RAY)
+    took = time.perf_counter() - began
+    assert took < 6 + 5
+    _witnessed(plan)
+    outcomes = [r["outcome"] for r in plan.stats["group_workers"]]
+    assert outcomes and set(outcomes) == {"cancelled: deadline"}
+    assert plan.stats["best_stage"] != RAY_GROUPS_STAGE
+
+
 def test_a_stop_request_cancels_the_round(cluster: None, problem: Problem) -> None:
     """Groups get up to 20 s each at a 60 s limit; the stop comes while they run."""
     stop = threading.Event()
