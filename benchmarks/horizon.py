@@ -4,6 +4,8 @@ A generated portfolio on an OSM extract: cases with due dates spread over the ho
 restricted to a few allowed dates; agents with a day off now and then.  Three planners, the same total time:
 
 * ``joint``: fieldroute over the whole horizon (``load_problem(..., days=N)``; lateness costs per agent-day);
+  ``--late-day-costs 3600,300,60`` adds a joint row per price of a day late (``solve(late_day_cost=)``), the
+  trade-off between lateness and travel a dispatcher chooses with ``fieldroute plan --late-day-cost``;
 * ``day-by-day``: fieldroute on day 1, the cases left carried to day 2, and so on (``time / days`` each);
 * ``vroom``: VROOM with one vehicle per agent-day, each case allowed only on its dates (a skill per allowed-date
   set), priorities as VROOM weights; it knows nothing of due dates (no peer does).
@@ -16,6 +18,7 @@ checker's verdict (:mod:`benchmarks.horizon_check`, which imports nothing from `
     python benchmarks/horizon.py --cases 200 --agents 10 --days 3 --seconds 10
     python benchmarks/horizon.py --cases 1000 --agents 40 --days 5 --seconds 120   # the issue's size
     python benchmarks/horizon.py --out benchmarks/results/horizon_120s.tsv        # ... and its rows kept
+    python benchmarks/horizon.py --late-day-costs 3600,300,60,0 --planners joint,vroom   # the trade-off
 """
 
 from __future__ import annotations
@@ -94,10 +97,14 @@ def build(osm: Path, n_cases: int, n_agents: int, days: int, seed: int) -> tuple
 # -- planners -------------------------------------------------------------------------------------------------
 
 
-def joint(problem: Problem, travel: TravelMatrix, seconds: float) -> dict[dt.date, dict[str, list[str]]]:
+def joint(
+    problem: Problem, travel: TravelMatrix, seconds: float, late_day_cost: float | None = None
+) -> dict[dt.date, dict[str, list[str]]]:
+    """fieldroute over the whole horizon (at ``late_day_cost`` per priority-day late; ``None``: the default)."""
     from optimizer.solver import solve
 
-    plan = solve(problem, travel=travel, time_limit=seconds)
+    price = {} if late_day_cost is None else {"late_day_cost": late_day_cost}
+    plan = solve(problem, travel=travel, time_limit=seconds, **price)
     stats = plan.stats
     print(f"# joint: {stats.get('winning_strategy')}, warm-start costs {stats.get('warm_start_costs')}", flush=True)
     return _orders(plan)
@@ -274,8 +281,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--planners", default="joint,day-by-day,vroom")
+    parser.add_argument(
+        "--late-day-costs", default="", help="joint rows at these prices of a day late (seconds, comma-separated)"
+    )
     parser.add_argument("--out", type=Path, default=None, help="also write the rows to this TSV file")
     args = parser.parse_args(argv)
+    prices = [float(x) for x in args.late_day_costs.split(",") if x.strip()]
     problem, travel = build(args.osm, args.cases, args.agents, args.days, args.seed)
     print(
         f"# {args.osm.name}: {len(problem.cases)} cases, {len(problem.agents)} agent-days over {args.days} days, "
@@ -284,10 +295,16 @@ def main(argv: list[str] | None = None) -> int:
     planners = {"joint": joint, "day-by-day": day_by_day, "vroom": vroom_week}
     with tsv_rows(COLUMNS, args.out) as emit:
         for name in chosen_solvers(parser, args.planners, list(planners)):
-            began = time.perf_counter()
-            orders = planners[name](problem, travel, args.seconds)
-            seconds = round(time.perf_counter() - began, 1)
-            emit({"planner": name, "seconds": seconds, **measure(problem, travel, orders)})
+            runs: list[tuple[str, Any]] = [(name, lambda n=name: planners[n](problem, travel, args.seconds))]
+            if name == "joint" and prices:
+                runs = [
+                    (f"joint@{p:g}", lambda p=p: joint(problem, travel, args.seconds, late_day_cost=p)) for p in prices
+                ]
+            for label, run in runs:
+                began = time.perf_counter()
+                orders = run()
+                seconds = round(time.perf_counter() - began, 1)
+                emit({"planner": label, "seconds": seconds, **measure(problem, travel, orders)})
     print(f"# load average (1, 5, 15 min) at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 

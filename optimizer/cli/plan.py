@@ -88,6 +88,17 @@ def plan(
     keep_columns: KeepColumnsOpt = "",
     balance: BalanceOpt = None,
     balance_weight: BalanceWeightOpt = None,
+    late_day_cost: Annotated[
+        float | None,
+        typer.Option(
+            "--late-day-cost",
+            min=0.0,
+            metavar="SECONDS",
+            help="With --days 2 or more: the travel seconds one day late of a priority-1 case is worth (priority p: "
+            "p times as much). Lower trades lateness for travel; 0 plans for travel alone. Default 3600.",
+            show_default=False,
+        ),
+    ] = None,
     ray: Annotated[
         str | None,
         typer.Option(
@@ -103,6 +114,8 @@ def plan(
     from optimizer.atomic import output_lock
 
     terminal = console()
+    if late_day_cost is not None and days < 2:
+        raise typer.BadParameter("prices days late over a horizon: give --days 2 or more", param_hint="--late-day-cost")
     # The lock is taken (and --out found writable) before any work: a second run into the same folder, or a
     # folder that cannot be written, fails in a second, not after the whole solve.
     with reported_errors(), output_lock(out), progress_display(terminal) as progress, ExitStack() as held:
@@ -126,7 +139,7 @@ def plan(
 
             result = _solve(
                 problem, net, time_limit, seed, stop=stop.is_set, progress=report, balance=balance,
-                balance_weight=balance_weight, ray_address=ray,
+                balance_weight=balance_weight, ray_address=ray, late_day_cost=late_day_cost,
             )  # fmt: skip
         if result.stats.get("stopped"):
             terminal.print("[yellow]Stopped on request: writing the best plan found so far.[/]")
@@ -146,7 +159,9 @@ def _solve(
     balance: Literal["time", "visits"] | None = None,
     balance_weight: float | None = None,
     ray_address: str | None = None,
+    late_day_cost: float | None = None,
 ) -> Plan:
+    from optimizer.horizon.lateness import LATE_DAY_COST
     from optimizer.solver import SearchConfig, solve
     from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT
 
@@ -154,6 +169,7 @@ def _solve(
         problem, network=net, time_limit=time_limit, seed=seed, stop=stop, progress=progress, balance=balance,
         balance_weight=DEFAULT_BALANCE_WEIGHT if balance_weight is None else balance_weight,
         config=SearchConfig(ray_address=ray_address) if ray_address is not None else None,
+        late_day_cost=LATE_DAY_COST if late_day_cost is None else late_day_cost,
     )  # fmt: skip
 
 

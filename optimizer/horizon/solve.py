@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from optimizer.geo import CoordSystem
+from optimizer.horizon.lateness import LATE_DAY_COST
 from optimizer.horizon.outcomes import apply_outcomes, read_outcomes
 from optimizer.io.load import load_problem
 from optimizer.io.readers import TableSource
@@ -29,6 +30,7 @@ def plan_horizon(
     time_limit: float = 60,
     seed: int = 0,
     coord_system: CoordSystem = "wgs84",
+    late_day_cost: float = LATE_DAY_COST,
 ) -> Plan:
     """Plan ``days`` dates from ``start`` in one search: each case on a date it may take, by its due date and
     priority, in the route of an agent working that date.
@@ -36,6 +38,7 @@ def plan_horizon(
     ``cases`` and ``agents`` are DataFrames or files in the input format (one agent row per date, or an undated
     row for every date); ``outcomes`` (``case_id``, ``date``, ``visited``) are the results of earlier plans,
     folded into the visit history first (the rolling horizon: run it every morning with yesterday's outcomes).
+    ``late_day_cost``: the travel seconds one day late of a priority-1 case weighs (see ``solve``).
     Returns the audited :class:`Plan` (``plan.stops`` has a ``date`` column, ``plan.days`` one row per date).
     """
     from optimizer.solver import solve
@@ -44,7 +47,7 @@ def plan_horizon(
     if outcomes is not None:
         name = "outcomes DataFrame" if not isinstance(outcomes, str | Path) else str(outcomes)
         problem = apply_outcomes(problem, read_outcomes(outcomes), source=name)
-    return solve(problem, network=network, travel=travel, time_limit=time_limit, seed=seed)
+    return solve(problem, network=network, travel=travel, time_limit=time_limit, seed=seed, late_day_cost=late_day_cost)
 
 
 __all__ = ["plan_horizon"]

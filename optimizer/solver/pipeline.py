@@ -19,7 +19,7 @@ from typing import Any
 from optimizer.audit import audit_plan
 from optimizer.errors import AuditError
 from optimizer.horizon.dates import dated_reasons
-from optimizer.horizon.lateness import with_lateness
+from optimizer.horizon.lateness import LATE_DAY_COST, checked_late_day_cost, with_lateness
 from optimizer.horizon.repeats import aliased_input, expand, fold, needs_expansion
 from optimizer.model import Case, Problem
 from optimizer.plan import Plan, Route, Unassigned
@@ -67,6 +67,7 @@ def solve(
     stability_cost: float | None = None,
     balance: BalanceMode | None = None,
     balance_weight: float = DEFAULT_BALANCE_WEIGHT,
+    late_day_cost: float = LATE_DAY_COST,
 ) -> Plan:
     """Plan ``problem``: who visits which case, in which order, at what time.
 
@@ -104,11 +105,16 @@ def solve(
         travel + ``balance_weight`` x agents x the standard deviation of working time (or visit count) goes down
         (:mod:`optimizer.solver.balance`; ``stats["balance"]``), then (``"time"``) an OR-Tools search that holds
         each day at its balanced length while it cuts travel; never drops a visit.  ``None`` (default): off.
+    late_day_cost:
+        On a horizon, the travel seconds one day late of a priority-1 case weighs (priority ``p``: ``p`` times
+        as much; :mod:`optimizer.horizon.lateness`): lower trades lateness for travel, 0 plans for travel alone
+        (the priority ladder still holds).  No effect on one date.  ``stats["late_day_cost_s"]`` on a horizon.
     """
     began = _time.perf_counter()
     network, travel, time_limit = checked_arguments(problem, network, travel, time_limit, seed)
     balancing = Balancing.of(balance, balance_weight)
     stability_cost = checked_cost(stability_cost)
+    late_day_cost = checked_late_day_cost(late_day_cost)
     config = config or SearchConfig()
     if config.groups.ray_address is not None:  # asked for Ray without the extra: say so now, not on a big day
         from optimizer.distributed import require_ray
@@ -126,7 +132,7 @@ def solve(
     pre = precheck(problem, ctx, unreachable)
     raise_for_must_visit(problem, pre.unassigned, "cannot be visited")
     owners = previous_owners(problem, start_from) if start_from is not None else {}
-    day = _search_input(problem, pre, ctx, seed)
+    day = _search_input(problem, pre, ctx, seed, late_day_cost)
     if start_from is not None and stability_cost is None:
         stability_cost = default_stability_cost(day, start_from)
     day = with_stability(day, owners, stability_cost)
@@ -171,6 +177,8 @@ def solve(
     if start_from is not None:
         plan.stats["change_rate"] = round(change_rate(owners, plan), 4)
         plan.stats["stability_cost_s"] = round(stability_cost or 0)
+    if problem.multi_day:
+        plan.stats["late_day_cost_s"] = round(late_day_cost)
     if repeats is not None:
         plan = fold(plan, original, repeats)
     return _audited(plan, matrices)
@@ -186,14 +194,18 @@ def _stable(config: SearchConfig, problem: Problem) -> SearchConfig:
     return config
 
 
-def _search_input(problem: Problem, pre: PrecheckResult, ctx: ScheduleContext, seed: int) -> SearchInput:
-    """The candidates in the order the search sees them (``seed`` permutes it), with their penalty ladder."""
+def _search_input(
+    problem: Problem, pre: PrecheckResult, ctx: ScheduleContext, seed: int, late_day_cost: float
+) -> SearchInput:
+    """The candidates in the order the search sees them (``seed`` permutes it), with their penalty ladder (and a
+    horizon's lateness at ``late_day_cost``)."""
     candidates = list(pre.candidates)
     if seed:
         random.Random(seed).shuffle(candidates)  # what the seed controls: the node order (tie-breaking)
     agents = problem.agents
     scale = penalty_scale(candidates, travel_bound(candidates, agents, ctx.travel) if candidates else 0)
-    return with_lateness(problem, SearchInput(candidates, agents, ctx.slots, pre.allowed, ctx.travel, scale))
+    day = SearchInput(candidates, agents, ctx.slots, pre.allowed, ctx.travel, scale)
+    return with_lateness(problem, day, late_day_cost)
 
 
 def _repair_budget(day: SearchInput, config: SearchConfig, limit: float) -> float:

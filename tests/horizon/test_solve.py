@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from optimizer.model import Problem
+import pytest
+
+from optimizer.model import Agent, Case, Problem
 from optimizer.reasons import Reason
 from optimizer.solver import solve
-from tests.horizon.conftest import D1, D2, D3, agent, case, problem
+from optimizer.times import TimeWindow
+from tests.horizon.conftest import D1, D2, D3, HOME, agent, case, problem
 
 
 def _dates(plan: object) -> dict[str, str]:
@@ -48,3 +51,23 @@ def test_case_allowed_only_on_a_day_off() -> None:
     cases = [case("c", allowed_dates=frozenset({D2}))]
     plan = solve(problem(cases, [agent("A", D1), agent("A", D3)]), time_limit=1)
     assert plan.unassigned_cases[0].reason == Reason.NO_AGENT_ON_ALLOWED_DATES
+
+
+def test_the_price_of_a_day_late_decides_between_a_long_drive_and_the_next_day() -> None:
+    """A case due D1 lies at B's home, 11 km from A's: A (working D1) visits it on time for a long drive; B
+    (working D2) a day late for no drive at all.  The default price (an hour per priority-day) buys the drive;
+    a price of 0 (travel alone) or 60 s does not."""
+    far = (HOME[0] + 0.1, HOME[1])
+    b = Agent("B", *far, *far, TimeWindow(9 * 3600, 17 * 3600), D2)
+    cases = [Case("at_b", *far, service_s=1800, due_date=D1)]
+    week = problem(cases, [agent("A", D1), b])
+    assert _dates(solve(week, time_limit=2)) == {"at_b": D1.isoformat()}
+    for price in (0, 60):
+        plan = solve(week, time_limit=2, late_day_cost=price)
+        assert _dates(plan) == {"at_b": D2.isoformat()}, price
+        assert plan.stats["late_day_cost_s"] == price and plan.audit == []
+
+
+def test_a_negative_price_of_a_day_late_is_refused(week: Problem) -> None:
+    with pytest.raises(ValueError, match="late_day_cost must be a number of seconds >= 0"):
+        solve(week, time_limit=1, late_day_cost=-1)

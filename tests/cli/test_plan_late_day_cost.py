@@ -1,0 +1,53 @@
+"""``fieldroute plan --late-day-cost``: the price of a day late decides the date over a horizon; one date refuses it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from optimizer.cli import app
+
+runner = CliRunner()
+
+
+def _week(folder: Path) -> list[str]:
+    """A case due 2026-12-01 at B's home, 9 km from A's; A works 12-01, B works 12-02."""
+    (folder / "cases.csv").write_text(
+        "case_id,lat,lon,priority,service_minutes,due_date\nAT_B,40.35,-76.88,1,30,2026-12-01\n", encoding="utf-8"
+    )
+    (folder / "agents.csv").write_text(
+        "agent_id,date,start_lat,start_lon,shift_start,shift_end\n"
+        "A,2026-12-01,40.27,-76.88,08:00,17:00\nB,2026-12-02,40.35,-76.88,08:00,17:00\n",
+        encoding="utf-8",
+    )
+    return ["--cases", str(folder / "cases.csv"), "--agents", str(folder / "agents.csv"), "--date", "2026-12-01"]
+
+
+def _visit_date(out: Path) -> str:
+    routes = pd.read_csv(out / "routes.csv")
+    visits = routes[routes["kind"] == "visit"]
+    assert list(visits["case_id"]) == ["AT_B"]
+    return str(visits["date"].iloc[0])
+
+
+def test_the_price_of_a_day_late_moves_the_visit_to_the_cheaper_date(tmp_path: Path) -> None:
+    week = _week(tmp_path)
+    common = ["--days", "2", "--time-limit", "2", "--no-maps"]
+    default = runner.invoke(app, ["plan", *week, *common, "--out", str(tmp_path / "default")])
+    assert default.exit_code == 0, default.output
+    assert _visit_date(tmp_path / "default") == "2026-12-01"  # on time: an hour per day late buys the drive
+    cheap = runner.invoke(app, ["plan", *week, *common, "--late-day-cost", "0", "--out", str(tmp_path / "cheap")])
+    assert cheap.exit_code == 0, cheap.output
+    assert _visit_date(tmp_path / "cheap") == "2026-12-02"  # travel alone: B's day, no drive
+    plan = json.loads((tmp_path / "cheap" / "plan.json").read_text(encoding="utf-8"))
+    assert plan["stats"]["late_day_cost_s"] == 0 and plan["audit"] == []
+
+
+def test_a_price_of_a_day_late_on_one_date_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["plan", *_week(tmp_path), "--late-day-cost", "60", "--out", str(tmp_path / "x")])
+    assert result.exit_code == 2
+    assert "--days 2 or more" in result.output
+    assert not (tmp_path / "x").exists()
