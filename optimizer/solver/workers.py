@@ -13,10 +13,11 @@ from typing import Any
 from optimizer.solver.budget import StopRequest
 
 
-def start_worker(target: Callable[..., None], *args: Any) -> tuple[Any, Connection]:
-    """A forked daemon process running ``target(conn, *args)``, started now, and the parent's end of its pipe."""
+def start_worker(target: Callable[..., None], *args: Any, duplex: bool = False) -> tuple[Any, Connection]:
+    """A forked daemon process running ``target(conn, *args)``, started now, and the parent's end of its pipe
+    (``duplex``: both ends may send, for a worker that takes work more than once)."""
     context = multiprocessing.get_context("fork")
-    conn, child = context.Pipe(duplex=False)
+    conn, child = context.Pipe(duplex=duplex)
     process = context.Process(target=target, args=(child, *args), daemon=True)
     process.start()
     child.close()

@@ -18,9 +18,9 @@ import numpy as np
 from optimizer.model import Agent
 from optimizer.solver.budget import Deadline, StopRequest
 from optimizer.solver.engines.check import checked_orders
+from optimizer.solver.engines.pyvrp_pair import solve_pair
 from optimizer.solver.schedule import merged_slot_windows
 from optimizer.solver.search_input import SearchInput
-from optimizer.solver.workers import end_worker, send_answer, start_worker, worker_answer
 
 MAX_PRIZE = 10**12  # keeps sum(prizes) + travel far below 2^63 for any realistic number of cases
 _FAR = 10**9  # travel to a case the vehicle may not serve: breaks every window, so PyVRP never routes it
@@ -55,7 +55,7 @@ def pyvrp_routes(
 ) -> list[list[str]]:
     """Ordered case ids per agent (in ``day.agents`` order) from PyVRP within ``seconds`` (or until ``stop()``),
     each route valid under the full schedule semantics; ``[]`` routes for agents PyVRP did not use.  ``pair``: two
-    cooperating runs, one in a forked worker (:func:`_solve_pair`)."""
+    cooperating runs, one in a forked worker (:func:`~optimizer.solver.engines.pyvrp_pair.solve_pair`)."""
     from pyvrp import Depot, Location, ProblemData
 
     began = _time.perf_counter()
@@ -74,71 +74,10 @@ def pyvrp_routes(
     )
     budget = max(0.05, seconds - (_time.perf_counter() - began))
     if pair:
-        best = _solve_pair(data, _time.perf_counter() + budget, seed, stop)
+        best = solve_pair(data, _time.perf_counter() + budget, seed, stop)
     else:
         best = _solve(data, _time.perf_counter() + budget, seed, stop)
     return checked_orders(_proposed(day, best, fleet, clients), day)
-
-
-EPOCHS = 4  # a pair of PyVRP runs exchanges its best solution this many times (the last time at the deadline)
-
-
-def _solve_pair(data: Any, deadline: float, seed: int, stop: StopRequest | None) -> Any:
-    """Two PyVRP runs, here and in a forked worker, in :data:`EPOCHS` epochs; each epoch both start from the
-    best solution so far with seeds of their own, and the better of their two bests is the next start.  The
-    granular neighbourhood is computed once, before the first fork."""
-    from pyvrp import SolveParams
-    from pyvrp.search import compute_neighbours
-
-    neighbours = compute_neighbours(data, SolveParams().neighbourhood)
-    best = None
-    epoch = (deadline - _time.perf_counter()) / EPOCHS
-    k = 0
-    while best is None or not Deadline(deadline, stop).passed():
-        end = deadline if deadline - _time.perf_counter() < 1.5 * epoch else _time.perf_counter() + epoch
-        process, conn = start_worker(_pair_worker, data, neighbours, end, seed + 2 * k + 1, best)
-        try:
-            mine = _ils(data, neighbours, end, seed + 2 * k, stop, best)
-        except BaseException:  # Ctrl-C or a failure here: the worker must not outlive this run
-            end_worker(process, conn)
-            raise
-        theirs = worker_answer(process, conn, end + 0.5, stop)
-        best = min((s for s in (mine, theirs) if s is not None), key=_price)
-        k += 1
-    return best
-
-
-def _ils(data: Any, neighbours: Any, deadline: float, seed: int, stop: StopRequest | None, initial: Any) -> Any:
-    """PyVRP's iterated local search as ``pyvrp.solve`` sets it up (default parameters), with a given
-    neighbourhood, from ``initial`` (or PyVRP's own start), until ``deadline`` or ``stop()``."""
-    from pyvrp import IteratedLocalSearch, PenaltyManager, RandomNumberGenerator, Solution, SolveParams
-    from pyvrp.search import LocalSearch, PerturbationManager
-
-    params = SolveParams()
-    rng = RandomNumberGenerator(seed=seed)
-    ls = LocalSearch(data, rng, neighbours, PerturbationManager(params.perturbation))
-    for op in params.operators:
-        if op.supports(data):
-            ls.add_operator(op(data))
-    pm = PenaltyManager(params.penalty.midpoint_penalties(data), params.penalty)
-    if initial is None:
-        initial = ls(Solution.make_random(data, rng), pm.max_cost_evaluator(), exhaustive=True)
-    with warnings.catch_warnings():  # PyVRP warns when its penalties saturate: expected on over-full days
-        warnings.simplefilter("ignore")
-        algo = IteratedLocalSearch(data, pm, ls, initial, params.ils)
-        return algo.run(Deadline(deadline, stop), collect_stats=False).best
-
-
-def _price(solution: Any) -> tuple[bool, int]:
-    """Feasible first, then travel + uncollected prizes (the proposal's price in fieldroute's terms)."""
-    cost = solution.distance_cost() + solution.duration_cost() + solution.fixed_vehicle_cost()
-    return (not solution.is_feasible(), cost + solution.uncollected_prizes())
-
-
-def _pair_worker(conn: Any, data: Any, neighbours: Any, end: float, seed: int, initial: Any) -> None:
-    """Worker body: PyVRP's best by ``end`` from ``initial`` back through ``conn`` (None on any failure: the
-    epoch's other run wins)."""
-    send_answer(conn, lambda: _ils(data, neighbours, end, seed, None, initial))
 
 
 @dataclass(frozen=True)
