@@ -40,6 +40,12 @@ class PlanOptions(BaseModel):
     network: str | None = Field(None, description="Name of a road network configured on the server (GET /v1/options).")
     time_limit: float = Field(10.0, gt=0, description="Search time in seconds.")
     seed: int = Field(0, ge=0)
+    late_day_cost: float | None = Field(
+        None,
+        ge=0,
+        description="With days > 1: travel seconds one day late of a priority-1 case is worth (priority p: p times "
+        "as much); lower trades lateness for travel, 0 plans for travel alone. Default 3600.",
+    )
     map_lang: Literal["en", "zh"] = "en"
     coord_system: Literal["wgs84", "gcj02"] = "wgs84"
 
@@ -153,6 +159,9 @@ def check_options(options: PlanOptions, config: ServerConfig) -> list[InputProbl
     if isinstance(options.policy, str) and options.policy not in PRESETS:
         message = f"unknown policy preset; use one of {', '.join(PRESETS)} or send the rules as an object"
         problems.append(InputProblem("request", None, "policy", options.policy, message))
+    if options.late_day_cost is not None and options.days < 2:
+        message = "prices days late over a horizon: send days of 2 or more"
+        problems.append(InputProblem("request", None, "late_day_cost", options.late_day_cost, message))
     if options.time_limit > config.max_time_limit_s:
         message = f"at most {config.max_time_limit_s:g} s on this server"
         problems.append(InputProblem("request", None, "time_limit", options.time_limit, message))
@@ -209,6 +218,7 @@ def prepare_job(job_dir: Path, options: PlanOptions, tables: dict[str, Table], c
         "network_path": str(network) if network else None,
         "time_limit": options.time_limit,
         "seed": options.seed,
+        "late_day_cost": options.late_day_cost,
         "map_lang": options.map_lang,
         "map_tiles": config.map_tiles,
         "coord_system": options.coord_system,

@@ -119,6 +119,7 @@ def _plan(spec: dict[str, Any], report: Callable[..., None], stop: Event) -> dic
         seed=spec.get("seed", 0),
         stop=stop.is_set,
         progress=lambda best: report("solving", visits=best.visits, objective=best.objective),
+        **({} if spec.get("late_day_cost") is None else {"late_day_cost": spec["late_day_cost"]}),
     )
     if stop.is_set():
         return None

@@ -160,3 +160,30 @@ def test_replan_takes_the_price_of_a_move_and_balance(served: Any) -> None:
         response = client.post(f"/v1/plans/{job['id']}/replan", json={"at": "11:00", **bad})
         assert response.status_code == 422, response.text
         assert response.json()["error"]["problems"][0]["column"] == next(iter(bad))
+
+
+def test_the_price_of_a_day_late_is_an_option_of_a_plan_over_several_dates(make_client: Any) -> None:
+    """A case due on the first date at B's home (9 km from A's); A works the first date, B the second: at a price
+    of 0 (travel alone) the visit goes to B a day late.  On one date the option is refused, naming it."""
+    client = make_client()
+    body = {
+        "date": DATE, "days": 2, "time_limit": 1, "late_day_cost": 0,
+        "cases": [{"case_id": "AT_B", "lat": 40.35, "lon": -76.88, "priority": 1, "service_minutes": 30,
+                   "due_date": DATE}],
+        "agents": [
+            {"agent_id": "A", "date": DATE, "start_lat": 40.27, "start_lon": -76.88, "shift_start": "08:00",
+             "shift_end": "17:00"},
+            {"agent_id": "B", "date": "2026-12-02", "start_lat": 40.35, "start_lon": -76.88, "shift_start": "08:00",
+             "shift_end": "17:00"},
+        ],
+    }  # fmt: skip
+    created = client.post("/v1/plans", json=body)
+    assert created.status_code == 202, created.text
+    job = _finish(client, created.json()["id"])
+    assert job["status"] == "done", job
+    visits = [(r["case_id"], r["date"]) for r in job["plan"]["routes"] if r["kind"] == "visit"]
+    assert visits == [("AT_B", "2026-12-02")]
+    assert job["plan"]["stats"]["late_day_cost_s"] == 0 and job["options"]["late_day_cost"] == 0
+    refused = client.post("/v1/plans", json={**body, "days": 1})
+    assert refused.status_code == 422
+    assert [p["column"] for p in refused.json()["error"]["problems"]] == ["late_day_cost"]
