@@ -26,13 +26,13 @@ from optimizer.travel import TravelMatrix, resolve_travel
 from tests.horizon.conftest import D1, D2, D3, HOME, agent, case, problem
 
 SHIFT = TimeWindow(9 * 3600, 10 * 3600)  # room for one 30-minute visit and the drives
-LATE_S = 3600  # the test's own price of one priority-weighted day late (the module's documented LATE_DAY_COST)
+LATE_S = 3600  # the test's own price of one priority-weighted day late (given to the search input)
 
 
 def _day(prob: Problem) -> tuple[SearchInput, TravelMatrix]:
     matrices, unreachable = resolve_travel(prob, None, None)
     ctx = ScheduleContext.build(prob.cases, prob.policy, matrices)
-    return _search_input(prob, precheck(prob, ctx, unreachable), ctx, 0), matrices["car"]
+    return _search_input(prob, precheck(prob, ctx, unreachable), ctx, 0, LATE_S), matrices["car"]
 
 
 def _urgent_far() -> Problem:

@@ -22,12 +22,13 @@ from optimizer.travel import resolve_travel
 from tests.horizon.conftest import D1, D2, D3, HOME, agent, case, problem
 
 SHIFT = TimeWindow(9 * 3600, 10 * 3600)  # room for one 30-minute visit and the drives
+LATE_S = 3600  # the price of one priority-weighted day late given to the search input
 
 
 def _day(prob: Problem) -> SearchInput:
     matrices, unreachable = resolve_travel(prob, None, None)
     ctx = ScheduleContext.build(prob.cases, prob.policy, matrices)
-    return _search_input(prob, precheck(prob, ctx, unreachable), ctx, 0)
+    return _search_input(prob, precheck(prob, ctx, unreachable), ctx, 0, LATE_S)
 
 
 def _urgent_far() -> Problem:
