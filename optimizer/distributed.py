@@ -515,15 +515,14 @@ class GroupsOnRay:
         round_no: int,
     ) -> bool:
         """Send groups while a CPU is free; ``False`` once too little time is left to start the others."""
-        from optimizer.solver.decompose import MAX_GROUP_SECONDS, MIN_GROUP_SECONDS, sub_input
+        from optimizer.solver.decompose import MIN_GROUP_SECONDS, group_seconds, sub_input
 
         while pending and len(inflight) < self.slots:
             left = deadline.left() - GROUP_ANSWER_RESERVE_S
             if left < MIN_GROUP_SECONDS:
                 pending.clear()
                 return False
-            share = left * self.slots / (len(pending) + len(inflight))
-            seconds = min(MAX_GROUP_SECONDS, left, max(MIN_GROUP_SECONDS, share))
+            seconds = group_seconds(left, len(pending) + len(inflight), self.slots)
             g, agents, cases = pending.pop(0)
             sub = sub_input(self._day, agents, cases)
             own = [list(best.orders[v]) for v in agents]

@@ -133,11 +133,18 @@ def _local_round(
         remaining = deadline.left()
         if remaining < MIN_GROUP_SECONDS or deadline.passed():
             return False
-        seconds = min(MAX_GROUP_SECONDS, remaining, max(MIN_GROUP_SECONDS, remaining / (len(groups) - left)))
+        seconds = group_seconds(remaining, len(groups) - left)
         if not cases:
             continue
         _search_group(day, best, agents, cases, seconds, config, seed, deadline)
     return True
+
+
+def group_seconds(left: float, to_come: int, parallel: int = 1) -> float:
+    """A group's search seconds: an equal share of the ``left`` seconds among the ``to_come`` groups still to be
+    searched (``parallel`` at a time), at least :data:`MIN_GROUP_SECONDS`, at most :data:`MAX_GROUP_SECONDS` and
+    never more than ``left``."""
+    return min(MAX_GROUP_SECONDS, left, max(MIN_GROUP_SECONDS, left * parallel / to_come))
 
 
 def whole_horizon_first(day: SearchInput, best: Incumbent, deadline: Deadline, seed: int) -> None:
@@ -303,6 +310,7 @@ __all__ = [
     "agent_groups",
     "case_groups",
     "decompose_above",
+    "group_seconds",
     "improve_by_groups",
     "offer_group",
     "sub_input",
