@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
+from optimizer.horizon.lateness import LATE_DAY_COST
 from optimizer.policy import PRESETS
 from optimizer.server.inputs import MAX_DAYS
 from optimizer.server.messages import PAGE_LANGS, PageLang, choose_lang, messages, problem_patterns
@@ -97,6 +98,8 @@ def _head_and_plan_form(lang: PageLang, m: dict[str, str], networks: list[str], 
     <label>{e(m["date"])} <input type="date" name="date" id="date" value="{tomorrow}" required></label>
     <label>{e(m["days"])} <input type="number" name="days" id="days" value="1" min="1" max="{MAX_DAYS}"
       step="1"></label>
+    <label>{e(m["late_day_cost"])} <input type="number" name="late_day_cost" id="late_day_cost" min="0"
+      step="any" placeholder="{LATE_DAY_COST:g}"></label>
     <label>{e(m["policy"])} <select name="policy" id="policy">{policies}</select></label>
     <label>{e(m["network"])} <select name="network" id="network">{nets}</select></label>
     <label>{e(m["time_limit"])} <input type="number" name="time_limit" id="time_limit" value="10" min="0.1"

@@ -89,8 +89,9 @@ class EngineConfig:
     ----------
     warm_start:
         ``"auto"``: the engines :func:`optimizer.solver.engines.portfolio.auto_engines` picks for the day;
-        ``"pyvrp"`` or ``"vroom"``: that engine alone; ``"stable"``: for a day with a ``start_from`` plan, VROOM
-        with each case kept on its earlier agent (``vroom-due``) beside plain VROOM; ``"none"``: no engine.
+        ``"pyvrp"`` or ``"vroom"``: that engine alone; ``"stable"``: for a day with a ``start_from`` plan, PyVRP
+        pricing each move and starting from the incumbent (``pyvrp-seeded``) beside VROOM with each case kept on
+        its earlier agent (``vroom-due``); ``"none"``: no engine.
     warm_start_share:
         The share of the search time given to the engines (0 < share < 1).
     warm_start_share_large:

@@ -23,9 +23,10 @@ _ENGINES: dict[str, tuple[str, ...] | None] = {
     "auto": None,
     "pyvrp": ("pyvrp",),
     "vroom": ("vroom",),
-    # a day with stability costs (solve's start_from): VROOM ignores visit costs, so one proposal keeps each case
-    # with its earlier agent (vroom-due, the cheapest agents) and one is free to move them
-    "stable": ("vroom-due", "vroom"),
+    # a day with stability costs (solve's start_from): PyVRP prices them (a profile per agent) and starts from the
+    # incumbent (the earlier routes, where cheaper than the construction); VROOM ignores them, so its proposal
+    # keeps each case with its earlier agent (vroom-due, the cheapest agents)
+    "stable": ("pyvrp-seeded", "vroom-due"),
 }
 
 

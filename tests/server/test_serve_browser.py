@@ -7,10 +7,12 @@ Skipped with ``FIELDROUTE_SKIP_BROWSER=1``; without Chromium it fails with the i
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -212,6 +214,7 @@ def test_suggest_then_replan_from_the_page(driver: Any, server: LiveServer) -> N
 def test_several_dates_show_the_per_date_summary(driver: Any, server: LiveServer) -> None:
     driver.get(f"{server.url}/?lang=en")
     driver.execute_script("document.getElementById('days').value = '2';")
+    driver.find_element("id", "late_day_cost").send_keys("60")  # the dispatcher's price of a day late
     _fill_and_plan(driver, EXAMPLES / "cases.csv", EXAMPLES / "agents.csv", time_limit="1")
     dates = _until(
         driver,
@@ -220,3 +223,6 @@ def test_several_dates_show_the_per_date_summary(driver: Any, server: LiveServer
     )
     assert dates == [DATE, "2026-12-02"]
     assert driver.execute_script("return document.getElementById('during').hidden;")  # one-date tools only
+    link = driver.execute_script("return document.querySelector('#downloads a[href$=\"plan.json\"]').href;")
+    with urllib.request.urlopen(link, timeout=10) as answer:  # the file the page links, from the live server
+        assert json.load(answer)["stats"]["late_day_cost_s"] == 60

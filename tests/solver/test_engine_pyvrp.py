@@ -13,7 +13,7 @@ from optimizer import SearchConfig, solve
 from optimizer.model import Agent, Case, Problem
 from optimizer.policy import PRESETS
 from optimizer.solver.engines import pyvrp as pyvrp_engine
-from optimizer.solver.engines.pyvrp import pyvrp_routes
+from optimizer.solver.engines.pyvrp import pyvrp_model, pyvrp_routes
 from optimizer.solver.penalties import penalty_scale
 from optimizer.solver.precheck import precheck
 from optimizer.solver.schedule import ScheduleContext
@@ -68,6 +68,14 @@ def _day() -> Problem:
     return Problem(PLAN_DATE, tuple(cases), tuple(agents), PRESETS["none"])
 
 
+def _search_input(problem: Problem) -> SearchInput:
+    matrices, unreachable = resolve_travel(problem, None, None)
+    ctx = ScheduleContext.build(problem.cases, problem.policy, matrices)
+    pre = precheck(problem, ctx, unreachable)
+    cases = list(pre.candidates)
+    return SearchInput(cases, problem.agents, ctx.slots, pre.allowed, matrices, penalty_scale(cases, 10**6))
+
+
 def test_raw_pyvrp_routes_break_no_rule_but_the_soft_visit_cap() -> None:
     """Breaks at hubs are conservative: PyVRP's own routes, before fieldroute's check filters anything, keep
     windows, breaks, skills and shifts when timed and audited by the tests' own code (the reason for the hub
@@ -75,12 +83,8 @@ def test_raw_pyvrp_routes_break_no_rule_but_the_soft_visit_cap() -> None:
     ``result.is_feasible()``, so its best solution may exceed ``max_visits`` (8 visits for a cap of 6 here);
     fieldroute's route check cuts those visits, so plans stay valid, but the proposal loses them."""
     problem = _day()
-    matrices, unreachable = resolve_travel(problem, None, None)
-    ctx = ScheduleContext.build(problem.cases, problem.policy, matrices)
-    pre = precheck(problem, ctx, unreachable)
-    cases = list(pre.candidates)
-    day = SearchInput(cases, problem.agents, ctx.slots, pre.allowed, matrices, penalty_scale(cases, 10**6))
-    orders = _unchecked(pyvrp_engine.pyvrp_routes, day, 1.0)
+    matrices = resolve_travel(problem, None, None)[0]
+    orders = _unchecked(pyvrp_engine.pyvrp_routes, _search_input(problem), 1.0)
     assert orders[1], "the agent with a break is used"
     violations = audited_orders(problem, matrices, orders)
     assert [v for v in violations if "(rule: max visits)" not in v] == []
@@ -88,17 +92,44 @@ def test_raw_pyvrp_routes_break_no_rule_but_the_soft_visit_cap() -> None:
 
 def test_pyvrp_routes_keep_windows_skills_limits_and_breaks() -> None:
     problem = _day()
-    matrices, unreachable = resolve_travel(problem, None, None)
-    ctx = ScheduleContext.build(problem.cases, problem.policy, matrices)
-    pre = precheck(problem, ctx, unreachable)
-    cases = list(pre.candidates)
-    scale = penalty_scale(cases, 10**6)
-    orders = pyvrp_routes(SearchInput(cases, problem.agents, ctx.slots, pre.allowed, matrices, scale), 1.0, seed=3)
+    matrices = resolve_travel(problem, None, None)[0]
+    orders = pyvrp_routes(_search_input(problem), 1.0, seed=3)
     assert len(orders) == 3
     routed = [cid for order in orders for cid in order]
     assert len(routed) == len(set(routed)) > 0
     assert "C1" in routed  # must-visit
     assert audited_orders(problem, matrices, orders) == []  # windows, skills, max visits, breaks, shift
+
+
+def test_routes_become_a_pyvrp_solution_and_come_back_unchanged() -> None:
+    """What the seeded search starts from: each agent's cases, in order, on its own vehicle (the three agents are
+    three vehicle types here); ids the day does not have are left out, and the break clients are not added."""
+    model = pyvrp_model(_search_input(_day()))
+    orders = [["C4", "C8", "nope"], ["C2", "C7", "C5"], ["C1"]]  # C1 must be visited
+    start = model.solution_of(orders)
+    assert start.num_routes() == 3
+    assert model.orders_of(start) == {0: ["C4", "C8"], 1: ["C2", "C7", "C5"], 2: ["C1"]}
+    assert start.is_complete()  # A2's break group (required) has its client: PyVRP need not repair the start
+    alone = model.solution_of([[], [], ["C1"]])  # A2 without visits: its route holds its break alone
+    assert alone.num_routes() == 2 and alone.is_complete() and model.orders_of(alone) == {1: [], 2: ["C1"]}
+
+
+def test_a_case_with_two_slots_starts_as_the_client_of_the_slot_it_is_visited_in() -> None:
+    from optimizer.solver.engines.pyvrp import _slot_client
+
+    slots = [(5, 9 * 3600, 10 * 3600), (6, 14 * 3600, 16 * 3600)]
+    assert _slot_client(slots, 14 * 3600 + 600) == 6
+    assert _slot_client(slots, 9 * 3600) == 5
+    assert _slot_client(slots, None) == 5  # not timed: the first
+
+
+def test_a_seeded_search_answers_with_checked_routes_from_its_start() -> None:
+    day = _search_input(_day())
+    start = pyvrp_routes(day, 1.0, seed=3)
+    again = pyvrp_routes(day, 0.3, seed=4, initial=start)
+    routed = [cid for order in again for cid in order]
+    assert len(routed) == len(set(routed)) > 0 and "C1" in routed  # each case once, the must-visit in
+    assert audited_orders(_day(), resolve_travel(_day(), None, None)[0], again) == []
 
 
 def test_default_solve_uses_the_warm_start_and_none_switches_it_off() -> None:

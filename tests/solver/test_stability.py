@@ -54,7 +54,7 @@ def test_a_cost_that_is_not_seconds_is_refused(bad: object) -> None:
         checked_cost(bad)  # type: ignore[arg-type]
 
 
-def test_a_day_with_an_earlier_plan_gets_the_stable_proposal_beside_the_free_one() -> None:
+def test_a_day_with_an_earlier_plan_gets_the_seeded_pyvrp_proposal_beside_the_stable_one() -> None:
     from benchmarks.replan import generate
     from optimizer import solve
     from optimizer.solver.engines.vroom import vroom_available
@@ -65,9 +65,10 @@ def test_a_day_with_an_earlier_plan_gets_the_stable_proposal_beside_the_free_one
     first = solve(problem, time_limit=1)
     again = solve(problem, time_limit=2, start_from=first, stability_cost=300)
     assert again.stats["warm_start"] == "stable"
-    assert {"vroom-due", "vroom"} <= set(again.stats["warm_start_costs"])
-    # an earlier plan with every route handed to the next agent: the stable and the free proposal differ, both
-    # are polished and settled, and the one kept is the cheaper on the search objective
+    assert {"vroom-due", "pyvrp-seeded"} <= set(again.stats["warm_start_costs"])
+    # an earlier plan with every route handed to the next agent: PyVRP from the incumbent (pricing each move) and
+    # VROOM with each case on its earlier agent differ, both are polished and settled, and the one kept is the
+    # cheaper on the search objective
     ids = [r.agent_id for r in first.routes]
     rotated = {ids[(k + 1) % len(ids)]: list(r.case_ids) for k, r in enumerate(first.routes)}
     shifted = solve(problem, time_limit=2, start_from=rotated, stability_cost=120)

@@ -23,7 +23,7 @@ from optimizer.solver.engines.complete import completed
 from optimizer.solver.search_input import SearchInput
 from optimizer.solver.workers import end_worker, send_answer, start_worker, wait_for_answer
 
-ENGINES = ("pyvrp", "pyvrp-pair", "vroom", "vroom-geometric", "vroom-due")
+ENGINES = ("pyvrp", "pyvrp-pair", "pyvrp-seeded", "vroom", "vroom-geometric", "vroom-due")
 #: VRPTW-like and prize days: two cooperating PyVRP runs, one per core (VROOM is far behind there).
 PYVRP_ENGINES = ("pyvrp-pair",)
 VROOM_ONLY_MAX_CASES = 500  # above this, PyVRP stays in the portfolio: it answers within its time for sure
@@ -32,6 +32,9 @@ VROOM_ONLY_MAX_CASES = 500  # above this, PyVRP stays in the portfolio: it answe
 #: :func:`~optimizer.solver.engines.vroom.cheapest_agents`) second.
 HORIZON_ENGINES = ("pyvrp", "vroom-due")
 GRACE_S = 0.5  # how long past the deadline a worker may take to hand over its routes
+#: With ``"pyvrp-seeded"``: the share of the time PyVRP waits for the VROOM engines' proposals (VROOM with each case
+#: on its earlier agent answers in a fraction of a second on 450 cases) before it starts from the cheapest.
+SEED_WAIT_SHARE = 0.2
 
 
 @dataclass
@@ -94,8 +97,17 @@ def warm_start(
     deadline = _time.perf_counter() + seconds
     workers = _fork_workers([n for n in running if not n.startswith("pyvrp")], day, seconds, notes)
     proposals: dict[str, list[list[str]]] = {}
+    if "pyvrp-seeded" in running:  # VROOM's quick proposals first: the seeded search starts from the cheapest
+        until = _time.perf_counter() + SEED_WAIT_SHARE * seconds
+        for name, (process, conn) in list(workers.items()):
+            del workers[name]
+            answer = _collect(name, process, conn, until, stop, notes)
+            if answer is not None:  # completed, as below, so that the seed is chosen on the same price
+                proposals[name] = completed(day, answer, _time.perf_counter() + max(0.1, 0.05 * seconds))
     for name in (n for n in running if n.startswith("pyvrp")):  # in this process, one after the other
-        proposals[name] = pyvrp_routes(day, seconds, seed, stop, pair=name == "pyvrp-pair")
+        start = _cheapest(day, {**proposals, **(own or {})}) if name == "pyvrp-seeded" else None
+        left = max(0.05, deadline - _time.perf_counter())
+        proposals[name] = pyvrp_routes(day, left, seed, stop, pair=name == "pyvrp-pair", initial=start)
     for name, (process, conn) in workers.items():
         answer = _collect(name, process, conn, deadline + GRACE_S, stop, notes)
         if answer is not None:
@@ -112,6 +124,11 @@ def warm_start(
     rank = [*chosen, *(own or {})]
     best = min(costs, key=lambda name: (costs[name], rank.index(name)))
     return WarmStart(proposals[best], best, costs, notes, proposals)
+
+
+def _cheapest(day: SearchInput, made: Mapping[str, list[list[str]]]) -> list[list[str]] | None:
+    """The cheapest of the proposals already made (what ``"pyvrp-seeded"`` starts from), or ``None``."""
+    return min(made.values(), key=lambda orders: orders_cost(day, orders)) if made else None
 
 
 def _fork_workers(
@@ -165,6 +182,6 @@ def _vroom_routes(engine: str, day: SearchInput, seconds: float) -> list[list[st
 
 
 __all__ = [
-    "ENGINES", "GRACE_S", "HORIZON_ENGINES", "PYVRP_ENGINES", "VROOM_ONLY_MAX_CASES", "WarmStart",
+    "ENGINES", "GRACE_S", "HORIZON_ENGINES", "PYVRP_ENGINES", "SEED_WAIT_SHARE", "VROOM_ONLY_MAX_CASES", "WarmStart",
     "auto_engines", "cores", "warm_start",
 ]  # fmt: skip

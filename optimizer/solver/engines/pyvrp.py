@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time as _time
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -18,7 +19,7 @@ import numpy as np
 from optimizer.model import Agent
 from optimizer.solver.budget import Deadline, StopRequest
 from optimizer.solver.engines.check import checked_orders
-from optimizer.solver.engines.pyvrp_pair import solve_pair
+from optimizer.solver.engines.pyvrp_pair import Walk, solve_pair
 from optimizer.solver.schedule import merged_slot_windows
 from optimizer.solver.search_input import SearchInput
 
@@ -51,14 +52,113 @@ def _hubs(mat: np.ndarray, first: int, k: int) -> list[int]:
 
 
 def pyvrp_routes(
-    day: SearchInput, seconds: float, seed: int = 0, stop: StopRequest | None = None, pair: bool = False
+    day: SearchInput,
+    seconds: float,
+    seed: int = 0,
+    stop: StopRequest | None = None,
+    pair: bool = False,
+    initial: Sequence[Sequence[str]] | None = None,
 ) -> list[list[str]]:
     """Ordered case ids per agent (in ``day.agents`` order) from PyVRP within ``seconds`` (or until ``stop()``),
     each route valid under the full schedule semantics; ``[]`` routes for agents PyVRP did not use.  ``pair``: two
-    cooperating runs, one in a forked worker (:func:`~optimizer.solver.engines.pyvrp_pair.solve_pair`)."""
+    cooperating runs, one in a forked worker (:func:`~optimizer.solver.engines.pyvrp_pair.solve_pair`).
+    ``initial``: routes (case ids per agent) the search starts from instead of a random solution (one run)."""
+    began = _time.perf_counter()
+    model = pyvrp_model(day)
+    budget = max(0.05, seconds - (_time.perf_counter() - began))
+    if pair:
+        best = solve_pair(model.data, _time.perf_counter() + budget, seed, stop)
+    elif initial is not None:
+        best = _walk_from(model.data, model.solution_of(initial), _time.perf_counter() + budget, seed, stop)
+    else:
+        best = _solve(model.data, _time.perf_counter() + budget, seed, stop)
+    return checked_orders(model.orders_of(best), day)
+
+
+@dataclass(frozen=True)
+class PyvrpModel:
+    """A day as PyVRP's ``ProblemData``, and the way between PyVRP's solutions and ordered case ids per agent."""
+
+    day: SearchInput
+    data: Any
+    fleet: _Fleet
+    clients: _Clients
+    break_clients: dict[int, list[int]]  # agent index -> its break clients (PyVRP client indices)
+
+    def orders_of(self, solution: Any) -> dict[int, list[str]]:
+        """A PyVRP solution's routes as case ids by agent index: each route's vehicle type hands it to the
+        type's next unused agent (break clients left out)."""
+        proposed: dict[int, list[str]] = {}
+        free = [list(vs) for vs in self.fleet.type_agents]
+        for route in solution.routes():
+            v = free[route.vehicle_type()].pop(0)
+            visits = [self.clients.case_of_client[int(a.idx)] for a in route.schedule() if a.is_client()]
+            proposed[v] = [self.day.cases[i].case_id for i in visits if i >= 0]
+        return proposed
+
+    def solution_of(self, orders: Sequence[Sequence[str]]) -> Any:
+        """``orders`` (case ids per agent; unknown ids ignored) as a PyVRP solution on the agents' vehicle types.
+
+        Timed by fieldroute's schedule, each case becomes the client of the slot its visit starts in, and an
+        agent with a break client gets the one that adds least travel where fieldroute takes the break (its route
+        then exists even without visits): a start PyVRP finds infeasible is repaired by its first search through
+        penalties, which loses most of the start (measured on a 450-case re-plan: a start without the break
+        clients ended 15% above it after 10 s)."""
+        from pyvrp import Route, Solution
+
+        from optimizer.solver.schedule import ScheduleContext, schedule_route
+
+        day = self.day
+        ctx = ScheduleContext(
+            {c.case_id: c for c in day.cases}, {k: tuple(v) for k, v in day.slots.items()}, dict(day.travel)
+        )
+        slots: dict[str, list[tuple[int, int, int]]] = {}
+        for k, (i, client) in enumerate(zip(self.clients.case_of_client, self.clients.clients, strict=True)):
+            if i >= 0:
+                slots.setdefault(day.cases[i].case_id, []).append((k, client.tw_early, client.tw_late))
+        routes = []
+        for v, order in enumerate(orders[: len(day.agents)]):
+            ids = [cid for cid in order if cid in slots]
+            timed = schedule_route(day.agents[v], ids, ctx) if ids else None
+            starts = [s.start_s for s in timed.stops if s.kind == "visit"] if timed is not None else [None] * len(ids)
+            visits = [_slot_client(slots[cid], start) for cid, start in zip(ids, starts, strict=True)]
+            if v in self.break_clients:
+                before = len(ids) // 2
+                if timed is not None:
+                    kinds = [s.kind for s in timed.stops if s.kind in ("visit", "break")]
+                    before = kinds.index("break") if "break" in kinds else len(ids)
+                visits.insert(before, self._break_client(v, visits, before))
+            if visits:
+                routes.append(Route(self.data, visits, self.fleet.type_of(v)))
+        return Solution(self.data, routes)
+
+    def _break_client(self, v: int, visits: Sequence[int], before: int) -> int:
+        """Agent ``v``'s break client that adds least travel (its profile's durations) between visit ``before - 1``
+        (or its start) and visit ``before`` (or its end)."""
+        vtype = self.data.vehicle_type(self.fleet.type_of(v))
+        durations = self.data.duration_matrix(vtype.profile)
+        clients = self.data.clients()
+        prev = clients[visits[before - 1]].location if before else vtype.start_depot
+        nxt = clients[visits[before]].location if before < len(visits) else vtype.end_depot
+        return min(
+            self.break_clients[v],
+            key=lambda k: int(durations[prev, clients[k].location]) + int(durations[clients[k].location, nxt]),
+        )
+
+
+def _slot_client(candidates: Sequence[tuple[int, int, int]], start: int | None) -> int:
+    """The client (of a case's slot clients ``(index, early, late)``) whose window holds ``start``, else the first."""
+    if start is not None:
+        for k, early, late in candidates:
+            if early <= start <= late:
+                return k
+    return candidates[0][0]
+
+
+def pyvrp_model(day: SearchInput) -> PyvrpModel:
+    """``day`` as PyVRP's problem (see the module docstring for the model)."""
     from pyvrp import Depot, Location, ProblemData
 
-    began = _time.perf_counter()
     places = _places(day)
     profiles = _profiles(day, places)
     clients = _clients(day, places)
@@ -72,12 +172,12 @@ def pyvrp_routes(
         duration_matrices=cast(Any, profiles.durations),
         groups=clients.groups,
     )
-    budget = max(0.05, seconds - (_time.perf_counter() - began))
-    if pair:
-        best = solve_pair(data, _time.perf_counter() + budget, seed, stop)
-    else:
-        best = _solve(data, _time.perf_counter() + budget, seed, stop)
-    return checked_orders(_proposed(day, best, fleet, clients), day)
+    at = {loc: v for v, locs in places.break_locs.items() for loc in locs}
+    breaks: dict[int, list[int]] = {}
+    for k, (i, client) in enumerate(zip(clients.case_of_client, clients.clients, strict=True)):
+        if i < 0:
+            breaks.setdefault(at[client.location], []).append(k)
+    return PyvrpModel(day, data, fleet, clients, breaks)
 
 
 @dataclass(frozen=True)
@@ -377,6 +477,10 @@ class _Fleet:
     vehicle_types: list[Any]
     type_agents: list[list[int]]
 
+    def type_of(self, agent: int) -> int:
+        """The vehicle type of agent index ``agent``."""
+        return next(t for t, agents in enumerate(self.type_agents) if agent in agents)
+
 
 def _fleet(day: SearchInput, places: _Places, profiles: _Profiles, clients: _Clients) -> _Fleet:
     """One vehicle type per distinct (profile, depots, shift, capacities, break, working-time cap)."""
@@ -427,15 +531,14 @@ def _solve(data: Any, deadline: float, seed: int, stop: StopRequest | None) -> A
         return pyvrp_solve(data, stop=Deadline(deadline, stop), seed=seed, collect_stats=False, display=False).best
 
 
-def _proposed(day: SearchInput, best: Any, fleet: _Fleet, clients: _Clients) -> dict[int, list[str]]:
-    """PyVRP's routes back to agents: each route's vehicle type hands it to the type's next unused agent."""
-    proposed: dict[int, list[str]] = {}
-    free = [list(vs) for vs in fleet.type_agents]
-    for route in best.routes():
-        v = free[route.vehicle_type()].pop(0)
-        visits = [clients.case_of_client[int(a.idx)] for a in route.schedule() if a.is_client()]
-        proposed[v] = [day.cases[i].case_id for i in visits if i >= 0]
-    return proposed
+def _walk_from(data: Any, initial: Any, deadline: float, seed: int, stop: StopRequest | None) -> Any:
+    """One PyVRP iterated local search from ``initial`` until ``deadline`` (a perf_counter value) or ``stop()``;
+    its best solution."""
+    from pyvrp import SolveParams
+    from pyvrp.search import compute_neighbours
+
+    walk = Walk(data, compute_neighbours(data, SolveParams().neighbourhood), seed, initial)
+    return walk.run(Deadline(deadline, stop))
 
 
 def _break_fits(agent: Agent) -> bool:
@@ -444,4 +547,4 @@ def _break_fits(agent: Agent) -> bool:
     return w is not None and agent.shift.start_s <= w.end_s and w.start_s + agent.break_s <= agent.shift.end_s
 
 
-__all__ = ["MAX_PRIZE", "pyvrp_routes"]
+__all__ = ["MAX_PRIZE", "PyvrpModel", "pyvrp_model", "pyvrp_routes"]

@@ -32,7 +32,9 @@ ANSWER_GRACE_S = 0.5
 class Walk:
     """One PyVRP iterated local search whose state is kept between :meth:`run` calls."""
 
-    def __init__(self, data: Any, neighbours: Any, seed: int) -> None:
+    def __init__(self, data: Any, neighbours: Any, seed: int, initial: Any = None) -> None:
+        """A walk from ``initial`` (a PyVRP solution, possibly incomplete: the first search inserts what it
+        lacks), else from a random solution."""
         from pyvrp import PenaltyManager, RandomNumberGenerator, Solution, SolveParams
         from pyvrp.RingBuffer import RingBuffer
         from pyvrp.search import LocalSearch, PerturbationManager
@@ -46,7 +48,8 @@ class Walk:
         self._penalties = PenaltyManager(params.penalty.midpoint_penalties(data), params.penalty)
         self._params = params.ils
         self._history: Any = RingBuffer(params.ils.history_length)
-        start = self._search(Solution.make_random(data, rng), self._penalties.max_cost_evaluator(), exhaustive=True)
+        first = initial if initial is not None else Solution.make_random(data, rng)
+        start = self._search(first, self._penalties.max_cost_evaluator(), exhaustive=True)
         self._init = self.best = self._current = start
         self._stale = 0  # iterations since the best improved
 
