@@ -14,7 +14,7 @@ from multiprocessing.connection import Connection
 
 from optimizer.solver.budget import StopRequest
 from optimizer.solver.config import SearchConfig
-from optimizer.solver.ortools.model import build_model, read_routes
+from optimizer.solver.ortools.model import build_model, build_seconds, read_routes
 from optimizer.solver.ortools.search import run_search
 from optimizer.solver.search_input import SearchInput
 from optimizer.solver.workers import send_answer, start_worker, worker_answer
@@ -97,6 +97,11 @@ def search_orders(
         seconds = _time.perf_counter() - began
         return SearchOutcome(initial, "STOPPED", None, seconds, strategy, None, warm_costs, warm_notes, initial, engine)
     rest = max(0.05, time_limit - (_time.perf_counter() - began))
+    if initial is not None and build_seconds(day) > rest:  # OR-Tools could not even build its model in time
+        note = f"no OR-Tools polish: its model takes about {build_seconds(day):.1f} s, {rest:.1f} s left"
+        notes, seconds = [*warm_notes, note], _time.perf_counter() - began
+        status = "NO_TIME_TO_POLISH"
+        return SearchOutcome(initial, status, None, seconds, strategy, None, warm_costs, notes, initial, engine)
     second = _runner_up(day, config, warm_costs, warm_proposals, initial)
     if second is not None:  # "stable": polish the free proposal too, in a worker, and keep the better outcome
         outcome = _two_polishes(day, config, rest, initial, second, stop, strategy, warm_costs, warm_notes, began)
