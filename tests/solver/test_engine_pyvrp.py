@@ -114,6 +114,29 @@ def test_routes_become_a_pyvrp_solution_and_come_back_unchanged() -> None:
     assert alone.num_routes() == 2 and alone.is_complete() and model.orders_of(alone) == {1: [], 2: ["C1"]}
 
 
+def test_a_seeded_model_prices_the_start_as_the_plan_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the routes a search starts from, an agent's break can be taken where the plan takes it (no detour to a
+    hub), so each start route costs PyVRP exactly its travel; an agent without visits gets no break client (its
+    required break would make PyVRP's route pay the way home before any visit)."""
+    from benchmarks.replan import generate
+    from optimizer.solver.engines.check import order_travel
+    from optimizer.solver.engines.pyvrp import _timed
+
+    monkeypatch.setattr(pyvrp_engine, "_HUBS", 1)  # one hub: a break elsewhere costs a detour to it
+    problem = generate(3, 45, seed=4)  # three agents, each with a lunch break, 45 cases
+    day = _search_input(problem)
+    plan = solve(problem, time_limit=1)
+    start = [list(plan.route(a.agent_id).case_ids) for a in problem.agents]
+    assert all(start), "every agent has visits"
+    model = pyvrp_model(day, _timed(day, start))
+    for route in model.solution_of(start).routes():
+        (v,) = model.fleet.type_agents[route.vehicle_type()]  # agents at different points: a vehicle type each
+        assert route.distance() == order_travel(day, day.agents[v], start[v])
+    idle = [start[0], [], start[2]]
+    assert 1 not in pyvrp_model(day, _timed(day, idle)).break_clients
+    assert 1 in pyvrp_model(day).break_clients
+
+
 def test_a_case_with_two_slots_starts_as_the_client_of_the_slot_it_is_visited_in() -> None:
     from optimizer.solver.engines.pyvrp import _slot_client
 
