@@ -103,9 +103,9 @@ def test_pyvrp_routes_keep_windows_skills_limits_and_breaks() -> None:
 
 def test_routes_become_a_pyvrp_solution_and_come_back_unchanged() -> None:
     """What the seeded search starts from: each agent's cases, in order, on its own vehicle (the three agents are
-    three vehicle types here); ids the day does not have are left out, and the break clients are not added."""
+    three vehicle types here); ids the day does not have, and a case's second listing, are left out."""
     model = pyvrp_model(_search_input(_day()))
-    orders = [["C4", "C8", "nope"], ["C2", "C7", "C5"], ["C1"]]  # C1 must be visited
+    orders = [["C4", "C8", "nope"], ["C2", "C7", "C5", "C4"], ["C1"]]  # C1 must be visited; C4 twice
     start = model.solution_of(orders)
     assert start.num_routes() == 3
     assert model.orders_of(start) == {0: ["C4", "C8"], 1: ["C2", "C7", "C5"], 2: ["C1"]}

@@ -145,15 +145,18 @@ class _Seed:
 
 
 def _timed(day: SearchInput, orders: Sequence[Sequence[str]]) -> list[_Seed]:
-    """``orders`` (case ids per agent) timed by fieldroute's schedule, one :class:`_Seed` per agent of ``day``."""
+    """``orders`` (case ids per agent) timed by fieldroute's schedule, one :class:`_Seed` per agent of ``day`` (a
+    case the day does not have, or listed before, is left out)."""
     from optimizer.solver.schedule import ScheduleContext, schedule_route
 
     ctx = ScheduleContext(
         {c.case_id: c for c in day.cases}, {k: tuple(v) for k, v in day.slots.items()}, dict(day.travel)
     )
     seeds = []
+    seen: set[str] = set()
     for v, agent in enumerate(day.agents):
-        ids = [cid for cid in (orders[v] if v < len(orders) else ()) if cid in ctx.cases]
+        ids = [cid for cid in (orders[v] if v < len(orders) else ()) if cid in ctx.cases and cid not in seen]
+        seen.update(ids)
         route = schedule_route(agent, ids, ctx) if ids else None
         if route is None:
             seeds.append(_Seed(ids, [None] * len(ids), None))
