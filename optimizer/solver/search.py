@@ -97,8 +97,9 @@ def search_orders(
         seconds = _time.perf_counter() - began
         return SearchOutcome(initial, "STOPPED", None, seconds, strategy, None, warm_costs, warm_notes, initial, engine)
     rest = max(0.05, time_limit - (_time.perf_counter() - began))
-    if initial is not None and build_seconds(day) > rest:  # OR-Tools could not even build its model in time
-        note = f"no OR-Tools polish: its model takes about {build_seconds(day):.1f} s, {rest:.1f} s left"
+    build_s = build_seconds(day) if initial is not None else 0.0
+    if build_s > rest:  # OR-Tools could not even build its model in time: the engines' proposal is the answer
+        note = f"no OR-Tools polish: its model takes about {build_s:.1f} s, {rest:.1f} s left"
         notes, seconds = [*warm_notes, note], _time.perf_counter() - began
         status = "NO_TIME_TO_POLISH"
         return SearchOutcome(initial, status, None, seconds, strategy, None, warm_costs, notes, initial, engine)

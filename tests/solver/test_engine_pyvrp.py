@@ -13,7 +13,7 @@ from optimizer import SearchConfig, solve
 from optimizer.model import Agent, Case, Problem
 from optimizer.policy import PRESETS
 from optimizer.solver.engines import pyvrp as pyvrp_engine
-from optimizer.solver.engines.pyvrp import pyvrp_model, pyvrp_routes
+from optimizer.solver.engines.pyvrp import pyvrp_model, pyvrp_routes, seed_routes
 from optimizer.solver.penalties import penalty_scale
 from optimizer.solver.precheck import precheck
 from optimizer.solver.schedule import ScheduleContext
@@ -104,13 +104,14 @@ def test_pyvrp_routes_keep_windows_skills_limits_and_breaks() -> None:
 def test_routes_become_a_pyvrp_solution_and_come_back_unchanged() -> None:
     """What the seeded search starts from: each agent's cases, in order, on its own vehicle (the three agents are
     three vehicle types here); ids the day does not have, and a case's second listing, are left out."""
-    model = pyvrp_model(_search_input(_day()))
+    day = _search_input(_day())
+    model = pyvrp_model(day)
     orders = [["C4", "C8", "nope"], ["C2", "C7", "C5", "C4"], ["C1"]]  # C1 must be visited; C4 twice
-    start = model.solution_of(orders)
+    start = model.solution_of(seed_routes(day, orders))
     assert start.num_routes() == 3
     assert model.orders_of(start) == {0: ["C4", "C8"], 1: ["C2", "C7", "C5"], 2: ["C1"]}
     assert start.is_complete()  # A2's break group (required) has its client: PyVRP need not repair the start
-    alone = model.solution_of([[], [], ["C1"]])  # A2 without visits: its route holds its break alone
+    alone = model.solution_of(seed_routes(day, [[], [], ["C1"]]))  # A2 without visits: its route holds its break alone
     assert alone.num_routes() == 2 and alone.is_complete() and model.orders_of(alone) == {1: [], 2: ["C1"]}
 
 
@@ -120,7 +121,6 @@ def test_a_seeded_model_prices_the_start_as_the_plan_does(monkeypatch: pytest.Mo
     required break would make PyVRP's route pay the way home before any visit)."""
     from benchmarks.replan import generate
     from optimizer.solver.engines.check import order_travel
-    from optimizer.solver.engines.pyvrp import _timed
 
     monkeypatch.setattr(pyvrp_engine, "_HUBS", 1)  # one hub: a break elsewhere costs a detour to it
     problem = generate(3, 45, seed=4)  # three agents, each with a lunch break, 45 cases
@@ -128,13 +128,14 @@ def test_a_seeded_model_prices_the_start_as_the_plan_does(monkeypatch: pytest.Mo
     plan = solve(problem, time_limit=1)
     start = [list(plan.route(a.agent_id).case_ids) for a in problem.agents]
     assert all(start), "every agent has visits"
-    model = pyvrp_model(day, _timed(day, start))
-    for route in model.solution_of(start).routes():
+    seed = seed_routes(day, start)
+    model = pyvrp_model(day, seed)
+    for route in model.solution_of(seed).routes():
         (v,) = model.fleet.type_agents[route.vehicle_type()]  # agents at different points: a vehicle type each
         assert route.distance() == order_travel(day, day.agents[v], start[v])
     idle = [start[0], [], start[2]]
-    assert 1 not in pyvrp_model(day, _timed(day, idle)).break_clients
-    assert 1 in pyvrp_model(day).break_clients
+    assert 1 not in pyvrp_model(day, seed_routes(day, idle)).clients.break_clients
+    assert 1 in pyvrp_model(day).clients.break_clients
 
 
 def test_a_case_with_two_slots_starts_as_the_client_of_the_slot_it_is_visited_in() -> None:

@@ -97,6 +97,7 @@ def warm_start(
     deadline = _time.perf_counter() + seconds
     workers = _fork_workers([n for n in running if not n.startswith("pyvrp")], day, seconds, notes)
     proposals: dict[str, list[list[str]]] = {}
+    done: set[str] = set()  # proposals completed already (below, the others are)
     if "pyvrp-seeded" in running:  # VROOM's quick proposals first: the seeded search starts from the cheapest
         until = _time.perf_counter() + SEED_WAIT_SHARE * seconds
         for name, (process, conn) in list(workers.items()):
@@ -104,6 +105,7 @@ def warm_start(
             answer = _collect(name, process, conn, until, stop, notes)
             if answer is not None:  # completed, as below, so that the seed is chosen on the same price
                 proposals[name] = completed(day, answer, _time.perf_counter() + max(0.1, 0.05 * seconds))
+                done.add(name)
     for name in (n for n in running if n.startswith("pyvrp")):  # in this process, one after the other
         start = _cheapest(day, {**proposals, **(own or {})}) if name == "pyvrp-seeded" else None
         left = max(0.05, deadline - _time.perf_counter())
@@ -117,7 +119,7 @@ def warm_start(
     # what no longer fits there): compare what the proposals would be with nothing left out
     if len({a.date for a in day.agents}) > 1 or day.visit_costs:
         until = _time.perf_counter() + max(0.2, 0.05 * seconds)
-        proposals = {name: completed(day, orders, until) for name, orders in proposals.items()}
+        proposals = {name: o if name in done else completed(day, o, until) for name, o in proposals.items()}
     costs = {name: orders_cost(day, orders) for name, orders in proposals.items()}
     if not costs:
         return WarmStart(None, None, {}, notes)

@@ -64,12 +64,13 @@ def pyvrp_routes(
     cooperating runs, one in a forked worker (:func:`~optimizer.solver.engines.pyvrp_pair.solve_pair`).
     ``initial``: routes (case ids per agent) the search starts from instead of a random solution (one run)."""
     began = _time.perf_counter()
-    model = pyvrp_model(day, _timed(day, initial) if initial is not None else None)
+    start = seed_routes(day, initial) if initial is not None else None
+    model = pyvrp_model(day, start)
     budget = max(0.05, seconds - (_time.perf_counter() - began))
     if pair:
         best = solve_pair(model.data, _time.perf_counter() + budget, seed, stop)
-    elif initial is not None:
-        best = _walk_from(model.data, model.solution_of(initial), _time.perf_counter() + budget, seed, stop)
+    elif start is not None:
+        best = _walk_from(model.data, model.solution_of(start), _time.perf_counter() + budget, seed, stop)
     else:
         best = _solve(model.data, _time.perf_counter() + budget, seed, stop)
     return checked_orders(model.orders_of(best), day)
@@ -83,7 +84,6 @@ class PyvrpModel:
     data: Any
     fleet: _Fleet
     clients: _Clients
-    break_clients: dict[int, list[int]]  # agent index -> its break clients (PyVRP client indices)
 
     def orders_of(self, solution: Any) -> dict[int, list[str]]:
         """A PyVRP solution's routes as case ids by agent index: each route's vehicle type hands it to the
@@ -96,26 +96,21 @@ class PyvrpModel:
             proposed[v] = [self.day.cases[i].case_id for i in visits if i >= 0]
         return proposed
 
-    def solution_of(self, orders: Sequence[Sequence[str]]) -> Any:
-        """``orders`` (case ids per agent; unknown ids ignored) as a PyVRP solution on the agents' vehicle types.
+    def solution_of(self, seed: Sequence[SeedRoute]) -> Any:
+        """The ``seed`` routes (:func:`seed_routes`) as a PyVRP solution on the agents' vehicle types.
 
-        Timed by fieldroute's schedule, each case becomes the client of the slot its visit starts in, and an
-        agent with a break client gets the one that adds least travel where fieldroute takes the break (its route
-        then exists even without visits): a start PyVRP finds infeasible is repaired by its first search through
-        penalties, which loses most of the start (measured on a 450-case re-plan: a start without the break
-        clients ended 15% above it after 10 s)."""
+        Each case becomes the client of the slot its visit starts in, and an agent with a break client gets the
+        one that adds least travel where fieldroute takes the break (its route then exists even without visits):
+        a start PyVRP finds infeasible is repaired by its first search through penalties, which loses most of the
+        start (measured on a 450-case re-plan: a start without the break clients ended 15% above it after 10 s)."""
         from pyvrp import Route, Solution
 
-        slots: dict[str, list[tuple[int, int, int]]] = {}
-        for k, (i, client) in enumerate(zip(self.clients.case_of_client, self.clients.clients, strict=True)):
-            if i >= 0:
-                slots.setdefault(self.day.cases[i].case_id, []).append((k, client.tw_early, client.tw_late))
         routes = []
-        for v, seed in enumerate(_timed(self.day, orders)):
-            visits = [_slot_client(slots[cid], start) for cid, start in zip(seed.ids, seed.starts, strict=True)]
-            if v in self.break_clients:
-                before = seed.before_break if seed.before_break is not None else len(seed.ids) // 2
-                visits.insert(before, self._break_client(v, visits, before))
+        for v, route in enumerate(seed):
+            slots = self.clients.slot_clients
+            visits = [_slot_client(slots[cid], start) for cid, start in zip(route.ids, route.starts, strict=True)]
+            if v in self.clients.break_clients:
+                visits.insert(route.before_break, self._break_client(v, visits, route.before_break))
             if visits:
                 routes.append(Route(self.data, visits, self.fleet.type_of(v)))
         return Solution(self.data, routes)
@@ -129,29 +124,29 @@ class PyvrpModel:
         prev = clients[visits[before - 1]].location if before else vtype.start_depot
         nxt = clients[visits[before]].location if before < len(visits) else vtype.end_depot
         return min(
-            self.break_clients[v],
+            self.clients.break_clients[v],
             key=lambda k: int(durations[prev, clients[k].location]) + int(durations[clients[k].location, nxt]),
         )
 
 
 @dataclass(frozen=True)
-class _Seed:
+class SeedRoute:
     """An agent's start route as fieldroute times it: its case ids (those the day has), each visit's start
-    (``None`` when the route cannot be timed), and how many visits come before its break (``None``: unknown)."""
+    (``None`` when the route cannot be timed), and after how many visits it takes its break (the middle of an
+    untimed route)."""
 
     ids: list[str]
     starts: list[int | None]
-    before_break: int | None
+    before_break: int
 
 
-def _timed(day: SearchInput, orders: Sequence[Sequence[str]]) -> list[_Seed]:
-    """``orders`` (case ids per agent) timed by fieldroute's schedule, one :class:`_Seed` per agent of ``day`` (a
-    case the day does not have, or listed before, is left out)."""
-    from optimizer.solver.schedule import ScheduleContext, schedule_route
+def seed_routes(day: SearchInput, orders: Sequence[Sequence[str]]) -> list[SeedRoute]:
+    """``orders`` (case ids per agent) timed by fieldroute's schedule, one :class:`SeedRoute` per agent of ``day``
+    (a case the day does not have, or listed before, is left out)."""
+    from optimizer.solver.construct import search_context
+    from optimizer.solver.schedule import schedule_route
 
-    ctx = ScheduleContext(
-        {c.case_id: c for c in day.cases}, {k: tuple(v) for k, v in day.slots.items()}, dict(day.travel)
-    )
+    ctx = search_context(day)
     seeds = []
     seen: set[str] = set()
     for v, agent in enumerate(day.agents):
@@ -159,11 +154,11 @@ def _timed(day: SearchInput, orders: Sequence[Sequence[str]]) -> list[_Seed]:
         seen.update(ids)
         route = schedule_route(agent, ids, ctx) if ids else None
         if route is None:
-            seeds.append(_Seed(ids, [None] * len(ids), None))
+            seeds.append(SeedRoute(ids, [None] * len(ids), len(ids) // 2))
             continue
         kinds = [stop.kind for stop in route.stops if stop.kind in ("visit", "break")]
         before = kinds.index("break") if "break" in kinds else len(ids)
-        seeds.append(_Seed(ids, [stop.start_s for stop in route.stops if stop.kind == "visit"], before))
+        seeds.append(SeedRoute(ids, [stop.start_s for stop in route.stops if stop.kind == "visit"], before))
     return seeds
 
 
@@ -176,7 +171,7 @@ def _slot_client(candidates: Sequence[tuple[int, int, int]], start: int | None) 
     return candidates[0][0]
 
 
-def pyvrp_model(day: SearchInput, seed: Sequence[_Seed] | None = None) -> PyvrpModel:
+def pyvrp_model(day: SearchInput, seed: Sequence[SeedRoute] | None = None) -> PyvrpModel:
     """``day`` as PyVRP's problem (see the module docstring for the model).  With the ``seed`` routes the search
     starts from, two of each agent's break places are the visits on either side of where fieldroute takes its
     break (a break there costs no detour, so the start costs PyVRP what it costs fieldroute), and an agent without
@@ -200,22 +195,16 @@ def pyvrp_model(day: SearchInput, seed: Sequence[_Seed] | None = None) -> PyvrpM
         duration_matrices=cast(Any, profiles.durations),
         groups=clients.groups,
     )
-    at = {loc: v for v, locs in places.break_locs.items() for loc in locs}
-    breaks: dict[int, list[int]] = {}
-    for k, (i, client) in enumerate(zip(clients.case_of_client, clients.clients, strict=True)):
-        if i < 0:
-            breaks.setdefault(at[client.location], []).append(k)
-    return PyvrpModel(day, data, fleet, clients, breaks)
+    return PyvrpModel(day, data, fleet, clients)
 
 
-def _break_neighbours(day: SearchInput, places: _Places, seed: Sequence[_Seed]) -> dict[int, list[int]]:
+def _break_neighbours(day: SearchInput, places: _Places, seed: Sequence[SeedRoute]) -> dict[int, list[int]]:
     """For each agent with break places: the locations of the seed's visits just before and after its break."""
     index = {c.case_id: places.depots + i for i, c in enumerate(day.cases)}
     out: dict[int, list[int]] = {}
     for v in places.break_locs:
         if v < len(seed) and seed[v].ids:
             ids, k = seed[v].ids, seed[v].before_break
-            k = len(ids) // 2 if k is None else k
             out[v] = [index[cid] for cid in ids[max(0, k - 1) : k + 1]]
     return out
 
@@ -465,6 +454,8 @@ class _Clients:
     case_of_client: list[int]
     count_demand: bool  # a load dimension for capacity
     count_visits: bool  # a load dimension for max_visits
+    slot_clients: dict[str, list[tuple[int, int, int]]]  # case id -> its clients as (index, window start, end)
+    break_clients: dict[int, list[int]]  # agent index -> its break clients
 
 
 def _clients(day: SearchInput, places: _Places) -> _Clients:
@@ -478,6 +469,8 @@ def _clients(day: SearchInput, places: _Places) -> _Clients:
     clients: list[Any] = []
     groups: list[Any] = []
     case_of_client: list[int] = []
+    slot_clients: dict[str, list[tuple[int, int, int]]] = {}
+    break_clients: dict[int, list[int]] = {}
     for i, c in enumerate(cases):
         windows = merged_slot_windows(day.slots[c.case_id])
         load = ([c.demand] if dims_cap else []) + ([1] if dims_visits else [])
@@ -487,6 +480,7 @@ def _clients(day: SearchInput, places: _Places) -> _Clients:
             group = len(groups)
             groups.append(ClientGroup(list(range(len(clients), len(clients) + len(windows))), required=c.must_visit))
         for lo, hi in windows:
+            slot_clients.setdefault(c.case_id, []).append((len(clients), lo, hi))
             clients.append(
                 Client(
                     location=places.depots + i,
@@ -506,6 +500,7 @@ def _clients(day: SearchInput, places: _Places) -> _Clients:
         group = len(groups)
         groups.append(ClientGroup(list(range(len(clients), len(clients) + len(locs))), required=True))
         for loc in locs:
+            break_clients.setdefault(v, []).append(len(clients))
             clients.append(
                 Client(
                     location=loc,
@@ -518,7 +513,7 @@ def _clients(day: SearchInput, places: _Places) -> _Clients:
                 )
             )
             case_of_client.append(-1)
-    return _Clients(clients, groups, case_of_client, dims_cap, dims_visits)
+    return _Clients(clients, groups, case_of_client, dims_cap, dims_visits, slot_clients, break_clients)
 
 
 @dataclass(frozen=True)
@@ -598,4 +593,4 @@ def _break_fits(agent: Agent) -> bool:
     return w is not None and agent.shift.start_s <= w.end_s and w.start_s + agent.break_s <= agent.shift.end_s
 
 
-__all__ = ["MAX_PRIZE", "PyvrpModel", "pyvrp_model", "pyvrp_routes"]
+__all__ = ["MAX_PRIZE", "PyvrpModel", "SeedRoute", "pyvrp_model", "pyvrp_routes", "seed_routes"]

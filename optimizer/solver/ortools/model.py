@@ -82,13 +82,8 @@ def build_seconds(day: SearchInput) -> float:
     per mode or, with visit costs, one per distinct (mode, cost column) (each agent's own with a stability price)."""
     nodes = len(day.cases) + 2 * len(day.agents)
     modes = {a.mode for a in day.agents}
-    if day.visit_costs is None:
-        matrices = 2 * len(modes)
-    else:
-        costs = day.visit_costs
-        columns = {(a.mode, tuple(costs[cid][v] for cid in costs)) for v, a in enumerate(day.agents)}
-        matrices = len(modes) + len(columns)
-    return matrices * nodes * nodes / MATRIX_CELLS_PER_S
+    costs = len(modes) if day.visit_costs is None else len(set(_cost_groups(day)))
+    return (len(modes) + costs) * nodes * nodes / MATRIX_CELLS_PER_S
 
 
 def build_model(day: SearchInput, span_target: SpanTarget | None = None) -> BuiltModel:
@@ -221,16 +216,25 @@ def _set_visit_costs(
 ) -> None:
     """Arc cost per vehicle = (travel + the visit cost of the arc's destination case for that vehicle) x
     ``scale``: one transit matrix per (mode, cost column) group (a horizon has one group per mode and date)."""
+    groups: dict[tuple[str, bytes], int] = {}
+    for v, key in enumerate(_cost_groups(day)):
+        if key not in groups:
+            column = np.frombuffer(key[1], dtype=np.int64)
+            groups[key] = routing.RegisterTransitMatrix(((secs_by_mode[key[0]] + column[None, :]) * scale).tolist())
+        routing.SetArcCostEvaluatorOfVehicle(groups[key], v)
+
+
+def _cost_groups(day: SearchInput) -> list[tuple[str, bytes]]:
+    """Per agent, the (mode, visit cost of every node as int64 bytes) its arc costs are built from: agents with
+    equal keys share one transit matrix."""
     costs = day.visit_costs or {}
     n = len(day.cases)
-    groups: dict[tuple[str, bytes], int] = {}
+    keys: list[tuple[str, bytes]] = []
     for v, a in enumerate(day.agents):
         column = np.zeros(n + 2 * len(day.agents), dtype=np.int64)
         column[:n] = [int(costs[c.case_id][v]) if c.case_id in costs else 0 for c in day.cases]
-        key = (a.mode, column.tobytes())
-        if key not in groups:
-            groups[key] = routing.RegisterTransitMatrix(((secs_by_mode[a.mode] + column[None, :]) * scale).tolist())
-        routing.SetArcCostEvaluatorOfVehicle(groups[key], v)
+        keys.append((a.mode, column.tobytes()))
+    return keys
 
 
 def read_routes(model: BuiltModel, solution: pywrapcp.Assignment) -> list[list[str]]:
