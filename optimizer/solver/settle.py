@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from optimizer.model import Agent
+from optimizer.solver.construct.arrays import search_context
 from optimizer.solver.schedule import ScheduleContext, feasible, fits_limits
 from optimizer.solver.search_input import SearchInput
 
@@ -62,9 +63,7 @@ def settle_orders(
 
 def settle_search_orders(day: SearchInput, orders: Sequence[Sequence[str]], deadline: float) -> list[list[str]]:
     """:func:`settle_orders` over a search's day: the price is ``day.visit_cost``, the agents ``day.allowed``."""
-    ctx = ScheduleContext(
-        {c.case_id: c for c in day.cases}, {k: tuple(s) for k, s in day.slots.items()}, dict(day.travel)
-    )
+    ctx = search_context(day)
     allowed = {cid: set(v) for cid, v in day.allowed.items()}
     routes, _ = settle_orders(
         day.agents, orders, ctx, day.visit_cost, lambda cid, v: v in allowed.get(cid, ()), deadline

@@ -26,7 +26,8 @@ _UNLIMITED = 1 << 30
 
 
 def search_context(day: SearchInput) -> ScheduleContext:
-    """The schedule context of ``day``, as :func:`optimizer.solver.engines.check.checked_orders` builds it."""
+    """The schedule context of ``day`` (its cases, their start slots, its travel): the one every route check,
+    completion and settling step over a search input uses."""
     return ScheduleContext(
         {c.case_id: c for c in day.cases}, {k: tuple(s) for k, s in day.slots.items()}, dict(day.travel)
     )

@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 
 from optimizer.model import Agent
+from optimizer.solver.construct.arrays import search_context
 from optimizer.solver.schedule import ScheduleContext, feasible, fits_limits
 from optimizer.solver.search_input import SearchInput
 
@@ -20,9 +21,7 @@ from optimizer.solver.search_input import SearchInput
 def checked_orders(proposed: Mapping[int, Sequence[str]], day: SearchInput) -> list[list[str]]:
     """Every agent's checked route (in ``day.agents`` order) from an engine's ``agent index -> case ids``;
     ``[]`` for agents the engine did not use."""
-    ctx = ScheduleContext(
-        {c.case_id: c for c in day.cases}, {k: tuple(s) for k, s in day.slots.items()}, dict(day.travel)
-    )
+    ctx = search_context(day)
     orders: list[list[str]] = [[] for _ in day.agents]
     for v, ids in proposed.items():
         orders[v] = checked_order(day.agents[v], v, ids, ctx, day.allowed)

@@ -14,7 +14,8 @@ import itertools
 import time as _time
 from collections.abc import Sequence
 
-from optimizer.solver.schedule import ScheduleContext, feasible, fits_limits
+from optimizer.solver.construct.arrays import search_context
+from optimizer.solver.schedule import feasible, fits_limits
 from optimizer.solver.search_input import SearchInput
 
 
@@ -29,9 +30,7 @@ def completed(day: SearchInput, orders: Sequence[Sequence[str]], deadline: float
     )
     if not missing:
         return routes
-    ctx = ScheduleContext(
-        {c.case_id: c for c in day.cases}, {k: tuple(s) for k, s in day.slots.items()}, dict(day.travel)
-    )
+    ctx = search_context(day)
     for case in missing:
         if _time.perf_counter() > deadline:
             break

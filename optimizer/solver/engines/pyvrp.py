@@ -143,7 +143,7 @@ class SeedRoute:
 def seed_routes(day: SearchInput, orders: Sequence[Sequence[str]]) -> list[SeedRoute]:
     """``orders`` (case ids per agent) timed by fieldroute's schedule, one :class:`SeedRoute` per agent of ``day``
     (a case the day does not have, or listed before, is left out)."""
-    from optimizer.solver.construct import search_context
+    from optimizer.solver.construct.arrays import search_context
     from optimizer.solver.schedule import schedule_route
 
     ctx = search_context(day)
