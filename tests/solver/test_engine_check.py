@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from test_engine_pyvrp import _day
+import dataclasses
 
+from test_engine_pyvrp import LAT, LON, PLAN_DATE, _agent, _day
+
+from optimizer.model import Case, Problem
+from optimizer.policy import PRESETS
 from optimizer.solver.engines.check import checked_order, orders_cost
 from optimizer.solver.penalties import penalty_scale
 from optimizer.solver.precheck import precheck
-from optimizer.solver.schedule import ScheduleContext, feasible
+from optimizer.solver.schedule import ScheduleContext, feasible, schedule_route
 from optimizer.solver.search_input import SearchInput
+from optimizer.times import parse_window, parse_windows
 from optimizer.travel import resolve_travel
 
 
@@ -46,3 +51,50 @@ def test_orders_cost_is_travel_plus_the_penalties_of_cases_left_out() -> None:
     trip = m.seconds_between(agent.start_id, "C2") + m.seconds_between("C2", agent.end_id)
     rest = sum(scale.penalty(c) for c in cases if c.case_id != "C2")
     assert orders_cost(day, one) == trip + rest
+
+
+def _lunch_day() -> tuple[Problem, ScheduleContext]:
+    """An agent with a half-hour lunch break starting 12:00-12:30 and three half-hour cases a few minutes apart: one
+    that must start 12:00-12:40, one 13:00-13:20 and one that may start any time."""
+    windows = {"NOON": "12:00-12:40", "ANY": "", "LATE": "13:00-13:20"}
+    cases = tuple(
+        Case(case_id=cid, lat=LAT + 0.004 * k, lon=LON, priority=3, service_s=1800, windows=parse_windows(w))
+        for k, (cid, w) in enumerate(windows.items())
+    )
+    agent = _agent("A1", shift=parse_window("08:00-17:00"), break_window=parse_window("12:00-12:30"), break_s=1800)
+    problem = Problem(PLAN_DATE, cases, (agent,), PRESETS["none"])
+    matrices, _ = resolve_travel(problem, None, None)
+    return problem, ScheduleContext.build(problem.cases, problem.policy, matrices)
+
+
+def test_a_route_that_one_move_makes_valid_is_mended_not_cut() -> None:
+    """PyVRP's relaxed break model can put a visit where the break must go: with "ANY" between the noon visit and
+    "LATE", the break fits nowhere ("LATE" would start after 13:20).  Moving "ANY" to the morning mends the route;
+    cutting a visit, as the check did, loses one."""
+    problem, ctx = _lunch_day()
+    agent = problem.agents[0]
+    allowed = {c.case_id: [0] for c in problem.cases}
+    proposal = ["NOON", "ANY", "LATE"]
+    assert not feasible(agent, proposal, ctx)  # the witness: the proposal breaks a rule as it stands
+    kept = checked_order(agent, 0, proposal, ctx, allowed)
+    assert sorted(kept) == sorted(proposal)
+    route = schedule_route(agent, kept, ctx)
+    assert route is not None
+    brk = next(s for s in route.stops if s.kind == "break")
+    assert 12 * 3600 <= brk.start_s <= 12 * 3600 + 1800 and brk.departure_s - brk.start_s == 1800
+    for stop in route.stops:
+        if stop.kind == "visit":
+            case = ctx.cases[stop.case_id or ""]
+            assert not case.windows or any(w.start_s <= stop.start_s <= w.end_s for w in case.windows)
+
+
+def test_a_route_no_single_move_mends_loses_the_visits_that_do_not_fit() -> None:
+    """Three half-hour visits and the break in a shift of two hours: no order is valid, so visits are left out,
+    the rest kept in order."""
+    problem, ctx = _lunch_day()
+    agent = dataclasses.replace(problem.agents[0], shift=parse_window("11:30-13:30"))
+    allowed = {c.case_id: [0] for c in problem.cases}
+    proposal = ["ANY", "NOON", "LATE"]
+    kept = checked_order(agent, 0, proposal, ctx, allowed)
+    assert len(kept) < len(proposal) and kept == [c for c in proposal if c in kept]
+    assert feasible(agent, kept, ctx)
