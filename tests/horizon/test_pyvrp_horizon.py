@@ -13,8 +13,9 @@ import pytest
 
 from optimizer.model import Agent, Problem
 from optimizer.solver.budget import Deadline
-from optimizer.solver.decompose import whole_horizon_first
+from optimizer.solver.decompose import whole_horizon_engines, whole_horizon_first
 from optimizer.solver.engines import pyvrp as pyvrp_engine
+from optimizer.solver.engines.portfolio import HORIZON_ENGINES
 from optimizer.solver.engines.pyvrp import pyvrp_routes
 from optimizer.solver.incumbent import Incumbent
 from optimizer.solver.pipeline import _search_input
@@ -134,3 +135,20 @@ def test_a_big_horizon_first_searches_every_agent_day_at_once() -> None:
     whole_horizon_first(day, best, Deadline.after(4.0), seed=0)
     assert best.stage.startswith("horizon-")
     assert _dates(day, best.orders) == _witness(prob, travel, LATE_S)
+
+
+def test_the_whole_horizon_starts_on_time_while_lateness_outweighs_travel() -> None:
+    """``vroom-due`` (each case on an agent-day where it is on time) joins PyVRP while the routes so far pay more for
+    lateness than for travel; else PyVRP trades the two alone."""
+    prob = _urgent_far()
+    day, travel = _day(prob)
+    assert [a.date for a in day.agents] == [D1, D3]
+    late = [["near"], ["overdue"]]  # the overdue case two days late at priority 2: 4 x 3600 s, a few minutes' drive
+    on_time = [["overdue"], ["near"]]
+    for orders in (late, on_time):  # the witness: round trips from the matrix, well below the lateness
+        trips = [travel.seconds_between(a.start_id, o[0]) + travel.seconds_between(o[0], a.end_id)
+                 for a, o in zip(day.agents, orders, strict=True)]  # fmt: skip
+        assert 0 < sum(trips) < 2 * 2 * LATE_S
+    assert whole_horizon_engines(day, late) == HORIZON_ENGINES
+    assert "vroom-due" not in whole_horizon_engines(day, on_time)
+    assert "vroom-due" not in whole_horizon_engines(day, [[], []])  # nothing routed yet: no lateness to weigh
