@@ -172,13 +172,13 @@ def whole_horizon_engines(day: SearchInput, orders: Sequence[Sequence[str]]) -> 
     alone): the lateness of the routes PyVRP starts from then outweighs their travel by 10 to 1.
     """
     from optimizer.solver.engines.check import order_travel
-    from optimizer.solver.engines.portfolio import HORIZON_ENGINES, PYVRP_ENGINES, cores
+    from optimizer.solver.engines.portfolio import HORIZON_ENGINES, pyvrp_on_every_core
 
     late = sum(day.visit_cost(cid, v) for v, order in enumerate(orders) for cid in order)
     travel = sum(order_travel(day, agent, order) for agent, order in zip(day.agents, orders, strict=False))
     if late > travel:
         return HORIZON_ENGINES
-    return PYVRP_ENGINES if cores() >= 2 else ("pyvrp",)
+    return pyvrp_on_every_core()
 
 
 def _search_group(

@@ -16,6 +16,7 @@ from optimizer.model import Agent
 from optimizer.solver.construct.arrays import search_context
 from optimizer.solver.schedule import ScheduleContext, feasible, fits_limits
 from optimizer.solver.search_input import SearchInput
+from optimizer.travel import TravelMatrix
 
 #: Routes of at most this many visits that break a rule are mended by moving one visit, if one move can.
 MAX_MENDED_VISITS = 30
@@ -82,9 +83,9 @@ def _mended(agent: Agent, ids: Sequence[str], ctx: ScheduleContext) -> list[str]
             if j == i:
                 continue
             trial = [*rest[:j], ids[i], *rest[j:]]
-            cost = sum(matrix.seconds_between(a, b) for a, b in itertools.pairwise([start, *trial, end]))
+            cost = _path_travel(matrix, [start, *trial, end])
             if (best is None or cost < best[0]) and feasible(agent, trial, ctx):
-                best = (int(cost), trial)
+                best = (cost, trial)
     return None if best is None else best[1]
 
 
@@ -92,8 +93,11 @@ def order_travel(day: SearchInput, agent: Agent, order: Sequence[str]) -> int:
     """Travel seconds of ``agent`` from its start through ``order`` to its end (0 for an empty order)."""
     if not order:
         return 0
-    matrix = day.travel[agent.mode]
-    path = [agent.start_id, *order, agent.end_id]
+    return _path_travel(day.travel[agent.mode], [agent.start_id, *order, agent.end_id])
+
+
+def _path_travel(matrix: TravelMatrix, path: Sequence[str]) -> int:
+    """Travel seconds along ``path`` (location ids) by ``matrix``."""
     return int(sum(matrix.seconds_between(a, b) for a, b in itertools.pairwise(path)))
 
 

@@ -69,6 +69,11 @@ def auto_engines(cases: Sequence[Case], agents: Sequence[Agent]) -> tuple[str, .
         return ("vroom", "vroom-geometric")
     if field_day:
         return ("pyvrp", "vroom") if vroom_ok else ("pyvrp",)
+    return pyvrp_on_every_core()
+
+
+def pyvrp_on_every_core() -> tuple[str, ...]:
+    """PyVRP on every core this process may use: two cooperating runs with two or more, one run with one."""
     return PYVRP_ENGINES if cores() >= 2 else ("pyvrp",)
 
 
@@ -185,5 +190,5 @@ def _vroom_routes(engine: str, day: SearchInput, seconds: float) -> list[list[st
 
 __all__ = [
     "ENGINES", "GRACE_S", "HORIZON_ENGINES", "PYVRP_ENGINES", "SEED_WAIT_SHARE", "VROOM_ONLY_MAX_CASES", "WarmStart",
-    "auto_engines", "cores", "warm_start",
+    "auto_engines", "cores", "pyvrp_on_every_core", "warm_start",
 ]  # fmt: skip
