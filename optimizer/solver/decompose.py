@@ -19,8 +19,8 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,14 +32,22 @@ from optimizer.solver.incumbent import Incumbent
 from optimizer.solver.search import search_orders
 from optimizer.solver.search_input import SearchInput
 
+if TYPE_CHECKING:
+    from optimizer.solver.engines.portfolio import WarmStart
+
 #: Days with more candidate cases than this are searched in groups.
 DECOMPOSE_ABOVE = 1200
 #: ... and a horizon (agent-days of several dates) with more than this: one OR-Tools model over every agent-day
 #: of a week is too slow to improve (measured with ``benchmarks/horizon.py``: 1,000 cases x 160 agent-days).
 HORIZON_DECOMPOSE_ABOVE = 600
-#: On a horizon, the share of the group search's time first given to the horizon engines over every agent-day at
-#: once (PyVRP prices the lateness per agent-day; groups see only some agent-days of each case).
+#: On a horizon, the share of the group search's time first given to engines over every agent-day at once (PyVRP
+#: prices the lateness per agent-day; groups see only some agent-days of each case), when they are PyVRP beside
+#: ``vroom-due`` (lateness outweighs travel: the groups then do most of the work, shortening the on-time routes) ...
 HORIZON_WHOLE_SHARE = 0.4
+#: ... and when they are PyVRP on every core (travel outweighs lateness: PyVRP does most of the work).  Measured with
+#: ``benchmarks/horizon.py`` (1,000 cases, 150 agent-days, 120 s, one run each): at 60 s per priority-day late,
+#: objective 160.1k at 0.8 against 163.4-166.1k at 0.4; at 0, 95.8k against 97.9k.
+HORIZON_PAIR_SHARE = 0.8
 #: Candidate cases a group aims for: small enough for OR-Tools and the engines to improve within seconds.
 GROUP_CASES = 200
 #: A group's search gets at least this many seconds (fewer: the round ends).
@@ -63,6 +71,10 @@ class GroupSearch:
 
     rounds: int
     workers: list[dict[str, Any]] | None = None
+    #: On a horizon: what the engines over every agent-day proposed first (cost by engine, ``incumbent`` the
+    #: routes they competed with) and their notes; the plan's ``warm_start_costs`` / ``warm_start_notes``.
+    whole_costs: dict[str, int] = field(default_factory=dict)
+    whole_notes: list[str] = field(default_factory=list)
 
 
 #: A round's search: (best so far, the round's groups as (agents, cases), deadline, round number) -> whether every
@@ -75,14 +87,14 @@ def improve_by_groups(
 ) -> GroupSearch:
     """Search ``day`` group by group from ``best``'s routes until ``deadline``: in this process, or as Ray tasks
     when ``config.groups.ray_address`` is set (falling back to this process if Ray cannot be reached)."""
-    if len({a.date for a in day.agents}) > 1:
-        whole_horizon_first(day, best, deadline, seed)
+    whole = whole_horizon_first(day, best, deadline, seed) if len({a.date for a in day.agents}) > 1 else None
+    costs, notes = (whole.costs, whole.notes) if whole is not None else ({}, [])
 
     def here(best: Incumbent, groups: list[tuple[list[int], list[str]]], deadline: Deadline, _: int) -> bool:
         return _local_round(day, best, groups, deadline, config, seed)
 
     if config.groups.ray_address is None:
-        return GroupSearch(_rounds(day, best, deadline, seed, here))
+        return GroupSearch(_rounds(day, best, deadline, seed, here), whole_costs=costs, whole_notes=notes)
     from optimizer.distributed import groups_on_ray
 
     with contextlib.ExitStack() as connected:
@@ -90,7 +102,7 @@ def improve_by_groups(
             remote = connected.enter_context(groups_on_ray(day, config, seed))
         except Exception as exc:  # no cluster there: the plan is still improved, here
             note = {"outcome": f"Ray not reached ({type(exc).__name__}: {exc}); groups searched in this process"}
-            return GroupSearch(_rounds(day, best, deadline, seed, here), [note])
+            return GroupSearch(_rounds(day, best, deadline, seed, here), [note], whole_costs=costs, whole_notes=notes)
 
         def on_ray(best: Incumbent, groups: list[tuple[list[int], list[str]]], deadline: Deadline, r: int) -> bool:
             if remote.lost is None:
@@ -100,7 +112,7 @@ def improve_by_groups(
             return here(best, groups, deadline, r)  # Ray lost mid-solve: this round and the next ones here
 
         rounds = _rounds(day, best, deadline.before(remote.reserve_s), seed, on_ray)
-        return GroupSearch(rounds, remote.workers)
+        return GroupSearch(rounds, remote.workers, whole_costs=costs, whole_notes=notes)
 
 
 def _rounds(day: SearchInput, best: Incumbent, deadline: Deadline, seed: int, search_round: RoundSearch) -> int:
@@ -147,18 +159,20 @@ def group_seconds(left: float, to_come: int, parallel: int = 1) -> float:
     return min(MAX_GROUP_SECONDS, left, max(MIN_GROUP_SECONDS, left * parallel / to_come))
 
 
-def whole_horizon_first(day: SearchInput, best: Incumbent, deadline: Deadline, seed: int) -> None:
-    """Engines over the whole horizon for :data:`HORIZON_WHOLE_SHARE` of the time left, competing with ``best``'s
-    routes; the cheapest (completed, checked) proposal is offered.  Which engines: :func:`whole_horizon_engines`."""
-    from optimizer.solver.engines.portfolio import warm_start
+def whole_horizon_first(day: SearchInput, best: Incumbent, deadline: Deadline, seed: int) -> WarmStart | None:
+    """Engines over the whole horizon for :data:`HORIZON_WHOLE_SHARE` of the time left (PyVRP on every core:
+    :data:`HORIZON_PAIR_SHARE`), competing with ``best``'s routes; the cheapest (completed, checked) proposal is
+    offered.  Which engines: :func:`whole_horizon_engines`.  Returns what they proposed (``None``: no time)."""
+    from optimizer.solver.engines.portfolio import HORIZON_ENGINES, warm_start
 
-    seconds = HORIZON_WHOLE_SHARE * deadline.left()
-    if seconds < MIN_GROUP_SECONDS:
-        return
     engines = whole_horizon_engines(day, best.orders)
+    seconds = (HORIZON_WHOLE_SHARE if engines == HORIZON_ENGINES else HORIZON_PAIR_SHARE) * deadline.left()
+    if seconds < MIN_GROUP_SECONDS:
+        return None
     warm = warm_start(day, seconds, seed, engines, stop=deadline.stop, own={"incumbent": best.orders})
     if warm.orders is not None and warm.engine != "incumbent":
         best.offer(f"horizon-{warm.engine}", warm.orders, checked=True)
+    return warm
 
 
 def whole_horizon_engines(day: SearchInput, orders: Sequence[Sequence[str]]) -> tuple[str, ...]:
@@ -323,6 +337,7 @@ __all__ = [
     "DECOMPOSE_ABOVE",
     "GROUP_CASES",
     "HORIZON_DECOMPOSE_ABOVE",
+    "HORIZON_PAIR_SHARE",
     "HORIZON_WHOLE_SHARE",
     "MAX_GROUP_SECONDS",
     "MIN_GROUP_SECONDS",

@@ -242,6 +242,8 @@ def _search(day: SearchInput, config: SearchConfig, best: Incumbent, end: Deadli
             objective=best.cost,
             winning_strategy=best.stage,
             group_workers=groups.workers,
+            warm_start_costs=groups.whole_costs,
+            warm_start_notes=groups.whole_notes,
         )
     if end.passed():
         return SearchStats(status="STOPPED", objective=best.cost, winning_strategy=best.stage)

@@ -132,9 +132,11 @@ def test_a_big_horizon_first_searches_every_agent_day_at_once() -> None:
     prob = _urgent_far()
     day, travel = _day(prob)
     best = Incumbent(day, time.perf_counter(), 5.0, None)
-    whole_horizon_first(day, best, Deadline.after(4.0), seed=0)
+    whole = whole_horizon_first(day, best, Deadline.after(4.0), seed=0)
     assert best.stage.startswith("horizon-")
     assert _dates(day, best.orders) == _witness(prob, travel, LATE_S)
+    assert whole is not None and whole.engine == best.stage.removeprefix("horizon-")  # the plan's warm_start_costs:
+    assert set(whole.costs) == {whole.engine, "incumbent"}  # the engines' proposals and the routes they competed with
 
 
 def test_the_whole_horizon_starts_on_time_while_lateness_outweighs_travel() -> None:
