@@ -60,8 +60,7 @@ FloatArray = npt.NDArray[np.float64]
 
 def decompose_above(day: SearchInput) -> int:
     """Above how many candidate cases ``day`` is searched in groups (fewer on a horizon)."""
-    horizon = len({a.date for a in day.agents}) > 1
-    return HORIZON_DECOMPOSE_ABOVE if horizon else DECOMPOSE_ABOVE
+    return HORIZON_DECOMPOSE_ABOVE if day.spans_dates else DECOMPOSE_ABOVE
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ def improve_by_groups(
 ) -> GroupSearch:
     """Search ``day`` group by group from ``best``'s routes until ``deadline``: in this process, or as Ray tasks
     when ``config.groups.ray_address`` is set (falling back to this process if Ray cannot be reached)."""
-    whole = whole_horizon_first(day, best, deadline, seed) if len({a.date for a in day.agents}) > 1 else None
+    whole = whole_horizon_first(day, best, deadline, seed) if day.spans_dates else None
     costs, notes = (whole.costs, whole.notes) if whole is not None else ({}, [])
 
     def here(best: Incumbent, groups: list[tuple[list[int], list[str]]], deadline: Deadline, _: int) -> bool:

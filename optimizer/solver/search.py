@@ -85,8 +85,7 @@ def search_orders(
         initial = [list(config.initial_routes.get(a.agent_id, ())) for a in day.agents]
         strategy = "initial_routes"
     elif config.engines.warm_start != "none" and day.cases:
-        horizon = len({a.date for a in day.agents}) > 1
-        share = time_limit * engine_share(config, len(day.cases), horizon)
+        share = time_limit * engine_share(config, len(day.cases), day.spans_dates)
         warm = warm_start(
             day, share, seed, _ENGINES[config.engines.warm_start], stop=stop, own={"construct": own} if own else None
         )

@@ -31,6 +31,11 @@ class SearchInput:
     penalties: PenaltyScale
     visit_costs: Mapping[str, Sequence[int]] | None = None
 
+    @property
+    def spans_dates(self) -> bool:
+        """Whether the agents work on more than one date: a horizon, searched over every agent-day at once."""
+        return spans_dates(self.agents)
+
     def visit_cost(self, case_id: str, agent_index: int) -> int:
         """The cost of agent ``agent_index`` visiting ``case_id`` on top of travel (0 without visit costs)."""
         if self.visit_costs is None:
@@ -39,4 +44,9 @@ class SearchInput:
         return int(costs[agent_index]) if costs is not None else 0
 
 
-__all__ = ["SearchInput"]
+def spans_dates(agents: Sequence[Agent]) -> bool:
+    """Whether ``agents`` (one row per agent and date) work on more than one date: a horizon."""
+    return len({a.date for a in agents}) > 1
+
+
+__all__ = ["SearchInput", "spans_dates"]

@@ -157,7 +157,7 @@ def visit_cost_table(day: SearchInput) -> FloatArray | None:
     """``case x agent`` visit costs of ``day`` (a horizon's lateness, ``day.visit_costs``) in the construction's
     index order, added to every priced insertion; ``None`` when the day has none or is a single date (one day,
     a re-plan's stability costs included, is priced by travel as before)."""
-    if not day.visit_costs or len({a.date for a in day.agents}) < 2:
+    if not day.visit_costs or not day.spans_dates:
         return None
     table = np.zeros((len(day.cases), len(day.agents)), dtype=np.float64)
     for c, case in enumerate(day.cases):

@@ -20,7 +20,7 @@ from optimizer.model import Agent, Case
 from optimizer.solver.budget import StopRequest
 from optimizer.solver.engines.check import orders_cost
 from optimizer.solver.engines.complete import completed
-from optimizer.solver.search_input import SearchInput
+from optimizer.solver.search_input import SearchInput, spans_dates
 from optimizer.solver.workers import end_worker, send_answer, start_worker, wait_for_answer
 
 ENGINES = ("pyvrp", "pyvrp-pair", "pyvrp-seeded", "vroom", "vroom-geometric", "vroom-due")
@@ -61,7 +61,7 @@ def auto_engines(cases: Sequence[Case], agents: Sequence[Agent]) -> tuple[str, .
     from optimizer.solver.engines.vroom import vroom_available, vroom_suits
 
     vroom_ok = vroom_suits(cases) and vroom_available()
-    if vroom_ok and len({a.date for a in agents}) > 1:
+    if vroom_ok and spans_dates(agents):
         return HORIZON_ENGINES
     levels = {c.priority for c in cases if not c.must_visit and c.prize is None}
     field_day = any(a.has_break for a in agents) or len(levels) > 1
@@ -122,7 +122,7 @@ def warm_start(
     proposals.update(own or {})
     # a horizon, or a day with stability costs (``vroom-due`` keeps each case with its earlier agent and leaves out
     # what no longer fits there): compare what the proposals would be with nothing left out
-    if len({a.date for a in day.agents}) > 1 or day.visit_costs:
+    if day.spans_dates or day.visit_costs:
         until = _time.perf_counter() + max(0.2, 0.05 * seconds)
         proposals = {name: o if name in done else completed(day, o, until) for name, o in proposals.items()}
     costs = {name: orders_cost(day, orders) for name, orders in proposals.items()}
