@@ -160,15 +160,23 @@ def group_seconds(left: float, to_come: int, parallel: int = 1) -> float:
 
 def whole_horizon_first(day: SearchInput, best: Incumbent, deadline: Deadline, seed: int) -> WarmStart | None:
     """Engines over the whole horizon for :data:`HORIZON_WHOLE_SHARE` of the time left (PyVRP on every core:
-    :data:`HORIZON_PAIR_SHARE`), competing with ``best``'s routes; the cheapest (completed, checked) proposal is
-    offered.  Which engines: :func:`whole_horizon_engines`.  Returns what they proposed (``None``: no time)."""
+    :data:`HORIZON_PAIR_SHARE`, its first run starting from ``best``'s routes), competing with ``best``'s routes;
+    the cheapest (completed, checked) proposal is offered.  Which engines: :func:`whole_horizon_engines`.  Returns
+    what they proposed (``None``: no time).
+
+    The pair's first run from ``best`` rather than from a random solution: seed-0 week (tuned on) objective 99.4k
+    -> 97.1k at 0 s per priority-day late, 161.8k -> 159.6k at 60; held-out seed-1 week 99.5k both ways at 0,
+    157.8k -> 153.4k at 60 (``benchmarks/horizon.py``'s portfolios, 120 s, one run each; ``docs/solver-tuning.md``).
+    """
     from optimizer.solver.engines.portfolio import HORIZON_ENGINES, warm_start
 
     engines = whole_horizon_engines(day, best.orders)
-    seconds = (HORIZON_WHOLE_SHARE if engines == HORIZON_ENGINES else HORIZON_PAIR_SHARE) * deadline.left()
+    pyvrp_alone = engines != HORIZON_ENGINES
+    seconds = (HORIZON_PAIR_SHARE if pyvrp_alone else HORIZON_WHOLE_SHARE) * deadline.left()
     if seconds < MIN_GROUP_SECONDS:
         return None
-    warm = warm_start(day, seconds, seed, engines, stop=deadline.stop, own={"incumbent": best.orders})
+    own = {"incumbent": best.orders}
+    warm = warm_start(day, seconds, seed, engines, stop=deadline.stop, own=own, start_from_own=pyvrp_alone)
     if warm.orders is not None and warm.engine != "incumbent":
         best.offer(f"horizon-{warm.engine}", warm.orders, checked=True)
     return warm

@@ -76,3 +76,13 @@ def test_a_dead_worker_leaves_this_runs_best(monkeypatch: pytest.MonkeyPatch) ->
     best = pyvrp_pair.solve_pair(data, time.perf_counter() + 1.0, seed=0, stop=None)
     assert best.is_feasible()
     assert sorted(int(v.idx) for route in best.routes() for v in route.schedule() if v.is_client()) == list(range(30))
+
+
+@pytest.mark.skipif(cores() < 2, reason="the second run needs a second core")
+def test_the_pair_goes_on_from_the_start_it_is_given() -> None:
+    data = _data(40, seed=4)
+    good = pyvrp_pair.Walk(data, _neighbours(data), seed=3).run(Deadline(time.perf_counter() + 1.0, None))
+    from_random = pyvrp_pair.solve_pair(data, time.perf_counter(), seed=0, stop=None)  # no time to search
+    assert pyvrp_pair.price(from_random) > pyvrp_pair.price(good)  # the instance tells the two starts apart
+    from_good = pyvrp_pair.solve_pair(data, time.perf_counter(), seed=0, stop=None, initial=good)
+    assert pyvrp_pair.price(from_good) <= pyvrp_pair.price(good)

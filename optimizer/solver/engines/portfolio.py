@@ -85,10 +85,13 @@ def warm_start(
     *,
     stop: StopRequest | None = None,
     own: Mapping[str, list[list[str]]] | None = None,
+    start_from_own: bool = False,
 ) -> WarmStart:
     """Run the ``engines`` (default :func:`auto_engines`) for ``seconds`` (or until ``stop()``), in parallel as
     far as cores allow, and return the cheapest checked proposal.  ``own`` are proposals already made (e.g.
-    ``{"construct": orders}``, valid by construction) that compete with the engines' on the same price."""
+    ``{"construct": orders}``, valid by construction) that compete with the engines' on the same price.
+    ``start_from_own``: PyVRP (one run, or the first run of the pair) starts from the cheapest of ``own`` instead
+    of a random solution (``pyvrp-seeded`` always does, from VROOM's proposals too)."""
     from optimizer.solver.engines.pyvrp import pyvrp_routes
 
     chosen = tuple(engines) if engines is not None else auto_engines(day.cases, day.agents)
@@ -112,7 +115,8 @@ def warm_start(
                 proposals[name] = completed(day, answer, _time.perf_counter() + max(0.1, 0.05 * seconds))
                 done.add(name)
     for name in (n for n in running if n.startswith("pyvrp")):  # in this process, one after the other
-        start = _cheapest(day, {**proposals, **(own or {})}) if name == "pyvrp-seeded" else None
+        seeded = name == "pyvrp-seeded" or start_from_own
+        start = _cheapest(day, {**proposals, **(own or {})}) if seeded else None
         left = max(0.05, deadline - _time.perf_counter())
         proposals[name] = pyvrp_routes(day, left, seed, stop, pair=name == "pyvrp-pair", initial=start)
     for name, (process, conn) in workers.items():

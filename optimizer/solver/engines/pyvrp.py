@@ -62,13 +62,15 @@ def pyvrp_routes(
     """Ordered case ids per agent (in ``day.agents`` order) from PyVRP within ``seconds`` (or until ``stop()``),
     each route valid under the full schedule semantics; ``[]`` routes for agents PyVRP did not use.  ``pair``: two
     cooperating runs, one in a forked worker (:func:`~optimizer.solver.engines.pyvrp_pair.solve_pair`).
-    ``initial``: routes (case ids per agent) the search starts from instead of a random solution (one run)."""
+    ``initial``: routes (case ids per agent) the search starts from instead of a random solution (with ``pair``:
+    the first run; the second starts from a random one, so that the two walks differ)."""
     began = _time.perf_counter()
     start = seed_routes(day, initial) if initial is not None else None
     model = pyvrp_model(day, start)
     budget = max(0.05, seconds - (_time.perf_counter() - began))
     if pair:
-        best = solve_pair(model.data, _time.perf_counter() + budget, seed, stop)
+        first = model.solution_of(start) if start is not None else None
+        best = solve_pair(model.data, _time.perf_counter() + budget, seed, stop, first)
     elif start is not None:
         best = _walk_from(model.data, model.solution_of(start), _time.perf_counter() + budget, seed, stop)
     else:

@@ -104,17 +104,18 @@ def price(solution: Any) -> tuple[bool, int]:
     return (not solution.is_feasible(), cost + solution.uncollected_prizes())
 
 
-def solve_pair(data: Any, deadline: float, seed: int, stop: StopRequest | None) -> Any:
-    """The better of two cooperating runs' bests by ``deadline`` (a perf_counter value) or ``stop()``.  The
-    granular neighbourhood is computed once, before the fork; the worker is ended on return, on a stop request
-    and if this run fails (Ctrl-C included)."""
+def solve_pair(data: Any, deadline: float, seed: int, stop: StopRequest | None, initial: Any = None) -> Any:
+    """The better of two cooperating runs' bests by ``deadline`` (a perf_counter value) or ``stop()``; this run
+    starts from ``initial`` (a PyVRP solution) if given, the worker from a random solution.  The granular
+    neighbourhood is computed once, before the fork; the worker is ended on return, on a stop request and if this
+    run fails (Ctrl-C included)."""
     from pyvrp import SolveParams
     from pyvrp.search import compute_neighbours
 
     neighbours = compute_neighbours(data, SolveParams().neighbourhood)
     process, conn = start_worker(_worker, data, neighbours, seed + 1, duplex=True)
     try:
-        walk = Walk(data, neighbours, seed)
+        walk = Walk(data, neighbours, seed, initial)
         left = max(0.0, deadline - _time.perf_counter())
         epochs = max(1, min(EPOCHS, int(left / MIN_EPOCH_S)))
         theirs = None
