@@ -40,6 +40,13 @@ DECOMPOSE_ABOVE = 1200
 #: ... and a horizon (agent-days of several dates) with more than this: one OR-Tools model over every agent-day
 #: of a week is too slow to improve (measured with ``benchmarks/horizon.py``: 1,000 cases x 160 agent-days).
 HORIZON_DECOMPOSE_ABOVE = 600
+#: ... and a day where moving a visit to another agent costs (``solve``'s ``start_from``, a re-plan) with more
+#: than this: PyVRP prices a move with one routing profile per agent, which only a group's few agents keep (over a
+#: whole big day the profiles outgrow PyVRP's matrix budget in ``engines/pyvrp.py``, drop the costs and move visits
+#: freely).  Measured with ``benchmarks/replan.py`` at 100 agents / 2,000 cases (the rest of the day: 1,033 cases,
+#: 30 s): whole, the re-plan was VROOM's plan with each visit kept on its agent, 8.6% more travel than a re-solve;
+#: in groups 6.1%, and 4.9% from the completed earlier routes (``stability.previous_completed``).
+STABLE_DECOMPOSE_ABOVE = 600
 #: On a horizon, the share of the group search's time first given to engines over every agent-day at once (PyVRP
 #: prices the lateness per agent-day; groups see only some agent-days of each case), when they are PyVRP beside
 #: ``vroom-due`` (lateness outweighs travel: the groups then do most of the work, shortening the on-time routes) ...
@@ -59,8 +66,11 @@ FloatArray = npt.NDArray[np.float64]
 
 
 def decompose_above(day: SearchInput) -> int:
-    """Above how many candidate cases ``day`` is searched in groups (fewer on a horizon)."""
-    return HORIZON_DECOMPOSE_ABOVE if day.spans_dates else DECOMPOSE_ABOVE
+    """Above how many candidate cases ``day`` is searched in groups (fewer on a horizon, and on a day with a price
+    per visit moved to another agent)."""
+    if day.spans_dates:
+        return HORIZON_DECOMPOSE_ABOVE
+    return STABLE_DECOMPOSE_ABOVE if day.visit_costs else DECOMPOSE_ABOVE
 
 
 @dataclass(frozen=True)
@@ -348,6 +358,7 @@ __all__ = [
     "HORIZON_WHOLE_SHARE",
     "MAX_GROUP_SECONDS",
     "MIN_GROUP_SECONDS",
+    "STABLE_DECOMPOSE_ABOVE",
     "GroupSearch",
     "RoundSearch",
     "agent_groups",

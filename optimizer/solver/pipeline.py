@@ -40,11 +40,12 @@ from optimizer.solver.schedule import ScheduleContext
 from optimizer.solver.search import portfolio_search
 from optimizer.solver.search_input import SearchInput
 from optimizer.solver.stability import (
+    START_FROM_SHARE,
     Earlier,
     change_rate,
     checked_cost,
     default_stability_cost,
-    previous_orders,
+    previous_completed,
     previous_owners,
     with_stability,
 )
@@ -142,7 +143,8 @@ def solve(
     search_end = Deadline(began + limit, stop).before(repair_budget + balance_s + finish)
     best = Incumbent(day, began, limit, progress)
     if start_from is not None:
-        best.offer("start_from", previous_orders(day, start_from))
+        until = min(search_end.at, _time.perf_counter() + START_FROM_SHARE * limit)
+        best.offer("start_from", previous_completed(day, start_from, until), checked=True)
     search = _search(day, config, best, search_end, seed)
     # after a stop request the repair gets a moment only, so the best plan is out within a second
     repair_until = min(

@@ -19,7 +19,8 @@ from dataclasses import replace
 
 from optimizer.model import Problem
 from optimizer.plan import Plan
-from optimizer.solver.engines.check import order_travel
+from optimizer.solver.engines.check import checked_orders, order_travel
+from optimizer.solver.engines.complete import completed
 from optimizer.solver.penalties import penalty_scale
 from optimizer.solver.search_input import SearchInput
 
@@ -28,6 +29,8 @@ from optimizer.solver.search_input import SearchInput
 STABILITY_COST_S = 600
 #: The default stability cost in mean legs (travel per visit) of the earlier routes.
 STABILITY_LEGS = 1.0
+#: At most this share of the time limit completes the earlier routes (:func:`previous_completed`).
+START_FROM_SHARE = 0.1
 
 
 #: An earlier plan, or its routes as ``agent_id -> ordered case ids``.
@@ -57,6 +60,15 @@ def previous_orders(day: SearchInput, earlier: Earlier) -> list[list[str]]:
     known = {c.case_id for c in day.cases}
     by_agent = {aid: [cid for cid in ids if cid in known] for aid, ids in earlier_routes(earlier).items()}
     return [by_agent.pop(a.agent_id, []) for a in day.agents]
+
+
+def previous_completed(day: SearchInput, earlier: Earlier, deadline: float) -> list[list[str]]:
+    """The earlier routes over ``day`` (:func:`previous_orders`), each cut to what is still valid (an agent now
+    late drops the visits it can no longer make), with the cases they leave out (those, the new ones, an absent
+    agent's) inserted where they cost least, until ``deadline`` (a ``time.perf_counter()`` value): the plan that
+    moves the fewest visits, the search's first stable start on a day of any size."""
+    valid = checked_orders(dict(enumerate(previous_orders(day, earlier))), day)
+    return completed(day, valid, deadline)
 
 
 def default_stability_cost(day: SearchInput, earlier: Earlier) -> int:
@@ -109,11 +121,13 @@ def change_rate(owners: Mapping[str, str], plan: Plan) -> float:
 __all__ = [
     "STABILITY_COST_S",
     "STABILITY_LEGS",
+    "START_FROM_SHARE",
     "Earlier",
     "change_rate",
     "checked_cost",
     "default_stability_cost",
     "earlier_routes",
+    "previous_completed",
     "previous_orders",
     "previous_owners",
     "with_stability",
