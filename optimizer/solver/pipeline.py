@@ -144,7 +144,7 @@ def solve(
     best = Incumbent(day, began, limit, progress)
     if start_from is not None:
         until = min(search_end.at, _time.perf_counter() + START_FROM_SHARE * limit)
-        best.offer("start_from", previous_completed(day, start_from, until), checked=True)
+        best.offer("start_from", previous_completed(day, start_from, until, stop), checked=True)
     search = _search(day, config, best, search_end, seed)
     # after a stop request the repair gets a moment only, so the best plan is out within a second
     repair_until = min(

@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from optimizer.model import Problem
 from optimizer.plan import Plan
+from optimizer.solver.budget import StopRequest
 from optimizer.solver.engines.check import checked_orders, order_travel
 from optimizer.solver.engines.complete import completed
 from optimizer.solver.penalties import penalty_scale
@@ -62,13 +63,15 @@ def previous_orders(day: SearchInput, earlier: Earlier) -> list[list[str]]:
     return [by_agent.pop(a.agent_id, []) for a in day.agents]
 
 
-def previous_completed(day: SearchInput, earlier: Earlier, deadline: float) -> list[list[str]]:
+def previous_completed(
+    day: SearchInput, earlier: Earlier, deadline: float, stop: StopRequest | None = None
+) -> list[list[str]]:
     """The earlier routes over ``day`` (:func:`previous_orders`), each cut to what is still valid (an agent now
     late drops the visits it can no longer make), with the cases they leave out (those, the new ones, an absent
-    agent's) inserted where they cost least, until ``deadline`` (a ``time.perf_counter()`` value): the plan that
-    moves the fewest visits, the search's first stable start on a day of any size."""
+    agent's) inserted where they cost least, until ``deadline`` (a ``time.perf_counter()`` value) or ``stop()``:
+    the plan that moves the fewest visits, the search's first stable start on a day of any size."""
     valid = checked_orders(dict(enumerate(previous_orders(day, earlier))), day)
-    return completed(day, valid, deadline)
+    return completed(day, valid, deadline, stop)
 
 
 def default_stability_cost(day: SearchInput, earlier: Earlier) -> int:

@@ -117,3 +117,5 @@ def test_the_stable_start_keeps_every_earlier_visit_that_still_fits_and_inserts_
         cid for cid in (c.case_id for c in rest.cases) if cid not in first.visited_case_ids
     }
     assert checked_orders(dict(enumerate(start)), day) == start  # every route valid under the full rules
+    stopped = previous_completed(day, earlier, time.perf_counter() + 5, stop=lambda: True)
+    assert not set(earlier[gone]) & {cid for order in stopped for cid in order}  # a stop request ends the inserting

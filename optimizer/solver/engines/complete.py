@@ -11,18 +11,21 @@ its visit cost for that agent, most urgent first) compares them on what OR-Tools
 from __future__ import annotations
 
 import itertools
-import time as _time
 from collections.abc import Sequence
 
+from optimizer.solver.budget import Deadline, StopRequest
 from optimizer.solver.construct.arrays import search_context
 from optimizer.solver.schedule import feasible, fits_limits
 from optimizer.solver.search_input import SearchInput
 
 
-def completed(day: SearchInput, orders: Sequence[Sequence[str]], deadline: float) -> list[list[str]]:
+def completed(
+    day: SearchInput, orders: Sequence[Sequence[str]], deadline: float, stop: StopRequest | None = None
+) -> list[list[str]]:
     """``orders`` (valid routes, ``day.agents`` order) with each case of ``day`` they leave out inserted at its
     cheapest position that keeps the route valid, most urgent (highest drop penalty) first; a case that fits
-    nowhere stays out.  Stops inserting at ``deadline`` (a ``time.perf_counter()`` value)."""
+    nowhere stays out.  Stops inserting at ``deadline`` (a ``time.perf_counter()`` value) or when ``stop()``."""
+    passed = Deadline(deadline, stop).passed
     routes = [list(o) for o in orders]
     routed = {cid for o in routes for cid in o}
     missing = sorted(
@@ -32,7 +35,7 @@ def completed(day: SearchInput, orders: Sequence[Sequence[str]], deadline: float
         return routes
     ctx = search_context(day)
     for case in missing:
-        if _time.perf_counter() > deadline:
+        if passed():
             break
         options: list[tuple[int, int, int]] = []  # (price, agent, position)
         for v in day.allowed.get(case.case_id, ()):
@@ -47,7 +50,7 @@ def completed(day: SearchInput, orders: Sequence[Sequence[str]], deadline: float
             if fits_limits(day.agents[v], trial, ctx) and feasible(day.agents[v], trial, ctx):
                 routes[v] = trial
                 break
-            if _time.perf_counter() > deadline:
+            if passed():
                 break
     return routes
 
