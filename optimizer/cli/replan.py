@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from optimizer.cli._console import Written, console, print_summary, reported_errors
 from optimizer.cli._dispatch import NetworkOpt, PlanDirOpt, network_for, read_frame
+from optimizer.cli._interrupt import stop_on_interrupt
 from optimizer.cli._options import BalanceOpt, BalanceWeightOpt
 from optimizer.errors import AuditError, InputError, InputProblem
 
@@ -72,12 +73,15 @@ def replan(
         done_ids = _column(read_frame(done, what="done"), "case_id", done) if done is not None else []
         pos = _positions(positions, at_s) if positions is not None else None
         added = read_cases(new_cases) if new_cases is not None else []
-        result = replan_day(
-            before, at_s, done=done_ids, positions=pos, new_cases=added, unavailable=unavailable or [], keep=keep,
-            keep_next=keep_next, network=network_for(before, network), time_limit=time_limit,
-            stability_cost=stability_cost, balance=balance,
-            balance_weight=DEFAULT_BALANCE_WEIGHT if balance_weight is None else balance_weight,
-        )  # fmt: skip
+        with stop_on_interrupt(terminal) as stop:
+            result = replan_day(
+                before, at_s, done=done_ids, positions=pos, new_cases=added, unavailable=unavailable or [],
+                keep=keep, keep_next=keep_next, network=network_for(before, network), time_limit=time_limit,
+                stability_cost=stability_cost, balance=balance,
+                balance_weight=DEFAULT_BALANCE_WEIGHT if balance_weight is None else balance_weight, stop=stop.is_set,
+            )  # fmt: skip
+        if result.rest.stats.get("stopped"):
+            terminal.print("[yellow]Stopped on request: writing the best re-plan found so far.[/]")
         if result.violations:
             raise AuditError(result.violations)
         files = result.write(out)

@@ -35,6 +35,7 @@ from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan, Route
 from optimizer.solver import SearchConfig, solve
 from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT, BalanceMode
+from optimizer.solver.budget import StopRequest
 from optimizer.solver.stability import checked_cost
 from optimizer.times import TimeWindow
 
@@ -139,6 +140,7 @@ def replan(
     from_scratch: bool = False,
     balance: BalanceMode | None = None,
     balance_weight: float = DEFAULT_BALANCE_WEIGHT,
+    stop: StopRequest | None = None,
 ) -> Replan:
     """Re-plan the rest of ``plan``'s day from ``at`` (seconds from midnight); see the module docstring.
 
@@ -166,6 +168,9 @@ def replan(
         baseline the benchmark compares against).
     balance, balance_weight:
         As :func:`optimizer.solve` takes them: balance the rest of the day (the working time from the re-plan on).
+    stop:
+        As :func:`optimizer.solve` takes it: when ``stop()`` turns true the search ends within a second and the
+        best re-plan so far is returned (``rest.stats["stopped"]``), audited like any other.
     """
     began = time.perf_counter()
     _check_keep(keep, keep_next)
@@ -174,7 +179,7 @@ def replan(
     _check_ids(problem, off, new_cases)
     request = _Request(
         plan, at, done_set, positions, new_cases, off, keep, keep_next, network, time_limit, seed, config,
-        checked_cost(stability_cost), from_scratch, balance, balance_weight,
+        checked_cost(stability_cost), from_scratch, balance, balance_weight, stop,
     )  # fmt: skip
     prepared = _prepare(request)
     rest, released = _solve_rest_of_day(request, prepared)
@@ -201,6 +206,7 @@ class _Request:
     from_scratch: bool
     balance: BalanceMode | None
     balance_weight: float
+    stop: StopRequest | None
 
 
 @dataclass(frozen=True)
@@ -246,6 +252,7 @@ def _solve_rest_of_day(request: _Request, prepared: _Prepared) -> tuple[Plan, li
         return solve(
             rest_problem, network=r.network, time_limit=r.time_limit, seed=r.seed, config=r.config,
             start_from=earlier, stability_cost=r.stability_cost, balance=r.balance, balance_weight=r.balance_weight,
+            stop=r.stop,
         )  # fmt: skip
 
     rest, rest_problem, released = solve_keeping(
@@ -264,7 +271,8 @@ def _settled(request: _Request, prepared: _Prepared, rest: Plan, rest_day: DayCo
     """``rest`` after :func:`settle` at the stability cost the search used (recorded in ``stats["settle"]``)."""
     cost = float(rest.stats.get("stability_cost_s", 0))
     owner = {cid: aid for aid, ids in prepared.initial.items() for cid in ids}
-    until = time.perf_counter() + max(0.2, SETTLE_SHARE * request.time_limit)
+    stopped = request.stop is not None and request.stop()  # after a stop request: a moment only
+    until = time.perf_counter() + (0.2 if stopped else max(0.2, SETTLE_SHARE * request.time_limit))
     settled, counts = settle(rest, owner, rest_day.ctx, cost, until)
     settled.stats["settle"] = counts
     return settled

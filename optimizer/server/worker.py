@@ -149,7 +149,7 @@ def _replan(spec: dict[str, Any], report: Callable[..., None], stop: Event) -> d
         unavailable=spec.get("unavailable", []), keep=spec.get("keep", "none"), keep_next=spec.get("keep_next"),
         stability_cost=spec.get("stability_cost"), balance=spec.get("balance"),
         balance_weight=spec.get("balance_weight", DEFAULT_BALANCE_WEIGHT),
-        network=network, time_limit=spec["time_limit"], seed=spec.get("seed", 0),
+        network=network, time_limit=spec["time_limit"], seed=spec.get("seed", 0), stop=stop.is_set,
     )  # fmt: skip
     if result.violations:
         raise AuditError(result.violations)

@@ -91,3 +91,31 @@ def test_second_ctrl_c_aborts_with_nothing_written(tmp_path: Path) -> None:
     assert process.returncode == 130, stderr
     assert "nothing was written" in stderr
     assert not out.exists()
+
+
+def test_ctrl_c_during_a_replan_writes_the_best_replan_so_far(tmp_path: Path) -> None:
+    morning = tmp_path / "morning"
+    args = [*_day(tmp_path), "--out", str(morning), "--time-limit", "3", "--no-maps"]
+    made = subprocess.run([sys.executable, "-m", "optimizer.cli", "plan", *args], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    noon = tmp_path / "noon"
+    command = [sys.executable, "-m", "optimizer.cli", "replan", "--plan", str(morning), "--at", "12:00"]
+    command += ["--unavailable", "A00", "--time-limit", "120", "--out", str(noon)]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    _wait_for_search(process, noon)
+    sent = time.perf_counter()
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    took = time.perf_counter() - sent
+    assert process.returncode == 0, stderr
+    assert "Stopped on request" in stdout
+    assert took < 15  # far from the 120 s limit
+    routes = pd.read_csv(noon / "routes.csv")
+    visited = routes.loc[routes["kind"] == "visit", "case_id"].astype(str).tolist()
+    left = pd.read_csv(noon / "unassigned.csv")["case_id"].astype(str).tolist()
+    cases = pd.read_csv(tmp_path / "cases.csv")["case_id"].astype(str)
+    assert sorted(visited + left) == sorted(cases)  # every case exactly once
+    a00 = pd.to_datetime(routes.loc[(routes["agent_id"] == "A00") & (routes["kind"] == "visit"), "arrival"])
+    assert (a00 < pd.Timestamp("2026-12-01 12:00")).all()  # nothing new for the absent agent
+    assert (noon / "changes.csv").exists()
