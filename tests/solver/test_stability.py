@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from benchmarks.construct_scale import random_day
+from benchmarks.construct_scale import random_day, search_input
 from optimizer.solver.engines.check import checked_orders
 from optimizer.solver.stability import STABILITY_COST_S, with_stability
 
@@ -92,20 +92,14 @@ def test_a_day_with_an_earlier_plan_gets_the_seeded_pyvrp_proposal_beside_the_st
 def test_the_stable_start_keeps_every_earlier_visit_that_still_fits_and_inserts_the_rest() -> None:
     from benchmarks.replan import generate
     from optimizer import solve
-    from optimizer.solver.pipeline import _search_input
-    from optimizer.solver.precheck import precheck
-    from optimizer.solver.schedule import ScheduleContext
     from optimizer.solver.stability import previous_completed
-    from optimizer.travel import resolve_travel
 
     problem = generate(4, 40, seed=6)
     first = solve(problem, time_limit=1)  # audited: every route valid
     earlier = {r.agent_id: list(r.case_ids) for r in first.routes}
     gone = first.routes[0].agent_id  # its visits must go to the others
     rest = replace(problem, agents=tuple(a for a in problem.agents if a.agent_id != gone))
-    matrices, unreachable = resolve_travel(rest, None, None)
-    ctx = ScheduleContext.build(rest.cases, rest.policy, matrices)
-    day = _search_input(rest, precheck(rest, ctx, unreachable), ctx, 0, 0)
+    day = search_input(rest)
     start = previous_completed(day, earlier, time.perf_counter() + 5)
     routed = [cid for order in start for cid in order]
     assert len(routed) == len(set(routed))
@@ -113,9 +107,9 @@ def test_the_stable_start_keeps_every_earlier_visit_that_still_fits_and_inserts_
         kept = [cid for cid in order if cid in earlier[agent.agent_id]]
         assert kept == earlier[agent.agent_id]  # nothing cut from a valid route, the order unchanged
     assert set(earlier[gone]) & set(routed)  # the absent agent's visits went somewhere
-    assert set(routed) - {cid for aid, ids in earlier.items() if aid != gone for cid in ids} <= set(earlier[gone]) | {
-        cid for cid in (c.case_id for c in rest.cases) if cid not in first.visited_case_ids
-    }
+    unplanned = {c.case_id for c in rest.cases} - set(first.visited_case_ids)
+    others = {cid for aid, ids in earlier.items() if aid != gone for cid in ids}
+    assert set(routed) - others <= set(earlier[gone]) | unplanned
     assert checked_orders(dict(enumerate(start)), day) == start  # every route valid under the full rules
     stopped = previous_completed(day, earlier, time.perf_counter() + 5, stop=lambda: True)
     assert not set(earlier[gone]) & {cid for order in stopped for cid in order}  # a stop request ends the inserting

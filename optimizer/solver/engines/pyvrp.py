@@ -68,11 +68,11 @@ def pyvrp_routes(
     start = seed_routes(day, initial) if initial is not None else None
     model = pyvrp_model(day, start)
     budget = max(0.05, seconds - (_time.perf_counter() - began))
+    first = model.solution_of(start) if start is not None else None
     if pair:
-        first = model.solution_of(start) if start is not None else None
         best = solve_pair(model.data, _time.perf_counter() + budget, seed, stop, first)
-    elif start is not None:
-        best = _walk_from(model.data, model.solution_of(start), _time.perf_counter() + budget, seed, stop)
+    elif first is not None:
+        best = _walk_from(model.data, first, _time.perf_counter() + budget, seed, stop)
     else:
         best = _solve(model.data, _time.perf_counter() + budget, seed, stop)
     return checked_orders(model.orders_of(best), day)
