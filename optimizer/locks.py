@@ -1,5 +1,6 @@
 """The audit of a re-plan's locks: nothing done or promised moved, and the re-planned routes start where and
-when they must.
+when they must.  A week plan is re-planned from a clock time on its first date: only that date's routes have
+locked stops, and every case appears as often as it needs visits (planned, or listed as ``<case_id>#<k>``).
 
 Like :mod:`optimizer.audit` it trusts nothing the re-plan computed: it reads the plan before, the plan after, the
 clock time and what was promised, and re-derives what was locked with its own few lines.  It imports no solver or
@@ -67,25 +68,39 @@ def audit_locks(
 
 
 def _every_case_once(before: Plan, after: Plan, new_case_ids: Collection[str], out: list[str]) -> None:
-    """Each case planned before, and each new one, is in the re-plan exactly once (routed or unassigned)."""
+    """Each case planned before, and each new one, is in the re-plan exactly once (routed or unassigned); on a
+    week plan as many times as it needs visits, a visit left out counting for its case."""
+    week = after.problem.multi_day
+    needed = {c.case_id: c.visits_needed if week else 1 for c in after.problem.cases}
     expected = [c.case_id for c in before.problem.cases] + list(new_case_ids)
     seen: Counter[str] = Counter(cid for r in after.routes for cid in r.case_ids)
-    seen.update(u.case_id for u in after.unassigned_cases)
+    seen.update(_case_of(u.case_id, needed) if week else u.case_id for u in after.unassigned_cases)
     for cid in expected:
-        if seen[cid] != 1:
-            out.append(f"case {cid} appears {seen[cid]} times in the re-plan, expected once (rule: every case once)")
+        want = needed.get(cid, 1)
+        if seen[cid] != want:
+            times = "once" if want == 1 else f"{want} times"
+            out.append(f"case {cid} appears {seen[cid]} times in the re-plan, expected {times} (rule: every case once)")
     for cid in sorted(set(seen) - set(expected)):
         out.append(f"case {cid} is in the re-plan but neither planned before nor new (rule: every case once)")
 
 
+def _case_of(listed: str, cases: Collection[str]) -> str:
+    """The case a listed visit belongs to: ``listed`` itself, or ``<case_id>`` for ``<case_id>#<k>``."""
+    base, sep, k = listed.rpartition("#")
+    return base if sep and k.isdigit() and listed not in cases and base in cases else listed
+
+
 def _locked_unchanged(before: Plan, after: Plan, at_s: int, done: Collection[str], out: list[str]) -> None:
-    """Nothing done or started by ``at_s`` moved: each route's locked prefix is the same in the re-plan."""
-    after_routes = {r.agent_id: r for r in after.routes}
+    """Nothing done or started by ``at_s`` (on the first date) moved: each route's locked prefix is the same in
+    the re-plan."""
+    after_routes = {(r.agent_id, r.date): r for r in after.routes}
     for route in before.routes:
+        if route.date != before.problem.date:
+            continue
         n = locked_prefix(route.stops, at_s, done)
         if n == 0:
             continue
-        now = after_routes.get(route.agent_id)
+        now = after_routes.get((route.agent_id, route.date))
         if now is None:
             out.append(f"agent {route.agent_id}: route with locked stops is missing from the re-plan (rule: locked)")
             continue
@@ -101,8 +116,9 @@ def _locked_unchanged(before: Plan, after: Plan, at_s: int, done: Collection[str
 def _promises_kept(
     after: Plan, promised_agent: Mapping[str, str], promised_order: Mapping[str, Sequence[str]], out: list[str]
 ) -> None:
-    """Each promised case served by its agent, each promised order kept among the cases still on the route."""
-    after_routes = {r.agent_id: r for r in after.routes}
+    """Each promised case served by its agent, each promised order (on the first date) kept among the cases still
+    on the route."""
+    after_routes = {r.agent_id: r for r in after.routes if r.date == after.problem.date}
     served = {cid: r.agent_id for r in after.routes for cid in r.case_ids}
     for cid, agent_id in promised_agent.items():
         if served.get(cid) != agent_id:
@@ -120,7 +136,7 @@ def _promises_kept(
 
 def _rest_starts(rest: Plan, starts: Mapping[str, tuple[float, float, int]], out: list[str]) -> None:
     """Each re-planned route of the rest of the day begins at the reported position, once the agent is free."""
-    rest_routes = {r.agent_id: r for r in rest.routes}
+    rest_routes = {r.agent_id: r for r in rest.routes if r.date == rest.problem.date}
     for agent_id, (lat, lon, free_s) in starts.items():
         rest_route = rest_routes.get(agent_id)
         if rest_route is None:

@@ -39,6 +39,22 @@ def audit_route(
     planned: Mapping[str, list[dt.date]],
 ) -> None:
     who = f"agent {agent.agent_id}" if len(problem.horizon) <= 1 else f"agent {agent.agent_id} on {route.date}"
+    found: list[str] = []
+    _audit_route(who, route, agent, problem, cases, matrix, found, planned)
+    plain = f"agent {agent.agent_id}:"  # the checks below name the agent; on a week plan, also the route's date
+    violations += [f"{who}:{v[len(plain) :]}" if v.startswith(plain) else v for v in found]
+
+
+def _audit_route(
+    who: str,
+    route: Route,
+    agent: Agent,
+    problem: Problem,
+    cases: Mapping[str, Case],
+    matrix: TravelMatrix | None,
+    violations: list[str],
+    planned: Mapping[str, list[dt.date]],
+) -> None:
     stops = route.stops
     if len(stops) < 2:
         violations.append(f"{who}: route has {len(stops)} stop(s); it needs a start and an end (rule: route shape)")

@@ -36,6 +36,7 @@ def suggest(
     from optimizer.dispatch.suggest import SuggestIndex, suggestions_frame
     from optimizer.dispatch.suggest import suggest as best_places
     from optimizer.export.safe_cells import write_safe_csv
+    from optimizer.horizon.lateness import days_late
 
     terminal = console()
     with reported_errors():
@@ -47,16 +48,20 @@ def suggest(
             found = best_places(before, case, k, at=_seconds(at), index=index)
             frame = suggestions_frame(found, before.problem.date.isoformat())
             frames.append(frame.assign(case_id=case.case_id))
+            week = before.problem.multi_day
             table = Table(title=f"Case {escape(case.case_id)} (priority {case.priority})", title_justify="left")
-            for col in ("agent", "position", "after", "ETA", "extra travel", "day ends", "pushes out"):
-                table.add_column(col)
+            for col in ("agent", *(["date", "days late"] if week else []), "position", "after", "ETA", "extra travel",
+                        "day ends", "pushes out"):  # fmt: skip
+                table.add_column(col, no_wrap=col in ("date", "ETA", "extra travel"))
             for s in found:
+                dated = [s.date.isoformat() if s.date else "", str(days_late(case, s.date) if s.date else 0)]
                 table.add_row(
-                    escape(s.agent_id), str(s.position + 1), escape(s.after_case or "first"),
-                    _clock(s.eta_s), f"+{s.extra_travel_s // 60} min", _clock(s.day_end_s),
-                    escape(", ".join(s.pushes_out)),
+                    escape(s.agent_id), *(dated if week else []), str(s.position + 1),
+                    escape(s.after_case or "first"), _clock(s.eta_s), f"+{s.extra_travel_s // 60} min",
+                    _clock(s.day_end_s), escape(", ".join(s.pushes_out)),
                 )  # fmt: skip
-            terminal.print(table if found else f"[yellow]no agent can take case {escape(case.case_id)} today[/]")
+            when = "in the plan's dates" if week else "today"
+            terminal.print(table if found else f"[yellow]no agent can take case {escape(case.case_id)} {when}[/]")
         if out is not None:
             both = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
             write_safe_csv(both, out)

@@ -4,10 +4,16 @@ Dispatchers move visits between agents in Excel.  :func:`check_plan` reads their
 and, when given, ``seq`` to order the rows; only visit rows count), times every route with the shared scheduler,
 and runs the independent audit.  A route the scheduler cannot time (a window missed, the shift overrun) is still
 timed visit by visit, each as early as it can go, so the audit names exactly which rule the edit breaks.
+
+A week plan's table also needs its ``date`` column: a row is a visit on that agent's route of that date (a case
+may appear once per date, as often as it needs visits), and the agent-days are named ``<agent_id>@<date>`` after
+the first date in the findings.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +22,7 @@ import pandas as pd
 
 from optimizer.audit import audit_plan
 from optimizer.dispatch.context import DayContext
-from optimizer.model import Agent
+from optimizer.model import Agent, Problem
 from optimizer.plan import Plan, Route, Stop, Unassigned
 from optimizer.reasons import Reason
 from optimizer.solver.schedule import ScheduleContext, earliest_start, schedule_route
@@ -35,17 +41,18 @@ class CheckResult:
         return not self.violations
 
 
-def read_assignment(routes: pd.DataFrame) -> tuple[dict[str, list[str]], list[str]]:
+def read_assignment(routes: pd.DataFrame, first_date: dt.date | None = None) -> tuple[dict[str, list[str]], list[str]]:
     """``agent_id -> ordered case ids`` from an edited routes table, and the problems of the table itself.
 
     Only visit rows count (``kind == "visit"`` when the column exists, else every row with a case id).  Rows are
     ordered by ``seq`` within an agent when the column exists (``3.5`` puts a row between 3 and 4), else by file
-    order.
+    order.  ``first_date`` (a week plan's first date): the table needs a ``date`` column, and the routes are keyed
+    by agent-day (:func:`agent_day`).
     """
     problems: list[str] = []
     frame = routes.copy()
     frame.columns = [str(c).strip().lower() for c in frame.columns]
-    for col in ("agent_id", "case_id"):
+    for col in ("agent_id", "case_id", *(["date"] if first_date is not None else [])):
         if col not in frame.columns:
             return {}, [f"the edited routes have no {col!r} column (rule: edited table)"]
     if "kind" in frame.columns:
@@ -58,19 +65,33 @@ def read_assignment(routes: pd.DataFrame) -> tuple[dict[str, list[str]], list[st
             problems.append(f"edited row for case {cid}: seq {raw!r} is not a number (rule: edited table)")
         frame = frame.assign(_seq=seq.fillna(float("inf"))).sort_values(["_seq", "_row"], kind="stable")
     orders: dict[str, list[str]] = {}
-    seen: dict[str, str] = {}
-    for agent_id, case_id in zip(
-        frame["agent_id"].astype(str).str.strip(), frame["case_id"].astype(str).str.strip(), strict=True
+    seen: dict[tuple[str, str], str] = {}
+    dates = frame["date"].astype(str).str.strip().str[:10] if first_date is not None else [""] * len(frame)
+    for agent_id, case_id, date in zip(
+        frame["agent_id"].astype(str).str.strip(), frame["case_id"].astype(str).str.strip(), dates, strict=True
     ):
-        if case_id in seen:
+        key = agent_id
+        if first_date is not None:
+            try:
+                key = agent_day(agent_id, dt.date.fromisoformat(date), first_date)
+            except ValueError:
+                problems.append(f"edited row for case {case_id}: date {date!r} is not YYYY-MM-DD (rule: edited table)")
+                continue
+        if (case_id, date) in seen:
             problems.append(
-                f"case {case_id} appears twice in the edited routes ({seen[case_id]} and {agent_id}) "
-                "(rule: every case once)"
+                f"case {case_id} appears twice in the edited routes ({seen[case_id, date]} and {agent_id}"
+                f"{' on ' + date if date else ''}) (rule: every case once)"
             )
             continue
-        seen[case_id] = agent_id
-        orders.setdefault(agent_id, []).append(case_id)
+        seen[case_id, date] = agent_id
+        orders.setdefault(key, []).append(case_id)
     return orders, problems
+
+
+def agent_day(agent_id: str, date: dt.date, first_date: dt.date) -> str:
+    """How :func:`check_plan` names an agent's route on ``date`` of a week plan: the agent id on the first date,
+    else ``<agent_id>@<date>``."""
+    return agent_id if date == first_date else f"{agent_id}@{date.isoformat()}"
 
 
 def check_plan(
@@ -94,11 +115,16 @@ def check_plan(
     """
     day = day or DayContext.build(plan.problem, network, travel)
     problem = plan.problem
+    week = problem.date if problem.multi_day else None
     if isinstance(routes, pd.DataFrame):
-        orders, violations = read_assignment(routes)
+        orders, violations = read_assignment(routes, week)
     else:
         orders, violations = {k: list(v) for k, v in routes.items()}, []
-    agents = {a.agent_id: a for a in problem.agents}
+
+    def key(agent: Agent) -> str:
+        return agent.agent_id if week is None else agent_day(agent.agent_id, agent.date, week)
+
+    agents = {key(a): a for a in problem.agents}
     cases = {c.case_id for c in problem.cases}
     for agent_id in sorted(set(orders) - set(agents)):
         violations.append(f"agent {agent_id} in the edited routes is not an agent of the plan (rule: known agents)")
@@ -109,26 +135,41 @@ def check_plan(
         orders[agent_id] = [c for c in order if c in cases]
     timed: list[Route] = []
     for agent in problem.agents:
-        order = orders.get(agent.agent_id, [])
+        order = orders.get(key(agent), [])
         route = schedule_route(agent, order, day.ctx)
         if route is None:
             route = timed_as_early_as_possible(agent, order, day.ctx)
         timed.append(route)
-    routed = {cid for r in timed for cid in r.case_ids}
-    before = {u.case_id: u for u in plan.unassigned_cases}
-    unassigned = []
-    for case in problem.cases:
-        if case.case_id in routed:
-            continue
-        unassigned.append(
-            before.get(case.case_id)
-            or Unassigned(case.case_id, Reason.REMOVED_BY_HAND, "taken out of the plan by hand")
-        )
+    unassigned = _left_out(problem, timed, plan.unassigned_cases)
     stats = dict(plan.stats)
     stats["checked"] = True
     checked = Plan(problem, tuple(timed), tuple(unassigned), [], stats)
     violations += audit_plan(checked, day.travel)
     return CheckResult(Plan(problem, checked.routes, checked.unassigned_cases, list(violations), stats), violations)
+
+
+def _left_out(problem: Problem, timed: Sequence[Route], before: Sequence[Unassigned]) -> list[Unassigned]:
+    """The visits the edited routes leave out: as the plan listed them, else ``removed_by_hand``; on a week plan
+    each visit a case still needs (``<case_id>#<k>``, as the planner lists a visit left out)."""
+    routed = Counter(cid for r in timed for cid in r.case_ids)
+    ids = {c.case_id for c in problem.cases}
+    listed: dict[str, list[Unassigned]] = {}
+    for u in before:
+        base, sep, k = u.case_id.rpartition("#")
+        case_id = base if sep and k.isdigit() and u.case_id not in ids and base in ids else u.case_id
+        listed.setdefault(case_id, []).append(u)
+    out: list[Unassigned] = []
+    for case in problem.cases:
+        needed = case.visits_needed if problem.multi_day else 1
+        missing = needed - routed[case.case_id]
+        if missing <= 0:
+            continue
+        mine = listed.get(case.case_id, [])[:missing]
+        out += mine
+        for visit in range(needed - missing + len(mine) + 1, needed + 1):
+            cid = case.case_id if needed == 1 else f"{case.case_id}#{visit}"
+            out.append(Unassigned(cid, Reason.REMOVED_BY_HAND, "taken out of the plan by hand"))
+    return out
 
 
 def timed_as_early_as_possible(agent: Agent, order: Sequence[str], ctx: ScheduleContext) -> Route:

@@ -50,7 +50,7 @@ def merge_day(
         has_break = any(s.kind == "break" for s in stops)
         agents.append(agent if has_break or not agent.has_break or not any(s.kind == "visit" for s in stops)
                       else dataclasses.replace(agent, break_window=None, break_s=0))  # fmt: skip
-        routes.append(Route(agent.agent_id, problem.date, stops))
+        routes.append(Route(agent.agent_id, agent.date, stops))
     whole = dataclasses.replace(whole, agents=tuple(agents))
     day = dataclasses.replace(day, problem=whole)
     routed = {cid for r in routes for cid in r.case_ids}

@@ -17,7 +17,9 @@ the promise to each agent's next N visits.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import time
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,17 +27,20 @@ from typing import Any
 import pandas as pd
 
 from optimizer.audit import audit_plan
+from optimizer.dispatch.agentdays import AgentDays, by_agent_day
 from optimizer.dispatch.changes import agent_changes, case_changes
 from optimizer.dispatch.context import DayContext
 from optimizer.dispatch.keep import Keep, promises, restore_order, solve_keeping
 from optimizer.dispatch.merge import Cut, merge_day
 from optimizer.dispatch.settle import settle
+from optimizer.horizon.repeats import copy_id
 from optimizer.locks import audit_locks
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan, Route
 from optimizer.solver import SearchConfig, solve
 from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT, BalanceMode
 from optimizer.solver.budget import StopRequest
+from optimizer.solver.schedule import ScheduleContext
 from optimizer.solver.stability import checked_cost
 from optimizer.times import TimeWindow
 
@@ -174,12 +179,15 @@ def replan(
     """
     began = time.perf_counter()
     _check_keep(keep, keep_next)
-    problem = plan.problem
+    given, days = plan, None
+    if plan.problem.multi_day:  # a week plan: every agent-day a route of its own (the first date keeps the ids)
+        plan, days = by_agent_day(plan)
+        new_cases = [days.case(c) for c in new_cases]
     done_set, off = set(done), set(unavailable)
-    _check_ids(problem, off, new_cases)
+    _check_ids(plan.problem, off, new_cases)
     request = _Request(
         plan, at, done_set, positions, new_cases, off, keep, keep_next, network, time_limit, seed, config,
-        checked_cost(stability_cost), from_scratch, balance, balance_weight, stop,
+        checked_cost(stability_cost), from_scratch, balance, balance_weight, stop, given, days,
     )  # fmt: skip
     prepared = _prepare(request)
     rest, released = _solve_rest_of_day(request, prepared)
@@ -207,6 +215,9 @@ class _Request:
     balance: BalanceMode | None
     balance_weight: float
     stop: StopRequest | None
+    #: The plan as the caller gave it (``plan`` is it with each agent-day named on its own, for a week plan).
+    given: Plan
+    days: AgentDays | None
 
 
 @dataclass(frozen=True)
@@ -228,18 +239,68 @@ def _prepare(request: _Request) -> _Prepared:
     plan, problem = request.plan, request.plan.problem
     agents = {a.agent_id: a for a in problem.agents}
     positions = request.positions or {}
-    cuts = {
-        r.agent_id: _cut(r, agents[r.agent_id], request.at, request.done, positions.get(r.agent_id))
-        for r in plan.routes
-    }
+    today = problem.date
+
+    def cut(route: Route) -> Cut:
+        if route.date != today:  # a later date of a week plan: nothing there has begun
+            return _cut(route, agents[route.agent_id], -1, (), None)
+        return _cut(route, agents[route.agent_id], request.at, request.done, positions.get(route.agent_id))
+
+    cuts = {r.agent_id: cut(r) for r in plan.routes}
     locked_ids = {s.case_id for c in cuts.values() for s in c.locked if s.kind == "visit" and s.case_id}
     rest_agents = [ra for aid, c in cuts.items() if aid not in request.off and (ra := _rest_agent(c)) is not None]
     working = {a.agent_id for a in rest_agents}
-    promised, promised_order = promises(cuts, working, request.keep, request.keep_next)
-    by_id = {c.case_id: c for c in problem.cases}
-    rest_cases = [by_id[c.case_id] for c in problem.cases if c.case_id not in locked_ids] + list(request.new_cases)
-    initial = {aid: [cid for cid in cuts[aid].remaining] for aid in working}
+    todays = {aid: c for aid, c in cuts.items() if c.agent.date == today}
+    promised, promised_order = promises(todays, working, request.keep, request.keep_next)
+    if problem.multi_day:  # a case with several visits in the week is not bound to one agent-day
+        repeat = {c.case_id for c in problem.cases if c.visits_needed > 1}
+        promised = {cid: aid for cid, aid in promised.items() if cid not in repeat}
+        orders = {aid: [cid for cid in order if cid not in repeat] for aid, order in promised_order.items()}
+        promised_order = {aid: order for aid, order in orders.items() if order}
+    rest_cases = _rest_cases(problem, locked_ids) + list(request.new_cases)
+    initial = _visit_ids({aid: list(cuts[aid].remaining) for aid in working}, cuts)
     return _Prepared(cuts, locked_ids, rest_agents, working, promised, promised_order, rest_cases, initial)
+
+
+def _rest_cases(problem: Problem, locked_ids: Collection[str]) -> list[Case]:
+    """The cases of the rest of the day (of the week, for a week plan): those not locked, and on a week plan a
+    case with more visits than the one locked today, for the visits it still needs (:func:`_after_todays_visit`)."""
+    out = []
+    for case in problem.cases:
+        if case.case_id not in locked_ids:
+            out.append(case)
+        elif problem.multi_day and case.visits_needed > 1:
+            out.append(_after_todays_visit(case, problem.date))
+    return out
+
+
+def _after_todays_visit(case: Case, today: dt.date) -> Case:
+    """``case`` once today's visit is made: one visit fewer, today in its history (the policy's cap counts it),
+    the next visit not before today + its gap, and due one gap after the case's due date (visit ``k`` of a case
+    is due ``(k - 1) x min_gap_days`` after it, as :mod:`optimizer.horizon.repeats` prices it)."""
+    gap = dt.timedelta(days=max(1, case.min_gap_days))
+    earliest = today + gap if case.earliest_date is None else max(case.earliest_date, today + gap)
+    return dataclasses.replace(
+        case,
+        visits_needed=case.visits_needed - 1,
+        visit_history=tuple(sorted({*case.visit_history, today})),
+        earliest_date=earliest,
+        due_date=None if case.due_date is None else case.due_date + gap,
+    )
+
+
+def _visit_ids(initial: Mapping[str, list[str]], cuts: Mapping[str, Cut]) -> dict[str, list[str]]:
+    """The earlier routes with each case's visits named in date order as the search names them (``id``,
+    ``id#2``, ...: :func:`~optimizer.horizon.repeats.copy_id`); on one day every visit keeps its case id."""
+    seen: Counter[str] = Counter()
+    out: dict[str, list[str]] = {}
+    for aid in sorted(initial, key=lambda a: cuts[a].agent.date):
+        named = []
+        for cid in initial[aid]:
+            seen[cid] += 1
+            named.append(copy_id(cid, seen[cid]))
+        out[aid] = named
+    return out
 
 
 def _solve_rest_of_day(request: _Request, prepared: _Prepared) -> tuple[Plan, list[str]]:
@@ -262,7 +323,7 @@ def _solve_rest_of_day(request: _Request, prepared: _Prepared) -> tuple[Plan, li
     rest_day = DayContext.build(rest_problem, request.network)
     if request.keep == "order":
         rest = restore_order(rest, prepared.promised_order, rest_day)
-    elif request.keep == "none" and not request.from_scratch and request.balance is None:
+    elif request.keep == "none" and not request.from_scratch and request.balance is None and not rest.problem.multi_day:
         rest = _settled(request, prepared, rest, rest_day)
     return rest, released
 
@@ -283,16 +344,24 @@ def _whole_day(request: _Request, prepared: _Prepared, rest: Plan, released: lis
     plan, new_cases = request.plan, request.new_cases
     whole_cases = (*plan.problem.cases, *new_cases)
     merged, whole_day = merge_day(plan, rest, prepared.cuts, whole_cases, request.network)
+    if request.days is not None:  # a week plan: every agent-day named by its agent again
+        merged, rest, whole_day = _restored(request.days, merged, rest, whole_day, prepared.locked_ids)
+    today = plan.problem.date
     violations = _whole_day_audit(merged, whole_day, set(request.positions or {}))
     violations += audit_locks(
-        plan, merged, at_s=request.at, done=request.done, new_case_ids=[c.case_id for c in new_cases],
+        request.given, merged, at_s=request.at, done=request.done, new_case_ids=[c.case_id for c in new_cases],
         promised_agent=prepared.promised, promised_order=prepared.promised_order,
-        starts={aid: (c.lat, c.lon, c.free_s) for aid, c in prepared.cuts.items() if aid in prepared.working},
+        starts={
+            aid: (c.lat, c.lon, c.free_s)
+            for aid, c in prepared.cuts.items()
+            if aid in prepared.working and c.agent.date == today
+        },
         rest=rest,
     )  # fmt: skip
-    changes = case_changes(plan, merged, locked=prepared.locked_ids)
+    changes = case_changes(request.given, merged, locked=prepared.locked_ids)
     stats = dict(rest.stats)
     stats["replan"] = {
+        "date": today.isoformat(),
         "at_s": request.at,
         "keep": request.keep,
         "keep_next": request.keep_next,
@@ -306,6 +375,31 @@ def _whole_day(request: _Request, prepared: _Prepared, rest: Plan, released: lis
     return Replan(merged, rest, changes, agent_changes(changes), list(violations), released)
 
 
+def _restored(
+    days: AgentDays, merged: Plan, rest: Plan, whole_day: DayContext, locked_ids: Collection[str]
+) -> tuple[Plan, Plan, DayContext]:
+    """A week plan's re-plan, its rest and its context with every agent-day named by its agent id again, and the
+    visits left out of a case whose visit today was locked numbered as visits of the whole case (the rest of
+    the week numbered them from 1)."""
+    merged, rest = days.restore(merged), days.restore(rest)
+    shifted = {
+        listed: f"{c.case_id}#{k + 1}"
+        for c in merged.problem.cases
+        if c.case_id in locked_ids and c.visits_needed > 1
+        for k in range(1, c.visits_needed)
+        for listed in {copy_id(c.case_id, k), f"{c.case_id}#{k}"}  # the rest lists its visit 1 either way
+    }
+    if shifted:
+        unassigned = tuple(
+            dataclasses.replace(u, case_id=shifted.get(u.case_id, u.case_id)) for u in merged.unassigned_cases
+        )
+        merged = dataclasses.replace(merged, unassigned_cases=unassigned)
+    matrices = {mode: days.restored_matrix(m) for mode, m in whole_day.matrices.items()}
+    problem = merged.problem
+    ctx = ScheduleContext.build(problem.cases, problem.policy, matrices)
+    return merged, rest, DayContext(problem, matrices, ctx, whole_day.unreachable)
+
+
 def _check_keep(keep: str, keep_next: int | None) -> None:
     """Raises ``ValueError`` for an unknown ``keep`` or a negative ``keep_next``."""
     if keep not in ("none", "agent", "order"):
@@ -315,10 +409,12 @@ def _check_keep(keep: str, keep_next: int | None) -> None:
 
 
 def _check_ids(problem: Problem, off: set[str], new_cases: Sequence[Case]) -> None:
-    """Raises ``ValueError`` for unavailable agents not in the plan or new case ids already in it."""
-    unknown = sorted(off - {a.agent_id for a in problem.agents})
+    """Raises ``ValueError`` for unavailable agents not in the plan (on its first date) or new case ids already
+    in it."""
+    unknown = sorted(off - {a.agent_id for a in problem.agents if a.date == problem.date})
     if unknown:
-        raise ValueError(f"unavailable agent(s) {', '.join(unknown)} are not in the plan")
+        on = f" on {problem.date.isoformat()}" if problem.multi_day else ""
+        raise ValueError(f"unavailable agent(s) {', '.join(unknown)} are not in the plan{on}")
     clash = sorted({c.case_id for c in new_cases} & {c.case_id for c in problem.cases})
     if clash:
         raise ValueError(f"new case id(s) {', '.join(clash)} are already in the plan")
@@ -331,12 +427,21 @@ def _whole_day_audit(merged: Plan, day: DayContext, moved: Collection[str]) -> l
     junction = ("(rule: travel)", "(rule: timeline)", "(rule: break place)")
     # A break taken before any visit by an agent who then dropped out is a fact of the day, not a planned stop:
     # the audit's "no break on a day without visits" does not apply to it (nothing else of that route is spared).
-    idle = {r.agent_id for r in merged.routes if not r.visits and any(s.kind == "break" for s in r.stops)}
+    today = merged.problem.date
+    idle = {
+        r.agent_id
+        for r in merged.routes
+        if r.date == today and not r.visits and any(s.kind == "break" for s in r.stops)
+    }
+
+    def about(v: str, agent_id: str) -> bool:  # a finding on the agent's route today (named with its date on a week)
+        return v.startswith((f"agent {agent_id}:", f"agent {agent_id} on {today}:"))
+
     return [
         v
         for v in audit_plan(merged, day.travel)
-        if not any(v.startswith(f"agent {a}:") and v.endswith(junction) for a in moved)
-        and not any(v.startswith(f"agent {a}:") and v.endswith("(rule: break count)") for a in idle)
+        if not any(about(v, a) and v.endswith(junction) for a in moved)
+        and not any(about(v, a) and v.endswith("(rule: break count)") for a in idle)
     ]
 
 

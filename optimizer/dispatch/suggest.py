@@ -6,6 +6,11 @@ qualified route at once with numpy (detour and the delay it pushes down the rout
 cheapest with the exact scheduler (:func:`optimizer.solver.schedule.schedule_route`), and when nothing fits
 without it, tries pushing out one lower-priority visit from the closest routes.
 
+On a week plan every agent-day is a route: only the dates open to the case (allowed dates, not before its
+earliest date, no holiday, within the visit cap given its history) take it, ``at`` applies to the plan's first
+date, and a place after the case's due date is ranked with its lateness added to the extra travel at the plan's
+price of a day late (``plan.stats["late_day_cost_s"]``, as the planner weighs it).
+
 The new case's own legs are straight-line estimates at the agent's mode speed (the plan's matrix does not know the
 new address); every leg between planned stops comes from the plan's matrix.  A re-plan or ``check`` with the
 road network confirms the exact times.
@@ -13,6 +18,7 @@ road network confirms the exact times.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,6 +27,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from optimizer.dispatch.context import DayContext
+from optimizer.horizon.dates import case_dates
+from optimizer.horizon.lateness import LATE_DAY_COST, days_late
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan, Route
 from optimizer.solver.precheck import may_serve
@@ -40,7 +48,8 @@ PUSH_ROUTES = 4
 @dataclass(frozen=True)
 class Suggestion:
     """One place for the new case: agent, position among the agent's visits (0 = first), times, extra travel,
-    and the lower-priority visits it would push out of the route (empty when it fits as it is)."""
+    and the lower-priority visits it would push out of the route (empty when it fits as it is); the route's
+    ``date`` and, after the case's due date, the ``late_s`` its lateness costs (a week plan)."""
 
     agent_id: str
     position: int
@@ -51,12 +60,20 @@ class Suggestion:
     extra_travel_m: int
     day_end_s: int
     pushes_out: tuple[str, ...] = ()
+    date: dt.date | None = None
+    late_s: int = 0
+
+    @property
+    def cost_s(self) -> int:
+        """What ranks the place: extra travel, plus the lateness on a week plan."""
+        return self.extra_travel_s + self.late_s
 
     def __str__(self) -> str:
         after = f"after {self.after_case}" if self.after_case else "first"
         push = f", pushes out {', '.join(self.pushes_out)}" if self.pushes_out else ""
+        on = f"{self.date.isoformat()} " if self.date is not None else ""
         return (
-            f"{self.agent_id} #{self.position + 1} ({after}) at {format_clock(self.eta_s)}, "
+            f"{self.agent_id} #{self.position + 1} ({after}) {on}at {format_clock(self.eta_s)}, "
             f"+{self.extra_travel_s // 60} min travel, day ends {format_clock(self.day_end_s)}{push}"
         )
 
@@ -91,7 +108,7 @@ class SuggestIndex:
         """Index every route of ``plan`` (its travel from ``day``, straight-line estimates when not given)."""
         day = day or DayContext.build(plan.problem)
         problem = plan.problem
-        agents = {a.agent_id: a for a in problem.agents}
+        agents = {(a.agent_id, a.date): a for a in problem.agents}
         coords = {}
         ids, pts = problem.location_ids, problem.location_coords
         for mode, matrix in day.matrices.items():
@@ -104,7 +121,7 @@ class SuggestIndex:
         cols: dict[str, list[int]] = {k: [] for k in ("r", "p", "f", "t", "d", "a", "room", "ls", "lm")}
         routes: list[_RouteData] = []
         for route in plan.routes:
-            agent = agents.get(route.agent_id)
+            agent = agents.get((route.agent_id, route.date))
             if agent is None:
                 continue
             r = len(routes)
@@ -176,7 +193,7 @@ def suggest(
     Places that fit as the routes stand come first; when fewer than ``k`` do, places that push out lower-priority
     visits follow (the fewest and lowest-priority pushed out first).  Pass a prepared :class:`SuggestIndex` to
     answer many questions about one plan quickly.  ``at`` (seconds from midnight): only places after stops the
-    agent has not left yet at that time.
+    agent has not left yet at that time (on a week plan: on its first date; see the module docstring).
     """
     if k < 1:
         raise ValueError("k must be >= 1")
@@ -186,13 +203,16 @@ def suggest(
     if not slots:
         return []
     n_visits = np.array([len(rd.visits) for rd in index.routes], dtype=np.int64)
-    ok_route = np.array(
+    open_dates = set(case_dates(case, problem).open) if problem.multi_day else {problem.date}
+    on_open_date = np.array([rd.route.date in open_dates for rd in index.routes], dtype=bool)
+    ok_route = on_open_date & np.array(
         [_qualified(case, rd.agent, problem, int(n)) for rd, n in zip(index.routes, n_visits, strict=True)], dtype=bool
     )
     if not ok_route.any():
         return []
     to_new_s, from_new_s = _legs_to_new(index, case)
-    gaps = np.flatnonzero(ok_route[index.gap_route] & (index.gap_dep >= (at or 0)))
+    not_left = index.gap_dep >= _clock_floor(index, at)
+    gaps = np.flatnonzero(ok_route[index.gap_route] & not_left)
     arrival = index.gap_dep[gaps] + to_new_s[gaps]
     start = _earliest(slots, arrival)
     back = start + case.service_s + from_new_s[gaps]
@@ -213,26 +233,33 @@ def suggest(
     found = _best_per_agent_first(found)
     if len(found) < k:
         # pushing a visit out frees a place under the visit cap too
-        push_ok = np.array(
+        push_ok = on_open_date & np.array(
             [_qualified(case, rd.agent, problem, int(n) - 1) for rd, n in zip(index.routes, n_visits, strict=True)],
             dtype=bool,
         )
-        push_gaps = np.flatnonzero(push_ok[index.gap_route] & (index.gap_dep >= (at or 0)))
+        push_gaps = np.flatnonzero(push_ok[index.gap_route] & not_left)
         push_detour = to_new_s[push_gaps] + from_new_s[push_gaps] - index.gap_leg_s[push_gaps]
         taken = {s.agent_id for s in found}
         found += _pushing_out(index, case, slots, push_gaps, push_detour, k - len(found), taken, at or 0)
     return found[:k]
 
 
+def _clock_floor(index: SuggestIndex, at: int | None) -> IntArray:
+    """Per gap, the earliest departure a place may follow: ``at`` on the plan's first date, else 0 (a later
+    date of a week plan has not begun)."""
+    today = np.array([rd.route.date == index.plan.problem.date for rd in index.routes], dtype=bool)
+    return np.where(today[index.gap_route], at or 0, 0) if len(index.gap_route) else np.zeros(0, dtype=np.int64)
+
+
 def _best_per_agent_first(found: list[Suggestion]) -> list[Suggestion]:
     """Every agent's cheapest place first (cheapest agent first), then every agent's second place, and so on."""
-    found.sort(key=lambda s: (s.extra_travel_s, s.eta_s))
+    found.sort(key=lambda s: (s.cost_s, s.date or dt.date.min, s.eta_s))
     rank: dict[str, int] = {}
     keyed = []
     for s in found:
         rank[s.agent_id] = rank.get(s.agent_id, -1) + 1
-        keyed.append((rank[s.agent_id], s.extra_travel_s, s.eta_s, s))
-    return [item[-1] for item in sorted(keyed, key=lambda x: x[:3])]
+        keyed.append((rank[s.agent_id], s.cost_s, s.date or dt.date.min, s.eta_s, s))
+    return [item[-1] for item in sorted(keyed, key=lambda x: x[:4])]
 
 
 def _legs_to_new(index: SuggestIndex, case: Case) -> tuple[IntArray, IntArray]:
@@ -304,6 +331,12 @@ def _exact(
     old_s = sum(s.travel_s for s in before.stops) if before is not None and before.visits else 0
     old_m = sum(s.travel_m for s in before.stops) if before is not None and before.visits else 0
     stop = next(s for s in timed.stops if s.case_id == case.case_id)
+    problem = index.plan.problem
+    date = rd.route.date if problem.multi_day else None
+    late = 0
+    if date is not None:
+        price = float(index.plan.stats.get("late_day_cost_s", LATE_DAY_COST))
+        late = round(days_late(case, date) * (6 if case.must_visit else case.priority) * price)
     return Suggestion(
         agent.agent_id,
         pos,
@@ -314,6 +347,8 @@ def _exact(
         sum(s.travel_m for s in timed.stops) - old_m,
         timed.stops[-1].arrival_s,
         removed,
+        date,
+        late,
     )
 
 
@@ -341,7 +376,7 @@ def _pushing_out(
     for r in by_route:
         rd = index.routes[r]
         ctx = _small_context(index, case, slots, rd)
-        started = sum(1 for v in rd.route.visits if v.start_s < at)
+        started = sum(1 for v in rd.route.visits if v.start_s < at) if rd.route.date == index.plan.problem.date else 0
         lower = sorted(
             (c for c in rd.visits[started:] if ctx_cases[c].priority < case.priority and not ctx_cases[c].must_visit),
             key=lambda c: ctx_cases[c].priority,
@@ -353,23 +388,24 @@ def _pushing_out(
                 s = _exact(index, case, slots, r, pos, (victim,), ctx)
                 if s is not None and (
                     best is None
-                    or (ctx_cases[victim].priority, s.extra_travel_s)
-                    < (ctx_cases[best.pushes_out[0]].priority, best.extra_travel_s)
+                    or (ctx_cases[victim].priority, s.cost_s) < (ctx_cases[best.pushes_out[0]].priority, best.cost_s)
                 ):
                     best = s
             if best is not None and ctx_cases[best.pushes_out[0]].priority == ctx_cases[victim].priority:
                 break  # the lowest priority that works is found; a higher one is worse
         if best is not None:
             out.append(best)
-    out.sort(key=lambda s: (ctx_cases[s.pushes_out[0]].priority, s.extra_travel_s))
+    out.sort(key=lambda s: (ctx_cases[s.pushes_out[0]].priority, s.cost_s))
     return out[:wanted]
 
 
 def suggestions_frame(suggestions: Sequence[Suggestion], date: str) -> pd.DataFrame:
-    """The suggestions as a table: rank, agent, position, after, arrival, ETA, extra travel, day end, pushed out."""
-    day = pd.Timestamp(date)
-    return pd.DataFrame(
-        [
+    """The suggestions as a table: rank, agent, position, after, arrival, ETA, extra travel, day end, pushed out
+    (``date``: the plan's date; a week plan's suggestions carry their own)."""
+    rows = []
+    for i, s in enumerate(suggestions):
+        day = pd.Timestamp(s.date or date)
+        rows.append(
             {
                 "rank": i + 1,
                 "agent_id": s.agent_id,
@@ -382,8 +418,9 @@ def suggestions_frame(suggestions: Sequence[Suggestion], date: str) -> pd.DataFr
                 "day_end": day + pd.Timedelta(seconds=s.day_end_s),
                 "pushes_out": ";".join(s.pushes_out),
             }
-            for i, s in enumerate(suggestions)
-        ],
+        )
+    return pd.DataFrame(
+        rows,
         columns=[
             "rank", "agent_id", "position", "after_case", "arrival", "eta", "extra_travel_min", "extra_travel_km",
             "day_end", "pushes_out",
