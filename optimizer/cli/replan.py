@@ -20,7 +20,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def replan(
     plan: PlanDirOpt,
-    at: Annotated[str, typer.Option("--at", help="The time of the re-plan, HH:MM.", show_default=False)],
+    at: Annotated[
+        str,
+        typer.Option(
+            "--at",
+            help="The time of the re-plan, HH:MM (a week plan: on its first date; its later dates are re-planned too).",
+            show_default=False,
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", help="Folder for the re-planned day (written all at once).")],
     done: Annotated[
         Path | None, typer.Option("--done", help="Cases reported done: a file with a case_id column.")
@@ -86,9 +93,12 @@ def replan(
             raise AuditError(result.violations)
         files = result.write(out)
     moved = int((result.changes["change"] == "moved").sum())
+    rescheduled = int((result.changes["change"] == "rescheduled").sum())
     price = result.rest.stats.get("stability_cost_s")
+    on = f" on {before.problem.date.isoformat()}" if before.problem.multi_day else ""
     terminal.print(
-        f"[bold]re-planned from {escape(at)}[/]: {moved} visit(s) moved between agents"
+        f"[bold]re-planned from {escape(at)}{on}[/]: {moved} visit(s) moved between agents"
+        + (f", {rescheduled} to another date" if before.problem.multi_day else "")
         + (f" (a move had to save {price} s of travel)" if price and keep == "none" else "")
         + (f", promises released: {', '.join(result.released)}" if result.released else "")
     )

@@ -36,7 +36,6 @@ def suggest(
     from optimizer.dispatch.suggest import SuggestIndex, suggestions_frame
     from optimizer.dispatch.suggest import suggest as best_places
     from optimizer.export.safe_cells import write_safe_csv
-    from optimizer.horizon.lateness import days_late
 
     terminal = console()
     with reported_errors():
@@ -54,7 +53,7 @@ def suggest(
                         "day ends", "pushes out"):  # fmt: skip
                 table.add_column(col, no_wrap=col in ("date", "ETA", "extra travel"))
             for s in found:
-                dated = [s.date.isoformat() if s.date else "", str(days_late(case, s.date) if s.date else 0)]
+                dated = [s.date.isoformat() if s.date else "", str(s.days_late)]
                 table.add_row(
                     escape(s.agent_id), *(dated if week else []), str(s.position + 1),
                     escape(s.after_case or "first"), _clock(s.eta_s), f"+{s.extra_travel_s // 60} min",

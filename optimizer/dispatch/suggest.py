@@ -49,7 +49,7 @@ PUSH_ROUTES = 4
 class Suggestion:
     """One place for the new case: agent, position among the agent's visits (0 = first), times, extra travel,
     and the lower-priority visits it would push out of the route (empty when it fits as it is); the route's
-    ``date`` and, after the case's due date, the ``late_s`` its lateness costs (a week plan)."""
+    ``date`` and, after the case's due date (a week plan), the ``days_late`` and the ``late_s`` they cost."""
 
     agent_id: str
     position: int
@@ -61,6 +61,7 @@ class Suggestion:
     day_end_s: int
     pushes_out: tuple[str, ...] = ()
     date: dt.date | None = None
+    days_late: int = 0
     late_s: int = 0
 
     @property
@@ -333,10 +334,9 @@ def _exact(
     stop = next(s for s in timed.stops if s.case_id == case.case_id)
     problem = index.plan.problem
     date = rd.route.date if problem.multi_day else None
-    late = 0
-    if date is not None:
-        price = float(index.plan.stats.get("late_day_cost_s", LATE_DAY_COST))
-        late = round(days_late(case, date) * (6 if case.must_visit else case.priority) * price)
+    late_days = days_late(case, date) if date is not None else 0
+    price = float(index.plan.stats.get("late_day_cost_s", LATE_DAY_COST))
+    late = round(late_days * (6 if case.must_visit else case.priority) * price)
     return Suggestion(
         agent.agent_id,
         pos,
@@ -348,6 +348,7 @@ def _exact(
         timed.stops[-1].arrival_s,
         removed,
         date,
+        late_days,
         late,
     )
 
@@ -400,8 +401,8 @@ def _pushing_out(
 
 
 def suggestions_frame(suggestions: Sequence[Suggestion], date: str) -> pd.DataFrame:
-    """The suggestions as a table: rank, agent, position, after, arrival, ETA, extra travel, day end, pushed out
-    (``date``: the plan's date; a week plan's suggestions carry their own)."""
+    """The suggestions as a table: rank, agent, date, position, after, arrival, ETA, extra travel, day end, pushed
+    out, days late (``date``: the plan's date; a week plan's suggestions carry their own)."""
     rows = []
     for i, s in enumerate(suggestions):
         day = pd.Timestamp(s.date or date)
@@ -409,6 +410,7 @@ def suggestions_frame(suggestions: Sequence[Suggestion], date: str) -> pd.DataFr
             {
                 "rank": i + 1,
                 "agent_id": s.agent_id,
+                "date": day.date().isoformat(),
                 "position": s.position + 1,
                 "after_case": s.after_case or "",
                 "arrival": day + pd.Timedelta(seconds=s.arrival_s),
@@ -417,13 +419,14 @@ def suggestions_frame(suggestions: Sequence[Suggestion], date: str) -> pd.DataFr
                 "extra_travel_km": round(s.extra_travel_m / 1000, 2),
                 "day_end": day + pd.Timedelta(seconds=s.day_end_s),
                 "pushes_out": ";".join(s.pushes_out),
+                "days_late": s.days_late,
             }
         )
     return pd.DataFrame(
         rows,
         columns=[
-            "rank", "agent_id", "position", "after_case", "arrival", "eta", "extra_travel_min", "extra_travel_km",
-            "day_end", "pushes_out",
+            "rank", "agent_id", "date", "position", "after_case", "arrival", "eta", "extra_travel_min",
+            "extra_travel_km", "day_end", "pushes_out", "days_late",
         ],
     )  # fmt: skip
 

@@ -108,16 +108,14 @@ def _clock(column: str, text: str | None, problems: list[InputProblem]) -> int |
 
 
 def _finished(request: Request, job_id: str) -> tuple[Any, Any]:
-    """The server and a finished job that planned one date; 404/409 otherwise."""
+    """The server and a finished job (a day or a week: a week is re-planned from ``at`` on its first date); 404/409
+    otherwise."""
     from optimizer.server.api import _job, _server
 
     server = _server(request)
     job = _job(server, job_id)
     if job.status != "done":
         raise ApiError(409, {"type": "conflict", "message": f"the job has no plan to work from ({job.status})"})
-    if int(job.params["options"].get("days", 1)) > 1:
-        message = "re-plan and suggest work on a plan of one date; plan the rest of the week again instead"
-        raise ApiError(409, {"type": "conflict", "message": message})
     return server, job
 
 
@@ -356,6 +354,7 @@ def _suggest(job_id: str, out: Path, network_path: str | None, body: SuggestRequ
             {
                 "rank": rank,
                 "agent_id": s.agent_id,
+                "date": (s.date or plan.problem.date).isoformat(),
                 "position": s.position + 1,
                 "after_case": s.after_case,
                 "arrival": format_clock(s.arrival_s),
@@ -364,6 +363,7 @@ def _suggest(job_id: str, out: Path, network_path: str | None, body: SuggestRequ
                 "extra_travel_m": s.extra_travel_m,
                 "day_end": format_clock(s.day_end_s),
                 "pushes_out": list(s.pushes_out),
+                "days_late": s.days_late,
             }
             for rank, s in enumerate(found, start=1)
         ],

@@ -139,8 +139,16 @@ def test_plan_over_several_dates_reports_each_date(make_client: Any) -> None:
     assert client.get(job["files"]["days.csv"]).status_code == 200
     dates = {r["date"] for r in job["plan"]["routes"]}
     assert dates <= {DATE, "2026-12-02"}
-    refused = client.post(f"/v1/plans/{job['id']}/suggest", json={"case": {"case_id": "N", "lat": 40.28, "lon": -76.8}})
-    assert refused.status_code == 409
+    asked = client.post(f"/v1/plans/{job['id']}/suggest", json={"case": {"case_id": "N", "lat": 40.28, "lon": -76.8}})
+    assert asked.status_code == 200, asked.text
+    places = asked.json()["suggestions"]
+    assert places and {p["date"] for p in places} <= {DATE, "2026-12-02"}
+    assert all(p["days_late"] == 0 for p in places)  # no due date: never late
+    replanned = client.post(f"/v1/plans/{job['id']}/replan", json={"at": "11:00", "time_limit": 1})
+    assert replanned.status_code == 202, replanned.text
+    again = _finish(client, replanned.json()["id"])
+    assert again["status"] == "done", again
+    assert {r["date"] for r in again["plan"]["routes"]} <= {DATE, "2026-12-02"}
     too_many = client.post("/v1/plans", **upload(days=15))
     assert too_many.status_code == 422 and too_many.json()["error"]["problems"][0]["column"] == "days"
 

@@ -132,7 +132,8 @@
           tbody.textContent = "";
           body.suggestions.forEach(function (p) {
             var row = document.createElement("tr");
-            [p.rank, p.agent_id, p.position, p.after_case === null ? t("first") : p.after_case, p.eta,
+            var eta = p.date === body.date ? p.eta : p.date + " " + p.eta;  // a week plan: another date
+            [p.rank, p.agent_id, p.position, p.after_case === null ? t("first") : p.after_case, eta,
              Math.round(p.extra_travel_s / 60), p.day_end, p.pushes_out.join(", ")].forEach(function (v) {
               cell(row, v);
             });
