@@ -20,6 +20,12 @@ CasesOpt = Annotated[
 AgentsOpt = Annotated[
     Path, typer.Option("--agents", help="Agents file: CSV, Excel (.xlsx), Parquet or JSON.", show_default=False)
 ]
+MapsOpt = Annotated[bool, typer.Option("--maps/--no-maps", help="Write HTML maps (per agent and overview).")]
+MapAssetsOpt = Annotated[
+    Literal["cdn", "inline"],
+    typer.Option("--map-assets", help="Leaflet from a CDN, or inlined into every map for offline use."),
+]
+MapLangOpt = Annotated[Literal["en", "zh"], typer.Option("--map-lang", help="Language of the maps' labels and popups.")]
 DateOpt = Annotated[str, typer.Option("--date", help="Plan date, YYYY-MM-DD.", show_default=False)]
 PolicyOpt = Annotated[str, typer.Option("--policy", help="Policy preset (cn, us, none) or a TOML/JSON policy file.")]
 DaysOpt = Annotated[

@@ -23,6 +23,9 @@ from optimizer.cli._options import (
     DateOpt,
     DaysOpt,
     KeepColumnsOpt,
+    MapAssetsOpt,
+    MapLangOpt,
+    MapsOpt,
     OutcomesOpt,
     PolicyOpt,
     SheetOpt,
@@ -67,18 +70,10 @@ def plan(
             help="Travel profile for every agent. Default: each agent's own mode (one network per mode used).",
         ),
     ] = None,
-    maps: Annotated[bool, typer.Option("--maps/--no-maps", help="Write HTML maps (per agent and overview).")] = True,
-    map_assets: Annotated[
-        Literal["cdn", "inline"],
-        typer.Option(
-            "--map-assets",
-            help="Leaflet from a CDN, or inlined into every map for offline use.",
-        ),
-    ] = "cdn",
+    maps: MapsOpt = True,
+    map_assets: MapAssetsOpt = "cdn",
     coord_system: CoordOpt = "wgs84",
-    map_lang: Annotated[
-        Literal["en", "zh"], typer.Option("--map-lang", help="Language of the maps' labels and popups.")
-    ] = "en",
+    map_lang: MapLangOpt = "en",
     excel: Annotated[
         bool, typer.Option("--excel", help="Also write routes.xlsx: a summary sheet and one sheet per agent.")
     ] = False,
@@ -144,7 +139,7 @@ def plan(
         if result.stats.get("stopped"):
             terminal.print("[yellow]Stopped on request: writing the best plan found so far.[/]")
         with step(progress, f"Writing the plan{' and maps' if maps else ''} to {out}"):
-            written = _write_outputs(result, out, maps=maps, network=net, assets=map_assets, lang=map_lang, excel=excel)
+            written = write_outputs(result, out, maps=maps, network=net, assets=map_assets, lang=map_lang, excel=excel)
     print_summary(terminal, result, written)
 
 
@@ -197,14 +192,23 @@ def _ray_connection(address: str) -> Iterator[None]:
         yield
 
 
-def _write_outputs(
-    result: Plan, out: Path, *, maps: bool, network: Any, assets: str, lang: str = "en", excel: bool = False
+def write_outputs(
+    result: Plan,
+    out: Path,
+    *,
+    maps: bool,
+    network: Any,
+    assets: str,
+    lang: str = "en",
+    excel: bool = False,
+    files_of: Callable[[Path], list[Path]] | None = None,
 ) -> Written:
-    """Plan files, routes.xlsx and maps appear together in ``out`` or not at all."""
+    """Plan files (``files_of(folder)``, default the plan's own), routes.xlsx and maps appear together in ``out``
+    or not at all."""
     from optimizer.atomic import atomic_directory
 
     with atomic_directory(out) as scratch:
-        files = result.write_files(scratch)
+        files = (files_of or result.write_files)(scratch)
         if excel:
             from optimizer.export.excel import write_routes_xlsx
 

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 from rich.markup import escape
 
-from optimizer.cli._console import Written, console, print_summary, reported_errors
+from optimizer.cli._console import console, print_summary, reported_errors
 from optimizer.cli._dispatch import NetworkOpt, PlanDirOpt, network_for, read_frame
 from optimizer.cli._interrupt import stop_on_interrupt
-from optimizer.cli._options import BalanceOpt, BalanceWeightOpt
+from optimizer.cli._options import BalanceOpt, BalanceWeightOpt, MapAssetsOpt, MapLangOpt, MapsOpt
+from optimizer.cli.plan import write_outputs
 from optimizer.errors import AuditError, InputError, InputProblem
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -65,9 +66,12 @@ def replan(
     ] = None,
     balance: BalanceOpt = None,
     balance_weight: BalanceWeightOpt = None,
+    maps: MapsOpt = True,
+    map_assets: MapAssetsOpt = "cdn",
+    map_lang: MapLangOpt = "en",
 ) -> None:
     """Keep the visits done or started by --at, plan the rest of the day from where the agents are, and write the
-    whole day with changes.csv (per case) and moves.csv (per agent)."""
+    whole day with changes.csv (per case), moves.csv (per agent) and the agents' new maps."""
     from optimizer.dispatch import load_plan
     from optimizer.dispatch.newcases import read_cases
     from optimizer.dispatch.replan import replan as replan_day
@@ -80,10 +84,11 @@ def replan(
         done_ids = _column(read_frame(done, what="done"), "case_id", done) if done is not None else []
         pos = _positions(positions, at_s) if positions is not None else None
         added = read_cases(new_cases) if new_cases is not None else []
+        net = network_for(before, network)
         with stop_on_interrupt(terminal) as stop:
             result = replan_day(
                 before, at_s, done=done_ids, positions=pos, new_cases=added, unavailable=unavailable or [],
-                keep=keep, keep_next=keep_next, network=network_for(before, network), time_limit=time_limit,
+                keep=keep, keep_next=keep_next, network=net, time_limit=time_limit,
                 stability_cost=stability_cost, balance=balance,
                 balance_weight=DEFAULT_BALANCE_WEIGHT if balance_weight is None else balance_weight, stop=stop.is_set,
             )  # fmt: skip
@@ -91,7 +96,9 @@ def replan(
             terminal.print("[yellow]Stopped on request: writing the best re-plan found so far.[/]")
         if result.violations:
             raise AuditError(result.violations)
-        files = result.write(out)
+        written = write_outputs(
+            result.plan, out, maps=maps, network=net, assets=map_assets, lang=map_lang, files_of=result.write_files
+        )
     moved = int((result.changes["change"] == "moved").sum())
     rescheduled = int((result.changes["change"] == "rescheduled").sum())
     price = result.rest.stats.get("stability_cost_s")
@@ -102,7 +109,7 @@ def replan(
         + (f" (a move had to save {price} s of travel)" if price and keep == "none" else "")
         + (f", promises released: {', '.join(result.released)}" if result.released else "")
     )
-    print_summary(terminal, result.plan, Written(files=files, maps=[]))
+    print_summary(terminal, result.plan, written)
 
 
 def _clock(option: str, text: str) -> int:

@@ -73,15 +73,23 @@ class Replan:
         from pathlib import Path
 
         from optimizer.atomic import atomic_directory
-        from optimizer.export.safe_cells import write_safe_csv
 
         folder = Path(folder)
         with atomic_directory(folder) as scratch:
-            names = [p.name for p in self.plan.write_files(scratch)]
-            write_safe_csv(self.changes, scratch / "changes.csv")
-            write_safe_csv(self.moves, scratch / "moves.csv")
-            names += ["changes.csv", "moves.csv"]
+            names = [p.name for p in self.write_files(scratch)]
         return [folder / n for n in names]
+
+    def write_files(self, folder: Any) -> list[Any]:
+        """:meth:`write`'s files into an existing ``folder`` (as it is: the caller makes the step atomic)."""
+        from pathlib import Path
+
+        from optimizer.export.safe_cells import write_safe_csv
+
+        folder = Path(folder)
+        files = self.plan.write_files(folder)
+        write_safe_csv(self.changes, folder / "changes.csv")
+        write_safe_csv(self.moves, folder / "moves.csv")
+        return [*files, folder / "changes.csv", folder / "moves.csv"]
 
 
 def _cut(route: Route, agent: Agent, at_s: int, done: Collection[str], position: Position | None) -> Cut:

@@ -78,6 +78,10 @@ def test_replan_of_a_week_keeps_the_morning_and_replans_the_later_dates(week_dir
     assert (a_today["start"] < "2026-12-01 11").all()  # nothing new for the absent agent today
     changes = pd.read_csv(out / "changes.csv")
     assert set(changes.loc[changes["change"] == "done", "case_id"]) == set(started["case_id"])
+    maps = sorted(p.name for p in (out / "maps").iterdir())
+    assert "overview.html" in maps  # the agents get their new maps with the re-plan
+    routed = visits[["agent_id", "date"]].drop_duplicates()
+    assert len(maps) - 1 >= len(routed)
 
 
 def test_suggest_on_a_week_shows_the_date_and_days_late(week_dir: Path, tmp_path: Path) -> None:
