@@ -12,6 +12,13 @@ the morning's routes are a proposal, and :func:`~optimizer.dispatch.settle.settl
 back or away that lower travel + that price), ``"agent"`` (each
 visit stays with its agent and must be visited) or ``"order"`` (and in the same order); ``keep_next=N`` limits
 the promise to each agent's next N visits.
+
+A week plan (a problem over several dates) is re-planned from ``at`` on its first date: only that date's routes are
+cut (positions, absent agents, done visits and promises apply to it), and the rest of that day and the later dates
+are solved together as one horizon, each agent-day a route of its own (:mod:`optimizer.dispatch.agentdays`), so a
+visit that no longer fits today can go to a later date (``rescheduled`` in the changes).  A locked visit of a case
+that needs several counts as made today: its next visit keeps the gap from today.  The single-visit moves after
+the search are left out there (they do not price lateness).
 """
 
 from __future__ import annotations
