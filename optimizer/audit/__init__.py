@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from optimizer.audit._helpers import COORD_TOLERANCE_DEG
 from optimizer.audit.accounting import audit_accounting
 from optimizer.audit.dates import audit_spacing, planned_dates
-from optimizer.audit.route import audit_route, matrix_for
+from optimizer.audit.route import audit_route, matrix_for, on_its_date
 from optimizer.audit.stops_frame import audit_stops_frame
 from optimizer.plan import Plan
 from optimizer.travel import TravelMatrix
@@ -43,7 +43,9 @@ def audit_plan(plan: Plan, travel: TravelMatrix | Mapping[str, TravelMatrix]) ->
         if agent is None:
             continue  # reported by the accounting
         matrix = matrix_for(agent, travel, violations)
-        audit_route(route, agent, problem, cases, matrix, violations, planned)
+        found: list[str] = []
+        audit_route(route, agent, problem, cases, matrix, found, planned)
+        violations += on_its_date(found, route) if problem.multi_day else found
     audit_spacing(plan, cases, planned, violations)
     audit_stops_frame(plan, violations)
     return violations

@@ -39,22 +39,6 @@ def audit_route(
     planned: Mapping[str, list[dt.date]],
 ) -> None:
     who = f"agent {agent.agent_id}" if len(problem.horizon) <= 1 else f"agent {agent.agent_id} on {route.date}"
-    found: list[str] = []
-    _audit_route(who, route, agent, problem, cases, matrix, found, planned)
-    plain = f"agent {agent.agent_id}:"  # the checks below name the agent; on a week plan, also the route's date
-    violations += [f"{who}:{v[len(plain) :]}" if v.startswith(plain) else v for v in found]
-
-
-def _audit_route(
-    who: str,
-    route: Route,
-    agent: Agent,
-    problem: Problem,
-    cases: Mapping[str, Case],
-    matrix: TravelMatrix | None,
-    violations: list[str],
-    planned: Mapping[str, list[dt.date]],
-) -> None:
     stops = route.stops
     if len(stops) < 2:
         violations.append(f"{who}: route has {len(stops)} stop(s); it needs a start and an end (rule: route shape)")
@@ -77,6 +61,12 @@ def _audit_route(
                     f"{who}: {stop_label(stop)} arrival {format_clock(stop.arrival_s)} is before the previous "
                     f"departure {format_clock(prev.departure_s)} (rule: timeline)"
                 )
+
+
+def on_its_date(found: list[str], route: Route) -> list[str]:
+    """A week plan's findings on ``route`` naming the agent (``agent A:``) as ``agent A on <date>:``."""
+    plain = f"agent {route.agent_id}:"
+    return [f"agent {route.agent_id} on {route.date}:{v[len(plain) :]}" if v.startswith(plain) else v for v in found]
 
 
 def audit_order(agent: Agent, stops: tuple[Stop, ...], violations: list[str]) -> None:
