@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 
-from optimizer.plan import Plan, Stop
+from optimizer.model import Case
+from optimizer.plan import Plan, Stop, find_visit_case
 from optimizer.times import format_clock
 
 #: Reported positions may be rounded when copied: ~0.1 m.
@@ -71,10 +72,11 @@ def _every_case_once(before: Plan, after: Plan, new_case_ids: Collection[str], o
     """Each case planned before, and each new one, is in the re-plan exactly once (routed or unassigned); on a
     week plan as many times as it needs visits, a visit left out counting for its case."""
     week = after.problem.multi_day
-    needed = {c.case_id: c.visits_needed if week else 1 for c in after.problem.cases}
+    cases = {c.case_id: c for c in after.problem.cases}
+    needed = {cid: c.visits_needed if week else 1 for cid, c in cases.items()}
     expected = [c.case_id for c in before.problem.cases] + list(new_case_ids)
     seen: Counter[str] = Counter(cid for r in after.routes for cid in r.case_ids)
-    seen.update(_case_of(u.case_id, needed) if week else u.case_id for u in after.unassigned_cases)
+    seen.update(_case_of(u.case_id, cases) if week else u.case_id for u in after.unassigned_cases)
     for cid in expected:
         want = needed.get(cid, 1)
         if seen[cid] != want:
@@ -84,10 +86,10 @@ def _every_case_once(before: Plan, after: Plan, new_case_ids: Collection[str], o
         out.append(f"case {cid} is in the re-plan but neither planned before nor new (rule: every case once)")
 
 
-def _case_of(listed: str, cases: Collection[str]) -> str:
+def _case_of(listed: str, cases: Mapping[str, Case]) -> str:
     """The case a listed visit belongs to: ``listed`` itself, or ``<case_id>`` for ``<case_id>#<k>``."""
-    base, sep, k = listed.rpartition("#")
-    return base if sep and k.isdigit() and listed not in cases and base in cases else listed
+    found = find_visit_case(cases, listed)
+    return found.case_id if found is not None else listed
 
 
 def _locked_unchanged(before: Plan, after: Plan, at_s: int, done: Collection[str], out: list[str]) -> None:

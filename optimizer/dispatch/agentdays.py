@@ -67,6 +67,12 @@ class AgentDays:
         return TravelMatrix([ids.get(i, i) for i in matrix.ids], matrix.seconds, matrix.metres)
 
 
+def agent_day(agent_id: str, date: dt.date, first_date: dt.date) -> str:
+    """The name of an agent's route on ``date`` of a week plan starting ``first_date``: the agent id on the first
+    date, else ``<agent_id>@<date>``."""
+    return agent_id if date == first_date else f"{agent_id}@{date.isoformat()}"
+
+
 def by_agent_day(plan: Plan) -> tuple[Plan, AgentDays]:
     """``plan`` with each agent's rows after the problem's first date named ``<agent_id>@<date>`` (in the agents,
     the routes and the cases' allowed agents), and how to name them back.  Raises ``ValueError`` when such a
@@ -75,7 +81,7 @@ def by_agent_day(plan: Plan) -> tuple[Plan, AgentDays]:
     first = problem.date
 
     def name(aid: str, date: dt.date) -> str:
-        return aid if date == first else f"{aid}@{date.isoformat()}"
+        return agent_day(aid, date, first)
 
     renamed = {name(a.agent_id, a.date): (a.agent_id, a.date) for a in problem.agents if a.date != first}
     clash = sorted(set(renamed) & {a.agent_id for a in problem.agents})
@@ -93,4 +99,4 @@ def by_agent_day(plan: Plan) -> tuple[Plan, AgentDays]:
     ), days
 
 
-__all__ = ["AgentDays", "by_agent_day"]
+__all__ = ["AgentDays", "agent_day", "by_agent_day"]

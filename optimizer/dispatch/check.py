@@ -21,9 +21,10 @@ from typing import Any
 import pandas as pd
 
 from optimizer.audit import audit_plan
+from optimizer.dispatch.agentdays import agent_day
 from optimizer.dispatch.context import DayContext
 from optimizer.model import Agent, Problem
-from optimizer.plan import Plan, Route, Stop, Unassigned
+from optimizer.plan import Plan, Route, Stop, Unassigned, find_visit_case
 from optimizer.reasons import Reason
 from optimizer.solver.schedule import ScheduleContext, earliest_start, schedule_route
 from optimizer.travel import TravelInput
@@ -47,7 +48,7 @@ def read_assignment(routes: pd.DataFrame, first_date: dt.date | None = None) -> 
     Only visit rows count (``kind == "visit"`` when the column exists, else every row with a case id).  Rows are
     ordered by ``seq`` within an agent when the column exists (``3.5`` puts a row between 3 and 4), else by file
     order.  ``first_date`` (a week plan's first date): the table needs a ``date`` column, and the routes are keyed
-    by agent-day (:func:`agent_day`).
+    by agent-day (:func:`~optimizer.dispatch.agentdays.agent_day`).
     """
     problems: list[str] = []
     frame = routes.copy()
@@ -86,12 +87,6 @@ def read_assignment(routes: pd.DataFrame, first_date: dt.date | None = None) -> 
         seen[case_id, date] = agent_id
         orders.setdefault(key, []).append(case_id)
     return orders, problems
-
-
-def agent_day(agent_id: str, date: dt.date, first_date: dt.date) -> str:
-    """How :func:`check_plan` names an agent's route on ``date`` of a week plan: the agent id on the first date,
-    else ``<agent_id>@<date>``."""
-    return agent_id if date == first_date else f"{agent_id}@{date.isoformat()}"
 
 
 def check_plan(
@@ -152,12 +147,11 @@ def _left_out(problem: Problem, timed: Sequence[Route], before: Sequence[Unassig
     """The visits the edited routes leave out: as the plan listed them, else ``removed_by_hand``; on a week plan
     each visit a case still needs (``<case_id>#<k>``, as the planner lists a visit left out)."""
     routed = Counter(cid for r in timed for cid in r.case_ids)
-    ids = {c.case_id for c in problem.cases}
+    cases = {c.case_id: c for c in problem.cases}
     listed: dict[str, list[Unassigned]] = {}
     for u in before:
-        base, sep, k = u.case_id.rpartition("#")
-        case_id = base if sep and k.isdigit() and u.case_id not in ids and base in ids else u.case_id
-        listed.setdefault(case_id, []).append(u)
+        found = find_visit_case(cases, u.case_id)
+        listed.setdefault(found.case_id if found is not None else u.case_id, []).append(u)
     out: list[Unassigned] = []
     for case in problem.cases:
         needed = case.visits_needed if problem.multi_day else 1

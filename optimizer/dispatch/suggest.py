@@ -28,7 +28,7 @@ import pandas as pd
 
 from optimizer.dispatch.context import DayContext
 from optimizer.horizon.dates import case_dates
-from optimizer.horizon.lateness import LATE_DAY_COST, days_late
+from optimizer.horizon.lateness import LATE_DAY_COST, days_late, late_cost
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan, Route
 from optimizer.solver.precheck import may_serve
@@ -334,9 +334,8 @@ def _exact(
     stop = next(s for s in timed.stops if s.case_id == case.case_id)
     problem = index.plan.problem
     date = rd.route.date if problem.multi_day else None
-    late_days = days_late(case, date) if date is not None else 0
     price = float(index.plan.stats.get("late_day_cost_s", LATE_DAY_COST))
-    late = round(late_days * (6 if case.must_visit else case.priority) * price)
+    late_days, late = (days_late(case, date), late_cost(case, date, price)) if date is not None else (0, 0)
     return Suggestion(
         agent.agent_id,
         pos,

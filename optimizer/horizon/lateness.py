@@ -45,6 +45,11 @@ def _weight(case: Case, late_day_cost: float) -> int:
     return round((6 if case.must_visit else case.priority) * late_day_cost)
 
 
+def late_cost(case: Case, day: dt.date, late_day_cost: float = LATE_DAY_COST) -> int:
+    """What a visit of ``case`` on ``day`` costs in the objective for being late (seconds of travel)."""
+    return days_late(case, day) * _weight(case, late_day_cost)
+
+
 def visit_costs_for(
     problem: Problem, candidates: Sequence[Case], late_day_cost: float = LATE_DAY_COST
 ) -> Mapping[str, Sequence[int]] | None:
@@ -57,13 +62,13 @@ def visit_costs_for(
     late = [c for c in candidates if c.due_date is not None and c.due_date < last]
     if not late:
         return None
-    return {c.case_id: [days_late(c, a.date) * _weight(c, late_day_cost) for a in problem.agents] for c in late}
+    return {c.case_id: [late_cost(c, a.date, late_day_cost) for a in problem.agents] for c in late}
 
 
 def drop_lateness(problem: Problem, candidates: Sequence[Case], late_day_cost: float = LATE_DAY_COST) -> dict[str, int]:
     """``case_id -> extra drop penalty``: the lateness the case would have on the day after the horizon."""
     after = problem.horizon[-1] + dt.timedelta(days=1)
-    out = {c.case_id: days_late(c, after) * _weight(c, late_day_cost) for c in candidates if not c.must_visit}
+    out = {c.case_id: late_cost(c, after, late_day_cost) for c in candidates if not c.must_visit}
     return {k: v for k, v in out.items() if v}
 
 
@@ -84,4 +89,12 @@ def with_lateness(problem: Problem, day: SearchInput, late_day_cost: float = LAT
     return replace(day, penalties=replace(scale, extra=extra), visit_costs=costs)
 
 
-__all__ = ["LATE_DAY_COST", "checked_late_day_cost", "days_late", "drop_lateness", "visit_costs_for", "with_lateness"]
+__all__ = [
+    "LATE_DAY_COST",
+    "checked_late_day_cost",
+    "days_late",
+    "drop_lateness",
+    "late_cost",
+    "visit_costs_for",
+    "with_lateness",
+]
