@@ -38,7 +38,7 @@ def audit_route(
     violations: list[str],
     planned: Mapping[str, list[dt.date]],
 ) -> None:
-    who = f"agent {agent.agent_id}" if len(problem.horizon) <= 1 else f"agent {agent.agent_id} on {route.date}"
+    who = f"agent {agent.agent_id}"  # on a week plan the caller names the date too (:func:`on_its_date`)
     stops = route.stops
     if len(stops) < 2:
         violations.append(f"{who}: route has {len(stops)} stop(s); it needs a start and an end (rule: route shape)")
