@@ -475,7 +475,10 @@ class GroupsOnRay:
     ) -> bool:
         """Search the round's groups; whether every group of the round was searched before the deadline.  If Ray
         itself fails (the cluster or the connection is lost), :attr:`lost` says why and the round ends."""
+        from optimizer.solver.decompose import rounds_to_come
+
         pending = [(g, agents, cases) for g, (agents, cases) in enumerate(groups) if cases]
+        later = rounds_to_come(round_no) * len(pending)  # the groups of the rounds still aimed for share the time
         inflight: dict[Any, _Flight] = {}
         complete = True
         try:
@@ -484,7 +487,7 @@ class GroupsOnRay:
                     why = "cancelled: stop requested" if deadline.stopped() else "cancelled: deadline"
                     self._cancel(inflight, why)
                     return False
-                complete = self._submit(pending, inflight, best, deadline, round_no) and complete
+                complete = self._submit(pending, inflight, best, deadline, round_no, later) and complete
                 if not inflight:
                     break
                 ready = self._ray_call(
@@ -513,8 +516,10 @@ class GroupsOnRay:
         best: Incumbent,
         deadline: Deadline,
         round_no: int,
+        later: int = 0,
     ) -> bool:
-        """Send groups while a CPU is free; ``False`` once too little time is left to start the others."""
+        """Send groups while a CPU is free (each with its share of the time left among the round's groups to come
+        and ``later`` groups of the rounds after it); ``False`` once too little time is left to start the others."""
         from optimizer.solver.decompose import MIN_GROUP_SECONDS, group_seconds, sub_input
 
         while pending and len(inflight) < self.slots:
@@ -522,7 +527,7 @@ class GroupsOnRay:
             if left < MIN_GROUP_SECONDS:
                 pending.clear()
                 return False
-            seconds = group_seconds(left, len(pending) + len(inflight), self.slots)
+            seconds = group_seconds(left, len(pending) + len(inflight) + later, self.slots)
             g, agents, cases = pending.pop(0)
             sub = sub_input(self._day, agents, cases)
             own = [list(best.orders[v]) for v in agents]

@@ -45,7 +45,8 @@ HORIZON_DECOMPOSE_ABOVE = 600
 #: whole big day the profiles outgrow PyVRP's matrix budget in ``engines/pyvrp.py``, drop the costs and move visits
 #: freely).  Measured with ``benchmarks/replan.py`` at 100 agents / 2,000 cases (the rest of the day: 1,033 cases,
 #: 30 s): whole, the re-plan was VROOM's plan with each visit kept on its agent, 8.6% more travel than a re-solve;
-#: in groups 6.1%, and 4.9% from the completed earlier routes (``stability.previous_completed``).
+#: in groups 6.1%, 4.9% from the completed earlier routes (``stability.previous_completed``), and +1.1% / -0.6%
+#: (two days, with their new morning plans) with the time shared over :data:`ROUNDS_AIMED` rounds.
 STABLE_DECOMPOSE_ABOVE = 600
 #: On a horizon, the share of the group search's time first given to engines over every agent-day at once (PyVRP
 #: prices the lateness per agent-day; groups see only some agent-days of each case), when they are PyVRP beside
@@ -55,6 +56,15 @@ HORIZON_WHOLE_SHARE = 0.4
 #: ``benchmarks/horizon.py`` (1,000 cases, 150 agent-days, 120 s, one run each): at 60 s per priority-day late,
 #: objective 160.1k at 0.8 against 163.4-166.1k at 0.4; at 0, 95.8k against 97.9k.
 HORIZON_PAIR_SHARE = 0.8
+#: Rounds the time is shared over: each group of a round gets an equal share of what is left among its round's
+#: remaining groups and those of the rounds still aimed for, so that visits cross the borders of the first round's
+#: groups within the time limit (after these rounds, rounds go on with an equal share each until the deadline).
+#: One round (every group an equal share of the whole time) against three, one run each: 2,000 cases / 100
+#: agents in 60 s (``benchmarks/scale.py``, same priorities served) travel 117.7k -> 119.5k s on the seed-0 day,
+#: 133.1k -> 122.1k s on seed 1; a re-plan of a 2,000-case day at 12:00 (1,033 cases left, 30 s, a price of 30 s
+#: per visit moved) 38.90 h and 187 moves -> 38.72 h and 141; the week of ``benchmarks/horizon.py`` 584 / 44.3 h
+#: -> 582 / 44.6 h (priority-days late / travel).
+ROUNDS_AIMED = 3
 #: Candidate cases a group aims for: small enough for OR-Tools and the engines to improve within seconds.
 GROUP_CASES = 200
 #: A group's search gets at least this many seconds (fewer: the round ends).
@@ -99,8 +109,8 @@ def improve_by_groups(
     whole = whole_horizon_first(day, best, deadline, seed) if day.spans_dates else None
     costs, notes = (whole.costs, whole.notes) if whole is not None else ({}, [])
 
-    def here(best: Incumbent, groups: list[tuple[list[int], list[str]]], deadline: Deadline, _: int) -> bool:
-        return _local_round(day, best, groups, deadline, config, seed)
+    def here(best: Incumbent, groups: list[tuple[list[int], list[str]]], deadline: Deadline, r: int) -> bool:
+        return _local_round(day, best, groups, deadline, config, seed, r)
 
     if config.groups.ray_address is None:
         return GroupSearch(_rounds(day, best, deadline, seed, here), whole_costs=costs, whole_notes=notes)
@@ -146,19 +156,26 @@ def _local_round(
     deadline: Deadline,
     config: SearchConfig,
     seed: int,
+    round_no: int = 0,
 ) -> bool:
     """The groups one after the other in this process; whether the round got to its last group."""
+    later = rounds_to_come(round_no) * len(groups)
     for left, (agents, cases) in enumerate(groups):
         # an equal share of what is left for each group still to come, but at least MIN_GROUP_SECONDS: near
         # the deadline the last groups of a round are skipped rather than the remaining time left unused
         remaining = deadline.left()
         if remaining < MIN_GROUP_SECONDS or deadline.passed():
             return False
-        seconds = group_seconds(remaining, len(groups) - left)
+        seconds = group_seconds(remaining, len(groups) - left + later)
         if not cases:
             continue
         _search_group(day, best, agents, cases, seconds, config, seed, deadline)
     return True
+
+
+def rounds_to_come(round_no: int) -> int:
+    """How many of the :data:`ROUNDS_AIMED` rounds are still to come after round ``round_no`` (0-based)."""
+    return max(0, ROUNDS_AIMED - 1 - round_no)
 
 
 def group_seconds(left: float, to_come: int, parallel: int = 1) -> float:

@@ -12,6 +12,7 @@ import pytest
 
 from benchmarks.construct_scale import random_problem
 from optimizer import Plan, Problem, solve
+from optimizer.solver import decompose
 from optimizer.solver.decompose import DECOMPOSE_ABOVE
 from optimizer.solver.engines.portfolio import PYVRP_ENGINES, auto_engines, cores
 from optimizer.solver.incumbent import SolveProgress
@@ -86,6 +87,18 @@ def test_a_big_day_is_searched_in_groups_and_keeps_its_limit() -> None:
     assert plan.stats["first_plan_seconds"] < 12
     assert took < 12 + 5
     assert reports[0].stage == "construct"
+
+
+def test_the_groups_time_is_shared_over_rounds_that_draw_new_borders(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two groups of a 300-case day, 10 s: with each group given an equal share of the whole time, the first
+    round took it all (``GROUPS_1_ROUNDS``); shared over ``ROUNDS_AIMED`` rounds, new groups are drawn in time."""
+    monkeypatch.setattr(decompose, "DECOMPOSE_ABOVE", 100)
+    monkeypatch.setattr(decompose, "GROUP_CASES", 150)
+    plan = solve(random_problem(300, 15, seed=3), time_limit=10)
+    assert plan.audit == []
+    _accounted_once(plan)
+    assert plan.stats["status"].startswith("GROUPS_")
+    assert int(plan.stats["status"].split("_")[1]) >= 2
 
 
 def _vrptw_like(n_cases: int, n_agents: int, seed: int) -> Problem:
