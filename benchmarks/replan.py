@@ -17,19 +17,21 @@ so the comparison is about the disruptions alone).
 ``forced`` counts the visits that must change agent whatever the method (the unavailable agent's visits not yet
 started); ``unforced`` is (moved - forced) / (the re-solve's moved - forced); ``replan@C`` is ``replan`` with a
 stability cost of C seconds per visit moved, ``replan@auto`` with its default (about one mean leg of the morning's
-remaining routes; ``stability_s`` says what that was); ``settled`` counts the visits the step after the search
-moved back to their owner / away from it / between two other agents.
+remaining routes; ``stability_s`` says what that was), ``replan@0.5leg`` with the default's rule at half a leg;
+``settled`` counts the visits the step after the search moved back to their owner / away from it / between two
+other agents.
 The objective gap is travel against the re-solve's when both leave out the same priority sum.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import cast
 
@@ -42,6 +44,7 @@ from optimizer.dispatch.replan import Keep
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan, Route
 from optimizer.policy import PRESETS
+from optimizer.solver import stability
 from optimizer.solver.schedule import schedule_route
 from optimizer.times import TimeWindow
 
@@ -127,7 +130,7 @@ def bench_replan(
     n_cases: int,
     seconds: float,
     seeds: int,
-    costs: Sequence[float | None],
+    costs: Sequence[Cost],
     network: object = None,
     keeps: Sequence[Keep] = ("none",),
     morning_seconds: float | None = None,
@@ -154,14 +157,15 @@ def bench_replan(
             urgent, late = disruptions(morning, seed)
             forced = sum(1 for s in morning.route("A00").stops if s.kind == "visit" and s.start_s >= 12 * 3600)
             base: tuple[int, float, int] | None = None
-            runs: list[tuple[str, bool, float | None, Keep]] = [("scratch", True, 0, "none")]
+            runs: list[tuple[str, bool, Cost, Keep]] = [("scratch", True, 0, "none")]
             runs += [(_name(c, k), False, c, k) for k in keeps for c in costs]
             for name, scratch, cost, keep in runs:
                 began = time.perf_counter()
-                result = replan(
-                    morning, 12 * 3600, new_cases=urgent, positions=late, unavailable=["A00"], time_limit=seconds,
-                    from_scratch=scratch, network=network, stability_cost=cost, keep=keep,
-                )  # fmt: skip
+                with _legs(cost) as price:
+                    result = replan(
+                        morning, 12 * 3600, new_cases=urgent, positions=late, unavailable=["A00"],
+                        time_limit=seconds, from_scratch=scratch, network=network, stability_cost=price, keep=keep,
+                    )  # fmt: skip
                 wall = time.perf_counter() - began
                 travel, p5, left = _score(result.plan)
                 moved = int((result.changes["change"] == "moved").sum())
@@ -207,9 +211,43 @@ def _print_slack(morning: Plan, seconds: float, network: object, seed: int) -> P
     return calm.plan
 
 
-def _name(cost: float | None, keep: Keep) -> str:
-    """``replan@<cost>`` (``replan@auto`` for the default cost), with ``/<keep>`` unless keep is ``"none"``."""
-    return f"replan@{'auto' if cost is None else f'{cost:g}'}" + (f"/{keep}" if keep != "none" else "")
+#: A stability cost: seconds per visit moved, ``None`` (replan's default) or ``Legs`` (the default's rule with
+#: another number of mean legs, :data:`optimizer.solver.stability.STABILITY_LEGS`).
+class Legs(float):
+    """A number of mean legs (``--stability 0.5leg``)."""
+
+
+Cost = float | Legs | None
+
+
+def _cost(text: str) -> Cost:
+    """``auto`` -> ``None``; ``0.5leg`` -> ``Legs(0.5)``; else seconds."""
+    if text == "auto":
+        return None
+    if text.endswith(("leg", "legs")):
+        return Legs(float(text.rstrip("s").removesuffix("leg")))
+    return float(text)
+
+
+@contextlib.contextmanager
+def _legs(cost: Cost) -> Iterator[float | None]:
+    """The stability cost to pass to ``replan``, with the default rule set to ``cost`` legs while it runs."""
+    if not isinstance(cost, Legs):
+        yield cost
+        return
+    saved = stability.STABILITY_LEGS
+    stability.STABILITY_LEGS = float(cost)
+    try:
+        yield None
+    finally:
+        stability.STABILITY_LEGS = saved
+
+
+def _name(cost: Cost, keep: Keep) -> str:
+    """``replan@<cost>`` (``replan@auto`` for the default cost, ``replan@0.5leg``), with ``/<keep>`` unless keep is
+    ``"none"``."""
+    label = "auto" if cost is None else f"{float(cost):g}leg" if isinstance(cost, Legs) else f"{cost:g}"
+    return f"replan@{label}" + (f"/{keep}" if keep != "none" else "")
 
 
 def _load() -> str:
@@ -284,7 +322,8 @@ def main() -> None:
     ap.add_argument(
         "--stability",
         default="auto",
-        help="stability costs to compare: seconds per visit moved, or auto (replan's default, about one mean leg)",
+        help="stability costs to compare: seconds per visit moved, auto (replan's default, about one mean leg) or "
+        "e.g. 0.5leg (the default's rule with another number of mean legs)",
     )
     ap.add_argument("--morning-seconds", type=float, default=None, help="the morning solve (default 4 x --seconds)")
     ap.add_argument("--out", type=Path, default=None, help="also write the rows to this TSV file")
@@ -305,7 +344,7 @@ def main() -> None:
 
         net = RoadNetwork.from_file(args.network, profile="car")
         _NODES.append(np.column_stack([net.arrays.node_lat, net.arrays.node_lon]))
-    costs = [None if c == "auto" else float(c) for c in args.stability.split(",")]
+    costs = [_cost(c) for c in args.stability.split(",")]
     keeps = [cast(Keep, k) for k in args.keep.split(",")]
     bench_replan(
         args.agents,
