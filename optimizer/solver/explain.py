@@ -10,10 +10,14 @@ import numpy.typing as npt
 from optimizer.errors import InfeasibleError
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Route, Unassigned
-from optimizer.solver.schedule import ScheduleContext, fits_limits
+from optimizer.solver.schedule import ScheduleContext
 from optimizer.times import format_clock
 
 IntArray = npt.NDArray[np.int64]
+
+#: Dropped cases explained with the insertion figures whatever the clock says (one numpy call each, well under a
+#: millisecond): a small day's sentences then never depend on how busy the machine was.
+ALWAYS_EXPLAINED = 20
 
 
 class DropExplainer:
@@ -30,6 +34,8 @@ class DropExplainer:
     ) -> None:
         self.agents, self.routes, self.allowed, self.ctx = agents, routes, allowed, ctx
         self._orders = [list(r.case_ids) for r in routes]
+        self._visits = [len(order) for order in self._orders]
+        self._demand = [sum(ctx.cases[cid].demand for cid in order) for order in self._orders]
         self._legs: dict[str, tuple[IntArray, IntArray, IntArray, IntArray]] = {}
         for mode in {a.mode for a in agents}:
             m = ctx.travel[mode]
@@ -47,15 +53,19 @@ class DropExplainer:
             self._legs[mode] = (a, b, np.array(owner, dtype=np.int64), m.seconds[a, b].astype(np.int64))
 
     def detail(self, case: Case, *, detailed: bool = True) -> str:
-        """The sentence for ``case``; ``detailed=False`` only counts the booked agents (used past the deadline)."""
+        """The sentence for ``case``.  ``detailed=False`` (used past the deadline) leaves out the cheapest
+        insertion's figures, the one costly part; the agents that reached their visit cap or capacity are always
+        counted (two lookups per agent), so that part of the sentence never depends on the clock."""
         qualified = list(self.allowed.get(case.case_id, ()))
         best: tuple[int, str] | None = None
         full = 0
         detours = self._detours(case) if detailed else {}
-        for v in qualified if detailed else ():
+        for v in qualified:
             agent, route = self.agents[v], self.routes[v]
-            if not fits_limits(agent, [*self._orders[v], case.case_id], self.ctx):
+            if self._full(v, case):
                 full += 1
+                continue
+            if not detailed:
                 continue
             gap = _insertion_gap(case, agent, route, bool(self._orders[v]), detours[v])
             if best is None or gap[0] < best[0]:
@@ -67,6 +77,14 @@ class DropExplainer:
         if full:
             lead += f"; {full} reached max visits or capacity"
         return f"{lead}; {best[1]}" if best else lead
+
+    def _full(self, v: int, case: Case) -> bool:
+        """Whether agent ``v``'s route has no room for ``case`` under its visit cap or capacity (what
+        :func:`~optimizer.solver.schedule.fits_limits` checks, from the route's totals)."""
+        agent = self.agents[v]
+        if agent.max_visits is not None and self._visits[v] + 1 > agent.max_visits:
+            return True
+        return agent.capacity is not None and self._demand[v] + case.demand > agent.capacity
 
     def _detours(self, case: Case) -> dict[int, int]:
         """The cheapest detour (seconds) of inserting ``case`` anywhere in each agent's route."""
@@ -110,4 +128,4 @@ def raise_for_must_visit(problem: Problem, unassigned: Sequence[Unassigned], wha
         raise InfeasibleError(f"{len(bad)} must-visit case(s) {what}: {details}", [u.case_id for u in bad])
 
 
-__all__ = ["DropExplainer", "raise_for_must_visit"]
+__all__ = ["ALWAYS_EXPLAINED", "DropExplainer", "raise_for_must_visit"]

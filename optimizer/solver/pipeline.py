@@ -30,8 +30,9 @@ from optimizer.solver.budget import Deadline, StopRequest
 from optimizer.solver.config import SearchConfig
 from optimizer.solver.construct import construct, improve
 from optimizer.solver.decompose import decompose_above, improve_by_groups
-from optimizer.solver.explain import DropExplainer, raise_for_must_visit
+from optimizer.solver.explain import ALWAYS_EXPLAINED, DropExplainer, raise_for_must_visit
 from optimizer.solver.incumbent import Incumbent, ProgressCallback
+from optimizer.solver.must_visit import route_must_visits
 from optimizer.solver.ortools.model import travel_bound
 from optimizer.solver.penalties import penalty_scale
 from optimizer.solver.precheck import PrecheckResult, precheck
@@ -168,6 +169,7 @@ def solve(
         stopped=bool(stop is not None and stop()),
         schedule_repairs=repaired.schedule_repairs,
         priority_repairs=repaired.priority_repairs,
+        must_visit_rescued=repaired.must_visit_rescued,
         routed=sum(len(r.case_ids) for r in routes),
         dropped=len(plan_unassigned) - len(pre.unassigned),
         travel_s=sum(s.travel_s for r in routes for s in r.stops),
@@ -269,13 +271,20 @@ def _search(day: SearchInput, config: SearchConfig, best: Incumbent, end: Deadli
 class _Repaired:
     schedule_repairs: int
     priority_repairs: int
+    must_visit_rescued: int
 
 
 def _repaired_routes(
     day: SearchInput, orders: list[list[str]], ctx: ScheduleContext, until: float
 ) -> tuple[list[Route], _Repaired]:
-    """Timed routes after the priority repair, which runs until ``until`` at most (``orders`` changes in place)."""
+    """Timed routes after the must-visit search and the priority repair, which run until ``until`` at most (the
+    must-visit search for a moment longer if it needs it; ``orders`` changes in place)."""
     routes, removed = schedule_all(day.agents, orders, ctx)
+    unrouted = _unrouted_must_visits(day, orders)
+    if unrouted:
+        orders[:] = route_must_visits(day, orders, ctx, until)
+        routes, more = schedule_all(day.agents, orders, ctx)
+        removed += more
     routed = {cid for order in orders for cid in order}
     dropped = [c for c in day.cases if c.case_id not in routed]
     repair = PriorityRepair(day.agents, orders, day.allowed, ctx, day.penalties, until)
@@ -283,7 +292,12 @@ def _repaired_routes(
     if changes:
         routes, more = schedule_all(day.agents, orders, ctx)
         removed += more
-    return routes, _Repaired(len(removed), changes)
+    return routes, _Repaired(len(removed), changes, unrouted - _unrouted_must_visits(day, orders))
+
+
+def _unrouted_must_visits(day: SearchInput, orders: list[list[str]]) -> int:
+    routed = {cid for order in orders for cid in order}
+    return sum(1 for c in day.cases if c.must_visit and c.case_id not in routed)
 
 
 def _unassigned(
@@ -298,7 +312,8 @@ def _unassigned(
 
     The numbers in each sentence cost a scan of every qualified route; past ``explain_until`` the remaining
     dropped cases get the sentence without the insertion figures, so a day with hundreds of dropped cases still
-    finishes close to its time limit.
+    finishes close to its time limit.  The first :data:`ALWAYS_EXPLAINED` get them whatever the clock says, so a
+    small day's sentences do not depend on how busy the machine was.
     """
     routed = {cid for r in routes for cid in r.case_ids}
     dropped: list[Case] = [c for c in day.cases if c.case_id not in routed]
@@ -308,9 +323,9 @@ def _unassigned(
         Unassigned(
             c.case_id,
             Reason.DROPPED_FOR_PRIORITY,
-            explainer.detail(c, detailed=_time.perf_counter() < explain_until),
+            explainer.detail(c, detailed=k < ALWAYS_EXPLAINED or _time.perf_counter() < explain_until),
         )
-        for c in dropped
+        for k, c in enumerate(dropped)
     ]
     raise_for_must_visit(problem, tuple(unassigned), "could not be fitted into any agent's day")
     unassigned = dated_reasons(problem, unassigned)

@@ -37,6 +37,7 @@ class SolveStats:
     stopped: bool
     schedule_repairs: int
     priority_repairs: int
+    must_visit_rescued: int  # must-visit cases the search left out and optimizer.solver.must_visit routed
     routed: int
     dropped: int
     travel_s: int

@@ -1,0 +1,55 @@
+"""The sentence a dispatcher reads for a dropped case: which parts depend on the clock and which never do."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from optimizer.model import Agent, Case, Problem
+from optimizer.policy import PRESETS
+from optimizer.solver.explain import DropExplainer
+from optimizer.solver.schedule import ScheduleContext, schedule_route
+from optimizer.times import parse_window
+from optimizer.travel import TravelMatrix
+
+DAY = dt.date(2026, 12, 1)
+LAT, LON = 40.27, -76.88
+
+
+def _day(max_visits: int | None, capacity: int | None) -> tuple[DropExplainer, list[Case]]:
+    """One agent who visits C0 and C1 (600 s between any two points); C2 and C3 are left out."""
+    cases = [Case(f"C{k}", LAT + 0.001 * k, LON, demand=1) for k in range(4)]
+    agent = Agent(
+        "A1", LAT, LON, LAT, LON, shift=parse_window("08:00-17:00"), date=DAY, max_visits=max_visits, capacity=capacity
+    )
+    problem = Problem(DAY, tuple(cases), (agent,), PRESETS["none"])
+    ids = problem.location_ids
+    secs = (np.full((len(ids), len(ids)), 600) - np.eye(len(ids), dtype=np.int64) * 600).astype(np.int64)
+    ctx = ScheduleContext.build(problem.cases, problem.policy, {"car": TravelMatrix(ids, secs, secs * 8)})
+    route = schedule_route(agent, ["C0", "C1"], ctx)
+    assert route is not None
+    allowed = {c.case_id: [0] for c in cases}
+    return DropExplainer([agent], [route], allowed, ctx), cases[2:]
+
+
+def test_a_full_agent_is_counted_with_or_without_the_figures() -> None:
+    """Past the explanation's deadline the insertion figures go, but "reached max visits" stays: a small day's
+    sentence must not change with the machine's load (it did: a CI run lost it on a 4-case day)."""
+    explainer, dropped = _day(max_visits=2, capacity=None)
+    for case in dropped:
+        for detailed in (True, False):
+            assert "1 reached max visits or capacity" in explainer.detail(case, detailed=detailed)
+
+
+def test_capacity_counts_the_route_demand_and_the_case() -> None:
+    full, dropped = _day(max_visits=None, capacity=2)
+    room, _ = _day(max_visits=None, capacity=3)
+    assert "reached max visits or capacity" in full.detail(dropped[0], detailed=False)
+    assert "reached max visits or capacity" not in room.detail(dropped[0], detailed=False)
+
+
+def test_the_figures_come_only_when_detailed() -> None:
+    explainer, dropped = _day(max_visits=None, capacity=None)
+    assert "min to spare" in explainer.detail(dropped[0], detailed=True)
+    assert explainer.detail(dropped[0], detailed=False).endswith("(priority 1 case)")
