@@ -158,17 +158,17 @@ def _local_round(
     seed: int,
     round_no: int = 0,
 ) -> bool:
-    """The groups one after the other in this process; whether the round got to its last group."""
-    later = rounds_to_come(round_no) * len(groups)
-    for left, (agents, cases) in enumerate(groups):
+    """The groups one after the other in this process; whether the round got to its last group.  A group
+    without cases is skipped and not counted in the shares (as on Ray, :mod:`optimizer.distributed`)."""
+    busy = [(agents, cases) for agents, cases in groups if cases]
+    later = rounds_to_come(round_no) * len(busy)
+    for left, (agents, cases) in enumerate(busy):
         # an equal share of what is left for each group still to come, but at least MIN_GROUP_SECONDS: near
         # the deadline the last groups of a round are skipped rather than the remaining time left unused
         remaining = deadline.left()
         if remaining < MIN_GROUP_SECONDS or deadline.passed():
             return False
-        seconds = group_seconds(remaining, len(groups) - left + later)
-        if not cases:
-            continue
+        seconds = group_seconds(remaining, len(busy) - left + later)
         _search_group(day, best, agents, cases, seconds, config, seed, deadline)
     return True
 
