@@ -50,7 +50,11 @@ class DropExplainer:
                 tos += seq[1:]
                 owner += [v] * (len(seq) - 1)
             a, b = np.array(froms, dtype=np.int64), np.array(tos, dtype=np.int64)
-            self._legs[mode] = (a, b, np.array(owner, dtype=np.int64), m.seconds[a, b].astype(np.int64))
+            owners = np.array(owner, dtype=np.int64)
+            direct = m.seconds[a, b].astype(np.int64)
+            unused = np.array([not order for order in self._orders], dtype=bool)
+            direct[unused[owners]] = 0  # an unused agent drives nothing: the whole trip out and back is the detour
+            self._legs[mode] = (a, b, owners, direct)
 
     def detail(self, case: Case, *, detailed: bool = True) -> str:
         """The sentence for ``case``.  ``detailed=False`` (used past the deadline) leaves out the cheapest

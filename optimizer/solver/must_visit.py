@@ -95,7 +95,8 @@ def _detour(day: SearchInput, v: int, order: Sequence[str], pos: int, case_id: s
     after = matrix.index(order[pos] if pos < len(order) else end)
     here = matrix.index(case_id)
     seconds = matrix.seconds
-    return int(seconds[before, here]) + int(seconds[here, after]) - int(seconds[before, after])
+    kept = int(seconds[before, after]) if order else 0  # an unused agent drives nothing
+    return int(seconds[before, here]) + int(seconds[here, after]) - kept
 
 
 def _cheapest(

@@ -101,7 +101,10 @@ def _estimates(
         path = paths[s]
         for k, cid in enumerate(order):
             prev, nxt = path[k], path[k + 2]
-            saved = secs(prev, cid) + secs(cid, nxt) - secs(prev, nxt) + price(cid, s)
+            # the last visit out: the agent stays home, so the start-to-end drive is saved too (an unused
+            # agent travels nothing, as orders_cost counts it)
+            kept = secs(prev, nxt) if len(order) > 1 else 0
+            saved = secs(prev, cid) + secs(cid, nxt) - kept + price(cid, s)
             for t, agent in enumerate(agents):
                 if t == s or not qualified(cid, t):
                     continue
@@ -115,12 +118,14 @@ def _estimates(
 
 
 def _cheapest_insertion(ctx: ScheduleContext, agent: Agent, path: Sequence[str], cid: str) -> tuple[int, int]:
-    """The least travel ``cid`` adds between two stops of ``path`` (start, visits, end), and where."""
+    """The least travel ``cid`` adds between two stops of ``path`` (start, visits, end), and where.  Into an
+    empty route it adds the whole trip out and back: an unused agent drives nothing, not start to end."""
     secs = ctx.travel[agent.mode].seconds_between
     best = (1 << 62, 0)
+    empty = len(path) == 2
     for k in range(len(path) - 1):
         a, b = path[k], path[k + 1]
-        added = secs(a, cid) + secs(cid, b) - secs(a, b)
+        added = secs(a, cid) + secs(cid, b) - (0 if empty else secs(a, b))
         if added < best[0]:
             best = (added, k)
     return best
