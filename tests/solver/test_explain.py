@@ -53,3 +53,18 @@ def test_the_figures_come_only_when_detailed() -> None:
     explainer, dropped = _day(max_visits=None, capacity=None)
     assert "min to spare" in explainer.detail(dropped[0], detailed=True)
     assert explainer.detail(dropped[0], detailed=False).endswith("(priority 1 case)")
+
+
+def test_an_unused_agent_is_priced_the_whole_trip_out_and_back() -> None:
+    """An agent without visits drives nothing, so the case costs start -> case -> end (1,200 s here), not a detour
+    off a start-to-end drive (600 s): with 15 min of service the 30-minute shift is 5 min short."""
+    case = Case("C0", LAT + 0.01, LON, service_s=900)
+    agent = Agent("A1", LAT, LON, LAT + 0.02, LON, shift=parse_window("08:00-08:30"), date=DAY)
+    problem = Problem(DAY, (case,), (agent,), PRESETS["none"])
+    ids = problem.location_ids
+    secs = (np.full((len(ids), len(ids)), 600) - np.eye(len(ids), dtype=np.int64) * 600).astype(np.int64)
+    ctx = ScheduleContext.build(problem.cases, problem.policy, {"car": TravelMatrix(ids, secs, secs * 8)})
+    idle = schedule_route(agent, [], ctx)
+    assert idle is not None
+    sentence = DropExplainer([agent], [idle], {"C0": [0]}, ctx).detail(case)
+    assert "adds 35 min of travel and service, 5 min more than its day has left" in sentence, sentence
