@@ -105,6 +105,9 @@ def search_orders(
     second = _runner_up(day, config, warm_costs, warm_proposals, initial)
     if second is not None:  # "stable": polish the free proposal too, in a worker, and keep the better outcome
         outcome = _two_polishes(day, config, rest, initial, second, stop, strategy, warm_costs, warm_notes, began)
+        if engine is not None and initial is not None and _dearer(day, outcome.orders, initial):  # as below
+            note = f"both polishes ended above {engine}'s proposal: proposal kept"
+            outcome = replace(outcome, orders=initial, strategy=engine, warm_notes=[*outcome.warm_notes, note])
         return replace(outcome, proposal=initial if engine is not None else None, proposal_engine=engine)
     model = build_model(day)
     result = run_search(model, config.ortools, rest, initial, stop)

@@ -77,3 +77,30 @@ def test_a_search_never_returns_routes_dearer_than_its_engines_proposal(monkeypa
     outcome = search.search_orders(day, SearchConfig(), 2.0, 0, None, own)
     assert outcome.orders is not None and outcome.warm_costs
     assert orders_cost(day, outcome.orders) <= min(outcome.warm_costs.values())
+
+
+def test_the_two_polishes_of_a_stable_search_never_return_routes_dearer_than_the_proposal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same for a day priced against an earlier plan (``warm_start="stable"``: two proposals, each polished):
+    a re-plan of a big day searches its groups this way."""
+    import time
+
+    from benchmarks.construct_scale import random_day
+    from optimizer.solver import search
+    from optimizer.solver.construct import construct
+    from optimizer.solver.engines.check import orders_cost
+    from optimizer.solver.stability import with_stability
+
+    real = search.run_search
+    monkeypatch.setattr(
+        search, "run_search", lambda model, config, _s, initial, stop: real(model, config, 0.001, initial, stop)
+    )
+    day = random_day(150, 8, seed=3)
+    own = construct(day, time.perf_counter() + 5)
+    owners = {c: day.agents[(v + 1) % len(day.agents)].agent_id for v, order in enumerate(own) for c in order}
+    priced = with_stability(day, owners, 120)
+    outcome = search.search_orders(priced, SearchConfig().updated(warm_start="stable"), 2.0, 0, None, own)
+    assert outcome.orders is not None and len(outcome.warm_costs) >= 2
+    assert any(n.startswith("polished and settled") for n in outcome.warm_notes)  # the two-polish path ran
+    assert orders_cost(priced, outcome.orders) <= min(outcome.warm_costs.values())
