@@ -40,8 +40,7 @@ def route_must_visits(day: SearchInput, orders: Orders, ctx: ScheduleContext, un
     caller's repair offers them again).  ``until`` is a ``time.perf_counter()`` value, raised to
     :data:`MUST_VISIT_FLOOR_S` from now.
     """
-    routed = {cid for order in orders for cid in order}
-    missing = [c for c in day.cases if c.must_visit and c.case_id not in routed]
+    missing = unrouted_must_visits(day, orders)
     if not missing:
         return orders
     until = max(until, _time.perf_counter() + MUST_VISIT_FLOOR_S)
@@ -56,6 +55,12 @@ def route_must_visits(day: SearchInput, orders: Orders, ctx: ScheduleContext, un
         if _time.perf_counter() > until:
             break
     return orders
+
+
+def unrouted_must_visits(day: SearchInput, orders: Orders) -> list[Case]:
+    """The must-visit cases of ``day`` in none of ``orders``, in input order."""
+    routed = {cid for order in orders for cid in order}
+    return [c for c in day.cases if c.must_visit and c.case_id not in routed]
 
 
 def most_constrained_first(day: SearchInput, cases: Sequence[Case]) -> list[Case]:
@@ -158,4 +163,4 @@ def _make_room(day: SearchInput, orders: Orders, ctx: ScheduleContext, case: Cas
     return True
 
 
-__all__ = ["MUST_VISIT_FLOOR_S", "most_constrained_first", "route_must_visits"]
+__all__ = ["MUST_VISIT_FLOOR_S", "most_constrained_first", "route_must_visits", "unrouted_must_visits"]

@@ -32,7 +32,7 @@ from optimizer.solver.construct import construct, improve
 from optimizer.solver.decompose import decompose_above, improve_by_groups
 from optimizer.solver.explain import ALWAYS_EXPLAINED, DropExplainer, raise_for_must_visit
 from optimizer.solver.incumbent import Incumbent, ProgressCallback
-from optimizer.solver.must_visit import route_must_visits
+from optimizer.solver.must_visit import route_must_visits, unrouted_must_visits
 from optimizer.solver.ortools.model import travel_bound
 from optimizer.solver.penalties import penalty_scale
 from optimizer.solver.precheck import PrecheckResult, precheck
@@ -280,7 +280,7 @@ def _repaired_routes(
     """Timed routes after the must-visit search and the priority repair, which run until ``until`` at most (the
     must-visit search for a moment longer if it needs it; ``orders`` changes in place)."""
     routes, removed = schedule_all(day.agents, orders, ctx)
-    unrouted = _unrouted_must_visits(day, orders)
+    unrouted = len(unrouted_must_visits(day, orders))
     if unrouted:
         orders[:] = route_must_visits(day, orders, ctx, until)
         routes, more = schedule_all(day.agents, orders, ctx)
@@ -292,12 +292,7 @@ def _repaired_routes(
     if changes:
         routes, more = schedule_all(day.agents, orders, ctx)
         removed += more
-    return routes, _Repaired(len(removed), changes, unrouted - _unrouted_must_visits(day, orders))
-
-
-def _unrouted_must_visits(day: SearchInput, orders: list[list[str]]) -> int:
-    routed = {cid for order in orders for cid in order}
-    return sum(1 for c in day.cases if c.must_visit and c.case_id not in routed)
+    return routes, _Repaired(len(removed), changes, unrouted - len(unrouted_must_visits(day, orders)))
 
 
 def _unassigned(

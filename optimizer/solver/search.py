@@ -105,33 +105,38 @@ def search_orders(
     second = _runner_up(day, config, warm_costs, warm_proposals, initial)
     if second is not None:  # "stable": polish the free proposal too, in a worker, and keep the better outcome
         outcome = _two_polishes(day, config, rest, initial, second, stop, strategy, warm_costs, warm_notes, began)
-        if engine is not None and initial is not None and _dearer(day, outcome.orders, initial):  # as below
-            note = f"both polishes ended above {engine}'s proposal: proposal kept"
-            outcome = replace(outcome, orders=initial, strategy=engine, warm_notes=[*outcome.warm_notes, note])
+        outcome = _proposal_if_cheaper(day, outcome, initial, engine)
         return replace(outcome, proposal=initial if engine is not None else None, proposal_engine=engine)
     model = build_model(day)
     result = run_search(model, config.ortools, rest, initial, stop)
     orders = read_routes(model, result.solution) if result.solution is not None else None
     if result.warm_started is False:
         strategy = config.ortools.first_solution_strategy
-    if engine is not None and initial is not None and _dearer(day, orders, initial):
-        # OR-Tools refused the proposal as a start (ReadAssignmentFromRoutes) and found less from nothing, or
-        # nothing in time: the proposal is the answer, for every caller (a group of a big day kept only
-        # OR-Tools' routes: one 2,000-case trace lost the engines' gains in 14 of 31 groups this way)
-        warm_notes = [*warm_notes, f"OR-Tools ended above {engine}'s proposal ({result.status}): proposal kept"]
-        orders, strategy = initial, engine
     seconds = _time.perf_counter() - began
-    return SearchOutcome(
+    outcome = SearchOutcome(
         orders, result.status, result.objective, seconds, strategy, result.warm_started, warm_costs, warm_notes,
         initial if engine is not None else None, engine,
     )  # fmt: skip
+    return _proposal_if_cheaper(day, outcome, initial, engine)
 
 
-def _dearer(day: SearchInput, orders: list[list[str]] | None, than: list[list[str]]) -> bool:
-    """Whether ``orders`` (``None``: no routes) cost more than ``than`` on the search objective."""
+def _proposal_if_cheaper(
+    day: SearchInput, outcome: SearchOutcome, proposal: list[list[str]] | None, engine: str | None
+) -> SearchOutcome:
+    """``outcome``, or the engines' ``proposal`` in its place when OR-Tools ended above it on the search objective.
+
+    OR-Tools short of time cannot read the proposal in as its start (ReadAssignmentFromRoutes) and searches from
+    nothing, or finds nothing: the proposal is then the answer, for every caller (a group of a big day kept only
+    OR-Tools' routes: one 2,000-case trace lost the engines' gains in 14 of 31 groups this way).
+    """
     from optimizer.solver.engines.check import orders_cost
 
-    return orders is None or orders_cost(day, orders) > orders_cost(day, than)
+    if engine is None or proposal is None:
+        return outcome
+    if outcome.orders is not None and orders_cost(day, outcome.orders) <= orders_cost(day, proposal):
+        return outcome
+    note = f"OR-Tools ended above {engine}'s proposal ({outcome.status}): proposal kept"
+    return replace(outcome, orders=proposal, strategy=engine, warm_notes=[*outcome.warm_notes, note])
 
 
 def _runner_up(
