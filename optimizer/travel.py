@@ -90,6 +90,14 @@ class TravelMatrix:
     def metres_between(self, a: str, b: str) -> int:
         return int(self.metres[self._index[a], self._index[b]])
 
+    def insertion_s(self, before: str, here: str, after: str, *, empty: bool) -> int:
+        """The travel seconds a visit at ``here`` adds between two consecutive stops ``before`` and ``after`` of a
+        route.  Into an ``empty`` route (``before`` is the start, ``after`` the end) it adds the whole trip out and
+        back: an unused agent drives nothing, not start to end, as every cost of fieldroute counts it."""
+        i, j, k = self._index[before], self._index[here], self._index[after]
+        kept = 0 if empty else int(self.seconds[i, k])
+        return int(self.seconds[i, j]) + int(self.seconds[j, k]) - kept
+
 
 def haversine_m(
     lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike

@@ -18,7 +18,7 @@ from optimizer.errors import InfeasibleError
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan, Route, Unassigned
 from optimizer.reasons import Reason
-from optimizer.solver.schedule import ScheduleContext, feasible, fits_limits, schedule_route
+from optimizer.solver.schedule import ScheduleContext, fits, schedule_route
 
 Keep = Literal["none", "agent", "order"]
 
@@ -122,7 +122,7 @@ def _best_insertion(agent: Agent, seq: Sequence[str], cid: str, ctx: ScheduleCon
     best: tuple[int, list[str]] | None = None
     for pos in range(len(seq) + 1):
         cand = [*seq[:pos], cid, *seq[pos:]]
-        if not fits_limits(agent, cand, ctx) or not feasible(agent, cand, ctx):
+        if not fits(agent, cand, ctx):
             continue
         cost = _travel(schedule_route(agent, cand, ctx))
         if best is None or cost < best[0]:

@@ -53,7 +53,7 @@ class DropExplainer:
             owners = np.array(owner, dtype=np.int64)
             direct = m.seconds[a, b].astype(np.int64)
             unused = np.array([not order for order in self._orders], dtype=bool)
-            direct[unused[owners]] = 0  # an unused agent drives nothing: the whole trip out and back is the detour
+            direct[unused[owners]] = 0  # an unused agent drives nothing (TravelMatrix.insertion_s, vectorised)
             self._legs[mode] = (a, b, owners, direct)
 
     def detail(self, case: Case, *, detailed: bool = True) -> str:

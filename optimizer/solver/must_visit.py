@@ -22,7 +22,7 @@ import time as _time
 from collections.abc import Callable, Iterator, Sequence
 
 from optimizer.model import Case
-from optimizer.solver.schedule import ScheduleContext, feasible, fits_limits
+from optimizer.solver.schedule import ScheduleContext, fits
 from optimizer.solver.search_input import SearchInput
 
 #: Seconds the must-visit search always gets, even past the time limit (a must-visit case left out makes the
@@ -87,21 +87,12 @@ def _attempts(day: SearchInput, must: Sequence[Case]) -> Iterator[tuple[Sequence
         yield shuffled, _cheapest
 
 
-def _fits(day: SearchInput, v: int, order: Sequence[str], ctx: ScheduleContext) -> bool:
-    agent = day.agents[v]
-    return fits_limits(agent, order, ctx) and feasible(agent, order, ctx)
-
-
 def _detour(day: SearchInput, v: int, order: Sequence[str], pos: int, case_id: str, ctx: ScheduleContext) -> int:
     agent = day.agents[v]
-    matrix = ctx.travel[agent.mode]
     start, end = ctx.points(agent)
-    before = matrix.index(order[pos - 1] if pos else start)
-    after = matrix.index(order[pos] if pos < len(order) else end)
-    here = matrix.index(case_id)
-    seconds = matrix.seconds
-    kept = int(seconds[before, after]) if order else 0  # an unused agent drives nothing
-    return int(seconds[before, here]) + int(seconds[here, after]) - kept
+    before = order[pos - 1] if pos else start
+    after = order[pos] if pos < len(order) else end
+    return ctx.travel[agent.mode].insertion_s(before, case_id, after, empty=not order)
 
 
 def _cheapest(
@@ -114,7 +105,9 @@ def _cheapest(
         order = orders[v]
         for pos in range(len(order) + 1):
             detour = _detour(day, v, order, pos, case.case_id, ctx)
-            if (best is None or detour < best[0]) and _fits(day, v, [*order[:pos], case.case_id, *order[pos:]], ctx):
+            if (best is None or detour < best[0]) and fits(
+                day.agents[v], [*order[:pos], case.case_id, *order[pos:]], ctx
+            ):
                 best = (detour, v, pos)
     if best is None:
         return False
@@ -129,7 +122,7 @@ def _first_fit(day: SearchInput, orders: Orders, ctx: ScheduleContext, case: Cas
         order = orders[v]
         for pos in range(len(order) + 1):
             trial = [*order[:pos], case.case_id, *order[pos:]]
-            if _fits(day, v, trial, ctx):
+            if fits(day.agents[v], trial, ctx):
                 orders[v] = trial
                 return True
     return False

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from optimizer.model import Agent, Case
 from optimizer.plan import Route
 from optimizer.solver.penalties import PenaltyScale
-from optimizer.solver.schedule import ScheduleContext, feasible, fits_limits, schedule_route
+from optimizer.solver.schedule import ScheduleContext, fits, schedule_route
 
 
 def schedule_all(
@@ -67,10 +67,6 @@ class PriorityRepair:
     def _late(self) -> bool:
         return _time.perf_counter() > self.deadline
 
-    def _fits(self, v: int, order: Sequence[str]) -> bool:
-        agent = self.agents[v]
-        return fits_limits(agent, order, self.ctx) and feasible(agent, order, self.ctx)
-
     def _round(self, queue: list[Case], far: bool) -> tuple[int, list[Case]]:
         changes = 0
         left: list[Case] = []
@@ -94,7 +90,7 @@ class PriorityRepair:
             order = self.orders[v]
             for pos in range(len(order) + 1):
                 trial = [*order[:pos], case.case_id, *order[pos:]]
-                if self._fits(v, trial):
+                if fits(self.agents[v], trial, self.ctx):
                     self.orders[v] = trial
                     return True
             if self._late():
@@ -117,7 +113,7 @@ class PriorityRepair:
                 for pos in positions:
                     if 0 <= pos <= len(rest) and (near or abs(pos - k) > 1):
                         trial = [*rest[:pos], case.case_id, *rest[pos:]]
-                        if self._fits(v, trial):
+                        if fits(self.agents[v], trial, self.ctx):
                             self.orders[v] = trial
                             return order[k]
                 if self._late():

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from optimizer.model import Agent
 from optimizer.solver.construct.arrays import search_context
-from optimizer.solver.schedule import ScheduleContext, feasible, fits_limits
+from optimizer.solver.schedule import ScheduleContext, fits
 from optimizer.solver.search_input import SearchInput
 
 #: Exactly timed candidates per round at most (best estimated first): a round stops at the first that fits.
@@ -97,14 +97,12 @@ def _estimates(
     out: list[Move] = []
     paths = [[a.start_id, *o, a.end_id] for a, o in zip(agents, routes, strict=True)]
     for s, order in enumerate(routes):
-        secs = ctx.travel[agents[s].mode].seconds_between
+        matrix = ctx.travel[agents[s].mode]
         path = paths[s]
         for k, cid in enumerate(order):
             prev, nxt = path[k], path[k + 2]
-            # the last visit out: the agent stays home, so the start-to-end drive is saved too (an unused
-            # agent travels nothing, as orders_cost counts it)
-            kept = secs(prev, nxt) if len(order) > 1 else 0
-            saved = secs(prev, cid) + secs(cid, nxt) - kept + price(cid, s)
+            # the last visit out: the agent stays home, so the start-to-end drive is saved too
+            saved = matrix.insertion_s(prev, cid, nxt, empty=len(order) == 1) + price(cid, s)
             for t, agent in enumerate(agents):
                 if t == s or not qualified(cid, t):
                     continue
@@ -120,12 +118,11 @@ def _estimates(
 def _cheapest_insertion(ctx: ScheduleContext, agent: Agent, path: Sequence[str], cid: str) -> tuple[int, int]:
     """The least travel ``cid`` adds between two stops of ``path`` (start, visits, end), and where.  Into an
     empty route it adds the whole trip out and back: an unused agent drives nothing, not start to end."""
-    secs = ctx.travel[agent.mode].seconds_between
+    matrix = ctx.travel[agent.mode]
     best = (1 << 62, 0)
     empty = len(path) == 2
     for k in range(len(path) - 1):
-        a, b = path[k], path[k + 1]
-        added = secs(a, cid) + secs(cid, b) - (0 if empty else secs(a, b))
+        added = matrix.insertion_s(path[k], cid, path[k + 1], empty=empty)
         if added < best[0]:
             best = (added, k)
     return best
@@ -137,12 +134,7 @@ def _fits(agents: Sequence[Agent], routes: list[list[str]], move: Move, ctx: Sch
     target = [*routes[move.target][: move.position], move.case_id, *routes[move.target][move.position :]]
     source = [c for c in routes[move.source] if c != move.case_id]
     a_t, a_s = agents[move.target], agents[move.source]
-    return (
-        fits_limits(a_t, target, ctx)
-        and feasible(a_t, target, ctx)
-        and fits_limits(a_s, source, ctx)
-        and feasible(a_s, source, ctx)
-    )
+    return fits(a_t, target, ctx) and fits(a_s, source, ctx)
 
 
 __all__ = ["CHECKS_PER_ROUND", "Move", "Price", "Qualified", "settle_orders", "settle_search_orders"]

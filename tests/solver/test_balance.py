@@ -17,7 +17,7 @@ from optimizer.policy import PRESETS
 from optimizer.solver import solve
 from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT, Balancing
 from optimizer.solver.budget import Deadline
-from optimizer.solver.schedule import ScheduleContext, feasible, fits_limits, schedule_route
+from optimizer.solver.schedule import ScheduleContext, fits, schedule_route
 from optimizer.times import TimeWindow
 from optimizer.travel import TravelMatrix, straight_line_matrix
 
@@ -108,7 +108,7 @@ def test_the_stage_keeps_every_rule_and_respects_a_working_time_cap() -> None:
     balanced, stage = Balancing.of("time", 1.0).run(day, [r for r in routes if r is not None], ctx, Deadline.after(10))
     assert sorted(cid for r in balanced for cid in r.case_ids) == sorted(everything)
     for agent, route in zip(problem.agents, balanced, strict=True):
-        assert fits_limits(agent, route.case_ids, ctx) and feasible(agent, route.case_ids, ctx)
+        assert fits(agent, route.case_ids, ctx)
         assert schedule_route(agent, route.case_ids, ctx) == route
     b = balanced[1]
     assert b.case_ids and b.stops[-1].arrival_s - b.stops[0].departure_s <= 2 * H

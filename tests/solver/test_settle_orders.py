@@ -7,7 +7,7 @@ import time
 
 from benchmarks.construct_scale import random_day
 from optimizer.solver.construct import construct
-from optimizer.solver.schedule import ScheduleContext, feasible, fits_limits
+from optimizer.solver.schedule import ScheduleContext, fits
 from optimizer.solver.search_input import SearchInput
 from optimizer.solver.settle import settle_search_orders
 from optimizer.solver.stability import with_stability
@@ -35,7 +35,7 @@ def test_settling_routes_built_for_other_owners_lowers_the_objective_and_keeps_e
     assert _objective(priced, settled) < _objective(priced, built)
     ctx = ScheduleContext({c.case_id: c for c in day.cases}, {k: tuple(s) for k, s in day.slots.items()}, day.travel)
     for agent, order in zip(day.agents, settled, strict=True):
-        assert fits_limits(agent, order, ctx) and feasible(agent, order, ctx)
+        assert fits(agent, order, ctx)
     assert all(v in priced.allowed[c] for v, order in enumerate(settled) for c in order)  # only allowed agents
 
 

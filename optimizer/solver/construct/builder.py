@@ -20,7 +20,7 @@ from optimizer.solver.construct.arrays import (
 )
 from optimizer.solver.construct.pricing import position_costs
 from optimizer.solver.construct.routes import RouteTimes
-from optimizer.solver.schedule import feasible, fits_limits
+from optimizer.solver.schedule import fits
 from optimizer.solver.search_input import SearchInput
 
 _ONLY_CHOICE = 1e15  # regret of a case with a single feasible route: it goes first
@@ -177,7 +177,7 @@ class _Builder:
                 break
             trial = [*ids[:pos], self.ids[c], *ids[pos:]]
             self.exact_checks += 1
-            if fits_limits(agent, trial, self.ctx) and feasible(agent, trial, self.ctx):
+            if fits(agent, trial, self.ctx):
                 order.insert(int(pos), c)
                 return True
             self.exact_failures += 1

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from optimizer.solver.construct.arrays import day_arrays, neighbours, search_context, visit_cost_table
-from optimizer.solver.schedule import feasible, fits_limits
+from optimizer.solver.schedule import fits
 from optimizer.solver.search_input import SearchInput
 
 
@@ -35,7 +35,7 @@ def improve(
         return time.perf_counter() > deadline or (stop is not None and steps % 16 == 0 and stop())
 
     def ok(v: int, order: list[str]) -> bool:
-        return fits_limits(agents[v], order, ctx) and feasible(agents[v], order, ctx)
+        return fits(agents[v], order, ctx)
 
     def secs(v: int) -> Callable[[str, str], int]:
         return day.travel[agents[v].mode].seconds_between

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from optimizer.model import Agent
 from optimizer.solver.construct.arrays import search_context
-from optimizer.solver.schedule import ScheduleContext, feasible, fits_limits
+from optimizer.solver.schedule import ScheduleContext, feasible, fits, fits_limits
 from optimizer.solver.search_input import SearchInput
 from optimizer.travel import TravelMatrix
 
@@ -44,14 +44,14 @@ def checked_order(
     valid, and a visit that does not fit after the ones kept may instead replace one less urgent visit kept.
     """
     ids = [cid for cid in ids if v in allowed.get(cid, ())]
-    if _fits(agent, ids, ctx):
+    if fits(agent, ids, ctx):
         return list(ids)
     mended = _mended(agent, ids, ctx)
     if mended is not None:
         return mended
     kept: list[str] = []
     for cid in ids:
-        if _fits(agent, [*kept, cid], ctx):
+        if fits(agent, [*kept, cid], ctx):
             kept.append(cid)
             continue
         case = ctx.cases[cid]
@@ -62,7 +62,7 @@ def checked_order(
             if other.priority >= case.priority and not case.must_visit:
                 break
             trial = [*kept[:k], *kept[k + 1 :], cid]
-            if _fits(agent, trial, ctx):
+            if fits(agent, trial, ctx):
                 kept = trial
                 break
     return kept
@@ -113,10 +113,6 @@ def orders_cost(day: SearchInput, orders: Sequence[Sequence[str]]) -> int:
             total += sum(day.visit_cost(cid, v) for cid in order)
     routed = {cid for order in orders for cid in order}
     return total + sum(day.penalties.penalty(c) for c in day.cases if c.case_id not in routed)
-
-
-def _fits(agent: Agent, order: Sequence[str], ctx: ScheduleContext) -> bool:
-    return fits_limits(agent, order, ctx) and feasible(agent, order, ctx)
 
 
 __all__ = ["MAX_MENDED_VISITS", "checked_order", "checked_orders", "order_travel", "orders_cost"]

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from optimizer.solver.budget import Deadline, StopRequest
 from optimizer.solver.construct.arrays import search_context
-from optimizer.solver.schedule import feasible, fits_limits
+from optimizer.solver.schedule import fits
 from optimizer.solver.search_input import SearchInput
 
 
@@ -47,7 +47,7 @@ def completed(
                 options.append((secs(a, case.case_id) + secs(case.case_id, b) - secs(a, b) + extra, v, pos))
         for _, v, pos in sorted(options):
             trial = [*routes[v][:pos], case.case_id, *routes[v][pos:]]
-            if fits_limits(day.agents[v], trial, ctx) and feasible(day.agents[v], trial, ctx):
+            if fits(day.agents[v], trial, ctx):
                 routes[v] = trial
                 break
             if passed():

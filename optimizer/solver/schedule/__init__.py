@@ -19,7 +19,7 @@ construction or the route is reported infeasible (``None``).
 """
 
 from optimizer.solver.schedule.max_work import shortest_work_s
-from optimizer.solver.schedule.route import feasible, fits_limits, schedule_route
+from optimizer.solver.schedule.route import feasible, fits, fits_limits, schedule_route
 from optimizer.solver.schedule.slots import (
     ScheduleContext,
     StartSlot,
@@ -29,6 +29,6 @@ from optimizer.solver.schedule.slots import (
 )
 
 __all__ = [
-    "ScheduleContext", "StartSlot", "earliest_start", "feasible", "fits_limits", "merged_slot_windows",
+    "ScheduleContext", "StartSlot", "earliest_start", "feasible", "fits", "fits_limits", "merged_slot_windows",
     "schedule_route", "shortest_work_s", "start_slots",
 ]  # fmt: skip

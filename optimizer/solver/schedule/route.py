@@ -1,5 +1,5 @@
 """From an agent's ordered visits to a timed :class:`~optimizer.plan.Route` (or ``None``): the check the whole
-solver uses (:func:`feasible`, :func:`fits_limits`) and the route it keeps (:func:`schedule_route`)."""
+solver uses (:func:`fits`: :func:`fits_limits` and :func:`feasible`) and the route it keeps (:func:`schedule_route`)."""
 
 from __future__ import annotations
 
@@ -107,4 +107,10 @@ def fits_limits(agent: Agent, order: Sequence[str], ctx: ScheduleContext) -> boo
     return agent.capacity is None or sum(ctx.cases[c].demand for c in order) <= agent.capacity
 
 
-__all__ = ["feasible", "fits_limits", "schedule_route"]
+def fits(agent: Agent, order: Sequence[str], ctx: ScheduleContext) -> bool:
+    """Whether ``agent`` can take ``order`` exactly as it stands: its limits (:func:`fits_limits`, the cheap check,
+    first) and its times (:func:`feasible`).  Every insertion, move and mend of the solver asks this."""
+    return fits_limits(agent, order, ctx) and feasible(agent, order, ctx)
+
+
+__all__ = ["feasible", "fits", "fits_limits", "schedule_route"]
