@@ -40,3 +40,22 @@ def test_insertion_into_an_empty_route_costs_the_whole_trip(matrix: TravelMatrix
 def test_insertion_names_an_unknown_location(matrix: TravelMatrix) -> None:
     with pytest.raises(KeyError, match="zz"):
         matrix.insertion_s("S", "zz", "E", empty=True)
+
+
+def test_subset_reorders_the_cells_and_keeps_the_ids_it_names(matrix: TravelMatrix) -> None:
+    part = matrix.subset(["b", "S"])
+    assert part.ids == ("b", "S")
+    assert part.seconds.tolist() == [[0, 75], [70, 0]]
+    assert part.metres.tolist() == [[0, 750], [700, 0]]
+    assert part.seconds_between("S", "b") == 70
+
+
+def test_subset_of_every_id_in_order_is_the_matrix_itself(matrix: TravelMatrix) -> None:
+    assert matrix.subset(["S", "E", "a", "b"]) is matrix
+
+
+def test_subset_refuses_missing_and_repeated_ids(matrix: TravelMatrix) -> None:
+    with pytest.raises(KeyError, match="zz"):
+        matrix.subset(["S", "zz"])
+    with pytest.raises(ValueError, match="unique"):
+        matrix.subset(["S", "S"])

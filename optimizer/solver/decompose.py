@@ -357,12 +357,13 @@ def case_groups(day: SearchInput, orders: Sequence[Sequence[str]], groups: Seque
             members[group_of[v]].append(cid)
             routed.add(cid)
     points, lat0 = _anchors(day, orders)
-    for case in day.cases:
-        allowed = list(day.allowed.get(case.case_id, ()))
-        if case.case_id in routed or not allowed:
-            continue
-        here = _xy(np.array([case.lat]), np.array([case.lon]), lat0)[0]
-        nearest = min(allowed, key=lambda v: float(((points[v] - here) ** 2).sum()))
+    left = [c for c in day.cases if c.case_id not in routed and day.allowed.get(c.case_id)]
+    if not left:
+        return members
+    spots = _xy(np.array([c.lat for c in left]), np.array([c.lon for c in left]), lat0)
+    for case, here in zip(left, spots, strict=True):
+        allowed = np.fromiter(day.allowed[case.case_id], dtype=np.int64)
+        nearest = int(allowed[int(((points[allowed] - here) ** 2).sum(axis=1).argmin())])  # ties: the first allowed
         members[group_of[nearest]].append(case.case_id)
     return members
 

@@ -58,6 +58,9 @@ class BuiltModel:
     agents: Sequence[Agent]
 
 
+_BOUND_ROWS = 256
+
+
 def travel_bound(cases: Sequence[Case], agents: Sequence[Agent], travel: Mapping[str, TravelMatrix]) -> int:
     """An upper bound on any plan's total travel cost: each node's dearest outgoing arc, capped by shift time."""
     ids = [c.case_id for c in cases] + [a.start_id for a in agents]
@@ -65,8 +68,11 @@ def travel_bound(cases: Sequence[Case], agents: Sequence[Agent], travel: Mapping
     for mode in {a.mode for a in agents}:
         m = travel[mode]
         idx = np.array([m.index(i) for i in ids + [a.end_id for a in agents]], dtype=np.int64)
-        sub = m.seconds[np.ix_(idx[: len(ids)], idx)]
-        total = max(total, int(sub.max(axis=1).sum()) if len(ids) else 0)
+        rows = idx[: len(ids)]
+        dearest = 0
+        for first in range(0, len(rows), _BOUND_ROWS):  # in slices: one copy of 10,000 x 10,000 cells is 0.8 GB
+            dearest += int(np.take(m.seconds[rows[first : first + _BOUND_ROWS]], idx, axis=1).max(axis=1).sum())
+        total = max(total, dearest)
     shifts = sum(a.shift.length_s for a in agents)
     return min(total, shifts)
 
