@@ -99,7 +99,7 @@ def precheck(problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, s
 
 class _QualifiedAgents:
     """``(case, open dates) -> bool per agent``: :func:`may_serve` on a working date, worked out once per kind of
-    case (allowed agents, skills, team, demand, dates) instead of once per (case, agent) pair: a branch-sized day
+    case (allowed agents, skills, team, demand, dates) instead of once per (case, agent) pair: a day
     of 10,000 cases and 500 agents has a handful of kinds and five million pairs."""
 
     def __init__(self, problem: Problem) -> None:
