@@ -36,7 +36,7 @@ class DropExplainer:
         self._orders = [list(r.case_ids) for r in routes]
         self._visits = [len(order) for order in self._orders]
         self._demand = [sum(ctx.cases[cid].demand for cid in order) for order in self._orders]
-        self._legs: dict[str, tuple[IntArray, IntArray, IntArray, IntArray]] = {}
+        self._legs: dict[str, tuple[IntArray, IntArray, IntArray, IntArray, IntArray]] = {}
         for mode in {a.mode for a in agents}:
             m = ctx.travel[mode]
             froms: list[int] = []
@@ -54,66 +54,71 @@ class DropExplainer:
             direct = m.seconds[a, b].astype(np.int64)
             unused = np.array([not order for order in self._orders], dtype=bool)
             direct[unused[owners]] = 0  # an unused agent drives nothing (TravelMatrix.insertion_s, vectorised)
-            self._legs[mode] = (a, b, owners, direct)
+            first_leg = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(owners) else owners
+            self._legs[mode] = (a, b, owners, direct, first_leg)
+        # the limits of fits_limits as room left per agent (no cap: never full), and the time each day has left
+        n = len(agents)
+        self._room_visits = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+        self._room_demand = np.full(n, np.inf)
+        self._left = np.zeros(n, dtype=np.int64)
+        for v, agent in enumerate(agents):
+            if agent.max_visits is not None:
+                self._room_visits[v] = agent.max_visits - self._visits[v]
+            if agent.capacity is not None:
+                self._room_demand[v] = agent.capacity - self._demand[v]
+            self._left[v] = _time_left(agent, routes[v], bool(self._orders[v]))[0]
 
     def detail(self, case: Case, *, detailed: bool = True) -> str:
         """The sentence for ``case``.  ``detailed=False`` (used past the deadline) leaves out the cheapest
         insertion's figures, the one costly part; the agents that reached their visit cap or capacity are always
-        counted (two lookups per agent), so that part of the sentence never depends on the clock."""
-        qualified = list(self.allowed.get(case.case_id, ()))
-        best: tuple[int, str] | None = None
-        full = 0
-        detours = self._detours(case) if detailed else {}
-        for v in qualified:
-            agent, route = self.agents[v], self.routes[v]
-            if self._full(v, case):
-                full += 1
-                continue
-            if not detailed:
-                continue
-            gap = _insertion_gap(case, agent, route, bool(self._orders[v]), detours[v])
-            if best is None or gap[0] < best[0]:
-                best = gap
+        counted (from the routes' totals, one numpy call), so that part of the sentence never depends on the clock."""
+        qualified = np.fromiter(self.allowed.get(case.case_id, ()), dtype=np.int64)
+        full = (self._room_visits[qualified] < 1) | (self._room_demand[qualified] < case.demand)
         lead = (
             f"all {len(qualified)} qualified agent(s) are fully booked with higher- or equal-priority work "
             f"(priority {case.priority} case)"
         )
-        if full:
-            lead += f"; {full} reached max visits or capacity"
-        return f"{lead}; {best[1]}" if best else lead
+        if full.any():
+            lead += f"; {int(full.sum())} reached max visits or capacity"
+        open_ = qualified[~full]
+        if not detailed or not len(open_):
+            return lead
+        detours = self._detours(case)
+        need = detours[open_] + case.service_s - self._left[open_]
+        v = int(open_[int(need.argmin())])  # ties: the first qualified agent, as the dispatcher's list reads
+        gap = _insertion_gap(case, self.agents[v], self.routes[v], bool(self._orders[v]), int(detours[v]))
+        return f"{lead}; {gap[1]}"
 
-    def _full(self, v: int, case: Case) -> bool:
-        """Whether agent ``v``'s route has no room for ``case`` under its visit cap or capacity (what
-        :func:`~optimizer.solver.schedule.fits_limits` checks, from the route's totals)."""
-        agent = self.agents[v]
-        if agent.max_visits is not None and self._visits[v] + 1 > agent.max_visits:
-            return True
-        return agent.capacity is not None and self._demand[v] + case.demand > agent.capacity
-
-    def _detours(self, case: Case) -> dict[int, int]:
-        """The cheapest detour (seconds) of inserting ``case`` anywhere in each agent's route."""
-        out: dict[int, int] = {}
-        for mode, (a, b, owner, direct) in self._legs.items():
+    def _detours(self, case: Case) -> IntArray:
+        """The cheapest detour (seconds) of inserting ``case`` anywhere in each agent's route (every agent has at
+        least its start-to-end leg; its legs are consecutive)."""
+        out = np.full(len(self.agents), np.iinfo(np.int64).max, dtype=np.int64)
+        for mode, (a, b, owner, direct, first_leg) in self._legs.items():
             if not len(a):
                 continue
             m = self.ctx.travel[mode]
             c = m.index(case.case_id)
             detour = m.seconds[a, c].astype(np.int64) + m.seconds[c, b].astype(np.int64) - direct
-            cheapest = np.full(len(self.agents), np.iinfo(np.int64).max, dtype=np.int64)
-            np.minimum.at(cheapest, owner, detour)
-            out.update({int(v): int(cheapest[v]) for v in np.unique(owner)})
+            out[owner[first_leg]] = np.minimum.reduceat(detour, first_leg)
         return out
 
 
-def _insertion_gap(case: Case, agent: Agent, route: Route, busy: bool, detour: int) -> tuple[int, str]:
-    """How many seconds the cheapest insertion into ``route`` (``busy``: it has visits) lacks, and the sentence
-    saying so."""
+def _time_left(agent: Agent, route: Route, busy: bool) -> tuple[int, str]:
+    """Seconds the agent's day has left after ``route`` (``busy``: it has visits), and the limit that says so:
+    the shift end, or the working-time cap when that comes first."""
     left = agent.shift.end_s - (route.stops[-1].arrival_s if busy else agent.shift.start_s)
     limit = f"before {format_clock(agent.shift.end_s)}"
     if agent.max_work_s is not None:
         worked = route.stops[-1].arrival_s - route.stops[0].departure_s if busy else 0
         if agent.max_work_s - worked < left:
             left, limit = agent.max_work_s - worked, f"within its max work of {agent.max_work_s // 60} min"
+    return left, limit
+
+
+def _insertion_gap(case: Case, agent: Agent, route: Route, busy: bool, detour: int) -> tuple[int, str]:
+    """How many seconds the cheapest insertion into ``route`` (``busy``: it has visits) lacks, and the sentence
+    saying so."""
+    left, limit = _time_left(agent, route, busy)
     need = detour + case.service_s - left
     if need > 0:
         return need, (
@@ -123,13 +128,23 @@ def _insertion_gap(case: Case, agent: Agent, route: Route, busy: bool, detour: i
     return need, f"{agent.agent_id} has {left // 60} min to spare but not at a time the case's windows allow"
 
 
+#: Must-visit cases whose reason the error spells out; the rest are named by id (200 sentences are 30 KB on a
+#: terminal, and the dispatcher fixes the first few before planning again).
+MUST_VISIT_DETAILED = 10
+
+
 def raise_for_must_visit(problem: Problem, unassigned: Sequence[Unassigned], what: str) -> None:
-    """Raise :class:`InfeasibleError` naming every must-visit case among ``unassigned``."""
+    """Raise :class:`InfeasibleError` naming every must-visit case among ``unassigned`` (with its reason for the
+    first :data:`MUST_VISIT_DETAILED`; ``case_ids`` holds them all)."""
     must = {c.case_id for c in problem.cases if c.must_visit}
     bad = [u for u in unassigned if u.case_id in must]
     if bad:
-        details = "; ".join(f"{u.case_id} ({u.reason}): {u.detail}" for u in bad)
+        details = "; ".join(f"{u.case_id} ({u.reason}): {u.detail}" for u in bad[:MUST_VISIT_DETAILED])
+        if len(bad) > MUST_VISIT_DETAILED:
+            details += f"; and {len(bad) - MUST_VISIT_DETAILED} more: " + ", ".join(
+                u.case_id for u in bad[MUST_VISIT_DETAILED:]
+            )
         raise InfeasibleError(f"{len(bad)} must-visit case(s) {what}: {details}", [u.case_id for u in bad])
 
 
-__all__ = ["ALWAYS_EXPLAINED", "DropExplainer", "raise_for_must_visit"]
+__all__ = ["ALWAYS_EXPLAINED", "MUST_VISIT_DETAILED", "DropExplainer", "raise_for_must_visit"]

@@ -154,7 +154,10 @@ def solve(
     routes, repaired = _repaired_routes(day, best.orders, ctx, repair_until)
     # balance (optional): a stage of its own on the repaired routes, until the finish reserve (or a stop request)
     routes, balanced = balancing.run(day, routes, ctx, Deadline(began + limit - finish, stop), config.ortools)
-    plan_unassigned = _unassigned(problem, pre, day, routes, ctx, began + limit - finish / 2)
+    explain_until = began + limit - finish / 2
+    if search_end.stopped():  # a stop request: the sentences' figures get a moment only, like the repair
+        explain_until = min(explain_until, _time.perf_counter() + 0.3)
+    plan_unassigned = _unassigned(problem, pre, day, routes, ctx, explain_until)
     stats = SolveStats(
         seed=seed,
         time_limit=limit,

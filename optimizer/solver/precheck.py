@@ -57,6 +57,7 @@ def precheck(problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, s
     reasons: dict[str, tuple[Reason, str] | None] = {}
     open_days: dict[str, frozenset[dt.date]] = {}
     working_on: dict[frozenset[dt.date], list[Agent]] = {}  # a week has few distinct sets of open dates
+    by_kind: dict[tuple[object, ...], tuple[Reason, str] | None] = {}
     for case in problem.cases:
         dates = case_dates(case, problem, working)
         if dates.reason is not None:
@@ -65,7 +66,7 @@ def precheck(problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, s
         days = open_days[case.case_id] = frozenset(dates.open)
         if days not in working_on:
             working_on[days] = [a for a in agents if a.date in days]
-        reasons[case.case_id] = _structural(case, problem, ctx, unreachable, working_on[days])
+        reasons[case.case_id] = _structural(case, problem, ctx, unreachable, working_on[days], by_kind)
     open_cases = [c for c in problem.cases if reasons[c.case_id] is None]
     alone = fits_alone(open_cases, agents, ctx)
     row = {c.case_id: i for i, c in enumerate(open_cases)}
@@ -154,13 +155,34 @@ def _hours_reason(case: Case, problem: Problem, ctx: ScheduleContext) -> tuple[R
 
 
 def _structural(
-    case: Case, problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, str], agents: Sequence[Agent]
+    case: Case,
+    problem: Problem,
+    ctx: ScheduleContext,
+    unreachable: Mapping[str, str],
+    agents: Sequence[Agent],
+    by_kind: dict[tuple[object, ...], tuple[Reason, str] | None],
 ) -> tuple[Reason, str] | None:
     """The first structural reason ``case`` cannot be visited by any of ``agents`` (those working on the dates
-    open to it; the date rules themselves are :func:`optimizer.horizon.dates.case_dates`)."""
+    open to it; the date rules themselves are :func:`optimizer.horizon.dates.case_dates`).  The reasons about
+    the agents are the same for every case of a kind, and ``by_kind`` keeps them (a day has a handful of kinds)."""
     found = _hours_reason(case, problem, ctx)
     if found is not None:
         return found
+    # agents: one list per set of open dates, kept alive by the precheck, so its id names the set
+    kind = (id(agents), case.allowed_agents, case.skills, case.min_team_size, case.demand)
+    if kind not in by_kind:
+        by_kind[kind] = _agents_reason(case, problem, agents)
+    found = by_kind[kind]
+    if found is not None:
+        return found
+    if case.case_id in unreachable:
+        return Reason.UNREACHABLE, unreachable[case.case_id]
+    return None
+
+
+def _agents_reason(case: Case, problem: Problem, agents: Sequence[Agent]) -> tuple[Reason, str] | None:
+    """Why none of ``agents`` may take ``case`` (none works, allowed agents, skills, team, capacity, visit caps),
+    from the case's kind alone (:func:`_structural`)."""
     policy = problem.policy
     iso = problem.date.isoformat() if not problem.multi_day else "its open dates"
     if not agents:
@@ -198,8 +220,6 @@ def _structural(
         )
     if all(a.max_visits == 0 for a in usable):
         return Reason.NO_QUALIFIED_AGENT, "every qualified agent has max_visits 0"
-    if case.case_id in unreachable:
-        return Reason.UNREACHABLE, unreachable[case.case_id]
     return None
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pytest
 
+from optimizer.errors import InfeasibleError
 from optimizer.model import Agent, Case, Problem
+from optimizer.plan import Unassigned
 from optimizer.policy import PRESETS
-from optimizer.solver.explain import DropExplainer
+from optimizer.reasons import Reason
+from optimizer.solver.explain import MUST_VISIT_DETAILED, DropExplainer, raise_for_must_visit
 from optimizer.solver.schedule import ScheduleContext, schedule_route
 from optimizer.times import parse_window
 from optimizer.travel import TravelMatrix
@@ -68,3 +72,37 @@ def test_an_unused_agent_is_priced_the_whole_trip_out_and_back() -> None:
     assert idle is not None
     sentence = DropExplainer([agent], [idle], {"C0": [0]}, ctx).detail(case)
     assert "adds 35 min of travel and service, 5 min more than its day has left" in sentence, sentence
+
+
+def test_the_sentence_names_the_agent_closest_to_fitting() -> None:
+    """Three qualified agents, 600 s between any two points, a 15-minute visit: A1 is at its visit cap, A2 (idle,
+    40-minute shift, 40 min free) could take the 35 minutes start -> case -> end, A3 (idle, 30 minutes) is 5
+    short.  The sentence counts A1 as full and names A2, the least short, even though A3 comes after it."""
+    case = Case("C9", LAT + 0.01, LON, service_s=900)
+    held = Case("C0", LAT + 0.02, LON)
+    a1 = Agent("A1", LAT, LON, LAT, LON, shift=parse_window("08:00-17:00"), date=DAY, max_visits=1)
+    a2 = Agent("A2", LAT, LON, LAT, LON, shift=parse_window("08:00-08:40"), date=DAY)
+    a3 = Agent("A3", LAT, LON, LAT, LON, shift=parse_window("08:00-08:30"), date=DAY)
+    problem = Problem(DAY, (case, held), (a1, a2, a3), PRESETS["none"])
+    ids = problem.location_ids
+    secs = (np.full((len(ids), len(ids)), 600) - np.eye(len(ids), dtype=np.int64) * 600).astype(np.int64)
+    ctx = ScheduleContext.build(problem.cases, problem.policy, {"car": TravelMatrix(ids, secs, secs * 8)})
+    routes = [schedule_route(a1, ["C0"], ctx), schedule_route(a2, [], ctx), schedule_route(a3, [], ctx)]
+    assert all(r is not None for r in routes)
+    explainer = DropExplainer([a1, a2, a3], routes, {"C9": [0, 2, 1]}, ctx)  # type: ignore[arg-type]
+    sentence = explainer.detail(case)
+    assert "1 reached max visits or capacity" in sentence, sentence
+    assert sentence.endswith("A2 has 40 min to spare but not at a time the case's windows allow"), sentence
+    assert "A3" not in sentence
+
+
+def test_a_long_must_visit_error_spells_out_the_first_cases_and_names_the_rest() -> None:
+    cases = tuple(Case(f"M{k:02d}", LAT, LON, must_visit=True) for k in range(MUST_VISIT_DETAILED + 3))
+    problem = Problem(DAY, cases, (), PRESETS["none"])
+    left = [Unassigned(c.case_id, Reason.DROPPED_FOR_PRIORITY, f"why {c.case_id}") for c in cases]
+    with pytest.raises(InfeasibleError, match=r"^13 must-visit case\(s\) could not be fitted: M00 ") as info:
+        raise_for_must_visit(problem, left, "could not be fitted")
+    message = str(info.value)
+    assert message.count("why M") == MUST_VISIT_DETAILED
+    assert message.endswith("; and 3 more: M10, M11, M12"), message
+    assert list(info.value.case_ids) == [c.case_id for c in cases]
