@@ -45,7 +45,12 @@ def plan(
     agents: AgentsOpt,
     date: DateOpt,
     policy: PolicyOpt = "none",
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Search time in seconds.")] = 30,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit", min=0.1, help="Search time in seconds (the road matrix comes before it, cached for reruns)."
+        ),
+    ] = 30,
     seed: Annotated[
         int,
         typer.Option(

@@ -41,7 +41,8 @@ class SolveStats:
     routed: int
     dropped: int
     travel_s: int
-    seconds: float
+    seconds: float  # the search's, from the time limit's clock (after the travel matrix)
+    travel_matrix_seconds: float  # before that clock: the arguments' checks and the travel matrix (a road network's)
     solver: str = "ortools-routing"
 
     def to_dict(self) -> dict[str, Any]:

@@ -317,6 +317,27 @@ def test_a_search_that_finds_nothing_in_time_still_returns_the_constructed_plan(
     assert plan.stats["first_plan_seconds"] < 1.0
 
 
+
+def test_the_travel_matrix_comes_before_the_time_limit_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The limit is the search's: a road matrix that takes long (a cold 10,000-case day's took a minute) must not
+    leave the search nothing.  Here the matrix is made to take 1.5 s against a 1-s limit."""
+    import time
+
+    from optimizer.solver import pipeline
+
+    real = pipeline.resolve_travel
+
+    def slow(*args: object, **kwargs: object) -> object:
+        time.sleep(1.5)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "resolve_travel", slow)
+    plan = solve(_city_day(60, 4, seed=2), time_limit=1)
+    assert plan.stats["travel_matrix_seconds"] >= 1.5
+    assert plan.stats["first_plan_seconds"] < 1.0  # on the search's clock (it was >= 1.5: the matrix's time too)
+    assert plan.audit == [] and len(plan.visited_case_ids) >= 4
+
+
 # -- working-time cap (max_work_s) ----------------------------------------------------------------------------------
 def _worked_s(plan: Plan, agent_id: str) -> int:
     """End arrival - start departure, read from the plan's stops (not from any solver value)."""
