@@ -58,6 +58,7 @@ class BuiltModel:
     agents: Sequence[Agent]
 
 
+#: Rows per slice of :func:`travel_bound` (256 rows x 11,000 columns of int64 = 22 MB at a time).
 _BOUND_ROWS = 256
 
 
