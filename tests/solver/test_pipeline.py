@@ -317,7 +317,6 @@ def test_a_search_that_finds_nothing_in_time_still_returns_the_constructed_plan(
     assert plan.stats["first_plan_seconds"] < 1.0
 
 
-
 def test_the_travel_matrix_comes_before_the_time_limit_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     """The limit is the search's: a road matrix that takes long (a cold 10,000-case day's took a minute) must not
     leave the search nothing.  Here the matrix is made to take 1.5 s against a 1-s limit."""
