@@ -235,18 +235,35 @@ def _finish_reserve(day: SearchInput) -> float:
     return 0.1 + 0.0004 * (len(day.cases) + len(day.agents))
 
 
+#: The share of the search's time the construction may take on a day searched whole: it completes well within it,
+#: and OR-Tools and the engines improve faster than it would.
+CONSTRUCT_SHARE = 0.3
+#: ... and on a day searched in groups, where it is the backbone the groups improve and a cut construction leaves
+#: visits for the groups to find one group at a time.  Tuned on generated days (``benchmarks/scale.py``, seed 0):
+#: 10,000 cases / 500 agents, 20 s: 1,710 -> 3,779 visits, 30 s: 3,543 -> 4,401, 60 s: 4,717 -> 5,000 (the caps'
+#: maximum); 5,000 / 250, 10 s: 2,152 -> 2,246.  Held out (seed 1): docs/solver-tuning.md.
+CONSTRUCT_SHARE_IN_GROUPS = 0.6
+
+
 def _search(day: SearchInput, config: SearchConfig, best: Incumbent, end: Deadline, seed: int) -> SearchStats:
     """Fill ``best``: the construction first (a valid plan in the first seconds at any size), the caller's
     routes if given, then the search, whole or in groups, until ``end``."""
     if not day.cases:
         return SearchStats()
-    first = construct(day, end.sooner(max(1.0, 0.3 * end.left())).at, stop=end.stop)
+    in_groups = len(day.cases) > decompose_above(day)
+    share = CONSTRUCT_SHARE_IN_GROUPS if in_groups else CONSTRUCT_SHARE
+    first = construct(
+        day,
+        end.sooner(max(1.0, share * end.left())).at,
+        stop=end.stop,
+        on_level=lambda orders: best.offer("construct", orders, checked=True),
+    )
     best.offer("construct", first, checked=True)
     if config.initial_routes is not None:
         known = {c.case_id for c in day.cases}
         given = [[cid for cid in config.initial_routes.get(a.agent_id, ()) if cid in known] for a in day.agents]
         best.offer("initial_routes", given)
-    if len(day.cases) > decompose_above(day):
+    if in_groups:
         polished = improve(day, best.orders, end.sooner(min(3.0, 0.05 * end.left())).at, stop=end.stop)
         best.offer("construct+improve", polished, checked=True)
         groups = improve_by_groups(day, best, end, config, seed)
