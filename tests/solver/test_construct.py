@@ -190,7 +190,7 @@ def test_deadline_and_stop_return_valid_partial_plans() -> None:
 
 def test_each_priority_level_hands_over_a_valid_plan_that_the_next_only_extends() -> None:
     """``on_level``: after each level but the last, the routes so far (the pipeline keeps them as its best plan
-    while a 10,000-case construction goes on for half a minute).  Each is valid under the checker above, holds
+    while a 10,000-case construction goes on for about 20 s).  Each is valid under the checker above, holds
     the levels inserted so far and no less urgent case, and is kept by the next: insertion only adds."""
     problem, day = _day(300, 12, seed=9, must_share=0.05)
     handed: list[list[list[str]]] = []
