@@ -34,8 +34,6 @@ class DropExplainer:
     ) -> None:
         self.agents, self.routes, self.allowed, self.ctx = agents, routes, allowed, ctx
         self._orders = [list(r.case_ids) for r in routes]
-        self._visits = [len(order) for order in self._orders]
-        self._demand = [sum(ctx.cases[cid].demand for cid in order) for order in self._orders]
         self._legs: dict[str, tuple[IntArray, IntArray, IntArray, IntArray, IntArray]] = {}
         for mode in {a.mode for a in agents}:
             m = ctx.travel[mode]
@@ -62,11 +60,12 @@ class DropExplainer:
         self._room_demand = np.full(n, np.inf)
         self._left = np.zeros(n, dtype=np.int64)
         for v, agent in enumerate(agents):
+            order = self._orders[v]
             if agent.max_visits is not None:
-                self._room_visits[v] = agent.max_visits - self._visits[v]
+                self._room_visits[v] = agent.max_visits - len(order)
             if agent.capacity is not None:
-                self._room_demand[v] = agent.capacity - self._demand[v]
-            self._left[v] = _time_left(agent, routes[v], bool(self._orders[v]))[0]
+                self._room_demand[v] = agent.capacity - sum(ctx.cases[cid].demand for cid in order)
+            self._left[v] = _time_left(agent, routes[v], bool(order))[0]
 
     def detail(self, case: Case, *, detailed: bool = True) -> str:
         """The sentence for ``case``.  ``detailed=False`` (used past the deadline) leaves out the cheapest

@@ -78,8 +78,9 @@ def solve(
     network:
         ``None`` (straight-line estimate per travel mode), an :class:`optimizer.network.RoadNetwork` (used for
         every agent), a dict ``mode -> RoadNetwork``, or the path of an OSM extract or built network (loaded
-        per travel mode; counts against the time limit).  Cases the network cannot reach are unassigned as
-        ``unreachable``; an agent start or end point it cannot reach is an input error.
+        per travel mode).  Loading it and working out its matrix come before the time limit's clock.  Cases the
+        network cannot reach are unassigned as ``unreachable``; an agent start or end point it cannot reach is an
+        input error.
     time_limit:
         Seconds for the search (``config.time_limit`` overrides it), counted once the travel matrix is ready: a
         road network's matrix comes before (cached row by row, so a later run of the same places is quick;

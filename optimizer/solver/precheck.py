@@ -56,27 +56,23 @@ def precheck(problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, s
     working = {a.date for a in agents}
     reasons: dict[str, tuple[Reason, str] | None] = {}
     open_days: dict[str, frozenset[dt.date]] = {}
-    working_on: dict[frozenset[dt.date], list[Agent]] = {}  # a week has few distinct sets of open dates
-    by_kind: dict[tuple[object, ...], tuple[Reason, str] | None] = {}
+    kinds = _Kinds(problem)
     for case in problem.cases:
         dates = case_dates(case, problem, working)
         if dates.reason is not None:
             reasons[case.case_id] = dates.reason
             continue
         days = open_days[case.case_id] = frozenset(dates.open)
-        if days not in working_on:
-            working_on[days] = [a for a in agents if a.date in days]
-        reasons[case.case_id] = _structural(case, problem, ctx, unreachable, working_on[days], by_kind)
+        reasons[case.case_id] = _structural(case, problem, ctx, unreachable, kinds.agents_reason(case, days))
     open_cases = [c for c in problem.cases if reasons[c.case_id] is None]
     alone = fits_alone(open_cases, agents, ctx)
     row = {c.case_id: i for i, c in enumerate(open_cases)}
-    qualified_by = _QualifiedAgents(problem)
     for case in problem.cases:
         reason = reasons[case.case_id]
         if reason is not None:
             out.append(Unassigned(case.case_id, *reason))
             continue
-        may = qualified_by(case, open_days[case.case_id])
+        may = kinds.qualified(case, open_days[case.case_id])
         fits = tuple(np.flatnonzero(may & alone[row[case.case_id]]).tolist())
         if not fits:
             qualified = np.flatnonzero(may).tolist()
@@ -98,21 +94,40 @@ def precheck(problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, s
     return PrecheckResult(tuple(out), tuple(candidates), allowed)
 
 
-class _QualifiedAgents:
-    """``(case, open dates) -> bool per agent``: :func:`may_serve` on a working date, worked out once per kind of
-    case (allowed agents, skills, team, demand, dates) instead of once per (case, agent) pair: a day
-    of 10,000 cases and 500 agents has a handful of kinds and five million pairs."""
+class _Kinds:
+    """What the rules about agents say of a case, worked out once per kind of case instead of once per (case,
+    agent) pair: a day of 10,000 cases and 500 agents has a handful of kinds and five million pairs.
+
+    A kind is what those rules read of a case (allowed agents, skills, team size, demand) and the dates open to
+    it; every case of a kind gets the same reason (:func:`_agents_reason`, whose sentence names only these) and
+    the same qualified agents (:func:`may_serve` on a working date)."""
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-        self.rows: dict[tuple[object, ...], npt.NDArray[np.bool_]] = {}
+        self._working: dict[frozenset[dt.date], list[Agent]] = {}
+        self._reasons: dict[tuple[object, ...], tuple[Reason, str] | None] = {}
+        self._rows: dict[tuple[object, ...], npt.NDArray[np.bool_]] = {}
 
-    def __call__(self, case: Case, days: frozenset[dt.date]) -> npt.NDArray[np.bool_]:
-        problem = self.problem
-        kind = (case.allowed_agents, case.skills, required_team(case, problem), case.demand, days)
-        row = self.rows.get(kind)
+    @staticmethod
+    def _kind(case: Case, days: frozenset[dt.date]) -> tuple[object, ...]:
+        return (case.allowed_agents, case.skills, case.min_team_size, case.demand, days)
+
+    def agents_reason(self, case: Case, days: frozenset[dt.date]) -> tuple[Reason, str] | None:
+        """Why none of the agents working on ``days`` may take ``case`` (``None``: some may)."""
+        kind = self._kind(case, days)
+        if kind not in self._reasons:
+            if days not in self._working:
+                self._working[days] = [a for a in self.problem.agents if a.date in days]
+            self._reasons[kind] = _agents_reason(case, self.problem, self._working[days])
+        return self._reasons[kind]
+
+    def qualified(self, case: Case, days: frozenset[dt.date]) -> npt.NDArray[np.bool_]:
+        """Per agent (``problem.agents`` order): whether it works on one of ``days`` and may take ``case``."""
+        kind = self._kind(case, days)
+        row = self._rows.get(kind)
         if row is None:
-            row = self.rows[kind] = np.fromiter(
+            problem = self.problem
+            row = self._rows[kind] = np.fromiter(
                 (a.date in days and may_serve(case, a, problem) for a in problem.agents),
                 dtype=bool,
                 count=len(problem.agents),
@@ -159,22 +174,16 @@ def _structural(
     problem: Problem,
     ctx: ScheduleContext,
     unreachable: Mapping[str, str],
-    agents: Sequence[Agent],
-    by_kind: dict[tuple[object, ...], tuple[Reason, str] | None],
+    agents_reason: tuple[Reason, str] | None,
 ) -> tuple[Reason, str] | None:
-    """The first structural reason ``case`` cannot be visited by any of ``agents`` (those working on the dates
-    open to it; the date rules themselves are :func:`optimizer.horizon.dates.case_dates`).  The reasons about
-    the agents are the same for every case of a kind, and ``by_kind`` keeps them (a day has a handful of kinds)."""
+    """The first structural reason ``case`` cannot be visited: the hours, then ``agents_reason`` (why none of the
+    agents working on its open dates may take it: :meth:`_Kinds.agents_reason`), then an unreachable address.
+    The date rules themselves are :func:`optimizer.horizon.dates.case_dates`."""
     found = _hours_reason(case, problem, ctx)
     if found is not None:
         return found
-    # agents: one list per set of open dates, kept alive by the precheck, so its id names the set
-    kind = (id(agents), case.allowed_agents, case.skills, case.min_team_size, case.demand)
-    if kind not in by_kind:
-        by_kind[kind] = _agents_reason(case, problem, agents)
-    found = by_kind[kind]
-    if found is not None:
-        return found
+    if agents_reason is not None:
+        return agents_reason
     if case.case_id in unreachable:
         return Reason.UNREACHABLE, unreachable[case.case_id]
     return None
@@ -182,7 +191,7 @@ def _structural(
 
 def _agents_reason(case: Case, problem: Problem, agents: Sequence[Agent]) -> tuple[Reason, str] | None:
     """Why none of ``agents`` may take ``case`` (none works, allowed agents, skills, team, capacity, visit caps),
-    from the case's kind alone (:func:`_structural`)."""
+    from the case's kind alone (:class:`_Kinds`)."""
     policy = problem.policy
     iso = problem.date.isoformat() if not problem.multi_day else "its open dates"
     if not agents:
