@@ -16,6 +16,8 @@ code   exception                   meaning
 7      :class:`NetworkError`       the road network cannot be read, built or used
 8      :class:`OutputError`        the output folder cannot be written
 9      :class:`PlanCheckError`     an edited or re-planned plan breaks rules; every one is listed
+130    :class:`StoppedError`       stopped (Ctrl-C) before there was a plan; nothing written
+130    —                           a second Ctrl-C aborted the run; nothing written
 =====  ==========================  ===========================================================
 """
 
@@ -111,3 +113,10 @@ class PlanCheckError(FieldrouteError, ValueError):
         super().__init__(
             f"the plan breaks {len(self.violations)} rule(s):\n" + "\n".join(f"  - {v}" for v in self.violations)
         )
+
+
+class StoppedError(FieldrouteError, RuntimeError):
+    """A stop request (Ctrl-C, a cancelled job) came before there was any plan to keep: while a road network's
+    travel times were being worked out.  The rows worked out by then are cached, so a rerun starts from them."""
+
+    exit_code = 130

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +21,15 @@ class DayContext:
     unreachable: dict[str, str]
 
     @classmethod
-    def build(cls, problem: Problem, network: Any = None, travel: TravelInput | None = None) -> DayContext:
-        matrices, unreachable = resolve_travel(problem, network, travel)
+    def build(
+        cls,
+        problem: Problem,
+        network: Any = None,
+        travel: TravelInput | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> DayContext:
+        """``stop``: polled while a road matrix is worked out (:class:`~optimizer.errors.StoppedError`)."""
+        matrices, unreachable = resolve_travel(problem, network, travel, stop)
         return cls(problem, matrices, ScheduleContext.build(problem.cases, problem.policy, matrices), unreachable)
 
     @property

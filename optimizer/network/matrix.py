@@ -10,14 +10,20 @@ Points: each query point is a virtual source node joined to the far ends of its 
 remaining part of the arc (``(1 - f) * w``), and reached from the near ends with ``f * w``; two points on the
 same arc also get the direct along-arc path.  Rows (one per source point, over target graph nodes) are cached;
 new target columns for cached rows come from backward Dijkstra runs on the reversed graph.
+
+Size: the point-to-point steps after the Dijkstra runs (best candidate per target, same-arc shortcuts, unpacking)
+run in blocks of source rows, so a 10,000-point matrix never holds a dense float temporary of its own size, and a
+stop request (Ctrl-C, a cancelled job) is heard between two blocks as between two Dijkstra batches.
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
 import multiprocessing as mp
 import os
+import signal
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +32,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
-from optimizer.errors import NetworkError
+from optimizer.errors import NetworkError, StoppedError
 from optimizer.network.cache import RowCache
 from optimizer.network.graph import NetworkArrays
 from optimizer.network.snap import Snapped
@@ -38,7 +44,11 @@ TIME_UNITS_PER_S = 100  # centiseconds
 LENGTH_UNITS_PER_M = 10  # decimetres
 BATCH = 64  # sources per dijkstra call: bounds memory to BATCH x nodes float64
 PARALLEL_MIN_WORK = 2_000_000  # sources x nodes above which a second process pays off (measured)
+BLOCK_CELLS = 2_000_000  # float64 cells of the widest temporary per block of point rows (16 MB)
+STOPPED_CACHE_S = 1.0  # after a stop request, the most time spent caching the rows already worked out
 _EXACT = float(2**53)
+
+StopCheck = Callable[[], bool]
 
 
 @dataclass(frozen=True)
@@ -137,35 +147,49 @@ _WORK: dict[str, Any] = {}
 
 def _run_chunk(chunk: tuple[int, int]) -> F64:
     graph, sources, cols = _WORK["graph"], _WORK["sources"], _WORK["cols"]
-    out = np.empty((chunk[1] - chunk[0], len(cols)))
-    for lo in range(chunk[0], chunk[1], BATCH):
-        hi = min(lo + BATCH, chunk[1])
-        dist = dijkstra(graph, directed=True, indices=sources[lo:hi])
-        out[lo - chunk[0] : hi - chunk[0]] = dist[:, cols]
-    return out
+    dist = dijkstra(graph, directed=True, indices=sources[chunk[0] : chunk[1]])
+    return np.asarray(dist[:, cols])
+
+
+def _ignore_interrupts() -> None:
+    """In a worker process: Ctrl-C is the parent's to handle (it stops or aborts the whole run)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-def shortest(graph: sp.csr_matrix, sources: I64, cols: I64) -> F64:
+def shortest(graph: sp.csr_matrix, sources: I64, cols: I64, stop: StopCheck | None = None) -> F64:
     """Packed shortest-path weights from each source to each column node, split over both cores if large.
 
-    scipy's dijkstra holds the GIL (measured: two threads are no faster than one), so the split uses two
-    forked processes that inherit the graph instead of pickling it.
+    Runs in batches of :data:`BATCH` sources and polls ``stop`` before each: the rows of the batches not done
+    when it turns true stay NaN (a finished row holds only numbers and ``inf``).  scipy's dijkstra holds the GIL
+    (measured: two threads are no faster than one), so the split uses two forked processes that inherit the
+    graph instead of pickling it; leaving the pool on a stop request ends them at once.
     """
+    out = np.full((len(sources), len(cols)), np.nan)
+    chunks = [(lo, min(lo + BATCH, len(sources))) for lo in range(0, len(sources), BATCH)]
     _WORK.update(graph=graph, sources=sources, cols=cols)
     try:
         n_proc = workers()
         if n_proc < 2 or len(sources) * graph.shape[0] < PARALLEL_MIN_WORK or "fork" not in mp.get_all_start_methods():
-            return _run_chunk((0, len(sources)))
-        bounds = np.linspace(0, len(sources), n_proc + 1).astype(int)
-        with mp.get_context("fork").Pool(n_proc) as pool:
-            parts = pool.map(_run_chunk, [(int(a), int(b)) for a, b in itertools.pairwise(bounds)])
-        return np.vstack(parts)
+            _collect(out, chunks, map(_run_chunk, chunks), stop)
+            return out
+        with mp.get_context("fork").Pool(n_proc, initializer=_ignore_interrupts) as pool:
+            _collect(out, chunks, pool.imap(_run_chunk, chunks), stop)
+        return out
     finally:
         _WORK.clear()
+
+
+def _collect(out: F64, chunks: list[tuple[int, int]], parts: Iterator[F64], stop: StopCheck | None) -> None:
+    """Copies each batch's rows into ``out`` as it comes, until the batches end or ``stop`` turns true (polled
+    before each)."""
+    for lo, hi in chunks:
+        if stop is not None and stop():
+            return
+        out[lo:hi] = next(parts)
 
 
 def augmented(router: Router, ends: Endpoints, sources: I64) -> tuple[sp.csr_matrix, I64]:
@@ -193,9 +217,11 @@ def augmented(router: Router, ends: Endpoints, sources: I64) -> tuple[sp.csr_mat
     return graph, n + np.arange(len(sources))
 
 
-def _backward_fill(router: Router, ends: Endpoints, sources: I64, col_nodes: I64) -> F64:
+def _backward_fill(router: Router, ends: Endpoints, sources: I64, col_nodes: I64, stop: StopCheck | None = None) -> F64:
     """Packed weights from source points to column nodes via Dijkstra from the columns on the reversed graph."""
-    to_col = shortest(router.backward, col_nodes, np.arange(router.n))  # [c, x] = dist(x -> c)
+    to_col = shortest(router.backward, col_nodes, np.arange(router.n), stop)  # [c, x] = dist(x -> c)
+    if np.isnan(to_col).any():
+        raise _stopped()
     out = np.full((len(sources), len(col_nodes)), np.inf)
     for r, p in enumerate(sources):
         m = ends.out_point == p
@@ -205,11 +231,13 @@ def _backward_fill(router: Router, ends: Endpoints, sources: I64, col_nodes: I64
 
 
 def point_rows(
-    router: Router, ends: Endpoints, sources: I64, cache: RowCache | None
+    router: Router, ends: Endpoints, sources: I64, cache: RowCache | None, stop: StopCheck | None = None
 ) -> tuple[F64, I64, dict[str, int]]:
     """Packed weights from each source point to every target node its candidates need.
 
-    Returns ``(weights[len(sources), len(nodes)], nodes, stats)``; stats count cache hits and work done.
+    Returns ``(weights[len(sources), len(nodes)], nodes, stats)``; stats count cache hits and work done.  On a
+    stop request (``stop``, polled between Dijkstra batches) the rows done so far are cached (for a second at
+    most), then :class:`StoppedError` is raised, so a rerun starts from them.
     """
     nodes = np.unique(ends.in_node)
     result = np.full((len(sources), len(nodes)), np.nan)
@@ -219,17 +247,30 @@ def point_rows(
     old, partial = _fill_cached(result, keys, stored, nodes, stats)
     missing_rows = np.flatnonzero(np.isnan(result).all(axis=1) & ~np.isin(np.arange(len(sources)), partial))
     if len(partial):
-        missing_rows = _fill_partial(router, ends, sources, nodes, result, partial, missing_rows, stats)
+        missing_rows = _fill_partial(router, ends, sources, nodes, result, partial, missing_rows, stats, stop)
+    unfinished = np.zeros(0, dtype=np.int64)
     if len(missing_rows):
         graph, virtual = augmented(router, ends, sources[missing_rows])
-        result[missing_rows] = shortest(graph, virtual, nodes)
-        stats["forward_runs"] += len(missing_rows)
+        result[missing_rows] = shortest(graph, virtual, nodes, stop)
+        unfinished = missing_rows[np.isnan(result[missing_rows]).all(axis=1)] if len(nodes) else unfinished
+        stats["forward_runs"] += len(missing_rows) - len(unfinished)
     finite = result[np.isfinite(result)]
     if len(finite) and finite.max() >= _EXACT:
         raise NetworkError("network too large for exact packed travel weights (paths over 2**53 units)")
-    if cache is not None:
-        cache.put_many(_rows_to_store(keys, nodes, result, old, partial, missing_rows))
-    return result, nodes, stats
+    to_store = _rows_to_store(keys, nodes, result, old, partial, missing_rows, unfinished) if cache else {}
+    if not len(unfinished):
+        if cache is not None:
+            cache.put_many(to_store, stop)  # a stop request during the writing is heard by the caller next
+        return result, nodes, stats
+    kept = ""
+    if cache is not None:  # stopped: keep the rows worked out for a rerun, taking a second at most
+        give_up = time.perf_counter() + STOPPED_CACHE_S
+        kept = f"; {cache.put_many(to_store, lambda: time.perf_counter() > give_up):,} cached for a rerun"
+    raise _stopped(f" ({len(sources) - len(unfinished):,} of {len(sources):,} places' rows worked out{kept})")
+
+
+def _stopped(detail: str = "") -> StoppedError:
+    return StoppedError(f"stopped before the road travel times were ready{detail}: no plan was made")
 
 
 def _fill_cached(
@@ -266,11 +307,12 @@ def _fill_partial(
     partial: I64,
     missing_rows: I64,
     stats: dict[str, int],
+    stop: StopCheck | None = None,
 ) -> I64:
     """Fills the partly cached rows' gaps backward when fewer columns than rows; else adds them to the missing."""
     gap_cols = np.flatnonzero(np.isnan(result[partial]).any(axis=0))
     if len(gap_cols) < len(partial):
-        fill = _backward_fill(router, ends, sources[partial], nodes[gap_cols])
+        fill = _backward_fill(router, ends, sources[partial], nodes[gap_cols], stop)
         sub = result[np.ix_(partial, gap_cols)]
         result[np.ix_(partial, gap_cols)] = np.where(np.isnan(sub), fill, sub)
         stats["backward_runs"] += len(gap_cols)
@@ -285,11 +327,14 @@ def _rows_to_store(
     old: dict[int, tuple[I64, F64]],
     partial: I64,
     missing_rows: I64,
+    unfinished: I64,
 ) -> dict[str, tuple[I64, F64]]:
-    """The rows computed now, each merged with the columns its cached version had beyond ``nodes``."""
+    """The rows computed now (not the ``unfinished`` ones a stop request left), each merged with the columns its
+    cached version had beyond ``nodes``."""
     new_rows: dict[str, tuple[I64, F64]] = {}
+    skipped = set(unfinished.tolist())
     for r, key in enumerate(keys):
-        if r in old and r not in partial and r not in missing_rows:
+        if r in skipped or (r in old and r not in partial and r not in missing_rows):
             continue
         cols, vals = nodes, result[r]
         if r in old:
@@ -303,41 +348,95 @@ def _rows_to_store(
     return new_rows
 
 
-def point_matrix(router: Router, ends: Endpoints, points: I64, cache: RowCache | None) -> tuple[F64, dict[str, int]]:
-    """Packed weights between the given points (square, in ``points`` order), diagonal 0."""
-    rows, nodes, stats = point_rows(router, ends, points, cache)
+def point_travel(
+    router: Router,
+    ends: Endpoints,
+    points: I64,
+    cache: RowCache | None,
+    *,
+    size: int,
+    unreachable: int,
+    stop: StopCheck | None = None,
+) -> tuple[I64, I64, dict[str, int]]:
+    """Integer seconds and metres, ``size x size``, between the ``points`` (sorted indices below ``size``); a
+    pair no path joins, and every row and column of the other indices, hold ``unreachable``; the diagonal is 0.
+    Plus the row statistics.  :class:`StoppedError` on a stop request."""
+    rows, nodes, stats = point_rows(router, ends, points, cache, stop)
     m = len(points)
     pos = np.full(int(points.max()) + 1 if m else 0, -1, dtype=np.int64)
     pos[points] = np.arange(m)
-    col = np.searchsorted(nodes, ends.in_node)
-    target = pos[ends.in_point]
-    order = np.argsort(target, kind="stable")
-    via = rows[:, col[order]] + ends.in_w[order][None, :]  # [source, candidate], candidates grouped by target
-    starts = np.flatnonzero(np.concatenate([[True], target[order][1:] != target[order][:-1]]))
-    out = np.minimum.reduceat(via, starts, axis=1)  # every point has at least one candidate, in points order
-    _same_arc(router, ends, pos, out)
-    np.fill_diagonal(out, 0.0)
-    return out, stats
-
-
-def _same_arc(router: Router, ends: Endpoints, pos: I64, out: F64) -> None:
-    """Two points on the same arc, the later one downstream: the direct along-arc path may be shorter."""
-    arcs = ends.cand_arc
-    order = np.argsort(arcs, kind="stable")
-    sorted_arcs = arcs[order]
-    starts = np.flatnonzero(np.concatenate([[True], sorted_arcs[1:] != sorted_arcs[:-1]]))
-    ends_ = np.concatenate([starts[1:], [len(order)]])
-    arrays = router.arrays
-    for lo, hi in zip(starts, ends_, strict=True):
-        if hi - lo < 2:
+    layers = _layers(pos[ends.in_point], np.searchsorted(nodes, ends.in_node), ends.in_w)
+    fix_row, fix_col, fix_w = _same_arc(router, ends, pos)
+    seconds = np.empty((size, size), dtype=np.int64)
+    metres = np.empty((size, size), dtype=np.int64)
+    every = m == size  # all points on the network: no row or column of ``unreachable`` to fill in
+    done = 0  # rows of the output written so far (a block's points' rows and the other indices' before them)
+    step = max(1, BLOCK_CELLS // max(len(ends.in_w), size, 1))
+    for lo in range(0, m, step):
+        if stop is not None and stop():
+            raise _stopped()
+        hi = min(lo + step, m)
+        sources = rows[lo:hi]
+        _, col, w = layers[0]
+        block = sources[:, col] + w[None, :]  # [source, target point] by each point's first candidate, then the others
+        for target, col, w in layers[1:]:
+            block[:, target] = np.minimum(block[:, target], sources[:, col] + w[None, :])
+        a, b = np.searchsorted(fix_row, [lo, hi])
+        np.minimum.at(block, (fix_row[a:b] - lo, fix_col[a:b]), fix_w[a:b])
+        block[np.arange(hi - lo), np.arange(lo, hi)] = 0.0
+        bad = ~np.isfinite(block)
+        secs, dist = router.encoding.unpack(np.where(bad, 0.0, block))
+        secs[bad], dist[bad] = unreachable, unreachable
+        if every:
+            seconds[lo:hi], metres[lo:hi] = secs, dist
             continue
-        idx = order[lo:hi]
-        a = int(arcs[idx[0]])
-        f = ends.cand_fraction[idx]
-        p = pos[ends.cand_point[idx]]
-        for x in range(len(idx)):
-            for y in range(len(idx)):
-                if x != y and f[y] >= f[x]:
-                    span = f[y] - f[x]
-                    w = router.encoding.pack(span * arrays.arc_time_s[a], span * arrays.arc_length_m[a])
-                    out[p[x], p[y]] = min(out[p[x], p[y]], float(w))
+        end = size if hi == m else int(points[hi - 1]) + 1
+        here = points[lo:hi] - done
+        off = np.setdiff1d(np.arange(done, end), points[lo:hi])
+        for out, cells in ((seconds, secs), (metres, dist)):
+            wide = np.full((end - done, size), unreachable, dtype=np.int64)
+            wide[np.ix_(here, points)] = cells
+            wide[off - done, off] = 0
+            out[done:end] = wide
+        done = end
+    return seconds, metres, stats
+
+
+def _layers(target: I64, col: I64, w: F64) -> list[tuple[I64, I64, F64]]:
+    """The in-candidates as layers ``(target points, row columns, weights)``: layer j holds the j-th candidate of
+    every point with more than j, so layer 0 covers every point in order.  Taking the minimum layer by layer is
+    about twice as fast as ``np.minimum.reduceat`` over a row of all candidates (most points have two: one per
+    direction of a two-way street)."""
+    order = np.argsort(target, kind="stable")
+    target, col, w = target[order], col[order], w[order]
+    starts = np.flatnonzero(np.concatenate([[True], target[1:] != target[:-1]]))
+    rank = np.arange(len(target)) - np.repeat(starts, np.diff(np.concatenate([starts, [len(target)]])))
+    return [(target[rank == j], col[rank == j], w[rank == j]) for j in range(int(rank.max()) + 1 if len(rank) else 0)]
+
+
+def _same_arc(router: Router, ends: Endpoints, pos: I64) -> tuple[I64, I64, F64]:
+    """Two points on the same arc, the later one downstream: the direct along-arc path, which may be shorter.
+
+    Returns ``(row, column, packed weight)`` per such ordered pair, sorted by row (points order).
+    """
+    order = np.argsort(ends.cand_arc, kind="stable")
+    arcs = ends.cand_arc[order]
+    group = np.concatenate([[0], np.cumsum(arcs[1:] != arcs[:-1])]) if len(arcs) else arcs
+    starts = np.flatnonzero(np.concatenate([[True], arcs[1:] != arcs[:-1]])) if len(arcs) else arcs
+    sizes = np.diff(np.concatenate([starts, [len(arcs)]]))
+    shared = sizes[group] >= 2 if len(arcs) else np.zeros(0, dtype=bool)
+    x = np.flatnonzero(shared)  # positions (in arc order) of candidates sharing their arc
+    reps = sizes[group[x]]
+    first = np.repeat(x, reps)  # each with every candidate of its arc
+    offset = np.arange(len(first)) - np.repeat(np.cumsum(reps) - reps, reps)
+    second = starts[group[first]] + offset
+    f = ends.cand_fraction[order]
+    keep = (first != second) & (f[second] >= f[first])
+    first, second = first[keep], second[keep]
+    arc = arcs[first]
+    span = f[second] - f[first]
+    arrays = router.arrays
+    w = router.encoding.pack(span * arrays.arc_time_s[arc], span * arrays.arc_length_m[arc])
+    row, column = pos[ends.cand_point[order][first]], pos[ends.cand_point[order][second]]
+    by_row = np.argsort(row, kind="stable")
+    return row[by_row], column[by_row], np.asarray(w, dtype=float)[by_row]

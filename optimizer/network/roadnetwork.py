@@ -22,7 +22,7 @@ from optimizer.errors import NetworkError
 from optimizer.geo import LatLon
 from optimizer.network import cache as cache_mod
 from optimizer.network.graph import NetworkArrays, build_from_graph, build_from_ways, to_multidigraph
-from optimizer.network.matrix import Router, augmented, endpoints, point_matrix
+from optimizer.network.matrix import Router, StopCheck, augmented, endpoints, point_travel
 from optimizer.network.profiles import Profile, get_profile
 from optimizer.network.readers import file_hash, is_osm_file, read_ways
 from optimizer.network.snap import SnapIndex, Snapped
@@ -252,35 +252,30 @@ class RoadNetwork:
         return reasons
 
     def _matrix(
-        self, lats: npt.ArrayLike, lons: npt.ArrayLike, max_snap_m: float, use_cache: bool
+        self, lats: npt.ArrayLike, lons: npt.ArrayLike, max_snap_m: float, use_cache: bool, stop: StopCheck | None
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], dict[int, str]]:
         lat = np.atleast_1d(np.asarray(lats, dtype=float))
         lon = np.atleast_1d(np.asarray(lons, dtype=float))
         if lat.shape != lon.shape or lat.ndim != 1:
             raise ValueError("lats and lons must be 1-D sequences of the same length")
         n = len(lat)
-        secs = np.full((n, n), UNREACHABLE, dtype=np.int64)
-        metres = np.full((n, n), UNREACHABLE, dtype=np.int64)
-        np.fill_diagonal(secs, 0)
-        np.fill_diagonal(metres, 0)
         if n == 0:
-            return secs, metres, {}
+            return np.zeros((0, 0), dtype=np.int64), np.zeros((0, 0), dtype=np.int64), {}
         valid = np.isfinite(lat) & np.isfinite(lon)
         snapped = self._snap(
             np.where(valid, lat, self.arrays.node_lat[0]), np.where(valid, lon, self.arrays.node_lon[0])
         )
         reasons = self.unreachable_reasons(snapped, lat, lon, max_snap_m)
         ok = np.array([i for i in range(n) if i not in reasons], dtype=np.int64)
-        if len(ok):
-            router = self.router
-            ends = endpoints(router, snapped, ok)
-            rows = cache_mod.RowCache(router.hash) if use_cache else None
-            packed, self.last_stats = point_matrix(router, ends, ok, rows)
-            bad = ~np.isfinite(packed)
-            s, m = router.encoding.unpack(np.where(bad, 0.0, packed))
-            s[bad], m[bad] = UNREACHABLE, UNREACHABLE
-            secs[np.ix_(ok, ok)] = s
-            metres[np.ix_(ok, ok)] = m
+        if not len(ok):
+            secs = np.full((n, n), UNREACHABLE, dtype=np.int64)
+            np.fill_diagonal(secs, 0)
+            return secs, secs.copy(), reasons
+        rows = cache_mod.RowCache(self.router.hash) if use_cache else None
+        ends = endpoints(self.router, snapped, ok)
+        secs, metres, self.last_stats = point_travel(
+            self.router, ends, ok, rows, size=n, unreachable=UNREACHABLE, stop=stop
+        )
         return secs, metres, reasons
 
     def matrix(
@@ -291,22 +286,30 @@ class RoadNetwork:
         Points farther than ``max_snap_m`` from a road (default: no limit) get :data:`UNREACHABLE` in their row
         and column; :meth:`travel_matrix` also says why.
         """
-        secs, metres, _ = self._matrix(lats, lons, max_snap_m, cache)
+        secs, metres, _ = self._matrix(lats, lons, max_snap_m, cache, None)
         return secs, metres
 
     def travel_matrix(
-        self, ids: Sequence[str], coords: Sequence[tuple[float, float]], *, max_snap_m: float = DEFAULT_MAX_SNAP_M
+        self,
+        ids: Sequence[str],
+        coords: Sequence[tuple[float, float]],
+        *,
+        max_snap_m: float = DEFAULT_MAX_SNAP_M,
+        stop: StopCheck | None = None,
     ) -> tuple[TravelMatrix, dict[str, str]]:
         """The solver's matrix over ``ids`` plus ``unreachable``: id -> reason sentence.
 
         Unreachable points keep their rows and columns, filled with :data:`UNREACHABLE` (finite, never 0/inf).
+        ``stop`` (polled between Dijkstra batches and blocks of rows) ends the work early with
+        :class:`~optimizer.errors.StoppedError`; the rows worked out by then stay cached.
         """
         if len(ids) != len(coords):
             raise ValueError("ids and coords must have the same length")
         lat = [c[0] for c in coords]
         lon = [c[1] for c in coords]
-        secs, metres, reasons = self._matrix(lat, lon, max_snap_m, True)
-        return TravelMatrix(ids, secs, metres), {ids[i]: why for i, why in sorted(reasons.items())}
+        secs, metres, reasons = self._matrix(lat, lon, max_snap_m, True, stop)
+        matrix = TravelMatrix.from_checked(ids, secs, metres)  # integers >= 0 by construction: no second pass
+        return matrix, {ids[i]: why for i, why in sorted(reasons.items())}
 
     # ---- geometry ----------------------------------------------------------------------------------------
 

@@ -97,7 +97,9 @@ def solve(
         distributed extra if Ray is not installed.
     stop:
         A cheap callable (e.g. ``threading.Event().is_set``) polled during the search: once it returns true the
-        search ends and the best plan found so far is scheduled, repaired, explained and audited as usual.
+        search ends and the best plan found so far is scheduled, repaired, explained and audited as usual.  It is
+        polled while a road network's matrix is worked out too: a stop then, before any plan, raises
+        :class:`~optimizer.errors.StoppedError` (the rows done are cached for the next run).
     progress:
         Called with a :class:`~optimizer.solver.incumbent.SolveProgress` whenever the best plan improves.
     start_from:
@@ -132,7 +134,7 @@ def solve(
     if needs_expansion(problem):  # several visits of a case in a horizon: one candidate per visit
         problem, repeats = expand(problem)
         travel = aliased_input(travel, repeats)
-    matrices, unreachable = resolve_travel(problem, network, travel)
+    matrices, unreachable = resolve_travel(problem, network, travel, stop)
     # the limit is the search's: a road matrix (cached row by row for later runs) is worked out before its clock
     # starts, or a cold 10,000-case day would spend its whole limit on the matrix and plan 400 of 4,700 visits
     began = _time.perf_counter()

@@ -52,8 +52,8 @@ def _day(folder: Path, n_cases: int = 500, n_agents: int = 25) -> list[str]:
     return ["--cases", str(folder / "cases.csv"), "--agents", str(folder / "agents.csv"), "--date", "2026-12-01"]
 
 
-def _start(args: list[str]) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+def _start(args: list[str], env_extra: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env_extra or {})}
     command = [sys.executable, "-m", "optimizer.cli", "plan", *args, "--time-limit", "120", "--no-maps"]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
@@ -117,3 +117,30 @@ def test_ctrl_c_during_a_replan_writes_the_best_replan_so_far(tmp_path: Path) ->
     a00 = pd.to_datetime(routes.loc[(routes["agent_id"] == "A00") & (routes["kind"] == "visit"), "arrival"])
     assert (a00 < pd.Timestamp("2026-12-01 12:00")).all()  # nothing new for the absent agent
     assert (noon / "changes.csv").exists()
+
+
+def test_ctrl_c_while_the_road_matrix_is_worked_out_stops_at_once(tmp_path: Path, harrisburg_pbf: Path) -> None:
+    """A cold 8,000-place matrix takes seconds: the first Ctrl-C ends it within a batch of shortest paths or a block
+    of rows, exit 130, nothing written (before, it ran to the end and only the search heard the stop)."""
+    args = _day(tmp_path, n_cases=8000, n_agents=100)
+    cases = pd.read_csv(tmp_path / "cases.csv")
+    rng = np.random.default_rng(8)  # spread over the extract's roads, not the straight-line demo box
+    cases["lat"] = (40.267 + rng.uniform(-0.05, 0.05, len(cases))).round(6)
+    cases["lon"] = (-76.80 + rng.uniform(-0.06, 0.06, len(cases))).round(6)
+    cases.to_csv(tmp_path / "cases.csv", index=False)
+    cache, out = tmp_path / "cache", tmp_path / "plans"
+    process = _start([*args, "--network", str(harrisburg_pbf), "--out", str(out)], {"FIELDROUTE_CACHE_DIR": str(cache)})
+    rows = cache / "rows"
+    waited = time.perf_counter()
+    while not rows.exists() and process.poll() is None and time.perf_counter() - waited < 120:
+        time.sleep(0.05)  # the row cache is opened just before the shortest paths start
+    assert process.poll() is None, process.communicate()
+    time.sleep(0.3)
+    sent = time.perf_counter()
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    took = time.perf_counter() - sent
+    assert process.returncode == 130, stderr
+    assert "stopped before the road travel times were ready" in stderr
+    assert not out.exists()
+    assert took < 3, took  # a batch or a block, not the rest of the matrix and a search

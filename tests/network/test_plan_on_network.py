@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from optimizer import solve
+from optimizer.errors import StoppedError
 from optimizer.export.geojson import plan_geojson, route_geometries
 from optimizer.model import Agent, Case, Problem
 from optimizer.network import RoadNetwork
@@ -77,3 +79,28 @@ def test_geojson_legs_follow_roads_or_straight_lines(
     assert "address" not in stops[0]["properties"]
     geoms = route_geometries(plan, {"car": harrisburg_car})
     assert len(geoms[("A1", "2026-12-01")]) == 12
+
+
+def test_a_stop_before_the_road_matrix_is_ready_makes_no_plan(
+    harrisburg_car: RoadNetwork, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop request while the travel times are worked out has no plan to keep: a clear error, not an empty plan
+    (with straight lines, or once the matrix is ready, the same stop gives the best plan so far)."""
+    monkeypatch.setenv("FIELDROUTE_CACHE_DIR", str(tmp_path))  # a cold row cache
+    a = harrisburg_car.arrays
+    rng = np.random.default_rng(12)
+    idx = rng.choice(a.n_nodes, 150, replace=False)
+    cases = tuple(
+        Case(case_id=f"C{k}", lat=float(a.node_lat[i]), lon=float(a.node_lon[i]), service_s=600)
+        for k, i in enumerate(idx[1:])
+    )
+    home = (float(a.node_lat[idx[0]]), float(a.node_lon[idx[0]]))
+    agent = Agent(
+        agent_id="A1", start_lat=home[0], start_lon=home[1], end_lat=home[0], end_lon=home[1],
+        shift=parse_window("08:00-18:00"), date=DATE,
+    )  # fmt: skip
+    problem = Problem(DATE, cases, (agent,), PRESETS["none"])
+    with pytest.raises(StoppedError, match=r"stopped before the road travel times were ready \(0 of 151"):
+        solve(problem, network=harrisburg_car, time_limit=5, stop=lambda: True)
+    stopped = solve(problem, time_limit=5, stop=lambda: True)  # straight lines: the best plan so far
+    assert stopped.stats["stopped"] and len(stopped.visited_case_ids) + len(stopped.unassigned) == 149
