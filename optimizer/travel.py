@@ -8,7 +8,7 @@ touching it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +71,11 @@ class TravelMatrix:
 
     def index(self, location_id: str) -> int:
         return self._index[location_id]
+
+    def indices(self, location_ids: Iterable[str]) -> list[int]:
+        """:meth:`index` of each id, in one call (a route's stops, in a loop over hundreds of routes)."""
+        index = self._index
+        return [index[i] for i in location_ids]
 
     def missing(self, ids: Sequence[str]) -> list[str]:
         """The ids in ``ids`` this matrix does not cover."""

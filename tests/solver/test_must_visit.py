@@ -15,6 +15,7 @@ from optimizer import solve
 from optimizer.errors import InfeasibleError
 from optimizer.model import Agent, Case, Problem
 from optimizer.policy import PRESETS
+from optimizer.solver import must_visit
 from optimizer.solver.must_visit import route_must_visits
 from optimizer.solver.penalties import penalty_scale
 from optimizer.solver.precheck import precheck
@@ -105,3 +106,58 @@ def test_a_day_that_really_cannot_take_them_is_still_refused() -> None:
     problem = _problem(cases, [_agent("A1")])
     with pytest.raises(InfeasibleError, match="must-visit case"):
         solve(problem, time_limit=0.5, seed=0, travel=_uniform(problem))
+
+
+def test_each_missing_case_goes_to_its_cheapest_valid_place_over_every_route_and_mode() -> None:
+    """Against a brute force over every (route, position) with the matrices' own insertion rule: car and walking
+    agents (each mode its own matrix, close enough that both win places), empty and partly
+    filled routes, windows that rule some places out."""
+    rng = np.random.default_rng(21)
+    lat, lon = LAT + rng.uniform(-0.05, 0.05, 40), LON + rng.uniform(-0.05, 0.05, 40)
+    windows = ["", "09:00-11:00", "13:00-16:00"]
+    cases = [
+        Case(f"C{k}", float(lat[k]), float(lon[k]), service_s=900, must_visit=k >= 30,
+             windows=tuple(parse_window(w) for w in [windows[k % 3]] if w))
+        for k in range(40)
+    ]  # fmt: skip
+    agents = [  # ending away from the start: into an empty route the trip out and back counts whole
+        Agent(f"A{v}", LAT, LON, LAT + 0.02, LON - 0.02, shift=parse_window("08:00-17:00"), date=DAY,
+              mode="walk" if v % 3 == 0 else "car")
+        for v in range(6)
+    ]  # fmt: skip
+    problem = _problem(cases, agents)
+    coords = np.array(problem.location_coords)
+    km = np.hypot(*(coords[:, None, :] - coords[None, :, :]).transpose(2, 0, 1)) * 111
+    car = TravelMatrix(problem.location_ids, np.rint(km * 90).astype(np.int64), np.rint(km * 1300).astype(np.int64))
+    walk = TravelMatrix(problem.location_ids, np.rint(km * 120).astype(np.int64), np.rint(km * 1100).astype(np.int64))
+    matrices = {"car": car, "walk": walk}
+    ctx = ScheduleContext.build(problem.cases, problem.policy, matrices)
+    pre = precheck(problem, ctx, {})
+    day = SearchInput(
+        list(pre.candidates), problem.agents, ctx.slots, pre.allowed, matrices, penalty_scale(cases, 10**6)
+    )
+    orders = [[f"C{k}" for k in range(v * 5, v * 5 + (v + 1) % 3 * 2)] for v in range(6)]  # 2, 4 or 0 visits
+    modes: set[str] = set()
+    empties = 0
+    for k in range(30, 40):
+        case = ctx.cases[f"C{k}"]
+        expected = None
+        for v in day.allowed.get(case.case_id, ()):
+            agent, order = day.agents[v], orders[v]
+            start, end = ctx.points(agent)
+            for pos in range(len(order) + 1):
+                before = order[pos - 1] if pos else start
+                after = order[pos] if pos < len(order) else end
+                added = matrices[agent.mode].insertion_s(before, case.case_id, after, empty=not order)
+                trial = [*order[:pos], case.case_id, *order[pos:]]
+                if (expected is None or added < expected[0]) and witness.independent_route(
+                    problem, matrices[agent.mode], agent, trial
+                ) is not None:
+                    expected = (added, v, trial)
+        placed = must_visit._cheapest(day, orders, ctx, case)
+        assert placed == (expected is not None), case.case_id
+        if expected is not None:
+            assert orders[expected[1]] == expected[2], case.case_id
+            modes.add(day.agents[expected[1]].mode)
+            empties += len(expected[2]) == 1
+    assert modes == {"car", "walk"} and empties  # the brute force saw both modes and an empty route win
