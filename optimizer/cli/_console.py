@@ -121,6 +121,7 @@ def print_summary(console: Console, result: Plan, written: Written) -> None:
         f"\n[bold]{when}[/] policy {safe_text(problem.policy.name)}: "
         f"[bold]{visited}/{len(problem.cases)}[/] cases planned, {len(result.unassigned_cases)} unassigned"
     )
+    print_times(console, result)
     table = Table(title="Routes per agent", title_justify="left")
     for name, justify in (
         ("agent", "left"),
@@ -165,6 +166,19 @@ def print_summary(console: Console, result: Plan, written: Written) -> None:
         overview = [p for p in written.maps if p.name == "overview.html"]
         shown = overview[0] if overview else written.maps[-1]
         console.print(f"  {safe_text(shown)} (+ {len(written.maps) - 1} agent map(s) in {safe_text(shown.parent)})")
+
+
+def print_times(console: Console, result: Plan) -> None:
+    """One line: the planning time against its limit, and the travel matrix worked out before its clock started
+    (a cold road matrix of thousands of places takes seconds more than the limit says)."""
+    stats = result.stats
+    if "seconds" not in stats or "time_limit" not in stats:
+        return
+    console.print(
+        f"Planned in {stats['seconds']:.1f} s (limit {stats['time_limit']:g} s), after "
+        f"{stats.get('travel_matrix_seconds', 0.0):.1f} s for the travel matrix"
+        + (" [yellow](stopped on request)[/]" if stats.get("stopped") else "")
+    )
 
 
 def print_workload(console: Console, result: Plan) -> None:
@@ -228,6 +242,6 @@ def progress_display(console: Console) -> Progress:
 
 
 __all__ = [
-    "LimitBarColumn", "LimitTextColumn", "Written", "console", "print_notes", "print_summary", "progress_display",
-    "reported_errors", "safe_text", "step",
+    "LimitBarColumn", "LimitTextColumn", "Written", "console", "print_notes", "print_summary", "print_times",
+    "progress_display", "reported_errors", "safe_text", "step",
 ]  # fmt: skip

@@ -40,6 +40,8 @@ def test_balance_option_spreads_the_day_and_reports_the_spread(tmp_path: Path) -
     assert "balance" not in plan_off["stats"]  # type: ignore[operator]
     assert "Working time: shortest 0 h 00 min" in out_off  # two agents idle without balancing
     assert "Working time: shortest" in out_on and "balanced on time (weight 1)" in out_on
+    assert f"Planned in {plan_on['stats']['seconds']:.1f} s (limit 2 s), after " in out_on  # type: ignore[index]
+    assert " s for the travel matrix" in out_on
 
 
 def test_unknown_balance_mode_is_a_usage_error(tmp_path: Path) -> None:
