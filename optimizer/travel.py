@@ -194,12 +194,27 @@ def resolve_travel(
             cache[id(net)] = net.travel_matrix(ids, problem.location_coords, max_snap_m=500, stop=stop)
         matrices[m], unr = cache[id(net)]
         unreachable.update(unr)
-    bad = [
-        InputProblem("agents", None, "start" if pid.startswith("start:") else "end", pid, unreachable[pid])
-        for a in problem.agents
-        for pid in (a.start_id, a.end_id)
-        if pid in unreachable
-    ]
+    bad = _unreachable_agents(problem, unreachable)
     if bad:
         raise InputError(bad)
     return matrices, unreachable
+
+
+def _unreachable_agents(problem: Problem, unreachable: Mapping[str, str]) -> list[InputProblem]:
+    """One problem per agent point the network cannot reach: the agent, start and/or end, the coordinates, the
+    dates of a horizon (one line for all of them: an agent has a row per date), and why."""
+    dates: dict[tuple[str, str, float, float, str], list[str]] = {}
+    for a in problem.agents:
+        same = (a.start_lat, a.start_lon) == (a.end_lat, a.end_lon)
+        points = [("start and end" if same else "start", a.start_id, a.start_lat, a.start_lon)]
+        points += [] if same else [("end", a.end_id, a.end_lat, a.end_lon)]
+        for which, pid, lat, lon in points:
+            if pid in unreachable:
+                dates.setdefault((a.agent_id, which, lat, lon, unreachable[pid]), []).append(a.date.isoformat())
+    problems = []
+    for (agent_id, which, lat, lon, why), on in dates.items():
+        columns = ", ".join(f"{end}_lat/{end}_lon" for end in which.split(" and "))
+        when = f" on {', '.join(on)}" if problem.multi_day else ""
+        message = f"agent {agent_id}'s {which} point{when}: {why}"
+        problems.append(InputProblem("agents", None, columns, f"{lat}, {lon}", message))
+    return problems

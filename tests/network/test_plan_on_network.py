@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from optimizer import solve
-from optimizer.errors import StoppedError
+from optimizer.errors import InputError, StoppedError
 from optimizer.export.geojson import plan_geojson, route_geometries
 from optimizer.model import Agent, Case, Problem
 from optimizer.network import RoadNetwork
@@ -104,3 +104,28 @@ def test_a_stop_before_the_road_matrix_is_ready_makes_no_plan(
         solve(problem, network=harrisburg_car, time_limit=5, stop=lambda: True)
     stopped = solve(problem, time_limit=5, stop=lambda: True)  # straight lines: the best plan so far
     assert stopped.stats["stopped"] and len(stopped.visited_case_ids) + len(stopped.unassigned) == 149
+
+
+def test_an_agent_the_network_cannot_reach_is_one_input_problem_naming_agent_point_and_dates(
+    harrisburg_car: RoadNetwork,
+) -> None:
+    a = harrisburg_car.arrays
+    home = (float(a.node_lat[10]), float(a.node_lon[10]))
+    far = harrisburg_car.bounds[2] + 0.045  # 5 km north of the extract
+    days = [DATE, DATE + dt.timedelta(days=1)]
+    agents = [
+        Agent(agent_id="A1", start_lat=home[0], start_lon=home[1], end_lat=far, end_lon=home[1],
+              shift=parse_window("08:00-18:00"), date=day)
+        for day in days
+    ] + [Agent(agent_id="A2", start_lat=far, start_lon=home[1], end_lat=far, end_lon=home[1],
+               shift=parse_window("08:00-18:00"), date=DATE)]  # fmt: skip
+    cases = (Case(case_id="C1", lat=home[0], lon=home[1], service_s=600),)
+    problem = Problem(DATE, cases, tuple(agents), PRESETS["none"], horizon=tuple(days))
+    with pytest.raises(InputError, match=r"2 problem\(s\)") as raised:
+        solve(problem, network=harrisburg_car, time_limit=1)
+    lines = [str(p) for p in raised.value.problems]
+    assert lines[0].startswith(f"agents, column 'end_lat/end_lon': agent A1's end point on {DATE}, {days[1]}: ")
+    assert lines[1].startswith(
+        f"agents, column 'start_lat/start_lon, end_lat/end_lon': agent A2's start and end point on {DATE}: "
+    )
+    assert all("outside the network's area" in line and f"(value '{far}, {home[1]}')" in line for line in lines)
