@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from optimizer.model import Problem
 
 IntMatrix = npt.NDArray[np.int64]
+#: Places some travel mode's road network does not reach: ``place id -> mode -> why``.
+Unreachable = dict[str, dict[str, str]]
 
 #: Average door-to-door speeds for the straight-line estimate, metres per second.
 STRAIGHT_LINE_SPEED_MPS: dict[TravelMode, float] = {"car": 30 / 3.6, "scooter": 18 / 3.6, "walk": 4.5 / 3.6}
@@ -155,8 +157,10 @@ TravelInput = TravelMatrix | Mapping[str, TravelMatrix]
 
 def resolve_travel(
     problem: Problem, network: Any, travel: TravelInput | None, stop: Callable[[], bool] | None = None
-) -> tuple[dict[str, TravelMatrix], dict[str, str]]:
-    """The matrix per travel mode used by the agents, over ``problem.location_ids``, and unreachable cases.
+) -> tuple[dict[str, TravelMatrix], Unreachable]:
+    """The matrix per travel mode used by the agents, over ``problem.location_ids``, and the places a mode's road
+    network does not reach (``place id -> mode -> why``; a case only the walking network misses is the drivers'
+    to visit).  An agent point its own mode's network misses is an :class:`InputError`.
 
     ``stop`` is polled while a road network's matrix is worked out (:class:`~optimizer.errors.StoppedError`)."""
     ids = problem.location_ids
@@ -184,7 +188,7 @@ def resolve_travel(
         return {m: straight_line_matrix(ids, coords, mode=m) for m in modes}, {}
     nets = network if isinstance(network, Mapping) else {m: network for m in modes}
     matrices: dict[str, TravelMatrix] = {}
-    unreachable: dict[str, str] = {}
+    unreachable_by_mode: dict[str, dict[str, str]] = {}
     cache: dict[int, tuple[TravelMatrix, dict[str, str]]] = {}
     for m in modes:
         if m not in nets:
@@ -192,19 +196,23 @@ def resolve_travel(
         net = nets[m]
         if id(net) not in cache:
             cache[id(net)] = net.travel_matrix(ids, problem.location_coords, max_snap_m=500, stop=stop)
-        matrices[m], unr = cache[id(net)]
-        unreachable.update(unr)
-    bad = _unreachable_agents(problem, unreachable)
+        matrices[m], unreachable_by_mode[m] = cache[id(net)]
+    bad = _unreachable_agents(problem, unreachable_by_mode)
     if bad:
         raise InputError(bad)
-    return matrices, unreachable
+    by_place: Unreachable = {}
+    for mode, missed in unreachable_by_mode.items():
+        for pid, why in missed.items():
+            by_place.setdefault(pid, {})[mode] = why
+    return matrices, by_place
 
 
-def _unreachable_agents(problem: Problem, unreachable: Mapping[str, str]) -> list[InputProblem]:
-    """One problem per agent point the network cannot reach: the agent, start and/or end, the coordinates, the
-    dates of a horizon (one line for all of them: an agent has a row per date), and why."""
+def _unreachable_agents(problem: Problem, by_mode: Mapping[str, Mapping[str, str]]) -> list[InputProblem]:
+    """One problem per agent point its own mode's network cannot reach: the agent, start and/or end, the
+    coordinates, the dates of a horizon (one line for all of them: an agent has a row per date), and why."""
     dates: dict[tuple[str, str, float, float, str], list[str]] = {}
     for a in problem.agents:
+        unreachable = by_mode[a.mode]
         same = (a.start_lat, a.start_lon) == (a.end_lat, a.end_lon)
         points = [("start and end" if same else "start", a.start_id, a.start_lat, a.start_lon)]
         points += [] if same else [("end", a.end_id, a.end_lat, a.end_lon)]

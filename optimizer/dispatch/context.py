@@ -8,17 +8,17 @@ from typing import Any
 
 from optimizer.model import Problem
 from optimizer.solver.schedule import ScheduleContext
-from optimizer.travel import TravelInput, TravelMatrix, resolve_travel
+from optimizer.travel import TravelInput, TravelMatrix, Unreachable, resolve_travel
 
 
 @dataclass(frozen=True)
 class DayContext:
-    """One problem's matrices by travel mode, its schedule context, and the unreachable cases."""
+    """One problem's matrices by travel mode, its schedule context, and the places a mode's network misses."""
 
     problem: Problem
     matrices: dict[str, TravelMatrix]
     ctx: ScheduleContext
-    unreachable: dict[str, str]
+    unreachable: Unreachable
 
     @classmethod
     def build(

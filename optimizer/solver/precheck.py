@@ -46,8 +46,13 @@ def _fmt_set(items: frozenset[str] | set[str]) -> str:
     return "{" + ", ".join(sorted(items)) + "}" if items else "{}"
 
 
-def precheck(problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, str] | None = None) -> PrecheckResult:
-    """Split ``problem.cases`` into structurally impossible ones (with reasons) and candidates for the search."""
+def precheck(
+    problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, Mapping[str, str]] | None = None
+) -> PrecheckResult:
+    """Split ``problem.cases`` into structurally impossible ones (with reasons) and candidates for the search.
+
+    ``unreachable``: places some mode's road network misses (``place id -> mode -> why``,
+    :func:`optimizer.travel.resolve_travel`); a case is unreachable when it misses every qualified agent's mode."""
     unreachable = unreachable or {}
     out: list[Unassigned] = []
     candidates: list[Case] = []
@@ -63,7 +68,11 @@ def precheck(problem: Problem, ctx: ScheduleContext, unreachable: Mapping[str, s
             reasons[case.case_id] = dates.reason
             continue
         days = open_days[case.case_id] = frozenset(dates.open)
-        reasons[case.case_id] = _structural(case, problem, ctx, unreachable, kinds.agents_reason(case, days))
+        found = _structural(case, problem, ctx, kinds.agents_reason(case, days))
+        missed = unreachable.get(case.case_id)
+        if found is None and missed:
+            found = _unreachable(missed, {agents[i].mode for i in np.flatnonzero(kinds.qualified(case, days))})
+        reasons[case.case_id] = found
     open_cases = [c for c in problem.cases if reasons[c.case_id] is None]
     alone = fits_alone(open_cases, agents, ctx)
     row = {c.case_id: i for i, c in enumerate(open_cases)}
@@ -170,23 +179,23 @@ def _hours_reason(case: Case, problem: Problem, ctx: ScheduleContext) -> tuple[R
 
 
 def _structural(
-    case: Case,
-    problem: Problem,
-    ctx: ScheduleContext,
-    unreachable: Mapping[str, str],
-    agents_reason: tuple[Reason, str] | None,
+    case: Case, problem: Problem, ctx: ScheduleContext, agents_reason: tuple[Reason, str] | None
 ) -> tuple[Reason, str] | None:
     """The first structural reason ``case`` cannot be visited: the hours, then ``agents_reason`` (why none of the
-    agents working on its open dates may take it: :meth:`_Kinds.agents_reason`), then an unreachable address.
-    The date rules themselves are :func:`optimizer.horizon.dates.case_dates`."""
+    agents working on its open dates may take it: :meth:`_Kinds.agents_reason`); an unreachable address comes
+    after (:func:`_unreachable`).  The date rules themselves are :func:`optimizer.horizon.dates.case_dates`."""
     found = _hours_reason(case, problem, ctx)
     if found is not None:
         return found
-    if agents_reason is not None:
-        return agents_reason
-    if case.case_id in unreachable:
-        return Reason.UNREACHABLE, unreachable[case.case_id]
-    return None
+    return agents_reason
+
+
+def _unreachable(missed: Mapping[str, str], modes: set[str]) -> tuple[Reason, str] | None:
+    """Unreachable when the road networks of all ``modes`` (the qualified agents') miss the address; else the
+    agents of the other modes may go (the missing ones' matrix makes any such route too long)."""
+    if not modes <= missed.keys():
+        return None
+    return Reason.UNREACHABLE, "; ".join(dict.fromkeys(missed[m] for m in sorted(modes)))
 
 
 def _agents_reason(case: Case, problem: Problem, agents: Sequence[Agent]) -> tuple[Reason, str] | None:

@@ -37,3 +37,8 @@ def harrisburg_walk(harrisburg_pbf: Path, network_cache_dir: Path) -> RoadNetwor
 @pytest.fixture(scope="session")
 def andorra_car(andorra_pbf: Path, network_cache_dir: Path) -> RoadNetwork:
     return RoadNetwork.from_file(andorra_pbf, profile="car")
+
+
+@pytest.fixture(scope="session")
+def andorra_walk(andorra_pbf: Path, network_cache_dir: Path) -> RoadNetwork:
+    return RoadNetwork.from_file(andorra_pbf, profile="walk")

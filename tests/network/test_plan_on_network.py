@@ -129,3 +129,34 @@ def test_an_agent_the_network_cannot_reach_is_one_input_problem_naming_agent_poi
         f"agents, column 'start_lat/start_lon, end_lat/end_lon': agent A2's start and end point on {DATE}: "
     )
     assert all("outside the network's area" in line and f"(value '{far}, {home[1]}')" in line for line in lines)
+
+
+def test_a_place_only_one_mode_cannot_reach_is_the_other_modes_to_visit(
+    andorra_car: RoadNetwork, andorra_walk: RoadNetwork
+) -> None:
+    """A place the walking network misses (in Andorra: beside roads closed to walkers) is no reason to refuse the
+    case or a driver who lives there: only a walking agent may not start there."""
+    a = andorra_car.arrays
+    ids = [str(i) for i in range(a.n_nodes)]
+    coords = list(zip(a.node_lat.tolist(), a.node_lon.tolist(), strict=True))
+    _, walk_misses = andorra_walk.travel_matrix(ids, coords)
+    _, car_misses = andorra_car.travel_matrix(ids, coords)
+    cut_off = [int(i) for i in walk_misses if i not in car_misses]
+    both = [i for i in range(a.n_nodes) if str(i) not in walk_misses]
+    assert cut_off and both
+    spot = (float(a.node_lat[cut_off[0]]), float(a.node_lon[cut_off[0]]))
+    home = (float(a.node_lat[both[0]]), float(a.node_lon[both[0]]))
+
+    def agent(agent_id: str, mode: str, at: tuple[float, float]) -> Agent:
+        return Agent(agent_id=agent_id, start_lat=at[0], start_lon=at[1], end_lat=at[0], end_lon=at[1],
+                     shift=parse_window("08:00-18:00"), date=DATE, mode=mode)  # type: ignore[arg-type]  # fmt: skip
+
+    networks = {"car": andorra_car, "walk": andorra_walk}
+    case = Case(case_id="C1", lat=spot[0], lon=spot[1], service_s=600)
+    problem = Problem(DATE, (case,), (agent("W", "walk", home), agent("D", "car", spot)), PRESETS["none"])
+    plan = solve(problem, network=networks, time_limit=2)
+    assert plan.visited_case_ids == ["C1"] and plan.audit == []
+    assert [r.agent_id for r in plan.routes if r.visits] == ["D"]
+    walker_there = Problem(DATE, (case,), (agent("W", "walk", spot),), PRESETS["none"])
+    with pytest.raises(InputError, match=r"agent W's start and end point: .*walk road"):
+        solve(walker_there, network=networks, time_limit=1)

@@ -86,7 +86,7 @@ def test_no_agents() -> None:
 
 
 def test_unreachable_comes_from_the_network() -> None:
-    result = _reason(_case(), unreachable={"C1": "12 km from the nearest road (limit 500 m)"})
+    result = _reason(_case(), unreachable={"C1": {"car": "12 km from the nearest road (limit 500 m)"}})
     assert result.unassigned[0].reason == Reason.UNREACHABLE
     assert result.unassigned[0].detail == "12 km from the nearest road (limit 500 m)"
 
@@ -131,3 +131,13 @@ def test_the_break_counts_against_the_cap_in_the_precheck() -> None:
 def test_shift_too_short_stays_no_shift_overlap_even_with_a_cap() -> None:
     agent = _agent(shift=parse_window("08:00-09:00"), max_work_s=30 * 60)
     assert _reason(_case(service_s=3600), (agent,)).unassigned[0].reason == Reason.NO_SHIFT_OVERLAP
+
+
+def test_an_address_one_mode_misses_is_unreachable_only_when_every_qualified_agent_travels_that_way() -> None:
+    missed = {"C1": {"walk": "cut off from the main walk road network"}}
+    walker, driver = _agent("W", mode="walk", skills=frozenset({"legal"})), _agent("D", mode="car")
+    both = _reason(_case(), (walker, driver), unreachable=missed)
+    assert both.unassigned == () and [c.case_id for c in both.candidates] == ["C1"]
+    only_walker = _reason(_case(skills=frozenset({"legal"})), (walker, driver), unreachable=missed)
+    assert only_walker.unassigned[0].reason == Reason.UNREACHABLE
+    assert only_walker.unassigned[0].detail == "cut off from the main walk road network"
