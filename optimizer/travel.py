@@ -207,6 +207,24 @@ def resolve_travel(
     return matrices, by_place
 
 
+def travel_sources(problem: Problem, network: Any, travel: TravelInput | None) -> dict[str, Any]:
+    """Where each agent mode's travel times come from, for the plan's record: ``"straight-line"``, ``"given"``
+    (the caller's matrix), or the road network's file name, profile and ``hash`` (of its arcs and their times: the
+    same hash, the same times).  A re-plan, suggestion or check of the plan must use the same
+    (:func:`optimizer.dispatch.context.same_travel`)."""
+    modes = sorted({a.mode for a in problem.agents})
+    if travel is not None:
+        return {m: "given" for m in modes}
+    if network is None:
+        return {m: "straight-line" for m in modes}
+    nets = network if isinstance(network, Mapping) else {m: network for m in modes}
+    return {
+        m: {"network": nets[m].source, "profile": nets[m].profile, "hash": nets[m].router.hash}
+        for m in modes
+        if m in nets
+    }
+
+
 def _unreachable_agents(problem: Problem, by_mode: Mapping[str, Mapping[str, str]]) -> list[InputProblem]:
     """One problem per agent point its own mode's network cannot reach: the agent, start and/or end, the
     coordinates, the dates of a horizon (one line for all of them: an agent has a row per date), and why."""

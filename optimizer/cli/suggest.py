@@ -41,7 +41,7 @@ def suggest(
     with reported_errors():
         before = load_plan(plan)
         new = read_cases(cases)
-        index = SuggestIndex.build(before, DayContext.build(before.problem, network_for(before, network)))
+        index = SuggestIndex.build(before, DayContext.of_plan(before, network_for(before, network)))
         frames = []
         for case in new:
             found = best_places(before, case, k, at=_seconds(at), index=index)

@@ -108,7 +108,7 @@ def check_plan(
     network, travel, day:
         How to get the travel times (as :func:`optimizer.solve` takes them), or a prepared :class:`DayContext`.
     """
-    day = day or DayContext.build(plan.problem, network, travel)
+    day = day or DayContext.of_plan(plan, network, travel)
     problem = plan.problem
     week = problem.date if problem.multi_day else None
     if isinstance(routes, pd.DataFrame):

@@ -36,7 +36,7 @@ import pandas as pd
 from optimizer.audit import audit_plan
 from optimizer.dispatch.agentdays import AgentDays, by_agent_day
 from optimizer.dispatch.changes import agent_changes, case_changes
-from optimizer.dispatch.context import DayContext
+from optimizer.dispatch.context import DayContext, same_travel
 from optimizer.dispatch.keep import Keep, promises, restore_order, solve_keeping
 from optimizer.dispatch.merge import Cut, merge_day
 from optimizer.dispatch.settle import settle
@@ -194,6 +194,7 @@ def replan(
     """
     began = time.perf_counter()
     _check_keep(keep, keep_next)
+    network = same_travel(plan, network)  # the locked stops keep their times: the same travel times, or none
     given, days = plan, None
     if plan.problem.multi_day:  # a week plan: every agent-day a route of its own (the first date keeps the ids)
         plan, days = by_agent_day(plan)

@@ -107,7 +107,7 @@ class SuggestIndex:
     @classmethod
     def build(cls, plan: Plan, day: DayContext | None = None) -> SuggestIndex:
         """Index every route of ``plan`` (its travel from ``day``, straight-line estimates when not given)."""
-        day = day or DayContext.build(plan.problem)
+        day = day or DayContext.of_plan(plan)
         problem = plan.problem
         agents = {(a.agent_id, a.date): a for a in problem.agents}
         coords = {}

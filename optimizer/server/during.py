@@ -136,7 +136,7 @@ class _Indexes:
 
         plan = load_plan(out_dir)
         network = _networks(network_path, plan.problem) if network_path else None
-        item = (plan, SuggestIndex.build(plan, DayContext.build(plan.problem, network)))
+        item = (plan, SuggestIndex.build(plan, DayContext.of_plan(plan, network)))
         with self._lock:
             self._items[job_id] = item
             while len(self._items) > INDEX_CACHE:

@@ -42,7 +42,7 @@ def checked_arguments(
         raise ValueError("give either network= (roads) or travel= (your own matrix), not both")
     limit = _check_time_limit(time_limit)
     _check_seed(seed)
-    return _loaded_network(problem, network), travel, limit
+    return loaded_network(problem, network), travel, limit
 
 
 def _check_problem(problem: Any) -> None:
@@ -90,7 +90,7 @@ def _is_path(value: Any) -> bool:
     return isinstance(value, str | os.PathLike)
 
 
-def _loaded_network(problem: Problem, network: Any) -> Any:
+def loaded_network(problem: Problem, network: Any) -> Any:
     """``network`` with every path replaced by ``load_network(path, profile=mode)`` for the agents' modes."""
     if network is None:
         return None
@@ -115,4 +115,4 @@ def _loaded_network(problem: Problem, network: Any) -> Any:
     return network
 
 
-__all__ = ["checked_arguments"]
+__all__ = ["checked_arguments", "loaded_network"]

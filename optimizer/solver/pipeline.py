@@ -51,7 +51,7 @@ from optimizer.solver.stability import (
     with_stability,
 )
 from optimizer.solver.stats import SearchStats, SolveStats
-from optimizer.travel import TravelInput, TravelMatrix, resolve_travel
+from optimizer.travel import TravelInput, TravelMatrix, resolve_travel, travel_sources
 
 
 # The pipeline, one line per stage; its length is the parameters' documentation and the statistics record.
@@ -193,6 +193,7 @@ def solve(
     if start_from is not None:
         plan.stats["change_rate"] = round(change_rate(owners, plan), 4)
         plan.stats["stability_cost_s"] = round(stability_cost or 0)
+    plan.stats["travel_source"] = travel_sources(problem, network, travel)
     if problem.multi_day:
         plan.stats["late_day_cost_s"] = round(late_day_cost)
     if repeats is not None:

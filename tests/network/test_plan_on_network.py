@@ -10,6 +10,9 @@ import numpy as np
 import pytest
 
 from optimizer import solve
+from optimizer.dispatch.check import check_plan
+from optimizer.dispatch.replan import replan
+from optimizer.dispatch.suggest import SuggestIndex
 from optimizer.errors import InputError, StoppedError
 from optimizer.export.geojson import plan_geojson, route_geometries
 from optimizer.model import Agent, Case, Problem
@@ -160,3 +163,25 @@ def test_a_place_only_one_mode_cannot_reach_is_the_other_modes_to_visit(
     walker_there = Problem(DATE, (case,), (agent("W", "walk", spot),), PRESETS["none"])
     with pytest.raises(InputError, match=r"agent W's start and end point: .*walk road"):
         solve(walker_there, network=networks, time_limit=1)
+
+
+def test_a_road_plan_is_re_planned_checked_and_asked_about_with_its_own_travel_times_only(
+    plan_and_matrix: tuple[Plan, object], harrisburg_car: RoadNetwork, andorra_car: RoadNetwork
+) -> None:
+    """A re-plan, check or suggestion re-times the plan's routes: with straight lines or another network the
+    locked stops broke the plan's own audit (exit 6, "a bug"); now the mistake is named before any work."""
+    plan, _ = plan_and_matrix
+    made = plan.stats["travel_source"]
+    assert made == {"car": {"network": "harrisburg.osm.pbf", "profile": "car", "hash": harrisburg_car.router.hash}}
+    orders = {r.agent_id: list(r.case_ids) for r in plan.routes}
+    with pytest.raises(InputError, match=r"come from the road network harrisburg.osm.pbf \(car\), not straight-line"):
+        replan(plan, at=12 * 3600, network=None, time_limit=1)
+    with pytest.raises(InputError, match=r"not the road network andorra.osm.pbf \(car\): give that network"):
+        check_plan(plan, orders, network=andorra_car)
+    with pytest.raises(InputError, match="give that network"):
+        SuggestIndex.build(plan)
+    assert check_plan(plan, orders, network=harrisburg_car).violations == []
+    straight = solve(plan.problem, time_limit=1)
+    assert straight.stats["travel_source"] == {"car": "straight-line"}
+    with pytest.raises(InputError, match=r"come from straight-line estimates, not the road network .*: leave out"):
+        check_plan(straight, {r.agent_id: list(r.case_ids) for r in straight.routes}, network=harrisburg_car)
