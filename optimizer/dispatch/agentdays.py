@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from optimizer.errors import InputError, InputProblem
 from optimizer.model import Agent, Case
 from optimizer.plan import Plan
 from optimizer.travel import TravelMatrix
@@ -86,7 +87,8 @@ def by_agent_day(plan: Plan) -> tuple[Plan, AgentDays]:
     renamed = {name(a.agent_id, a.date): (a.agent_id, a.date) for a in problem.agents if a.date != first}
     clash = sorted(set(renamed) & {a.agent_id for a in problem.agents})
     if clash:
-        raise ValueError(f"agent id(s) {', '.join(clash)} look like another agent's day: rename them to re-plan")
+        message = f"agent id(s) {', '.join(clash)} look like another agent's day: rename them to re-plan"
+        raise InputError([InputProblem("agents", None, "agent_id", ", ".join(clash), message)])
     names: dict[str, set[str]] = {}
     for a in problem.agents:
         names.setdefault(a.agent_id, set()).add(name(a.agent_id, a.date))

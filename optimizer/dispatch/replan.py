@@ -40,6 +40,7 @@ from optimizer.dispatch.context import DayContext, same_travel
 from optimizer.dispatch.keep import Keep, promises, restore_order, solve_keeping
 from optimizer.dispatch.merge import Cut, merge_day
 from optimizer.dispatch.settle import settle
+from optimizer.errors import InputError, InputProblem
 from optimizer.horizon.repeats import copy_id
 from optimizer.locks import audit_locks
 from optimizer.model import Agent, Case, Problem
@@ -425,15 +426,20 @@ def _check_keep(keep: str, keep_next: int | None) -> None:
 
 
 def _check_ids(problem: Problem, off: set[str], new_cases: Sequence[Case]) -> None:
-    """Raises ``ValueError`` for unavailable agents not in the plan (on its first date) or new case ids already
-    in it."""
+    """:class:`InputError` (a ``ValueError``) listing unavailable agents not in the plan (on its first date) and
+    new case ids already in it: the dispatcher's input, not a bug (the CLI exits 3)."""
+    problems = []
     unknown = sorted(off - {a.agent_id for a in problem.agents if a.date == problem.date})
     if unknown:
         on = f" on {problem.date.isoformat()}" if problem.multi_day else ""
-        raise ValueError(f"unavailable agent(s) {', '.join(unknown)} are not in the plan{on}")
+        message = f"unavailable agent(s) {', '.join(unknown)} are not in the plan{on}"
+        problems.append(InputProblem("unavailable", None, "agent_id", ", ".join(unknown), message))
     clash = sorted({c.case_id for c in new_cases} & {c.case_id for c in problem.cases})
     if clash:
-        raise ValueError(f"new case id(s) {', '.join(clash)} are already in the plan")
+        message = f"new case id(s) {', '.join(clash)} are already in the plan"
+        problems.append(InputProblem("new cases", None, "case_id", ", ".join(clash), message))
+    if problems:
+        raise InputError(problems)
 
 
 def _whole_day_audit(merged: Plan, day: DayContext, moved: Collection[str]) -> list[str]:

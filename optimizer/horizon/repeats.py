@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optimizer.errors import InputError, InputProblem
 from optimizer.horizon.dates import case_dates
 from optimizer.model import Case, Problem
 from optimizer.plan import Plan, Route, Unassigned
@@ -140,7 +141,8 @@ def expand(problem: Problem) -> tuple[Problem, Repeats]:
             continue
         clash = [copy_id(case.case_id, k) for k in range(2, case.visits_needed + 1) if copy_id(case.case_id, k) in ids]
         if clash:
-            raise ValueError(f"case ids {', '.join(clash)} clash with the further visits of case {case.case_id}")
+            message = f"case ids {', '.join(clash)} clash with the further visits of case {case.case_id}"
+            raise InputError([InputProblem("cases", None, "case_id", ", ".join(clash), message)])
         for k in range(1, case.visits_needed + 1):
             cid = copy_id(case.case_id, k)
             origin[cid], visit[cid] = case.case_id, k

@@ -69,3 +69,12 @@ def test_bad_replan_options_are_usage_errors(lopsided_plan: Path, tmp_path: Path
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert not out.exists()
+
+
+def test_an_unavailable_agent_not_in_the_plan_is_an_input_error(lopsided_plan: Path, tmp_path: Path) -> None:
+    out = tmp_path / "x"
+    args = ["replan", "--plan", str(lopsided_plan), "--at", "09:30", "--out", str(out), "--unavailable", "Z9"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 3, result.output  # was 1, "a bug in fieldroute"
+    assert "unavailable agent(s) Z9 are not in the plan" in result.output
+    assert not out.exists()
