@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from optimizer.model import Agent, Case
 from optimizer.solver.penalties import PenaltyScale
 from optimizer.solver.schedule import StartSlot
@@ -36,6 +39,19 @@ class SearchInput:
         """Whether the agents work on more than one date: a horizon, searched over every agent-day at once."""
         return spans_dates(self.agents)
 
+    @property
+    def leg_cap(self) -> int:
+        """Travel seconds no leg of any route can take: one more than the longest shift.  A road matrix holds
+        :data:`~optimizer.network.UNREACHABLE` (115 days) between places a mode's network does not join (with
+        walking agents among drivers: every place only the drivers reach); where the search hands legs to an
+        engine it clamps them to this, which keeps them impossible without overflowing VROOM's cost check or
+        OR-Tools' objective (both failed on such a day)."""
+        return leg_cap(self.agents)
+
+    def seconds(self, mode: str, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """The ``mode`` matrix's seconds from ``rows`` to ``cols`` (matrix indices), clamped to :attr:`leg_cap`."""
+        return np.minimum(self.travel[mode].seconds[np.ix_(rows, cols)], self.leg_cap)
+
     def visit_cost(self, case_id: str, agent_index: int) -> int:
         """The cost of agent ``agent_index`` visiting ``case_id`` on top of travel (0 without visit costs)."""
         if self.visit_costs is None:
@@ -50,3 +66,8 @@ def spans_dates(agents: Sequence[Agent]) -> bool:
 
 
 __all__ = ["SearchInput", "spans_dates"]
+
+
+def leg_cap(agents: Sequence[Agent]) -> int:
+    """One more than the longest shift of ``agents``: no leg that long fits any route (:attr:`SearchInput.leg_cap`)."""
+    return max((a.shift.length_s for a in agents), default=86_400) + 1

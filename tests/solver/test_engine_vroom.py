@@ -71,3 +71,45 @@ def test_vroom_routes_keep_the_working_time_cap_through_the_check() -> None:
         route = schedule_route(agent, order, ctx)
         assert route is not None and agent.max_work_s is not None
         assert route.stops[-1].arrival_s - route.stops[0].departure_s <= agent.max_work_s
+
+
+def test_places_a_walking_agent_cannot_reach_do_not_overflow_vroom() -> None:
+    """A road matrix holds UNREACHABLE (9,999,999 s) where a mode's network misses a place; with 20 walking
+    agents among 40 and half of 400 places beyond the walkers' network, VROOM refused its input ("Too high cost
+    values, stopping to avoid overflowing") until legs were clamped to the longest shift + 1."""
+    import datetime as dt
+
+    import numpy as np
+
+    from optimizer.model import Agent, Problem
+    from optimizer.policy import PRESETS
+    from optimizer.times import parse_window
+    from optimizer.travel import TravelMatrix, straight_line_matrix
+
+    day_ = dt.date(2026, 12, 1)
+    rng = np.random.default_rng(0)
+    cases = tuple(
+        Case(f"C{i:03d}", 40.27 + rng.uniform(-0.02, 0.02), -76.88 + rng.uniform(-0.02, 0.02), service_s=900)
+        for i in range(400)
+    )
+    shift = parse_window("08:00-17:00")
+    agents = tuple(
+        Agent(f"{mode[0].upper()}{k}", 40.27, -76.88, 40.27, -76.88, shift, day_, mode=mode)  # type: ignore[arg-type]
+        for mode in ("walk", "car")
+        for k in range(20)
+    )
+    problem = Problem(day_, cases, agents, PRESETS["none"])
+    ids, coords = problem.location_ids, problem.location_coords
+    walk = straight_line_matrix(ids, coords, mode="walk")
+    seconds = walk.seconds.copy()
+    beyond = [ids.index(c.case_id) for c in cases[:200]]
+    seconds[beyond, :] = seconds[:, beyond] = 9_999_999
+    np.fill_diagonal(seconds, 0)
+    travel = {"car": straight_line_matrix(ids, coords, mode="car"), "walk": TravelMatrix(ids, seconds, walk.metres)}
+    ctx = ScheduleContext.build(problem.cases, problem.policy, travel)
+    pre = precheck(problem, ctx, {})
+    day = SearchInput(list(pre.candidates), agents, ctx.slots, pre.allowed, travel, penalty_scale(list(cases), 10**6))
+    routes = vroom_routes(day, 1.0)
+    assert sum(map(len, routes)) > 300
+    walkers_cases = {cid for a, order in zip(agents, routes, strict=True) if a.mode == "walk" for cid in order}
+    assert not walkers_cases & {c.case_id for c in cases[:200]}

@@ -440,7 +440,7 @@ def _mode_matrix(day: SearchInput, places: _Places, mode: str) -> tuple[np.ndarr
     n0 = len(places.ids)
     m = day.travel[mode]
     idx = np.array([m.index(i) for i in places.ids], dtype=np.int64)
-    sub = np.ascontiguousarray(m.seconds[np.ix_(idx, idx)], dtype=np.int64)
+    sub = np.ascontiguousarray(day.seconds(mode, idx, idx), dtype=np.int64)
     mat = np.full((places.count, places.count), _FAR, dtype=np.int64)
     mat[:n0, :n0] = sub
     hubs = np.array(_hubs(sub, places.depots, places.hubs_per_break) if places.break_locs else [], dtype=np.int64)

@@ -32,7 +32,7 @@ from ortools.constraint_solver import pywrapcp
 
 from optimizer.model import Agent, Case
 from optimizer.solver.schedule import merged_slot_windows
-from optimizer.solver.search_input import SearchInput
+from optimizer.solver.search_input import SearchInput, leg_cap
 from optimizer.travel import TravelMatrix
 
 
@@ -65,6 +65,7 @@ _BOUND_ROWS = 256
 def travel_bound(cases: Sequence[Case], agents: Sequence[Agent], travel: Mapping[str, TravelMatrix]) -> int:
     """An upper bound on any plan's total travel cost: each node's dearest outgoing arc, capped by shift time."""
     ids = [c.case_id for c in cases] + [a.start_id for a in agents]
+    cap = leg_cap(agents)
     total = 0
     for mode in {a.mode for a in agents}:
         m = travel[mode]
@@ -72,7 +73,8 @@ def travel_bound(cases: Sequence[Case], agents: Sequence[Agent], travel: Mapping
         rows = idx[: len(ids)]
         dearest = 0
         for first in range(0, len(rows), _BOUND_ROWS):  # in slices: one copy of 10,000 x 10,000 cells is 0.8 GB
-            dearest += int(np.take(m.seconds[rows[first : first + _BOUND_ROWS]], idx, axis=1).max(axis=1).sum())
+            block = np.take(m.seconds[rows[first : first + _BOUND_ROWS]], idx, axis=1)
+            dearest += int(np.minimum(block.max(axis=1), cap).sum())  # UNREACHABLE legs count as the cap
         total = max(total, dearest)
     shifts = sum(a.shift.length_s for a in agents)
     return min(total, shifts)
@@ -131,7 +133,7 @@ def _add_travel(
     for mode in sorted({a.mode for a in day.agents}):
         m = day.travel[mode]
         idx = np.array([m.index(i) for i in node_ids], dtype=np.int64)
-        secs = secs_by_mode[mode] = m.seconds[np.ix_(idx, idx)]
+        secs = secs_by_mode[mode] = day.seconds(mode, idx, idx)
         if day.visit_costs is None:
             cost_cb[mode] = routing.RegisterTransitMatrix((secs * scale).tolist())
         time_cb[mode] = routing.RegisterTransitMatrix((secs + service[:, None]).tolist())

@@ -82,6 +82,10 @@ def search_parameters(config: OrToolsConfig, time_limit: float, cases: int = 0) 
     return params
 
 
+_FAIL = 3  # RoutingModel status ROUTING_FAIL: no solution, and not for want of time
+_RETRY_MIN_S = 0.5  # below this, a failed warm start is answered with the start itself
+
+
 def _left(time_limit: float, began: float) -> float:
     return max(0.05, time_limit - (_time.perf_counter() - began))
 
@@ -126,6 +130,13 @@ def run_search(
             left = _left(time_limit, began)
             _add_hard_time_limit(model, left, stop)
             solution = model.routing.SolveFromAssignmentWithParameters(start, search_parameters(config, left, cases))
+            if solution is None and model.routing.status() == _FAIL and _left(time_limit, began) > _RETRY_MIN_S:
+                # The model could not restore the start as scheduled (seen: a walking agent's route whose break
+                # falls at the end place): search from nothing with the time left instead of stopping here; the
+                # caller keeps the start (``initial``) when it stays cheaper.
+                left = _left(time_limit, began)
+                _add_hard_time_limit(model, left, stop)
+                solution = model.routing.SolveWithParameters(search_parameters(config, left, cases))
             solution = solution if solution is not None else start
     warm = solution is not None if initial is not None else None
     if solution is None:
