@@ -65,13 +65,18 @@ def _wait_for_search(process: subprocess.Popen[str], out: Path) -> None:
     assert not out.exists()
 
 
-def _stop_once(process: subprocess.Popen[str], out: Path) -> None:
-    """Once the search runs, one Ctrl-C: the command must stop the search and write its best result, exit 0."""
-    _wait_for_search(process, out)
+def _interrupt(process: subprocess.Popen[str]) -> tuple[str, str, float]:
+    """One Ctrl-C; the command's stdout and stderr, and the seconds it took to end after it."""
     sent = time.perf_counter()
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
-    took = time.perf_counter() - sent
+    return stdout, stderr, time.perf_counter() - sent
+
+
+def _stop_once(process: subprocess.Popen[str], out: Path) -> None:
+    """Once the search runs, one Ctrl-C: the command must stop the search and write its best result, exit 0."""
+    _wait_for_search(process, out)
+    stdout, stderr, took = _interrupt(process)
     assert process.returncode == 0, stderr
     assert "Stopped on request" in stdout
     assert took < 15  # far from the 120 s limit: the search stopped, the result was finished and written
@@ -136,10 +141,7 @@ def test_ctrl_c_while_the_road_matrix_is_worked_out_stops_at_once(tmp_path: Path
         time.sleep(0.05)  # the row cache is opened just before the shortest paths start
     assert process.poll() is None, process.communicate()
     time.sleep(0.3)
-    sent = time.perf_counter()
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
-    took = time.perf_counter() - sent
+    _, stderr, took = _interrupt(process)
     assert process.returncode == 130, stderr
     assert "stopped before the road travel times were ready" in stderr
     assert not out.exists()
