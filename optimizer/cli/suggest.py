@@ -56,7 +56,7 @@ def suggest(
                 dated = [s.date.isoformat() if s.date else "", str(s.days_late)]
                 table.add_row(
                     escape(s.agent_id), *(dated if week else []), str(s.position + 1),
-                    escape(s.after_case or "first"), _clock(s.eta_s), f"+{s.extra_travel_s // 60} min",
+                    escape(s.after_case or "first"), _clock(s.eta_s), s.extra_travel_text,
                     _clock(s.day_end_s), escape(", ".join(s.pushes_out)),
                 )  # fmt: skip
             when = "in the plan's dates" if week else "today"

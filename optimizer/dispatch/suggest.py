@@ -69,13 +69,20 @@ class Suggestion:
         """What ranks the place: extra travel, plus the lateness on a week plan."""
         return self.extra_travel_s + self.late_s
 
+    @property
+    def extra_travel_text(self) -> str:
+        """``+12 min``, or ``-2 min`` when the visits it pushes out save more travel than it adds (whole minutes,
+        towards zero)."""
+        minutes = int(self.extra_travel_s / 60)
+        return f"+{minutes} min" if self.extra_travel_s >= 0 else f"-{-minutes} min"
+
     def __str__(self) -> str:
         after = f"after {self.after_case}" if self.after_case else "first"
         push = f", pushes out {', '.join(self.pushes_out)}" if self.pushes_out else ""
         on = f"{self.date.isoformat()} " if self.date is not None else ""
         return (
             f"{self.agent_id} #{self.position + 1} ({after}) {on}at {format_clock(self.eta_s)}, "
-            f"+{self.extra_travel_s // 60} min travel, day ends {format_clock(self.day_end_s)}{push}"
+            f"{self.extra_travel_text} travel, day ends {format_clock(self.day_end_s)}{push}"
         )
 
 

@@ -59,3 +59,15 @@ def test_formula_cells_are_made_plain_text() -> None:
     assert safe_cell("A02") == "A02"
     frame = safe_frame(pd.DataFrame({"a": ["@x", "ok"], "n": [1, -2]}))
     assert frame["a"].tolist() == ["'@x", "ok"] and frame["n"].tolist() == [1, -2]
+
+
+def test_a_place_that_saves_travel_reads_minus_not_plus_minus() -> None:
+    """A place whose pushed-out visits save more travel than it adds has negative extra travel: the CLI showed
+    it as "+-2 min" (and -61 s as -2 min)."""
+    from optimizer.dispatch.suggest import Suggestion
+
+    place = Suggestion("A1", 0, None, 36000, 36000, 0, 0, 61200)
+    assert [replace(place, extra_travel_s=s).extra_travel_text for s in (0, 59, 719, -61, -150)] == [
+        "+0 min", "+0 min", "+11 min", "-1 min", "-2 min",
+    ]  # fmt: skip
+    assert "-2 min travel" in str(replace(place, extra_travel_s=-150))
