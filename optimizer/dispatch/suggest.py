@@ -71,10 +71,10 @@ class Suggestion:
 
     @property
     def extra_travel_text(self) -> str:
-        """``+12 min``, or ``-2 min`` when the visits it pushes out save more travel than it adds (whole minutes,
-        towards zero)."""
-        minutes = int(self.extra_travel_s / 60)
-        return f"+{minutes} min" if self.extra_travel_s >= 0 else f"-{-minutes} min"
+        """``+12 min``, or ``-2 min`` when the visits it pushes out save more travel than it adds (to the nearest
+        minute; ``0 min`` within half a minute)."""
+        minutes = round(self.extra_travel_s / 60)
+        return f"{minutes:+d} min" if minutes else "0 min"
 
     def __str__(self) -> str:
         after = f"after {self.after_case}" if self.after_case else "first"

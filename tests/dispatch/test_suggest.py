@@ -63,11 +63,11 @@ def test_formula_cells_are_made_plain_text() -> None:
 
 def test_a_place_that_saves_travel_reads_minus_not_plus_minus() -> None:
     """A place whose pushed-out visits save more travel than it adds has negative extra travel: the CLI showed
-    it as "+-2 min" (and -61 s as -2 min)."""
+    it as "+-2 min" (and -61 s as -2 min, floor division)."""
     from optimizer.dispatch.suggest import Suggestion
 
     place = Suggestion("A1", 0, None, 36000, 36000, 0, 0, 61200)
-    assert [replace(place, extra_travel_s=s).extra_travel_text for s in (0, 59, 719, -61, -150)] == [
-        "+0 min", "+0 min", "+11 min", "-1 min", "-2 min",
+    assert [replace(place, extra_travel_s=s).extra_travel_text for s in (0, 29, -30, 59, 719, -61, -151)] == [
+        "0 min", "0 min", "0 min", "+1 min", "+12 min", "-1 min", "-3 min",
     ]  # fmt: skip
-    assert "-2 min travel" in str(replace(place, extra_travel_s=-150))
+    assert "-3 min travel" in str(replace(place, extra_travel_s=-151))
