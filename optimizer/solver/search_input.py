@@ -44,8 +44,8 @@ class SearchInput:
         """Travel seconds no leg of any route can take: one more than the longest shift.  A road matrix holds
         :data:`~optimizer.network.UNREACHABLE` (115 days) between places a mode's network does not join (with
         walking agents among drivers: every place only the drivers reach); where the search hands legs to an
-        engine it clamps them to this, which keeps them impossible without overflowing VROOM's cost check or
-        OR-Tools' objective (both failed on such a day)."""
+        engine or bounds them it clamps them to this, which keeps them impossible without tripping VROOM's
+        overflow check (it refused such a day: "Too high cost values")."""
         return leg_cap(self.agents)
 
     def seconds(self, mode: str, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -65,9 +65,9 @@ def spans_dates(agents: Sequence[Agent]) -> bool:
     return len({a.date for a in agents}) > 1
 
 
-__all__ = ["SearchInput", "spans_dates"]
-
-
 def leg_cap(agents: Sequence[Agent]) -> int:
     """One more than the longest shift of ``agents``: no leg that long fits any route (:attr:`SearchInput.leg_cap`)."""
     return max((a.shift.length_s for a in agents), default=86_400) + 1
+
+
+__all__ = ["SearchInput", "leg_cap", "spans_dates"]

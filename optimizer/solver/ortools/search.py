@@ -131,9 +131,9 @@ def run_search(
             _add_hard_time_limit(model, left, stop)
             solution = model.routing.SolveFromAssignmentWithParameters(start, search_parameters(config, left, cases))
             if solution is None and model.routing.status() == _FAIL and _left(time_limit, began) > _RETRY_MIN_S:
-                # The model could not restore the start as scheduled (seen: a walking agent's route whose break
-                # falls at the end place): search from nothing with the time left instead of stopping here; the
-                # caller keeps the start (``initial``) when it stays cheaper.
+                # The model could not restore the start (seen on a mixed-mode week, from routes valid under
+                # fieldroute's own schedule; the rule it trips was not pinned down): search from nothing with the
+                # time left instead of stopping here; the caller keeps the start when it stays cheaper.
                 left = _left(time_limit, began)
                 _add_hard_time_limit(model, left, stop)
                 solution = model.routing.SolveWithParameters(search_parameters(config, left, cases))
