@@ -42,6 +42,7 @@ _EXPORTS = {
     "AuditError": "optimizer.errors",
     "NetworkError": "optimizer.errors",
     "OutputError": "optimizer.errors",
+    "StoppedError": "optimizer.errors",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -72,6 +73,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers only
         NetworkError,
         NoSolutionError,
         OutputError,
+        StoppedError,
     )
     from optimizer.io import load_problem
     from optimizer.model import Agent, Case, Problem
