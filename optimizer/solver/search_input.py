@@ -48,9 +48,11 @@ class SearchInput:
         overflow check (it refused such a day: "Too high cost values")."""
         return leg_cap(self.agents)
 
-    def seconds(self, mode: str, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        """The ``mode`` matrix's seconds from ``rows`` to ``cols`` (matrix indices), clamped to :attr:`leg_cap`."""
-        return np.minimum(self.travel[mode].seconds[np.ix_(rows, cols)], self.leg_cap)
+    def seconds(self, mode: str, ids: Sequence[str]) -> npt.NDArray[np.int64]:
+        """The ``mode`` matrix's seconds between ``ids`` (square, in ``ids`` order), clamped to :attr:`leg_cap`."""
+        matrix = self.travel[mode]
+        idx = np.asarray(matrix.indices(ids), dtype=np.int64)
+        return np.minimum(matrix.seconds[np.ix_(idx, idx)], self.leg_cap)
 
     def visit_cost(self, case_id: str, agent_index: int) -> int:
         """The cost of agent ``agent_index`` visiting ``case_id`` on top of travel (0 without visit costs)."""

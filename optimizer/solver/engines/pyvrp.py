@@ -438,9 +438,7 @@ def _mode_matrix(day: SearchInput, places: _Places, mode: str) -> tuple[np.ndarr
     """The mode's travel seconds between the depots and cases (:data:`_FAR` to and from the break places), and
     the mode's hubs (empty without break clients)."""
     n0 = len(places.ids)
-    m = day.travel[mode]
-    idx = np.array([m.index(i) for i in places.ids], dtype=np.int64)
-    sub = np.ascontiguousarray(day.seconds(mode, idx, idx), dtype=np.int64)
+    sub = np.ascontiguousarray(day.seconds(mode, places.ids), dtype=np.int64)
     mat = np.full((places.count, places.count), _FAR, dtype=np.int64)
     mat[:n0, :n0] = sub
     hubs = np.array(_hubs(sub, places.depots, places.hubs_per_break) if places.break_locs else [], dtype=np.int64)

@@ -109,9 +109,7 @@ def _add_matrices(inp: Any, day: SearchInput) -> dict[str, int]:
         dict.fromkeys([p for a in day.agents for p in (a.start_id, a.end_id)] + [c.case_id for c in day.cases])
     )
     for mode in sorted({a.mode for a in day.agents}):
-        m = day.travel[mode]
-        idx = np.array([m.index(i) for i in loc_ids], dtype=np.int64)
-        secs = np.minimum(day.seconds(mode, idx, idx), _MAX_DURATION).astype(np.uint32)
+        secs = np.minimum(day.seconds(mode, loc_ids), _MAX_DURATION).astype(np.uint32)
         inp.set_durations_matrix(mode, secs)
         inp.set_costs_matrix(mode, secs)
     return {i: k for k, i in enumerate(loc_ids)}

@@ -131,9 +131,7 @@ def _add_travel(
     time_cb: dict[str, int] = {}
     secs_by_mode: dict[str, np.ndarray] = {}
     for mode in sorted({a.mode for a in day.agents}):
-        m = day.travel[mode]
-        idx = np.array([m.index(i) for i in node_ids], dtype=np.int64)
-        secs = secs_by_mode[mode] = day.seconds(mode, idx, idx)
+        secs = secs_by_mode[mode] = day.seconds(mode, node_ids)
         if day.visit_costs is None:
             cost_cb[mode] = routing.RegisterTransitMatrix((secs * scale).tolist())
         time_cb[mode] = routing.RegisterTransitMatrix((secs + service[:, None]).tolist())
