@@ -128,14 +128,16 @@ def summary_table(plan: Plan, colors: Mapping[tuple[str, str], str], lang: str =
             f"<td>{len(route.visits)}</td><td>{esc(start)}</td><td>{esc(end)}</td>"
             f"<td>{esc(duration_text(travel_s, lang)) if used else '-'}</td><td>{travel_m / 1000:.1f}</td></tr>"
         )
-    visited = len(plan.visited_case_ids)
+    coverage = plan.coverage
     title = esc(
         msg(
             lang,
-            "summary_title",
+            "summary_title_visits" if coverage.repeats else "summary_title",
             date=plan.problem.date.isoformat(),
-            visited=visited,
-            total=len(plan.problem.cases),
+            visited=coverage.cases_visited,
+            total=coverage.cases,
+            visits=coverage.visits,
+            needed=coverage.visits_needed,
             unassigned=len(plan.unassigned_cases),
         )
     )

@@ -41,6 +41,9 @@ EN: dict[str, str] = {
     "detail": "Detail",
     "plan_title": "Plan {date}",
     "summary_title": "{date}: {visited}/{total} cases visited, {unassigned} unassigned",
+    "summary_title_visits": (
+        "{date}: {visited}/{total} cases visited ({visits}/{needed} visits), {unassigned} unassigned"
+    ),
     "streets": "Streets",
     "timeline": "Day at a glance",
     "timeline_unassigned": "{n} unassigned",
@@ -82,6 +85,9 @@ ZH: dict[str, str] = {
     "detail": "说明",
     "plan_title": "计划 {date}",
     "summary_title": "{date}：已拜访 {visited}/{total} 个案件，{unassigned} 个未分配",
+    "summary_title_visits": (
+        "{date}：已拜访 {visited}/{total} 个案件（{visits}/{needed} 次拜访），{unassigned} 个未分配"
+    ),
     "streets": "街道",
     "timeline": "当日概览",
     "timeline_unassigned": "{n} 个未分配",

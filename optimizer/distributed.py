@@ -80,8 +80,7 @@ class RegionResult:
 
     def __str__(self) -> str:
         if self.plan is not None:
-            done = len(self.plan.visited_case_ids)
-            return f"{self.region}: {done}/{len(self.plan.problem.cases)} cases planned in {self.seconds:.1f} s"
+            return f"{self.region}: {self.plan.coverage} planned in {self.seconds:.1f} s"
         return f"{self.region}: {self.error_type} (exit {self.exit_code}): {self.error}"
 
 

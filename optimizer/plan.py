@@ -145,6 +145,27 @@ def visit_case(cases: Mapping[str, Case], case_id: str) -> Case:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """How much of a plan's input is planned.  Its text is "1995/2000 cases", and when cases need several visits
+    (a horizon) "1995/2000 cases (2211/2221 visits)": a count of visits over a count of cases would read as more
+    cases planned than given."""
+
+    cases_visited: int
+    cases: int
+    visits: int
+    visits_needed: int
+
+    @property
+    def repeats(self) -> bool:
+        """Whether some case needs more than one visit."""
+        return self.visits_needed != self.cases
+
+    def __str__(self) -> str:
+        text = f"{self.cases_visited}/{self.cases} cases"
+        return f"{text} ({self.visits}/{self.visits_needed} visits)" if self.repeats else text
+
+
+@dataclass(frozen=True)
 class Plan:
     """A solved day (or horizon of days: every route carries its date).  Print it for a summary; read the
     DataFrames for the details; ``write`` saves it.
@@ -277,7 +298,16 @@ class Plan:
     # -- Headline numbers -----------------------------------------------------------------------------
     @property
     def visited_case_ids(self) -> list[str]:
+        """The case id of every visit, in route order (a case with several visits appears once per visit)."""
         return [cid for r in self.routes for cid in r.case_ids]
+
+    @property
+    def coverage(self) -> Coverage:
+        """How much of the input is planned, in cases and (when cases need several visits) in visits."""
+        visits = self.visited_case_ids
+        cases = len(self.problem.cases)
+        needed = sum(c.visits_needed for c in self.problem.cases) if self.problem.multi_day else cases
+        return Coverage(len(set(visits)), cases, len(visits), needed)
 
     @property
     def workload(self) -> dict[str, Any]:
@@ -297,8 +327,6 @@ class Plan:
         raise KeyError(f"no agent {agent_id!r} in this plan" + (f" on {date}" if date else ""))
 
     def __str__(self) -> str:
-        n_cases = len(self.problem.cases)
-        visited = len(self.visited_case_ids)
         used = sum(1 for r in self.routes if r.visits)
         horizon = self.problem.horizon
         when = self.problem.date.isoformat()
@@ -306,7 +334,7 @@ class Plan:
             when += f"..{horizon[-1].isoformat()} ({len(horizon)} days)"
         lines = [
             f"Plan for {when} (policy {self.problem.policy.name}): "
-            f"{visited}/{n_cases} cases visited by {used}/{len(self.routes)} agents, "
+            f"{self.coverage} visited by {used}/{len(self.routes)} agents, "
             f"{len(self.unassigned_cases)} unassigned, travel {self.total_travel_s / 3600:.1f} h, "
             f"audit {'clean' if not self.audit else f'{len(self.audit)} violation(s)'}"
         ]
@@ -414,4 +442,4 @@ def _timestamp(day: dt.date, seconds: int) -> pd.Timestamp:
     return pd.Timestamp(day) + pd.Timedelta(seconds=int(seconds))
 
 
-__all__ = ["Plan", "Route", "Stop", "StopKind", "Unassigned", "work_spread"]
+__all__ = ["Coverage", "Plan", "Route", "Stop", "StopKind", "Unassigned", "work_spread"]

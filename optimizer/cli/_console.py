@@ -113,13 +113,12 @@ def _clock(value: Any) -> str:
 
 def print_summary(console: Console, result: Plan, written: Written) -> None:
     problem = result.problem
-    visited = len(result.visited_case_ids)
     when = problem.date.isoformat()
     if problem.multi_day:
         when += f"..{problem.horizon[-1].isoformat()}"
     console.print(
         f"\n[bold]{when}[/] policy {safe_text(problem.policy.name)}: "
-        f"[bold]{visited}/{len(problem.cases)}[/] cases planned, {len(result.unassigned_cases)} unassigned"
+        f"[bold]{result.coverage}[/] planned, {len(result.unassigned_cases)} unassigned"
     )
     print_times(console, result)
     table = Table(title="Routes per agent", title_justify="left")

@@ -72,6 +72,31 @@ def test_a_visit_that_fits_no_date_is_listed_per_visit() -> None:
     assert plan.unassigned.iloc[0]["priority"] == 1
 
 
+def test_counts_say_cases_and_visits_apart() -> None:
+    """Three visits of one case, two planned: one case of one is planned, two visits of three; the plan's text, the
+    CLI's summary line and the overview's title say so instead of "2/1 cases"."""
+    import io
+
+    from rich.console import Console
+
+    import maps
+    from maps.elements import HtmlControl
+    from optimizer.cli._console import Written, print_summary
+
+    prob = problem([case("thrice", 1, visits_needed=3, min_gap_days=2)], [agent("A", d) for d in (D1, D2, D3)])
+    plan = solve(prob, time_limit=2)
+    assert str(plan.coverage) == "1/1 cases (2/3 visits)"
+    assert "1/1 cases (2/3 visits) visited by" in str(plan)
+    out = io.StringIO()
+    print_summary(Console(file=out, width=200), plan, Written([], []))
+    assert "1/1 cases (2/3 visits) planned, 1 unassigned" in out.getvalue()
+    fmap = maps.overview_map(plan)
+    controls = "".join(c.html_js for c in fmap._children.values() if isinstance(c, HtmlControl))
+    assert "1/1 cases visited (2/3 visits), 1 unassigned" in controls
+    single = problem([case("once", 1), case("twice", 2, visits_needed=2)], [agent("A", D1)])
+    assert str(solve(single, time_limit=1).coverage) == "2/2 cases (2/3 visits)"
+
+
 def test_a_second_visit_dropped_for_priority_says_which_visit() -> None:
     """One 30-minute visit fits per day: the priority-5 case takes D3, so the second visit of the other has no room."""
     cases = [
