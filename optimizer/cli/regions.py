@@ -135,7 +135,7 @@ def _write_overview(path: Path, results: list[RegionResult]) -> None:
                         "planned" if p is not None else r.error_type,
                         r.exit_code,
                         len(p.problem.cases) if p is not None else "",
-                        len(p.visited_case_ids) if p is not None else "",
+                        p.coverage.cases_visited if p is not None else "",
                         len(p.unassigned_cases) if p is not None else "",
                         f"{r.seconds:.1f}",
                         r.error or "",
@@ -153,7 +153,7 @@ def _print_table(console: Console, results: list[RegionResult], out: Path) -> No
         table.add_row(
             escape(r.region),
             "[green]planned[/]" if p is not None else f"[red]{escape(str(r.error_type))} (exit {r.exit_code})[/]",
-            f"{len(p.visited_case_ids)}/{len(p.problem.cases)}" if p is not None else "",
+            str(p.coverage) if p is not None else "",
             str(len(p.unassigned_cases)) if p is not None else "",
             f"{r.seconds:.1f}",
         )

@@ -186,9 +186,12 @@ def _finish(
         maps = _write(plan, scratch, network, spec)
         more = extra(scratch) if extra is not None else []
     problem = plan.problem
+    coverage = plan.coverage
     summary: dict[str, Any] = {
-        "cases": len(problem.cases),
-        "visited": len(plan.visited_case_ids),
+        "cases": coverage.cases,
+        "visited": coverage.cases_visited,
+        "visits": coverage.visits,
+        "visits_needed": coverage.visits_needed,
         "unassigned": len(plan.unassigned_cases),
         "agents": len(plan.routes),
         "agents_used": sum(1 for r in plan.routes if r.visits),

@@ -134,7 +134,7 @@ def test_plan_over_several_dates_reports_each_date(make_client: Any) -> None:
     assert job["status"] == "done", job
     days = job["summary"]["days"]
     assert [d["date"] for d in days] == [DATE, "2026-12-02"]
-    assert sum(d["visits"] for d in days) == job["summary"]["visited"]
+    assert sum(d["visits"] for d in days) == job["summary"]["visits"]
     assert job["plan"]["days"] == days and "days.csv" in job["files"]
     assert client.get(job["files"]["days.csv"]).status_code == 200
     dates = {r["date"] for r in job["plan"]["routes"]}
