@@ -15,7 +15,7 @@ from typing import Any
 
 from optimizer.dispatch.context import DayContext
 from optimizer.model import Agent, Case, Problem
-from optimizer.plan import Plan, Route, Stop, Unassigned
+from optimizer.plan import Plan, Route, Stop, Unassigned, find_visit_case
 from optimizer.reasons import Reason
 from optimizer.solver.schedule import schedule_route
 
@@ -56,7 +56,9 @@ def merge_day(
     routed = {cid for r in routes for cid in r.case_ids}
     unassigned = tuple(u for u in rest.unassigned_cases if u.case_id not in routed)
     kept_before = {u.case_id: u for u in before.unassigned_cases}
-    missing = [c.case_id for c in cases if c.case_id not in routed and c.case_id not in {u.case_id for u in unassigned}]
+    by_id = {c.case_id: c for c in cases}
+    listed = {found.case_id for u in unassigned if (found := find_visit_case(by_id, u.case_id)) is not None}
+    missing = [c.case_id for c in cases if c.case_id not in routed and c.case_id not in listed]  # visits "#k" count
     unassigned += tuple(kept_before.get(cid) or Unassigned(cid, Reason.AGENT_UNAVAILABLE, "") for cid in missing)
     return Plan(whole, tuple(routes), unassigned, [], {}), day
 

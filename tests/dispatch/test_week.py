@@ -145,6 +145,22 @@ def test_a_visit_of_a_case_needing_two_keeps_its_count_and_gap_after_a_replan(re
     assert {cid for cid, n in needed.items() if n == 2} & done, "the scenario must lock a visit of a case needing two"
 
 
+def test_a_case_needing_two_that_fits_no_date_stays_listed_per_visit_after_a_replan() -> None:
+    """Both visits of C00 are left out (its window is after every shift): the re-plan lists them as C00#1 and
+    C00#2 again, not the case a third time as "agent unavailable" (which failed the re-plan's own audit)."""
+    cases, agents = week_frames(repeats=True)
+    cases["windows"] = ["16:00-17:00" if i == 0 else "" for i in range(len(cases))]
+    plan = solve(load_problem(cases, agents, START, "none", days=3), time_limit=2, seed=0)
+    assert {u.case_id for u in plan.unassigned_cases} >= {"C00#1", "C00#2"}
+
+    result = replan(plan, AT, time_limit=2)
+
+    assert result.violations == [] and result.plan.audit == []
+    listed = [u.case_id for u in result.plan.unassigned_cases if u.case_id.startswith("C00")]
+    assert sorted(listed) == ["C00#1", "C00#2"]
+    assert visit_counts(result.plan) == Counter({c.case_id: c.visits_needed for c in plan.problem.cases})
+
+
 def first_visit_a_minute_later(plan: Plan, route: Route) -> Plan:
     """``plan`` with the first visit of ``route`` starting a minute later."""
     first = route.visits[0]
