@@ -18,6 +18,7 @@ from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan, Route, Stop, Unassigned, find_visit_case
 from optimizer.reasons import Reason
 from optimizer.solver.schedule import schedule_route
+from optimizer.times import TimeWindow
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,29 @@ class Cut:
     lon: float
     free_s: int
     break_taken: bool
+
+
+def rest_agent(cut: Cut) -> Agent | None:
+    """The agent for the rest of the day, or ``None`` when the shift is over."""
+    a = cut.agent
+    if cut.free_s >= a.shift.end_s or (cut.locked and cut.locked[-1].kind == "end"):
+        return None
+    done_ids = [s.case_id for s in cut.locked if s.kind == "visit"]
+    brk_window, brk_s = a.break_window, a.break_s
+    if cut.break_taken or not a.has_break or brk_window is None or brk_window.end_s < cut.free_s:
+        brk_window, brk_s = None, 0
+    else:
+        brk_window = TimeWindow(max(brk_window.start_s, cut.free_s), brk_window.end_s)
+    return dataclasses.replace(
+        a,
+        start_lat=cut.lat,
+        start_lon=cut.lon,
+        shift=TimeWindow(cut.free_s, a.shift.end_s),
+        break_window=brk_window,
+        break_s=brk_s,
+        max_visits=None if a.max_visits is None else max(0, a.max_visits - len(done_ids)),
+        capacity=None if a.capacity is None else a.capacity,
+    )
 
 
 def merge_day(
@@ -108,4 +132,4 @@ def _next_location(agent: Agent, stops: Sequence[Stop]) -> str:
     return agent.end_id
 
 
-__all__ = ["Cut", "merge_day"]
+__all__ = ["Cut", "merge_day", "rest_agent"]

@@ -38,7 +38,7 @@ from optimizer.dispatch.agentdays import AgentDays, by_agent_day
 from optimizer.dispatch.changes import agent_changes, case_changes
 from optimizer.dispatch.context import DayContext, same_travel
 from optimizer.dispatch.keep import Keep, promises, restore_order, solve_keeping
-from optimizer.dispatch.merge import Cut, merge_day
+from optimizer.dispatch.merge import Cut, merge_day, rest_agent
 from optimizer.dispatch.settle import settle
 from optimizer.errors import InputError, InputProblem
 from optimizer.horizon.repeats import copy_id
@@ -50,7 +50,6 @@ from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT, BalanceMode
 from optimizer.solver.budget import StopRequest
 from optimizer.solver.schedule import ScheduleContext
 from optimizer.solver.stability import checked_cost
-from optimizer.times import TimeWindow
 
 #: The share of the time limit the settling step after the search may take (at least 0.2 s).
 SETTLE_SHARE = 0.05
@@ -118,29 +117,6 @@ def _cut(route: Route, agent: Agent, at_s: int, done: Collection[str], position:
         lat, lon = position.lat, position.lon
         free = max(free, position.free_s if position.free_s is not None else at_s)
     return Cut(agent, tuple(locked), remaining, lat, lon, free, any(s.kind == "break" for s in locked))
-
-
-def _rest_agent(cut: Cut) -> Agent | None:
-    """The agent for the rest of the day, or ``None`` when the shift is over."""
-    a = cut.agent
-    if cut.free_s >= a.shift.end_s or (cut.locked and cut.locked[-1].kind == "end"):
-        return None
-    done_ids = [s.case_id for s in cut.locked if s.kind == "visit"]
-    brk_window, brk_s = a.break_window, a.break_s
-    if cut.break_taken or not a.has_break or brk_window is None or brk_window.end_s < cut.free_s:
-        brk_window, brk_s = None, 0
-    else:
-        brk_window = TimeWindow(max(brk_window.start_s, cut.free_s), brk_window.end_s)
-    return dataclasses.replace(
-        a,
-        start_lat=cut.lat,
-        start_lon=cut.lon,
-        shift=TimeWindow(cut.free_s, a.shift.end_s),
-        break_window=brk_window,
-        break_s=brk_s,
-        max_visits=None if a.max_visits is None else max(0, a.max_visits - len(done_ids)),
-        capacity=None if a.capacity is None else a.capacity,
-    )
 
 
 def replan(
@@ -265,7 +241,7 @@ def _prepare(request: _Request) -> _Prepared:
 
     cuts = {r.agent_id: cut(r) for r in plan.routes}
     locked_ids = {s.case_id for c in cuts.values() for s in c.locked if s.kind == "visit" and s.case_id}
-    rest_agents = [ra for aid, c in cuts.items() if aid not in request.off and (ra := _rest_agent(c)) is not None]
+    rest_agents = [ra for aid, c in cuts.items() if aid not in request.off and (ra := rest_agent(c)) is not None]
     working = {a.agent_id for a in rest_agents}
     todays = {aid: c for aid, c in cuts.items() if c.agent.date == today}
     promised, promised_order = promises(todays, working, request.keep, request.keep_next)

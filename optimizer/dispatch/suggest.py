@@ -3,8 +3,11 @@
 Per route, :class:`SuggestIndex` keeps the stops' times and how much each stop can still be delayed (waiting
 absorbs a delay, a window's end or the shift's end bounds it).  A query then prices every insertion gap of every
 qualified route at once with numpy (detour and the delay it pushes down the route), checks only the few
-cheapest with the exact scheduler (:func:`optimizer.solver.schedule.schedule_route`), and when nothing fits
-without it, tries pushing out one lower-priority visit from the closest routes.
+cheapest (by what ranks the answers: the detour plus, on a week plan, the lateness) with the exact scheduler
+(:func:`optimizer.solver.schedule.schedule_route`), and when nothing fits without it, tries pushing out one
+lower-priority visit from the closest routes.  At ``at``, an agent with visits takes the case only after a stop
+it has not left yet; an agent without visits leaves its start then (its break dropped if taken by then, as a
+re-plan does).
 
 On a week plan every agent-day is a route: only the dates open to the case (allowed dates, not before its
 earliest date, no holiday, within the visit cap given its history) take it, ``at`` applies to the plan's first
@@ -27,6 +30,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from optimizer.dispatch.context import DayContext
+from optimizer.dispatch.merge import Cut, rest_agent
 from optimizer.horizon.dates import case_dates
 from optimizer.horizon.lateness import LATE_DAY_COST, days_late, late_cost
 from optimizer.model import Agent, Case, Problem
@@ -219,15 +223,20 @@ def suggest(
     if not ok_route.any():
         return []
     to_new_s, from_new_s = _legs_to_new(index, case)
-    not_left = index.gap_dep >= _clock_floor(index, at)
+    floor = _clock_floor(index, at)
+    idle = (n_visits == 0)[index.gap_route]  # an agent without visits leaves its start when it is asked to
+    not_left = idle | (index.gap_dep >= floor)
+    departure = np.where(idle, np.maximum(index.gap_dep, floor), index.gap_dep)
     gaps = np.flatnonzero(ok_route[index.gap_route] & not_left)
-    arrival = index.gap_dep[gaps] + to_new_s[gaps]
+    arrival = departure[gaps] + to_new_s[gaps]
     start = _earliest(slots, arrival)
     back = start + case.service_s + from_new_s[gaps]
     delay = back - index.gap_arr[gaps]
     fits = (start >= 0) & (delay <= index.gap_room[gaps])
     detour = to_new_s[gaps] + from_new_s[gaps] - index.gap_leg_s[gaps]
-    order = gaps[fits][np.argsort(detour[fits], kind="stable")]
+    late = _late_costs(index, case)
+    cost = detour + late[index.gap_route[gaps]]  # what ranks the answers ranks the gaps the exact check takes
+    order = gaps[fits][np.argsort(cost[fits], kind="stable")]
     found: list[Suggestion] = []
     seen_routes: set[tuple[int, int]] = set()
     for g in order[: k * EXACT_CHECKS_PER_ANSWER]:
@@ -235,7 +244,7 @@ def suggest(
         if (r, pos) in seen_routes:
             continue
         seen_routes.add((r, pos))
-        s = _exact(index, case, slots, r, pos, ())
+        s = _exact(index, case, slots, r, pos, (), at=at)
         if s is not None:
             found.append(s)
     found = _best_per_agent_first(found)
@@ -246,10 +255,25 @@ def suggest(
             dtype=bool,
         )
         push_gaps = np.flatnonzero(push_ok[index.gap_route] & not_left)
-        push_detour = to_new_s[push_gaps] + from_new_s[push_gaps] - index.gap_leg_s[push_gaps]
+        push_cost = to_new_s[push_gaps] + from_new_s[push_gaps] - index.gap_leg_s[push_gaps]
+        push_cost += late[index.gap_route[push_gaps]]
         taken = {s.agent_id for s in found}
-        found += _pushing_out(index, case, slots, push_gaps, push_detour, k - len(found), taken, at or 0)
+        found += _pushing_out(index, case, slots, push_gaps, push_cost, k - len(found), taken, at or 0)
     return found[:k]
+
+
+def _late_costs(index: SuggestIndex, case: Case) -> IntArray:
+    """Per route, what a visit of ``case`` on its date costs for being late at the plan's price of a day late
+    (zeros on a one-date plan), as :attr:`Suggestion.cost_s` adds it."""
+    if not index.plan.problem.multi_day:
+        return np.zeros(len(index.routes), dtype=np.int64)
+    price = _late_day_price(index.plan)
+    return np.array([late_cost(case, rd.route.date, price) for rd in index.routes], dtype=np.int64)
+
+
+def _late_day_price(plan: Plan) -> float:
+    """The plan's price of a day late (the default for a plan made before it was recorded)."""
+    return float(plan.stats.get("late_day_cost_s", LATE_DAY_COST))
 
 
 def _clock_floor(index: SuggestIndex, at: int | None) -> IntArray:
@@ -321,13 +345,21 @@ def _exact(
     pos: int,
     removed: tuple[str, ...],
     ctx: ScheduleContext | None = None,
+    at: int | None = None,
 ) -> Suggestion | None:
-    """The exact schedule with ``case`` inserted at ``pos`` (after removing ``removed``), or ``None``."""
+    """The exact schedule with ``case`` inserted at ``pos`` (after removing ``removed``), or ``None``.  An agent
+    without visits on the plan's first date starts at ``at`` (its break dropped if taken by then, as a re-plan
+    does), not at the start of its shift."""
     rd = index.routes[r]
     ctx = ctx or _small_context(index, case, slots, rd)
     kept = [c for c in rd.visits if c not in removed]
     order = [*kept[:pos], case.case_id, *kept[pos:]]
-    agent = rd.agent
+    agent: Agent | None = rd.agent
+    if at is not None and not rd.visits and rd.route.date == index.plan.problem.date:
+        a = rd.agent
+        agent = rest_agent(Cut(a, (), (), a.start_lat, a.start_lon, max(at, a.shift.start_s), False))
+    if agent is None:
+        return None
     if agent.capacity is not None and sum(ctx.cases[c].demand for c in order) > agent.capacity:
         return None
     if agent.max_visits is not None and len(order) > agent.max_visits:
@@ -341,7 +373,7 @@ def _exact(
     stop = next(s for s in timed.stops if s.case_id == case.case_id)
     problem = index.plan.problem
     date = rd.route.date if problem.multi_day else None
-    price = float(index.plan.stats.get("late_day_cost_s", LATE_DAY_COST))
+    price = _late_day_price(index.plan)
     late_days, late = (days_late(case, date), late_cost(case, date, price)) if date is not None else (0, 0)
     return Suggestion(
         agent.agent_id,
@@ -364,7 +396,7 @@ def _pushing_out(
     case: Case,
     slots: tuple[StartSlot, ...],
     gaps: IntArray,
-    detour: IntArray,
+    cost: IntArray,
     wanted: int,
     taken: set[str],
     at: int,
@@ -373,7 +405,7 @@ def _pushing_out(
     started by ``at`` move or go)."""
     ctx_cases = index.day.ctx.cases
     by_route: dict[int, int] = {}
-    for g, d in sorted(zip(gaps.tolist(), detour.tolist(), strict=True), key=lambda x: x[1]):
+    for g, d in sorted(zip(gaps.tolist(), cost.tolist(), strict=True), key=lambda x: x[1]):
         r = int(index.gap_route[g])
         if index.routes[r].agent.agent_id not in taken and r not in by_route:
             by_route[r] = int(d)

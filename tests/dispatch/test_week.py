@@ -202,6 +202,35 @@ def test_suggest_on_a_week_offers_only_open_dates_and_prices_lateness() -> None:
     assert not any(p.pushes_out for p in later)  # room enough: no visit needs to make way
 
 
+def test_suggest_on_a_week_offers_an_idle_agent_today_from_the_time_asked() -> None:
+    """Every case may only be visited on the second date, so nobody has work on the first.  An urgent case due on
+    the first date goes to an agent idle then, who leaves its start at the time asked (not at its shift start),
+    ahead of the many smaller detours on the second date, which are a day late."""
+    rng = np.random.default_rng(3)
+    n = 12
+    cases = pd.DataFrame(
+        {"case_id": [f"C{i:02d}" for i in range(n)], "lat": 60.20 + rng.uniform(-0.003, 0.003, n),
+         "lon": 24.94 + rng.uniform(-0.006, 0.006, n), "priority": 1, "service_minutes": 20,
+         "allowed_dates": DATES[1].isoformat()}
+    )  # fmt: skip
+    agents = pd.DataFrame(
+        [{"agent_id": a, "start_lat": 60.17, "start_lon": 24.94, "shift_start": "09:00", "shift_end": "17:00",
+          "date": d.isoformat()} for d in DATES[:2] for a in ("Ada", "Bea")]
+    )  # fmt: skip
+    plan = solve(load_problem(cases, agents, START, "none", days=2), time_limit=1)
+    assert not [r for r in plan.routes if r.date == START and r.visits]
+    new = read_cases(
+        pd.DataFrame([{"case_id": "NEW", "lat": 60.20, "lon": 24.94, "priority": 5, "service_minutes": 20,
+                       "due_date": START.isoformat(), "windows": "10:00-17:00"}])
+    )[0]  # fmt: skip
+    noon = 12 * 3600
+
+    (best,) = suggest(plan, new, k=1, at=noon)
+
+    assert best.date == START and best.days_late == 0 and best.position == 0
+    assert best.arrival_s >= noon + 5 * 60  # 3.3 km from the start, left at noon
+
+
 def test_check_on_a_week_retimes_each_agent_day_and_names_the_date(repeat_week: Plan) -> None:
     table = repeat_week.stops
     assert check_plan(repeat_week, table).ok
