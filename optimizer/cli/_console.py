@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,10 +36,17 @@ def safe_text(value: object) -> str:
     return escape(text)
 
 
+#: Columns of the tables when the output is a file or a pipe (rich's default there, 80, cut the suggest and
+#: per-date tables' headers and ids to "age…", "C13…"); ``COLUMNS`` still sets it.
+FILE_WIDTH = 160
+
+
 def console(stderr: bool = False) -> Console:
     # Created per call so test runners that swap sys.stdout see the output; soft_wrap keeps long problem lines
     # whole (easier to grep, copy and test).
-    return Console(stderr=stderr, soft_wrap=True, highlight=False)
+    stream = sys.stderr if stderr else sys.stdout
+    to_file = not stream.isatty() and "COLUMNS" not in os.environ
+    return Console(stderr=stderr, soft_wrap=True, highlight=False, width=FILE_WIDTH if to_file else None)
 
 
 @contextmanager
