@@ -90,6 +90,20 @@ def test_raw_pyvrp_routes_break_no_rule_but_the_soft_visit_cap() -> None:
     assert [v for v in violations if "(rule: max visits)" not in v] == []
 
 
+def test_no_proposal_when_the_model_alone_takes_more_than_its_share_of_the_time(monkeypatch: Any) -> None:
+    """PyVRP's first solution cannot be cut by its stopping rule, so an engine whose model took most of its time
+    would end far past it: then it proposes nothing, and the portfolio says why."""
+    from optimizer.solver.engines.portfolio import warm_start
+
+    day = _search_input(_day())
+    assert pyvrp_routes(day, 1e-6) is None
+    assert pyvrp_routes(day, 1.0, stop=lambda: True) is None  # a stop before the model: nothing built
+    assert pyvrp_routes(day, 1.0) is not None
+    monkeypatch.setattr(pyvrp_engine, "MODEL_SHARE", 0.0)
+    warm = warm_start(day, 1.0, engines=("pyvrp",))
+    assert warm.orders is None and warm.notes == ["pyvrp skipped: its model alone needs more than 0% of its 1.0 s"]
+
+
 def test_pyvrp_routes_keep_windows_skills_limits_and_breaks() -> None:
     problem = _day()
     matrices = resolve_travel(problem, None, None)[0]

@@ -92,7 +92,7 @@ def warm_start(
     ``{"construct": orders}``, valid by construction) that compete with the engines' on the same price.
     ``start_from_own``: PyVRP (one run, or the first run of the pair) starts from the cheapest of ``own`` instead
     of a random solution (``pyvrp-seeded`` always does, from VROOM's proposals too)."""
-    from optimizer.solver.engines.pyvrp import pyvrp_routes
+    from optimizer.solver.engines.pyvrp import MODEL_SHARE, pyvrp_routes
 
     chosen = tuple(engines) if engines is not None else auto_engines(day.cases, day.agents)
     unknown = [e for e in chosen if e not in ENGINES]
@@ -118,7 +118,13 @@ def warm_start(
         seeded = name == "pyvrp-seeded" or start_from_own
         start = _cheapest(day, {**proposals, **(own or {})}) if seeded else None
         left = max(0.05, deadline - _time.perf_counter())
-        proposals[name] = pyvrp_routes(day, left, seed, stop, pair=name == "pyvrp-pair", initial=start)
+        routes = pyvrp_routes(day, left, seed, stop, pair=name == "pyvrp-pair", initial=start)
+        if routes is None and stop is not None and stop():
+            notes.append(f"{name} stopped on request")
+        elif routes is None:
+            notes.append(f"{name} skipped: its model alone needs more than {MODEL_SHARE:.0%} of its {left:.1f} s")
+        else:
+            proposals[name] = routes
     for name, (process, conn) in workers.items():
         answer = _collect(name, process, conn, deadline + GRACE_S, stop, notes)
         if answer is not None:

@@ -58,15 +58,20 @@ def pyvrp_routes(
     stop: StopRequest | None = None,
     pair: bool = False,
     initial: Sequence[Sequence[str]] | None = None,
-) -> list[list[str]]:
+) -> list[list[str]] | None:
     """Ordered case ids per agent (in ``day.agents`` order) from PyVRP within ``seconds`` (or until ``stop()``),
-    each route valid under the full schedule semantics; ``[]`` routes for agents PyVRP did not use.  ``pair``: two
+    each route valid under the full schedule semantics; ``[]`` routes for agents PyVRP did not use; ``None`` when
+    building PyVRP's model alone would take more than :data:`MODEL_SHARE` of ``seconds`` (or a stop came first).
+    ``pair``: two
     cooperating runs, one in a forked worker (:func:`~optimizer.solver.engines.pyvrp_pair.solve_pair`).
     ``initial``: routes (case ids per agent) the search starts from instead of a random solution (with ``pair``:
     the first run; the second starts from a random one, so that the two walks differ)."""
     began = _time.perf_counter()
     start = seed_routes(day, initial) if initial is not None else None
-    model = pyvrp_model(day, start)
+    try:
+        model = pyvrp_model(day, start, Deadline(began + MODEL_SHARE * seconds, stop))
+    except OutOfTime:
+        return None
     budget = max(0.05, seconds - (_time.perf_counter() - began))
     first = model.solution_of(start) if start is not None else None
     if pair:
@@ -173,19 +178,33 @@ def _slot_client(candidates: Sequence[tuple[int, int, int]], start: int | None) 
     return candidates[0][0]
 
 
-def pyvrp_model(day: SearchInput, seed: Sequence[SeedRoute] | None = None) -> PyvrpModel:
+#: The share of its seconds PyVRP's model may take to build.  PyVRP's first local search, which its stopping rule
+#: cannot cut, then has the rest: on a 2,211-visit week of 408 agent-days the model took 7.3 s and the first
+#: solution 6.0 s, so with 3.5 s for the engine the solve ended 10 s late; past this share no proposal is made.
+MODEL_SHARE = 0.5
+
+
+class OutOfTime(Exception):
+    """The deadline passed (or a stop came) while PyVRP's model was built."""
+
+
+def pyvrp_model(
+    day: SearchInput, seed: Sequence[SeedRoute] | None = None, deadline: Deadline | None = None
+) -> PyvrpModel:
     """``day`` as PyVRP's problem (see the module docstring for the model).  With the ``seed`` routes the search
     starts from, two of each agent's break places are the visits on either side of where fieldroute takes its
     break (a break there costs no detour, so the start costs PyVRP what it costs fieldroute), and an agent without
     visits in it gets no break client but a shift shortened by the break: a break client is required, so its
     route would pay the way from start to end before any visit, and PyVRP would hand such agents visits for the
     cost of a detour where the plan pays the whole way (measured on a 450-case re-plan: PyVRP's cost fell by 1,700
-    s while the plan's rose by 600-1,100 s)."""
+    s while the plan's rose by 600-1,100 s).  ``deadline``: :class:`OutOfTime` once it passes (polled between the
+    profiles' matrices, the bulk of the work)."""
     from pyvrp import Depot, Location, ProblemData
 
     idle = frozenset(v for v, s in enumerate(seed) if not s.ids) if seed is not None else frozenset()
     places = _places(day, idle)
-    profiles = _profiles(day, places, _break_neighbours(day, places, seed) if seed is not None else {})
+    near = _break_neighbours(day, places, seed) if seed is not None else {}
+    profiles = _profiles(day, places, near, deadline)
     clients = _clients(day, places)
     fleet = _fleet(day, places, profiles, clients)
     data = ProblemData(
@@ -372,7 +391,12 @@ def _closest_pair(reps: list[np.ndarray], parts: list[tuple[str, int]]) -> tuple
     return int(i), int(j)
 
 
-def _profiles(day: SearchInput, places: _Places, near: Mapping[int, Sequence[int]] | None = None) -> _Profiles:
+def _profiles(
+    day: SearchInput,
+    places: _Places,
+    near: Mapping[int, Sequence[int]] | None = None,
+    deadline: Deadline | None = None,
+) -> _Profiles:
     """Travel per mode, with the cases an agent may not serve made unreachable (see :func:`_profile_keys` for the
     agents that share a profile), an agent's break places at copies of the hubs, and the agent's visit cost of
     each case added to every arc into that case in the distances."""
@@ -385,6 +409,8 @@ def _profiles(day: SearchInput, places: _Places, near: Mapping[int, Sequence[int
     hubs: dict[str, np.ndarray] = {}
     travel_of: dict[tuple[str, frozenset[int], int], np.ndarray] = {}  # profiles differing in costs share it
     for mode, ok, breaker, cost in sorted(set(keys), key=lambda k: (k[0], sorted(k[1]), k[2], k[3])):
+        if deadline is not None and deadline.passed():
+            raise OutOfTime
         if mode not in base:
             base[mode], hubs[mode] = _mode_matrix(day, places, mode)
         travel = travel_of.get((mode, ok, breaker))
@@ -593,4 +619,6 @@ def _break_fits(agent: Agent) -> bool:
     return w is not None and agent.shift.start_s <= w.end_s and w.start_s + agent.break_s <= agent.shift.end_s
 
 
-__all__ = ["MAX_PRIZE", "PyvrpModel", "SeedRoute", "pyvrp_model", "pyvrp_routes", "seed_routes"]
+__all__ = [
+    "MAX_PRIZE", "MODEL_SHARE", "OutOfTime", "PyvrpModel", "SeedRoute", "pyvrp_model", "pyvrp_routes", "seed_routes",
+]  # fmt: skip
