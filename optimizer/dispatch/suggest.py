@@ -152,7 +152,7 @@ def _index_route(r: int, agent: Agent, route: Route, ctx: ScheduleContext, cols:
     start_id, end_id = ctx.points(agent)
     stops = [s for s in route.stops if s.kind != "break"]
     locs = [start_id, *[s.case_id for s in stops[1:-1]], end_id]
-    idx = [matrix.index(str(loc)) for loc in locs]
+    idx = matrix.indices(str(loc) for loc in locs)
     # room[j]: how much later than planned stop j may be reached (backwards: waiting absorbs, windows bound).
     room = [0] * len(stops)
     room[-1] = agent.shift.end_s - stops[-1].arrival_s
@@ -317,7 +317,7 @@ def _small_context(index: SuggestIndex, case: Case, slots: tuple[StartSlot, ...]
     matrix = ctx.travel[agent.mode]
     start_id, end_id = ctx.points(agent)
     ids = [start_id, *rd.visits, end_id]
-    sub = np.asarray([matrix.index(i) for i in ids], dtype=np.int64)
+    sub = np.asarray(matrix.indices(ids), dtype=np.int64)
     lat, lon = index.coords[agent.mode]
     m_out = haversine_m(case.lat, case.lon, lat[sub], lon[sub]) * DETOUR_FACTOR
     m_in = haversine_m(lat[sub], lon[sub], case.lat, case.lon) * DETOUR_FACTOR

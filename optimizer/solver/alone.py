@@ -73,9 +73,9 @@ def _fits_mode(
 ) -> BoolMatrix:
     """:func:`fits_alone` for agents of one travel mode (one matrix)."""
     m = ctx.travel[agents[0].mode]
-    c_idx = np.array([m.index(c.case_id) for c in cases], dtype=np.int64)
-    s_idx = np.array([m.index(a.start_id) for a in agents], dtype=np.int64)
-    e_idx = np.array([m.index(a.end_id) for a in agents], dtype=np.int64)
+    c_idx = np.array(m.indices(c.case_id for c in cases), dtype=np.int64)
+    s_idx = np.array(m.indices(a.start_id for a in agents), dtype=np.int64)
+    e_idx = np.array(m.indices(a.end_id for a in agents), dtype=np.int64)
     there = m.seconds[np.ix_(s_idx, c_idx)].T.astype(np.int64)  # cases x agents
     back = m.seconds[np.ix_(c_idx, e_idx)].astype(np.int64)
     shift_start = np.array([a.shift.start_s for a in agents], dtype=np.int64)[None, :]

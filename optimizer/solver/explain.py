@@ -43,7 +43,7 @@ class DropExplainer:
             for v, agent in enumerate(agents):
                 if agent.mode != mode:
                     continue
-                seq = [m.index(i) for i in (agent.start_id, *routes[v].case_ids, agent.end_id)]
+                seq = m.indices((agent.start_id, *routes[v].case_ids, agent.end_id))
                 froms += seq[:-1]
                 tos += seq[1:]
                 owner += [v] * (len(seq) - 1)

@@ -81,7 +81,7 @@ def day_arrays(day: SearchInput) -> DayArrays:
         modes=modes,
         route_mode=np.array([modes.index(a.mode) for a in agents], dtype=np.int64),
         secs=[day.travel[m].seconds for m in modes],
-        case_node=[np.array([day.travel[m].index(i) for i in ids], dtype=np.int64) for m in modes],
+        case_node=[np.array(day.travel[m].indices(ids), dtype=np.int64) for m in modes],
         start_node=np.array([day.travel[a.mode].index(a.start_id) for a in agents], dtype=np.int64),
         end_node=np.array([day.travel[a.mode].index(a.end_id) for a in agents], dtype=np.int64),
         lo=lo,

@@ -69,7 +69,7 @@ def travel_bound(cases: Sequence[Case], agents: Sequence[Agent], travel: Mapping
     total = 0
     for mode in {a.mode for a in agents}:
         m = travel[mode]
-        idx = np.array([m.index(i) for i in ids + [a.end_id for a in agents]], dtype=np.int64)
+        idx = np.array(m.indices(ids + [a.end_id for a in agents]), dtype=np.int64)
         rows = idx[: len(ids)]
         dearest = 0
         for first in range(0, len(rows), _BOUND_ROWS):  # in slices: one copy of 10,000 x 10,000 cells is 0.8 GB

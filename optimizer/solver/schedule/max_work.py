@@ -20,7 +20,7 @@ def _latest_departure(agent: Agent, case_ids: Sequence[str], ctx: ScheduleContex
     """
     matrix = ctx.travel[agent.mode]
     start_id, end_id = ctx.points(agent)
-    idx = [matrix.index(i) for i in (start_id, *case_ids, end_id)]
+    idx = matrix.indices((start_id, *case_ids, end_id))
     secs = matrix.seconds
     bw = agent.break_window
     latest = agent.shift.end_s  # latest arrival at stop k + 1 (the end point first)

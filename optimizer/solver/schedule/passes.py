@@ -45,7 +45,7 @@ def forward(
     matrix = ctx.travel[agent.mode]
     start_id, end_id = ctx.points(agent)
     ids = [start_id, *case_ids, end_id]
-    idx = [matrix.index(i) for i in ids]
+    idx = matrix.indices(ids)
     secs, metres = matrix.seconds, matrix.metres
     legs: list[Leg] = []
     t = depart_s  # departure from the current stop
