@@ -1,15 +1,13 @@
 """What the during-the-day commands (``check``, ``suggest``, ``replan``) share: options, reading a table, the
-network of a written plan, and writing a plan with extra files all at once."""
+network of a written plan (writing one: :func:`optimizer.cli.plan.write_outputs`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from optimizer.cli._console import Written
 from optimizer.cli._options import open_network
 from optimizer.errors import InputError, InputProblem
 
@@ -58,15 +56,4 @@ def network_for(plan: Plan, network: Path | None) -> Any:
     return {mode: open_network(network, mode) for mode in modes}
 
 
-def write_plan(result: Plan, out: Path, extra: Callable[[Path], list[Path]] | None = None) -> Written:
-    """The plan files (and ``extra(folder)`` files) appear together in ``out`` or not at all."""
-    from optimizer.atomic import atomic_directory
-
-    with atomic_directory(out) as scratch:
-        files = result.write_files(scratch)
-        if extra is not None:
-            files += extra(scratch)
-    return Written(files=[out / p.relative_to(scratch) for p in files], maps=[])
-
-
-__all__ = ["NetworkOpt", "PlanDirOpt", "network_for", "read_frame", "write_plan"]
+__all__ = ["NetworkOpt", "PlanDirOpt", "network_for", "read_frame"]

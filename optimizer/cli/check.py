@@ -9,7 +9,9 @@ import typer
 from rich.markup import escape
 
 from optimizer.cli._console import console, print_summary, reported_errors
-from optimizer.cli._dispatch import NetworkOpt, PlanDirOpt, network_for, read_frame, write_plan
+from optimizer.cli._dispatch import NetworkOpt, PlanDirOpt, network_for, read_frame
+from optimizer.cli._options import MapAssetsOpt, MapLangOpt, MapsOpt
+from optimizer.cli.plan import write_outputs
 from optimizer.errors import PlanCheckError
 
 
@@ -29,19 +31,24 @@ def check(
         typer.Option("--out", help="Folder for the re-timed plan. Default: <plan>/checked."),
     ] = None,
     network: NetworkOpt = None,
+    maps: MapsOpt = True,
+    map_assets: MapAssetsOpt = "cdn",
+    map_lang: MapLangOpt = "en",
 ) -> None:
     """Re-time an edited assignment and order, run the audit, and list every rule it breaks (exit code 9), or
-    write the re-timed plan when it breaks none."""
+    write the re-timed plan and the agents' maps when it breaks none."""
     from optimizer.dispatch import check_plan, load_plan
 
     terminal = console()
     with reported_errors():
         before = load_plan(plan)
         edited = read_frame(routes, what="edited routes")
-        result = check_plan(before, edited, network=network_for(before, network))
+        net = network_for(before, network)
+        result = check_plan(before, edited, network=net)
         if not result.ok:
             raise PlanCheckError(result.violations)
-        written = write_plan(result.plan, out or plan / "checked")
+        written = write_outputs(result.plan, out or plan / "checked", maps=maps, network=net, assets=map_assets,
+                                lang=map_lang)  # fmt: skip
     terminal.print(f"[green]{escape(str(routes))} keeps every rule[/]")
     print_summary(terminal, result.plan, written)
 

@@ -103,6 +103,12 @@ def test_check_of_a_week_reads_the_date_of_each_row(week_dir: Path, tmp_path: Pa
     )
     assert same.exit_code == 0, same.output
     assert "keeps every rule" in same.output
+    maps = {p.name for p in (tmp_path / "c" / "maps").iterdir()}  # the agents' maps follow the edit
+    used = {(r.agent_id, r.date) for r in pd.read_csv(routes).itertuples() if r.kind == "visit"}
+    assert "overview.html" in maps and {f"{a}_{d}.html" for a, d in used} <= maps
+    args = ["check", "--plan", str(week_dir / "w"), "--routes", str(routes), "--out", str(tmp_path / "n")]
+    assert runner.invoke(app, [*args, "--no-maps"]).exit_code == 0
+    assert not (tmp_path / "n" / "maps").exists()
 
     table = pd.read_csv(routes)
     table.drop(columns=["date"]).to_csv(tmp_path / "no_date.csv", index=False)
