@@ -104,6 +104,30 @@ def test_no_proposal_when_the_model_alone_takes_more_than_its_share_of_the_time(
     assert warm.orders is None and warm.notes == ["pyvrp skipped: its model alone needs more than 0% of its 1.0 s"]
 
 
+def test_a_slow_model_is_searched_in_a_worker_that_a_stop_ends_at_once(monkeypatch: Any) -> None:
+    """A model slow to build is searched in a forked worker (PyVRP's first local search cannot be cut): the
+    answer is the same kind of checked routes, and a stop ends the worker within its grace."""
+    import threading
+    import time
+
+    problem = _day()
+    day = _search_input(problem)
+    monkeypatch.setattr(pyvrp_engine, "WORKER_ABOVE_S", 0.0)
+    started = []
+    real_start = pyvrp_engine.start_worker
+    monkeypatch.setattr(pyvrp_engine, "start_worker", lambda *a, **k: started.append(1) or real_start(*a, **k))
+    there = pyvrp_routes(day, 1.0, seed=3)
+    assert started and there is not None and any(there)
+    violations = audited_orders(problem, resolve_travel(problem, None, None)[0], there)
+    assert [v for v in violations if "(rule: max visits)" not in v] == []
+
+    asked = threading.Event()  # the worker hears the stop: 30 s of search end within the grace
+    threading.Timer(0.3, asked.set).start()
+    began = time.perf_counter()
+    stopped = pyvrp_routes(day, 30.0, seed=3, stop=asked.is_set)
+    assert time.perf_counter() - began < 5.0 and stopped is not None
+
+
 def test_pyvrp_routes_keep_windows_skills_limits_and_breaks() -> None:
     problem = _day()
     matrices = resolve_travel(problem, None, None)[0]

@@ -12,6 +12,7 @@ import time as _time
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from typing import Any, cast
 
 import numpy as np
@@ -22,6 +23,7 @@ from optimizer.solver.engines.check import checked_orders
 from optimizer.solver.engines.pyvrp_pair import Walk, solve_pair
 from optimizer.solver.schedule import merged_slot_windows
 from optimizer.solver.search_input import SearchInput
+from optimizer.solver.workers import end_worker, send_answer, start_worker, wait_for_answer
 
 MAX_PRIZE = 10**12  # keeps sum(prizes) + travel far below 2^63 for any realistic number of cases
 _FAR = 10**9  # travel to a case the vehicle may not serve: breaks every window, so PyVRP never routes it
@@ -61,9 +63,10 @@ def pyvrp_routes(
 ) -> list[list[str]] | None:
     """Ordered case ids per agent (in ``day.agents`` order) from PyVRP within ``seconds`` (or until ``stop()``),
     each route valid under the full schedule semantics; ``[]`` routes for agents PyVRP did not use; ``None`` when
-    building PyVRP's model alone would take more than :data:`MODEL_SHARE` of ``seconds`` (or a stop came first).
-    ``pair``: two
-    cooperating runs, one in a forked worker (:func:`~optimizer.solver.engines.pyvrp_pair.solve_pair`).
+    building PyVRP's model alone would take more than :data:`MODEL_SHARE` of ``seconds`` (or a stop came first),
+    or when a model that took :data:`WORKER_ABOVE_S` or more, searched in a forked worker, has no answer by the
+    deadline or soon after a stop request.  ``pair``: two cooperating runs, one in a forked worker
+    (:func:`~optimizer.solver.engines.pyvrp_pair.solve_pair`).
     ``initial``: routes (case ids per agent) the search starts from instead of a random solution (with ``pair``:
     the first run; the second starts from a random one, so that the two walks differ)."""
     began = _time.perf_counter()
@@ -72,15 +75,59 @@ def pyvrp_routes(
         model = pyvrp_model(day, start, Deadline(began + MODEL_SHARE * seconds, stop))
     except OutOfTime:
         return None
-    budget = max(0.05, seconds - (_time.perf_counter() - began))
+    built = _time.perf_counter() - began
+    if stop is not None and stop():
+        return None
+    deadline = _time.perf_counter() + max(0.05, seconds - built)
     first = model.solution_of(start) if start is not None else None
     if pair:
-        best = solve_pair(model.data, _time.perf_counter() + budget, seed, stop, first)
-    elif first is not None:
-        best = _walk_from(model.data, first, _time.perf_counter() + budget, seed, stop)
+        best = solve_pair(model.data, deadline, seed, stop, first)
+    elif built >= WORKER_ABOVE_S:
+        best = _search_in_worker(model.data, first, deadline, seed, stop)
+        if best is None:
+            return None
     else:
-        best = _solve(model.data, _time.perf_counter() + budget, seed, stop)
+        best = _search(model.data, first, deadline, seed, stop)
     return checked_orders(model.orders_of(best), day)
+
+
+#: A model that took this long to build (seconds) is searched in a forked worker: PyVRP's first local search,
+#: which its stopping rule cannot cut, takes about as long again (6.0 s after a 7.3-s model on a 2,211-visit
+#: week), and a stop request then waited for it (8.8 s measured); the worker is ended at once instead.
+WORKER_ABOVE_S = 0.25
+#: Seconds a worker gets, after a stop request or its deadline, to send the best solution it has.
+WORKER_GRACE_S = 0.5
+
+
+def _search(data: Any, first: Any, deadline: float, seed: int, stop: StopRequest | None) -> Any:
+    """PyVRP's best solution by ``deadline``: a walk from ``first`` if given, else ``pyvrp.solve``."""
+    if first is not None:
+        return _walk_from(data, first, deadline, seed, stop)
+    return _solve(data, deadline, seed, stop)
+
+
+def _search_in_worker(data: Any, first: Any, deadline: float, seed: int, stop: StopRequest | None) -> Any:
+    """:func:`_search` in a forked worker; ``None`` when it has no answer within :data:`WORKER_GRACE_S` of the
+    deadline or of a stop request (it is still in its first local search then), and it is ended either way."""
+    import multiprocessing
+
+    asked = multiprocessing.get_context("fork").Event()  # the worker's stop: set here on a stop request
+    process, conn = start_worker(_search_worker, data, first, deadline, seed, asked)
+    try:
+        if not wait_for_answer(conn, deadline + WORKER_GRACE_S, stop):
+            asked.set()
+            if not wait_for_answer(conn, _time.perf_counter() + WORKER_GRACE_S, None):
+                return None
+        return conn.recv()
+    except (EOFError, OSError):
+        return None
+    finally:
+        end_worker(process, conn)
+
+
+def _search_worker(conn: Connection, data: Any, first: Any, deadline: float, seed: int, asked: Any) -> None:
+    """Worker body of :func:`_search_in_worker`: the best solution back through ``conn``."""
+    send_answer(conn, lambda: _search(data, first, deadline, seed, asked.is_set))
 
 
 @dataclass(frozen=True)
@@ -207,6 +254,8 @@ def pyvrp_model(
     profiles = _profiles(day, places, near, deadline)
     clients = _clients(day, places)
     fleet = _fleet(day, places, profiles, clients)
+    if deadline is not None and deadline.passed():  # PyVRP's copy of the matrices below cannot be cut
+        raise OutOfTime
     data = ProblemData(
         locations=[Location(x=0, y=0) for _ in range(places.count)],
         clients=clients.clients,
@@ -620,5 +669,6 @@ def _break_fits(agent: Agent) -> bool:
 
 
 __all__ = [
-    "MAX_PRIZE", "MODEL_SHARE", "OutOfTime", "PyvrpModel", "SeedRoute", "pyvrp_model", "pyvrp_routes", "seed_routes",
+    "MAX_PRIZE", "MODEL_SHARE", "WORKER_ABOVE_S", "WORKER_GRACE_S", "OutOfTime", "PyvrpModel", "SeedRoute",
+    "pyvrp_model", "pyvrp_routes", "seed_routes",
 ]  # fmt: skip
