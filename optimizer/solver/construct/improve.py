@@ -27,12 +27,10 @@ def improve(
     ctx = search_context(day)
     routes = [list(o) for o in orders]
     agents = list(day.agents)
-    steps = 0
 
-    def out_of_time() -> bool:
-        nonlocal steps
-        steps += 1
-        return time.perf_counter() > deadline or (stop is not None and steps % 16 == 0 and stop())
+    def out_of_time() -> bool:  # a step is a whole route's or-opt and 2-opt: the stop is polled at each (16 routes
+        # of 20 visits took 0.9 s, and a stop waited for them)
+        return time.perf_counter() > deadline or (stop is not None and stop())
 
     def ok(v: int, order: list[str]) -> bool:
         return fits(agents[v], order, ctx)
