@@ -133,7 +133,8 @@ def warm_start(
     # a horizon, or a day with stability costs (``vroom-due`` keeps each case with its earlier agent and leaves out
     # what no longer fits there): compare what the proposals would be with nothing left out
     if day.spans_dates or day.visit_costs:
-        until = _time.perf_counter() + max(0.2, 0.05 * seconds)
+        stopped = stop is not None and stop()  # after a stop request the completion gets a moment only
+        until = _time.perf_counter() + (0.2 if stopped else max(0.2, 0.05 * seconds))
         proposals = {name: o if name in done else completed(day, o, until) for name, o in proposals.items()}
     costs = {name: orders_cost(day, orders) for name, orders in proposals.items()}
     if not costs:
