@@ -313,7 +313,9 @@ def _solve_rest_of_day(request: _Request, prepared: _Prepared) -> tuple[Plan, li
         request.plan.problem, prepared.rest_cases, prepared.rest_agents, prepared.promised, prepared.promised_order,
         solve_rest,
     )  # fmt: skip
-    rest_day = DayContext.build(rest_problem, request.network, stop=request.stop)
+    # no stop here: after a stop request the search has ended with a plan, and this matrix is the solve's, from the
+    # row cache (polling the stop made a stopped re-plan raise StoppedError instead of writing its plan)
+    rest_day = DayContext.build(rest_problem, request.network)
     if request.keep == "order":
         rest = restore_order(rest, prepared.promised_order, rest_day)
     elif request.keep == "none" and not request.from_scratch and request.balance is None and not rest.problem.multi_day:

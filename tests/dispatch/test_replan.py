@@ -146,3 +146,37 @@ def test_start_from_yesterday_keeps_the_territory(example_plan: Plan) -> None:
     routes = {r.agent_id: list(r.case_ids) for r in example_plan.routes}
     routes["nobody"] = ["no-such-case"]  # an earlier plan's agents and cases the day no longer has are ignored
     assert solve(example_plan.problem, time_limit=1, start_from=routes).audit == []
+
+
+def test_a_stop_during_the_search_of_a_road_replan_still_gives_the_replan(
+    harrisburg_pbf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop that comes during the search: the re-plan on a road network is still merged, audited and returned
+    (the steps after the search polled the stop while reading the matrix again, and raised StoppedError)."""
+    import importlib
+    import threading
+
+    from optimizer import load_problem, solve
+    from optimizer.demo import generate_day
+    from optimizer.network import RoadNetwork
+
+    monkeypatch.setenv("FIELDROUTE_CACHE_DIR", str(tmp_path))
+    net = RoadNetwork.from_file(harrisburg_pbf, profile="car")
+    cases, agents = generate_day(net, n_cases=40, n_agents=4, seed=1, policy="us")
+    plan = solve(load_problem(cases, agents, "2026-12-01", "us"), network=net, time_limit=1)
+    asked = threading.Event()
+    replan_module = importlib.import_module("optimizer.dispatch.replan")  # the package's name is the function
+    real_solve = replan_module.solve
+
+    def search_then_stop(*args: object, **kwargs: object) -> Plan:
+        found = real_solve(*args, **kwargs)  # type: ignore[arg-type]
+        asked.set()  # the dispatcher's Ctrl-C, as the search ends
+        return found
+
+    monkeypatch.setattr(replan_module, "solve", search_then_stop)
+    result = replan(plan, 12 * 3600, network=net, time_limit=1, stop=asked.is_set)
+
+    assert asked.is_set() and result.violations == [] and result.plan.audit == []
+    assert {cid for r in result.plan.routes for cid in r.case_ids} | {
+        u.case_id for u in result.plan.unassigned_cases
+    } == {c.case_id for c in plan.problem.cases}
