@@ -101,7 +101,8 @@ def test_no_proposal_when_the_model_alone_takes_more_than_its_share_of_the_time(
     assert pyvrp_routes(day, 1.0) is not None
     monkeypatch.setattr(pyvrp_engine, "MODEL_SHARE", 0.0)
     warm = warm_start(day, 1.0, engines=("pyvrp",))
-    assert warm.orders is None and warm.notes == ["pyvrp skipped: its model alone needs more than 0% of its 1.0 s"]
+    assert warm.orders is None and len(warm.notes) == 1
+    assert warm.notes[0].startswith("pyvrp made no proposal in its 1.0 s: its model alone needs more than 0%")
 
 
 def test_a_slow_model_is_searched_in_a_worker_that_a_stop_ends_at_once(monkeypatch: Any) -> None:

@@ -122,7 +122,10 @@ def warm_start(
         if routes is None and stop is not None and stop():
             notes.append(f"{name} stopped on request")
         elif routes is None:
-            notes.append(f"{name} skipped: its model alone needs more than {MODEL_SHARE:.0%} of its {left:.1f} s")
+            notes.append(
+                f"{name} made no proposal in its {left:.1f} s: its model alone needs more than {MODEL_SHARE:.0%} "
+                "of them, or its search in a worker had no answer by the deadline"
+            )
         else:
             proposals[name] = routes
     for name, (process, conn) in workers.items():
