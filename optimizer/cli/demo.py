@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, TaskID
 
-from optimizer.cli._console import Written, print_summary, progress_display, reported_errors
+from optimizer.cli._console import Written, console, print_summary, progress_display, reported_errors
 
 _STEP_TEXT = {
     "network": "Reading the streets",
@@ -54,8 +53,8 @@ def demo(
     """Plan a generated visiting day on real streets (no files of yours, no internet) and say what to open."""
     from optimizer.demo.run import run_demo
 
-    console = Console()
-    with reported_errors(), progress_display(console) as progress:
+    terminal = console()  # the shared one: paths on one line (to copy), tables as wide as the output allows
+    with reported_errors(), progress_display(terminal) as progress:
         tasks: list[TaskID] = []
 
         def on_step(name: str) -> None:
@@ -80,16 +79,16 @@ def demo(
 
     maps_written = [p for p in result.files if p.parent.name == "maps"]
     plan_files = [p for p in result.files if p not in maps_written]
-    print_summary(console, result.plan, Written(files=plan_files, maps=maps_written))
-    console.print(
+    print_summary(terminal, result.plan, Written(files=plan_files, maps=maps_written))
+    terminal.print(
         f"\nGenerated on {escape(result.network_path.name)}: {len(result.cases)} cases "
         f"({result.must_visits} must-visit), {len(result.agents)} agents; {sum(result.seconds.values()):.1f} s."
     )
     if result.overview_map is not None:
-        console.print(f"Open the dispatcher's overview: [bold]{escape(str(result.overview_map))}[/]")
+        terminal.print(f"Open the dispatcher's overview: [bold]{escape(str(result.overview_map))}[/]")
     if result.agent_maps:
-        console.print(f"Open one agent's route map:     [bold]{escape(str(result.agent_maps[0]))}[/]")
-    console.print(f"The generated inputs show the file format: {escape(str(result.out / 'cases.csv'))}, agents.csv")
+        terminal.print(f"Open one agent's route map:     [bold]{escape(str(result.agent_maps[0]))}[/]")
+    terminal.print(f"The generated inputs show the file format: {escape(str(result.out / 'cases.csv'))}, agents.csv")
 
 
 def _finish(progress: Progress, tasks: list[TaskID]) -> None:
