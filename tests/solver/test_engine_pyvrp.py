@@ -90,19 +90,24 @@ def test_raw_pyvrp_routes_break_no_rule_but_the_soft_visit_cap() -> None:
     assert [v for v in violations if "(rule: max visits)" not in v] == []
 
 
-def test_no_proposal_when_the_model_alone_takes_more_than_its_share_of_the_time(monkeypatch: Any) -> None:
+def test_no_proposal_when_the_model_is_too_big_or_too_slow_to_build(monkeypatch: Any) -> None:
     """PyVRP's first solution cannot be cut by its stopping rule, so an engine whose model took most of its time
-    would end far past it: then it proposes nothing, and the portfolio says why."""
+    would end far past it, and a big week's model would take more memory than the machine has: then it proposes
+    nothing, and the portfolio says why."""
     from optimizer.solver.engines.portfolio import warm_start
 
     day = _search_input(_day())
-    assert pyvrp_routes(day, 1e-6) is None
-    assert pyvrp_routes(day, 1.0, stop=lambda: True) is None  # a stop before the model: nothing built
-    assert pyvrp_routes(day, 1.0) is not None
-    monkeypatch.setattr(pyvrp_engine, "MODEL_SHARE", 0.0)
+    with pytest.raises(pyvrp_engine.NoProposal, match=r"its model alone needs more than 50% of its 0\.0 s"):
+        pyvrp_routes(day, 1e-6)
+    with pytest.raises(pyvrp_engine.NoProposal, match="stopped on request"):  # a stop before the model
+        pyvrp_routes(day, 1.0, stop=lambda: True)
+    assert pyvrp_routes(day, 1.0)
+    monkeypatch.setattr(pyvrp_engine, "MAX_MODEL_CELLS", 1000)
+    with pytest.raises(pyvrp_engine.NoProposal, match=r"its model would hold \d+M matrix cells \(at most 0M\)"):
+        pyvrp_routes(day, 1.0)
     warm = warm_start(day, 1.0, engines=("pyvrp",))
     assert warm.orders is None and len(warm.notes) == 1
-    assert warm.notes[0].startswith("pyvrp made no proposal in its 1.0 s: its model alone needs more than 0%")
+    assert warm.notes[0].startswith("pyvrp made no proposal: its model would hold")
 
 
 def test_a_slow_model_is_searched_in_a_worker_that_a_stop_ends_at_once(monkeypatch: Any) -> None:
@@ -118,7 +123,7 @@ def test_a_slow_model_is_searched_in_a_worker_that_a_stop_ends_at_once(monkeypat
     real_start = pyvrp_engine.start_worker
     monkeypatch.setattr(pyvrp_engine, "start_worker", lambda *a, **k: started.append(1) or real_start(*a, **k))
     there = pyvrp_routes(day, 1.0, seed=3)
-    assert started and there is not None and any(there)
+    assert started and any(there)
     violations = audited_orders(problem, resolve_travel(problem, None, None)[0], there)
     assert [v for v in violations if "(rule: max visits)" not in v] == []
 
@@ -126,7 +131,7 @@ def test_a_slow_model_is_searched_in_a_worker_that_a_stop_ends_at_once(monkeypat
     threading.Timer(0.3, asked.set).start()
     began = time.perf_counter()
     stopped = pyvrp_routes(day, 30.0, seed=3, stop=asked.is_set)
-    assert time.perf_counter() - began < 5.0 and stopped is not None
+    assert time.perf_counter() - began < 5.0 and stopped
 
 
 def test_pyvrp_routes_keep_windows_skills_limits_and_breaks() -> None:

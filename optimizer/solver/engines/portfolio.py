@@ -92,7 +92,7 @@ def warm_start(
     ``{"construct": orders}``, valid by construction) that compete with the engines' on the same price.
     ``start_from_own``: PyVRP (one run, or the first run of the pair) starts from the cheapest of ``own`` instead
     of a random solution (``pyvrp-seeded`` always does, from VROOM's proposals too)."""
-    from optimizer.solver.engines.pyvrp import MODEL_SHARE, pyvrp_routes
+    from optimizer.solver.engines.pyvrp import NoProposal, pyvrp_routes
 
     chosen = tuple(engines) if engines is not None else auto_engines(day.cases, day.agents)
     unknown = [e for e in chosen if e not in ENGINES]
@@ -118,16 +118,10 @@ def warm_start(
         seeded = name == "pyvrp-seeded" or start_from_own
         start = _cheapest(day, {**proposals, **(own or {})}) if seeded else None
         left = max(0.05, deadline - _time.perf_counter())
-        routes = pyvrp_routes(day, left, seed, stop, pair=name == "pyvrp-pair", initial=start)
-        if routes is None and stop is not None and stop():
-            notes.append(f"{name} stopped on request")
-        elif routes is None:
-            notes.append(
-                f"{name} made no proposal in its {left:.1f} s: its model alone needs more than {MODEL_SHARE:.0%} "
-                "of them, or its search in a worker had no answer by the deadline"
-            )
-        else:
-            proposals[name] = routes
+        try:
+            proposals[name] = pyvrp_routes(day, left, seed, stop, pair=name == "pyvrp-pair", initial=start)
+        except NoProposal as why:
+            notes.append(f"{name} made no proposal: {why}")
     for name, (process, conn) in workers.items():
         answer = _collect(name, process, conn, deadline + GRACE_S, stop, notes)
         if answer is not None:

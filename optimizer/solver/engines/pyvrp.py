@@ -60,24 +60,23 @@ def pyvrp_routes(
     stop: StopRequest | None = None,
     pair: bool = False,
     initial: Sequence[Sequence[str]] | None = None,
-) -> list[list[str]] | None:
+) -> list[list[str]]:
     """Ordered case ids per agent (in ``day.agents`` order) from PyVRP within ``seconds`` (or until ``stop()``),
-    each route valid under the full schedule semantics; ``[]`` routes for agents PyVRP did not use; ``None`` when
-    building PyVRP's model alone would take more than :data:`MODEL_SHARE` of ``seconds`` (or a stop came first),
-    or when a model that took :data:`WORKER_ABOVE_S` or more, searched in a forked worker, has no answer by the
-    deadline or soon after a stop request.  ``pair``: two cooperating runs, one in a forked worker
-    (:func:`~optimizer.solver.engines.pyvrp_pair.solve_pair`).
+    each route valid under the full schedule semantics; ``[]`` routes for agents PyVRP did not use.  ``pair``: two
+    cooperating runs, one in a forked worker (:func:`~optimizer.solver.engines.pyvrp_pair.solve_pair`).
     ``initial``: routes (case ids per agent) the search starts from instead of a random solution (with ``pair``:
-    the first run; the second starts from a random one, so that the two walks differ)."""
+    the first run; the second starts from a random one, so that the two walks differ).
+
+    :class:`NoProposal`, saying why, when the model would hold more than :data:`MAX_MODEL_CELLS` matrix cells,
+    when building it takes more than :data:`MODEL_SHARE` of ``seconds``, on a stop request before the search, or
+    when a model that took :data:`WORKER_ABOVE_S` or more, searched in a forked worker, has no answer by the
+    deadline or soon after a stop request."""
     began = _time.perf_counter()
     start = seed_routes(day, initial) if initial is not None else None
-    try:
-        model = pyvrp_model(day, start, Deadline(began + MODEL_SHARE * seconds, stop))
-    except OutOfTime:
-        return None
+    model = pyvrp_model(day, start, Deadline(began + MODEL_SHARE * seconds, stop), seconds)
     built = _time.perf_counter() - began
     if stop is not None and stop():
-        return None
+        raise NoProposal("stopped on request")
     deadline = _time.perf_counter() + max(0.05, seconds - built)
     first = model.solution_of(start) if start is not None else None
     if pair:
@@ -85,7 +84,7 @@ def pyvrp_routes(
     elif built >= WORKER_ABOVE_S:
         best = _search_in_worker(model.data, first, deadline, seed, stop)
         if best is None:
-            return None
+            raise NoProposal("its search (in a worker) had no answer by the deadline or soon after a stop")
     else:
         best = _search(model.data, first, deadline, seed, stop)
     return checked_orders(model.orders_of(best), day)
@@ -231,12 +230,28 @@ def _slot_client(candidates: Sequence[tuple[int, int, int]], start: int | None) 
 MODEL_SHARE = 0.5
 
 
-class OutOfTime(Exception):
-    """The deadline passed (or a stop came) while PyVRP's model was built."""
+#: Matrix cells (distances and durations over all profiles) PyVRP's model may hold: past it PyVRP proposes nothing.
+#: Each cell is 8 bytes here and again in PyVRP's copy; a 5,000-case week of 1,005 agent-days would need about
+#: 900M (14 GB), a 10,000-case week 3,900M; the 2,000-case week holds 164M, the benchmark's 1,000-case week 48M.
+MAX_MODEL_CELLS = 400_000_000
+
+
+class NoProposal(Exception):
+    """PyVRP makes no proposal; the message says why."""
+
+
+def _why_not(deadline: Deadline, late: NoProposal | None) -> NoProposal:
+    """Why a model whose ``deadline`` passed is not built: a stop request, else ``late``."""
+    if deadline.stop():
+        return NoProposal("stopped on request")
+    return late or NoProposal("its model took past its deadline")
 
 
 def pyvrp_model(
-    day: SearchInput, seed: Sequence[SeedRoute] | None = None, deadline: Deadline | None = None
+    day: SearchInput,
+    seed: Sequence[SeedRoute] | None = None,
+    deadline: Deadline | None = None,
+    seconds: float | None = None,
 ) -> PyvrpModel:
     """``day`` as PyVRP's problem (see the module docstring for the model).  With the ``seed`` routes the search
     starts from, two of each agent's break places are the visits on either side of where fieldroute takes its
@@ -244,18 +259,20 @@ def pyvrp_model(
     visits in it gets no break client but a shift shortened by the break: a break client is required, so its
     route would pay the way from start to end before any visit, and PyVRP would hand such agents visits for the
     cost of a detour where the plan pays the whole way (measured on a 450-case re-plan: PyVRP's cost fell by 1,700
-    s while the plan's rose by 600-1,100 s).  ``deadline``: :class:`OutOfTime` once it passes (polled between the
-    profiles' matrices, the bulk of the work)."""
+    s while the plan's rose by 600-1,100 s).  :class:`NoProposal` when its matrices would exceed
+    :data:`MAX_MODEL_CELLS`, or once ``deadline`` passes (polled between the profiles' matrices, the bulk of the
+    work; ``seconds``, the engine's time, only for the message)."""
     from pyvrp import Depot, Location, ProblemData
 
     idle = frozenset(v for v, s in enumerate(seed) if not s.ids) if seed is not None else frozenset()
     places = _places(day, idle)
     near = _break_neighbours(day, places, seed) if seed is not None else {}
-    profiles = _profiles(day, places, near, deadline)
+    late = NoProposal(f"its model alone needs more than {MODEL_SHARE:.0%} of its {seconds or 0:.1f} s")
+    profiles = _profiles(day, places, near, deadline, late)
     clients = _clients(day, places)
     fleet = _fleet(day, places, profiles, clients)
     if deadline is not None and deadline.passed():  # PyVRP's copy of the matrices below cannot be cut
-        raise OutOfTime
+        raise _why_not(deadline, late)
     data = ProblemData(
         locations=[Location(x=0, y=0) for _ in range(places.count)],
         clients=clients.clients,
@@ -445,12 +462,19 @@ def _profiles(
     places: _Places,
     near: Mapping[int, Sequence[int]] | None = None,
     deadline: Deadline | None = None,
+    late: NoProposal | None = None,
 ) -> _Profiles:
     """Travel per mode, with the cases an agent may not serve made unreachable (see :func:`_profile_keys` for the
     agents that share a profile), an agent's break places at copies of the hubs, and the agent's visit cost of
-    each case added to every arc into that case in the distances."""
+    each case added to every arc into that case in the distances.  :class:`NoProposal` (``late`` once
+    ``deadline`` passes) when the matrices would exceed :data:`MAX_MODEL_CELLS`."""
     columns, cost_of = _cost_columns(day)
     keys = _profile_keys(day, places, cost_of)
+    distinct = set(keys)
+    cells = (len(distinct) + len({k[:3] for k in distinct})) * places.count**2
+    if cells > MAX_MODEL_CELLS:
+        cap = MAX_MODEL_CELLS / 1e6
+        raise NoProposal(f"its model would hold {cells / 1e6:,.0f}M matrix cells (at most {cap:,.0f}M)")
     profile_of: dict[_Key, int] = {}
     distances: list[np.ndarray] = []
     durations: list[np.ndarray] = []
@@ -459,7 +483,7 @@ def _profiles(
     travel_of: dict[tuple[str, frozenset[int], int], np.ndarray] = {}  # profiles differing in costs share it
     for mode, ok, breaker, cost in sorted(set(keys), key=lambda k: (k[0], sorted(k[1]), k[2], k[3])):
         if deadline is not None and deadline.passed():
-            raise OutOfTime
+            raise _why_not(deadline, late)
         if mode not in base:
             base[mode], hubs[mode] = _mode_matrix(day, places, mode)
         travel = travel_of.get((mode, ok, breaker))
@@ -669,6 +693,7 @@ def _break_fits(agent: Agent) -> bool:
 
 
 __all__ = [
-    "MAX_PRIZE", "MODEL_SHARE", "WORKER_ABOVE_S", "WORKER_GRACE_S", "OutOfTime", "PyvrpModel", "SeedRoute",
+    "MAX_MODEL_CELLS", "MAX_PRIZE", "MODEL_SHARE", "WORKER_ABOVE_S", "WORKER_GRACE_S", "NoProposal", "PyvrpModel",
+    "SeedRoute",
     "pyvrp_model", "pyvrp_routes", "seed_routes",
 ]  # fmt: skip
