@@ -32,7 +32,8 @@ def js_string(value: Any, *, compact: bool = False) -> str:
 
 
 class RawHtml(Element):
-    """Text put into the page as is (Leaflet's inline JS/CSS, our style sheet); never user input."""
+    """Text put into the page as is: its template prints it and never parses it (Leaflet's inline JS/CSS, our
+    style sheet, and every rendered macro: :mod:`maps.rendering`)."""
 
     _template = Template("{{ this.html }}")
 

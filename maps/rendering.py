@@ -8,32 +8,22 @@ language can reach Python objects, so a cell of a cases file could run code wher
 and the server that takes uploads).  HTML escaping does not help: it leaves ``{{`` and ``{%`` alone.
 
 :func:`install` replaces that method with the same steps adding each rendered text as it is (a
-:class:`RenderedText`, whose template only prints it).  It is installed when :mod:`maps` is imported, for every
-element folium and this package use; it changes nothing else: the first render, which fills the macros, is the
-same.
+:class:`~maps.elements.RawHtml`, whose template only prints it).  It is installed when :mod:`maps` is imported,
+for every element folium and this package use; it changes nothing else: the first render, which fills the macros,
+is the same.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from branca.element import Element, Figure, MacroElement
-from jinja2 import Template
+from branca.element import Figure, MacroElement
 
-
-class RenderedText(Element):
-    """Text already rendered, put into the page as it is: its template prints it and never parses it."""
-
-    _template = Template("{{ this.text }}")
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._name = "RenderedText"
-        self.text = text
+from maps.elements import RawHtml
 
 
 def _render_macros(self: MacroElement, **kwargs: Any) -> None:
-    """``MacroElement.render`` (branca 0.8) with :class:`RenderedText` in place of ``Element``."""
+    """``MacroElement.render`` (branca 0.8) with :class:`~maps.elements.RawHtml` in place of ``Element``."""
     figure = self.get_root()
     if not isinstance(figure, Figure):
         raise TypeError("You cannot render this Element if it is not in a Figure.")
@@ -41,7 +31,7 @@ def _render_macros(self: MacroElement, **kwargs: Any) -> None:
     for part in ("header", "html", "script"):
         macro = macros.get(part)
         if macro is not None:
-            getattr(figure, part).add_child(RenderedText(macro(self, kwargs)), name=self.get_name())
+            getattr(figure, part).add_child(RawHtml(macro(self, kwargs)), name=self.get_name())
     for element in self._children.values():
         element.render(**kwargs)
 
@@ -51,4 +41,4 @@ def install() -> None:
     MacroElement.render = _render_macros  # type: ignore[method-assign]
 
 
-__all__ = ["RenderedText", "install"]
+__all__ = ["install"]
