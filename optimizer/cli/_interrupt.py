@@ -14,14 +14,20 @@ from rich.console import Console
 @contextmanager
 def stop_on_interrupt(terminal: Console) -> Iterator[threading.Event]:
     """An event the first Ctrl-C sets (the search stops within a second and its best plan is written); a second
-    Ctrl-C raises ``KeyboardInterrupt`` (nothing is written).  Outside the main thread nothing is installed."""
+    Ctrl-C raises ``KeyboardInterrupt`` (nothing is written).  Outside the main thread nothing is installed.
+
+    The second press's ``KeyboardInterrupt`` can land where Python ignores exceptions (a fork's after-fork
+    callback: "Exception ignored in ... _releaseLock"), and the plan was then written after all; so leaving the
+    block raises it again if it was swallowed."""
     event = threading.Event()
     if threading.current_thread() is not threading.main_thread():
         yield event
         return
+    aborted = threading.Event()
 
     def on_interrupt(signum: int, frame: FrameType | None) -> None:
         if event.is_set():
+            aborted.set()
             raise KeyboardInterrupt
         event.set()
         terminal.print("[yellow]Ctrl-C: stopping the search, the best plan so far will be written (again to abort)[/]")
@@ -31,6 +37,8 @@ def stop_on_interrupt(terminal: Console) -> Iterator[threading.Event]:
         yield event
     finally:
         signal.signal(signal.SIGINT, previous)
+    if aborted.is_set():
+        raise KeyboardInterrupt
 
 
 __all__ = ["stop_on_interrupt"]
