@@ -82,7 +82,6 @@ def search_parameters(config: OrToolsConfig, time_limit: float, cases: int = 0) 
     return params
 
 
-_FAIL = 3  # RoutingModel status ROUTING_FAIL: no solution, and not for want of time
 _RETRY_MIN_S = 0.5  # below this, a failed warm start is answered with the start itself
 
 
@@ -130,7 +129,8 @@ def run_search(
             left = _left(time_limit, began)
             _add_hard_time_limit(model, left, stop)
             solution = model.routing.SolveFromAssignmentWithParameters(start, search_parameters(config, left, cases))
-            if solution is None and model.routing.status() == _FAIL and _left(time_limit, began) > _RETRY_MIN_S:
+            failed = STATUS_NAMES.get(model.routing.status()) == "ROUTING_FAIL"  # not for want of time
+            if solution is None and failed and _left(time_limit, began) > _RETRY_MIN_S:
                 # The model could not restore the start (seen on a mixed-mode week, from routes valid under
                 # fieldroute's own schedule; the rule it trips was not pinned down): search from nothing with the
                 # time left instead of stopping here; the caller keeps the start when it stays cheaper.
