@@ -53,7 +53,6 @@ def rest_agent(cut: Cut) -> Agent | None:
         break_window=brk_window,
         break_s=brk_s,
         max_visits=None if a.max_visits is None else max(0, a.max_visits - len(done_ids)),
-        capacity=None if a.capacity is None else a.capacity,
     )
 
 
