@@ -22,11 +22,11 @@ from optimizer.errors import NetworkError
 from optimizer.geo import LatLon
 from optimizer.network import cache as cache_mod
 from optimizer.network.graph import NetworkArrays, build_from_graph, build_from_ways, to_multidigraph
-from optimizer.network.matrix import Router, StopCheck, augmented, endpoints, point_travel
+from optimizer.network.matrix import Endpoints, Router, StopCheck, endpoints, point_travel
 from optimizer.network.profiles import Profile, get_profile
 from optimizer.network.readers import file_hash, is_osm_file, read_ways
 from optimizer.network.snap import SnapIndex, Snapped
-from optimizer.travel import TravelMatrix
+from optimizer.travel import TravelMatrix, haversine_m
 
 if TYPE_CHECKING:  # pragma: no cover
     from optimizer.plan import Plan
@@ -332,24 +332,17 @@ class RoadNetwork:
                     )
                     if w < best[0]:
                         best = (w, _sub_polyline(arrays, int(a0), float(f0), float(f1)))
-        graph, virtual = augmented(router, ends, np.array([0]))
-        dist, pred = dijkstra(graph, indices=int(virtual[0]), return_predecessors=True)
-        totals = dist[ends.in_node[in_m]] + ends.in_w[in_m]
-        k = int(np.argmin(totals))
-        if totals[k] < best[0]:
-            node = int(ends.in_node[in_m][k])
-            path = [node]
-            while path[-1] != virtual[0]:
-                path.append(int(pred[path[-1]]))
-            path = path[::-1][1:]  # graph nodes from the first out-node to the in-node
+        found = _bounded_path(router, ends, out_m, in_m, _first_limit(router, from_point, to_point))
+        if found is not None and found[0] < best[0]:
+            total, path, k = found
             first = out_m & (ends.out_node == path[0])
             a0 = int(ends.cand_arc[first][np.argmin(ends.out_w[first])])
             f0 = float(ends.cand_fraction[first][np.argmin(ends.out_w[first])])
             line = _sub_polyline(arrays, a0, f0, 1.0)
             for x, y in itertools.pairwise(path):
-                line += _sub_polyline(arrays, router.best_arc(x, y), 0.0, 1.0)
+                line += _arc_points(arrays, router.best_arc(x, y))
             line += _sub_polyline(arrays, int(ends.cand_arc[in_m][k]), 0.0, float(ends.cand_fraction[in_m][k]))
-            best = (float(totals[k]), line)
+            best = (total, line)
         line = [(float(from_point[0]), float(from_point[1])), *best[1], (float(to_point[0]), float(to_point[1]))]
         return [p for k, p in enumerate(line) if k == 0 or p != line[k - 1]]
 
@@ -358,6 +351,62 @@ class RoadNetwork:
         from optimizer.export.geojson import route_geometries
 
         return route_geometries(plan, self)
+
+
+#: A leg's search first explores the roads within this many times the straight-line distance at 50 km/h
+#: (plus :data:`LEG_SEARCH_SLACK_S`), and four times as far each time the destination lies beyond; a leg in a big
+#: network then costs a search of its neighbourhood instead of the whole graph.
+LEG_SEARCH_DETOUR = 2.0
+LEG_SEARCH_SLACK_S = 120.0
+LEG_SEARCH_GROWTH = 4.0
+LEG_SEARCH_TRIES = 6  # then the whole graph (a leg with no path at all)
+
+
+def _first_limit(router: Router, a: LatLon, b: LatLon) -> float:
+    """The packed weight the first search of a leg stops at (see :data:`LEG_SEARCH_DETOUR`)."""
+    crow_m = float(haversine_m(a[0], a[1], b[0], b[1]))
+    seconds = LEG_SEARCH_DETOUR * crow_m / (50 / 3.6) + LEG_SEARCH_SLACK_S
+    return float(router.encoding.pack(np.array(seconds), np.array(0.0)))
+
+
+def _bounded_path(
+    router: Router, ends: Endpoints, out_m: npt.NDArray[np.bool_], in_m: npt.NDArray[np.bool_], limit: float
+) -> tuple[float, list[int], int] | None:
+    """The lightest path from the first point's out-nodes to the second's in-nodes: (packed weight including both
+    partial arcs, graph nodes from the out-node to the in-node, index of the in-arc among ``in_m``); None without
+    one.
+
+    Dijkstra from each out-node (scipy's ``limit`` bounds it), widened until the best total found is provably the
+    lightest: every lighter path would have a graph part below the limit, so the search would have found it.
+    """
+    nodes = np.unique(ends.out_node[out_m])
+    offsets = np.array([ends.out_w[out_m][ends.out_node[out_m] == n].min() for n in nodes])
+    targets, tails = ends.in_node[in_m], ends.in_w[in_m]
+    if not len(nodes) or not len(targets):
+        return None
+    for attempt in range(LEG_SEARCH_TRIES + 1):
+        bound = limit if attempt < LEG_SEARCH_TRIES else np.inf
+        dist, pred = dijkstra(router.forward, indices=nodes, return_predecessors=True, limit=bound)
+        totals = offsets[:, None] + dist[:, targets] + tails[None, :]
+        i, k = np.unravel_index(int(np.argmin(totals)), totals.shape)
+        total = float(totals[i, k])
+        if np.isfinite(total) and total - offsets.min() - tails.min() <= bound:
+            node, source = int(targets[k]), int(nodes[i])
+            path = [node]
+            while path[-1] != source:
+                path.append(int(pred[i, path[-1]]))
+            return total, path[::-1], int(k)
+        if np.isinf(bound):
+            return None
+        limit *= LEG_SEARCH_GROWTH
+    return None
+
+
+def _arc_points(arrays: NetworkArrays, arc: int) -> list[LatLon]:
+    """A whole arc's polyline (what :func:`_sub_polyline` gives from 0 to 1 once repeated points are merged,
+    without its per-point arithmetic: most arcs of a leg are whole)."""
+    lat, lon = arrays.arc_polyline(arc)
+    return list(zip(lat.tolist(), lon.tolist(), strict=True))
 
 
 def _sub_polyline(arrays: NetworkArrays, arc: int, f0: float, f1: float) -> list[LatLon]:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.sparse.csgraph import dijkstra
 
 from optimizer.errors import NetworkError
 from optimizer.network import UNREACHABLE, RoadNetwork, load_network
@@ -87,3 +88,67 @@ def test_leg_geometry_follows_the_roads(harrisburg_car: RoadNetwork) -> None:
     length = haversine_m(pts[:-1, 0], pts[:-1, 1], pts[1:, 0], pts[1:, 1]).sum()
     _, metres = net.matrix([p[0], q[0]], [p[1], q[1]])
     assert length == pytest.approx(metres[0, 1], rel=0.01, abs=3)
+
+
+def _line_m(line: list[tuple[float, float]]) -> float:
+    pts = np.array(line)
+    return float(haversine_m(pts[:-1, 0], pts[:-1, 1], pts[1:, 0], pts[1:, 1]).sum())
+
+
+@pytest.mark.parametrize("network", ["harrisburg_car", "andorra_car"])
+def test_leg_geometry_is_the_matrix_path_near_and_far(network: str, request: pytest.FixtureRequest) -> None:
+    """The bounded search of a leg finds the path the matrix measured (computed by other code: rows of point
+    Dijkstras), for legs across the whole network and next door; points off the nodes, on arcs."""
+    net: RoadNetwork = request.getfixturevalue(network)
+    a, rng = net.arrays, np.random.default_rng(7)
+    pick = rng.integers(0, a.n_nodes, (24, 2))
+    lats, lons = a.node_lat[pick] + rng.normal(0, 2e-4, pick.shape), a.node_lon[pick] + rng.normal(0, 2e-4, pick.shape)
+    lats[12:, 1], lons[12:, 1] = lats[12:, 0] + rng.normal(0, 4e-3, 12), lons[12:, 0] + rng.normal(0, 4e-3, 12)
+    for (plat, qlat), (plon, qlon) in zip(lats.tolist(), lons.tolist(), strict=True):
+        _, metres = net.matrix([plat, qlat], [plon, qlon])
+        line = net.leg_geometry((plat, plon), (qlat, qlon))
+        snap_m = net.snap([plat, qlat], [plon, qlon])["distance_m"].sum()
+        assert _line_m(line) == pytest.approx(metres[0, 1] + snap_m, rel=0.01, abs=3)
+
+
+def test_leg_search_widens_to_the_same_path(harrisburg_car: RoadNetwork, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first search bound far too small (a second) widens until the path is provably the lightest: the same
+    polyline as a first bound that reaches it at once."""
+    from optimizer.network import roadnetwork
+
+    a = harrisburg_car.arrays
+    legs = [((float(a.node_lat[i]), float(a.node_lon[i])), (float(a.node_lat[j]), float(a.node_lon[j]))) for i, j in
+            ((3, 400), (10, 4000), (2000, 17), (999, 1000))]  # fmt: skip
+    wide = [harrisburg_car.leg_geometry(p, q) for p, q in legs]
+    monkeypatch.setattr(roadnetwork, "LEG_SEARCH_DETOUR", 0.0)
+    monkeypatch.setattr(roadnetwork, "LEG_SEARCH_SLACK_S", 1.0)
+    assert [harrisburg_car.leg_geometry(p, q) for p, q in legs] == wide
+
+
+def test_leg_search_keeps_widening_past_a_nearer_but_dearer_arrival(harrisburg_car: RoadNetwork) -> None:
+    """A destination on an arc is entered from either end: the end reached first by road can be the dearer way in
+    (the point lies near the other end).  A search bounded just past the first end must not stop there."""
+    from optimizer.network.matrix import endpoints
+    from optimizer.network.roadnetwork import _bounded_path
+
+    net, a, rng = harrisburg_car, harrisburg_car.arrays, np.random.default_rng(3)
+    router, tried = net.router, 0
+    for i, j in rng.integers(0, a.n_nodes, (400, 2)):
+        arc = int(np.flatnonzero(a.arc_u == j)[0])
+        lat, lon = a.arc_polyline(arc)
+        p = (float(a.node_lat[i]), float(a.node_lon[i]))
+        q = (float(lat[-2] * 0.2 + lat[-1] * 0.8), float(lon[-2] * 0.2 + lon[-1] * 0.8))  # near the arc's far end
+        ends = endpoints(router, net._snap([p[0], q[0]], [p[1], q[1]]), np.array([0, 1]))
+        out_m, in_m = ends.out_point == 0, ends.in_point == 1
+        exact = _bounded_path(router, ends, out_m, in_m, np.inf)
+        if exact is None:
+            continue
+        graph_part = exact[0] - ends.in_w[in_m][exact[2]]
+        nodes = np.unique(ends.out_node[out_m])
+        dist = dijkstra(router.forward, indices=nodes).min(axis=0)[ends.in_node[in_m]]
+        if dist.min() >= graph_part - ends.out_w[out_m].max():
+            continue  # the first end reached is the best way in: nothing to catch here
+        tried += 1
+        bound = float(dist.min()) + 1.0  # the nearer end only
+        assert _bounded_path(router, ends, out_m, in_m, bound)[0] == exact[0]  # type: ignore[index]
+    assert tried >= 5
