@@ -63,7 +63,8 @@ def agent_map(
     index = next(i for i, r in enumerate(plan.routes) if r is route)
     loaded = resolve_assets(assets, leaflet_dir)
     fmap = new_map(f"{route.agent_id} {route.date.isoformat()}", spec, loaded, lang=lang)
-    cases = {c.case_id: c for c in plan.problem.cases if c.case_id in set(route.case_ids)}
+    visited = set(route.case_ids)
+    cases = {c.case_id: c for c in plan.problem.cases if c.case_id in visited}
     agent_network = network_for(network, plan.problem.agent(route.agent_id, route.date).mode)
     if streets_wanted(streets, agent_network, loaded.inline):
         lines = street_lines(agent_network, bounds([(s.lat, s.lon) for s in route.stops]))
