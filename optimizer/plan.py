@@ -7,6 +7,7 @@ DataFrames that users read (``stops``, ``unassigned``, ``summary``) are derived 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -268,13 +269,14 @@ class Plan:
         """One row per plan date: agents working and used, visits, priority served, visits of cases with a due
         date (``due_visits``) on time and late, days late (plain and weighted by priority), travel, service."""
         cases = {c.case_id: c for c in self.problem.cases}
+        due_on = self._visit_due_dates(cases)
         rows = []
         for day in self.problem.horizon:
             routes = [r for r in self.routes if r.date == day]
             visited = [cases[cid] for r in routes for cid in r.case_ids if cid in cases]
-            due = [c for c in visited if c.due_date is not None]
-            late = [(day - c.due_date).days * 1 for c in due if c.due_date is not None and day > c.due_date]
-            late_p = [(day - c.due_date).days * c.priority for c in due if c.due_date is not None and day > c.due_date]
+            due = [(c, due_on[c.case_id, day]) for c in visited if (c.case_id, day) in due_on]
+            late = [(day - d).days for _, d in due if day > d]
+            late_p = [(day - d).days * c.priority for c, d in due if day > d]
             used = [r for r in routes if r.visits]
             rows.append(
                 {
@@ -294,6 +296,31 @@ class Plan:
                 }
             )
         return pd.DataFrame(rows, columns=DAY_COLUMNS)
+
+    def _visit_due_dates(self, cases: Mapping[str, Case]) -> dict[tuple[str, dt.date], dt.date]:
+        """``(case_id, date) -> due date`` of each planned visit of a case with a due date.  Visit ``k`` of a case
+        that needs several is due ``(k - 1) x min_gap_days`` after the case (as the search prices it); the visits
+        listed as left out (``<case_id>#<k>``) keep their numbers, the planned ones take the others in date
+        order."""
+        dates: dict[str, list[dt.date]] = {}
+        for route in self.routes:
+            for cid in route.case_ids:
+                dates.setdefault(cid, []).append(route.date)
+        left: dict[str, set[int]] = {}
+        for item in self.unassigned_cases:
+            case_id, sep, k = item.case_id.rpartition("#")
+            if sep and k.isdigit() and case_id in cases:
+                left.setdefault(case_id, set()).add(int(k))
+        out: dict[tuple[str, dt.date], dt.date] = {}
+        for cid, days in dates.items():
+            case = cases.get(cid)
+            if case is None or case.due_date is None:
+                continue
+            numbers = (k for k in itertools.count(1) if k not in left.get(cid, set()))
+            gap = dt.timedelta(days=max(1, case.min_gap_days))
+            for day, number in zip(sorted(days), numbers, strict=False):  # numbers never run out
+                out[cid, day] = case.due_date + gap * (number - 1)
+        return out
 
     # -- Headline numbers -----------------------------------------------------------------------------
     @property

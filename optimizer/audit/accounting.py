@@ -63,8 +63,8 @@ def _audit_cases(
     for case_id, case in cases.items():
         n_routed, n_unassigned = routed.get(case_id, 0), unassigned.get(case_id, 0)
         n_left = left_count.get(case_id, 0)
-        every_visit = len(problem.horizon) > 1 and case.visits_needed > 1 and n_routed
-        if (n_left or every_visit) and (n_unassigned or n_routed + n_left != case.visits_needed):
+        several = len(problem.horizon) > 1 and case.visits_needed > 1  # each visit accounted for by itself
+        if several and (n_unassigned or n_routed + n_left != case.visits_needed):
             violations.append(
                 f"case {case_id}: {n_routed} visit(s) planned, {n_left} listed as left out"
                 f"{' and the case as unassigned' if n_unassigned else ''}; it needs {case.visits_needed} "

@@ -24,7 +24,6 @@ the search are left out there (they do not price lateness).
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import time
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -41,7 +40,7 @@ from optimizer.dispatch.keep import Keep, promises, restore_order, solve_keeping
 from optimizer.dispatch.merge import Cut, merge_day, rest_agent
 from optimizer.dispatch.settle import settle
 from optimizer.errors import InputError, InputProblem
-from optimizer.horizon.repeats import copy_id
+from optimizer.horizon.repeats import after_visits, copy_id
 from optimizer.locks import audit_locks
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan, Route
@@ -257,29 +256,15 @@ def _prepare(request: _Request) -> _Prepared:
 
 def _rest_cases(problem: Problem, locked_ids: Collection[str]) -> list[Case]:
     """The cases of the rest of the day (of the week, for a week plan): those not locked, and on a week plan a
-    case with more visits than the one locked today, for the visits it still needs (:func:`_after_todays_visit`)."""
+    case with more visits than the one locked today, for the visits it still needs
+    (:func:`~optimizer.horizon.repeats.after_visits`)."""
     out = []
     for case in problem.cases:
         if case.case_id not in locked_ids:
             out.append(case)
         elif problem.multi_day and case.visits_needed > 1:
-            out.append(_after_todays_visit(case, problem.date))
+            out.append(after_visits(case, [problem.date]))
     return out
-
-
-def _after_todays_visit(case: Case, today: dt.date) -> Case:
-    """``case`` once today's visit is made: one visit fewer, today in its history (the policy's cap counts it),
-    the next visit not before today + its gap, and due one gap after the case's due date (visit ``k`` of a case
-    is due ``(k - 1) x min_gap_days`` after it, as :mod:`optimizer.horizon.repeats` prices it)."""
-    gap = dt.timedelta(days=max(1, case.min_gap_days))
-    earliest = today + gap if case.earliest_date is None else max(case.earliest_date, today + gap)
-    return dataclasses.replace(
-        case,
-        visits_needed=case.visits_needed - 1,
-        visit_history=tuple(sorted({*case.visit_history, today})),
-        earliest_date=earliest,
-        due_date=None if case.due_date is None else case.due_date + gap,
-    )
 
 
 def _visit_ids(initial: Mapping[str, list[str]], cuts: Mapping[str, Cut]) -> dict[str, list[str]]:

@@ -1,10 +1,11 @@
 """The rolling horizon: what really happened yesterday goes into the visit history before today's plan.
 
 An outcomes table has one row per planned visit that was due to happen: ``case_id``, ``date``, ``visited``
-(yes/no).  A visit that happened is added to the case's ``visit_history`` (so the policy's visit cap and the
-spacing of repeat visits count it) and takes one off its ``visits_needed``; a case with no visit left is done and
-leaves the problem.  A visit that did not happen changes nothing: the case stays open and is planned again, with
-its due date, priority and allowed dates as they are.
+(yes/no).  A visit that happened is added to the case's ``visit_history`` (so the policy's visit cap counts it)
+and takes one off its ``visits_needed``; the next visit keeps ``min_gap_days`` after it (its ``earliest_date``)
+and is due one gap later (:func:`~optimizer.horizon.repeats.after_visits`, as a week's re-plan does).  A case
+with no visit left is done and leaves the problem.  A visit that did not happen changes nothing: the case stays
+open and is planned again, with its due date, priority and allowed dates as they are.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from optimizer.errors import InputError, InputProblem
+from optimizer.horizon.repeats import after_visits
 from optimizer.io.readers import TableSource, read_table
 from optimizer.model import Case, Problem
 
@@ -94,8 +96,7 @@ def apply_outcomes(problem: Problem, outcomes: Sequence[Outcome], *, source: str
         left = case.visits_needed - len(new)
         if left <= 0:
             continue  # every visit done: the case leaves the plan
-        history = tuple(sorted((*case.visit_history, *new)))
-        kept.append(dataclasses.replace(case, visit_history=history, visits_needed=left))
+        kept.append(after_visits(case, new))
     return dataclasses.replace(problem, cases=tuple(kept))
 
 

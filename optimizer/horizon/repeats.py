@@ -59,6 +59,24 @@ class Repeats:
     left_out: tuple[Unassigned, ...]
 
 
+def after_visits(case: Case, done: Sequence[dt.date]) -> Case:
+    """``case`` once the visits on ``done`` are made: as many visits fewer, those dates in its history (the
+    policy's cap counts them), its next visit not before the last of them + its gap (``min_gap_days``, at least
+    1), and due that many gaps after the case's due date (visit ``k`` is due ``(k - 1) x min_gap_days`` after it,
+    as :func:`expand` prices it).  Used by the rolling horizon's outcomes and by a week's re-plan."""
+    if not done:
+        return case
+    gap = dt.timedelta(days=max(1, case.min_gap_days))
+    after = max(done) + gap
+    return dataclasses.replace(
+        case,
+        visits_needed=case.visits_needed - len(done),
+        visit_history=tuple(sorted({*case.visit_history, *done})),
+        earliest_date=after if case.earliest_date is None else max(case.earliest_date, after),
+        due_date=None if case.due_date is None else case.due_date + gap * len(done),
+    )
+
+
 def needs_expansion(problem: Problem) -> bool:
     """Whether ``problem`` is a horizon with a case needing more than one visit."""
     return problem.multi_day and any(c.visits_needed > 1 for c in problem.cases)
@@ -208,7 +226,15 @@ def fold(plan: Plan, problem: Problem, repeats: Repeats) -> Plan:
     unassigned: list[Unassigned] = []
     for item in (*plan.unassigned_cases, *repeats.left_out):
         if item.case_id not in repeats.origin:
-            unassigned.append(item)
+            case = cases.get(item.case_id)
+            n = case.visits_needed if case is not None and problem.multi_day else 1
+            if n == 1:
+                unassigned.append(item)
+            else:  # a case no date was open to (the precheck's reason): each of its visits listed with it
+                unassigned.extend(
+                    Unassigned(f"{item.case_id}#{k}", item.reason, f"visit {k} of {n}: {item.detail}")
+                    for k in range(1, n + 1)
+                )
             continue
         case_id, k = repeats.origin[item.case_id], repeats.visit[item.case_id]
         n = cases[case_id].visits_needed
@@ -227,4 +253,14 @@ def fold(plan: Plan, problem: Problem, repeats: Repeats) -> Plan:
     return dataclasses.replace(plan, problem=problem, routes=routes, unassigned_cases=tuple(unassigned))
 
 
-__all__ = ["Repeats", "aliased", "aliased_input", "copy_id", "expand", "fold", "needs_expansion", "windows_for"]
+__all__ = [
+    "Repeats",
+    "after_visits",
+    "aliased",
+    "aliased_input",
+    "copy_id",
+    "expand",
+    "fold",
+    "needs_expansion",
+    "windows_for",
+]

@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from optimizer.errors import InfeasibleError
 from optimizer.model import Agent, Case, Problem
-from optimizer.plan import Route, Unassigned
+from optimizer.plan import Route, Unassigned, find_visit_case
 from optimizer.solver.schedule import ScheduleContext
 from optimizer.times import format_clock
 
@@ -134,9 +134,10 @@ MUST_VISIT_DETAILED = 10
 
 def raise_for_must_visit(problem: Problem, unassigned: Sequence[Unassigned], what: str) -> None:
     """Raise :class:`InfeasibleError` naming every must-visit case among ``unassigned`` (with its reason for the
-    first :data:`MUST_VISIT_DETAILED`; ``case_ids`` holds them all)."""
-    must = {c.case_id for c in problem.cases if c.must_visit}
-    bad = [u for u in unassigned if u.case_id in must]
+    first :data:`MUST_VISIT_DETAILED`; ``case_ids`` holds them all).  A visit ``<case_id>#<k>`` of a must-visit case
+    that needs several counts as the case (every visit of it is a must)."""
+    cases = {c.case_id: c for c in problem.cases}
+    bad = [u for u in unassigned if (case := find_visit_case(cases, u.case_id)) is not None and case.must_visit]
     if bad:
         details = "; ".join(f"{u.case_id} ({u.reason}): {u.detail}" for u in bad[:MUST_VISIT_DETAILED])
         if len(bad) > MUST_VISIT_DETAILED:

@@ -133,6 +133,7 @@ def solve(
     original, repeats = problem, None
     if needs_expansion(problem):  # several visits of a case in a horizon: one candidate per visit
         problem, repeats = expand(problem)
+        raise_for_must_visit(original, repeats.left_out, "cannot be visited as often as needed")
         travel = aliased_input(travel, repeats)
     matrices, unreachable = resolve_travel(problem, network, travel, stop)
     # the limit is the search's: a road matrix (cached row by row for later runs) is worked out before its clock

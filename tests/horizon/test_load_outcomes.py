@@ -66,6 +66,20 @@ def test_outcomes_join_the_history_and_done_cases_leave() -> None:
     assert c2.visits_needed == 1 and c2.visit_history == (pd.Timestamp("2026-11-30").date(),)
 
 
+def test_the_next_visit_keeps_its_gap_after_a_visit_done() -> None:
+    """c2 needs 2 visits 2 days apart and one was made on 11-30: the other is not before 12-02, due one gap after
+    the case (12-04), and a week planned from it puts it there (before, 12-01: a day after the visit done)."""
+    from optimizer.solver import solve
+
+    prob = load_problem(CASES, AGENTS, "2026-12-01", days=3)
+    done = pd.DataFrame({"case_id": ["c2"], "date": "2026-11-30", "visited": ["yes"]})
+    c2 = apply_outcomes(prob, read_outcomes(done)).case("c2")
+    assert c2.earliest_date == D2 and c2.due_date == D2 + (D2 - D1) * 2 and c2.visits_needed == 1
+    plan = solve(apply_outcomes(prob, read_outcomes(done)), time_limit=1)
+    (c2_date,) = {r.date for r in plan.routes if "c2" in r.case_ids}
+    assert c2_date >= D2 and plan.audit == []
+
+
 def test_outcome_on_a_plan_date_is_refused() -> None:
     prob = load_problem(CASES, AGENTS, "2026-12-01", days=3)
     bad = pd.DataFrame({"case_id": ["c1", "zz"], "date": ["2026-12-01", "2026-11-30"], "visited": ["yes", "maybe"]})

@@ -72,6 +72,47 @@ def test_a_visit_that_fits_no_date_is_listed_per_visit() -> None:
     assert plan.unassigned.iloc[0]["priority"] == 1
 
 
+def test_a_case_no_date_is_open_to_lists_every_visit() -> None:
+    """Two visits, every date before its earliest date: both visits are listed (``#1``, ``#2``) with the reason, not
+    the case once; the audit refuses the case listed once for both."""
+    prob = problem(
+        [case("late", 1, visits_needed=2, min_gap_days=1, earliest_date=D3 + dt.timedelta(days=9)), case("ok", 2)],
+        [agent("A", D1), agent("A", D2)],
+    )
+    plan = solve(prob, time_limit=1)
+    assert plan.audit == []
+    listed = [(u.case_id, u.reason) for u in plan.unassigned_cases]
+    assert listed == [("late#1", Reason.BEFORE_EARLIEST_DATE), ("late#2", Reason.BEFORE_EARLIEST_DATE)]
+    assert plan.unassigned_cases[1].detail.startswith("visit 2 of 2: no date of the horizon is open to it")
+    travel = straight_line_matrix(prob.location_ids, prob.location_coords)
+    once = dataclasses.replace(plan, unassigned_cases=(Unassigned("late", Reason.BEFORE_EARLIEST_DATE, "x"),))
+    assert any("case late: 0 visit(s) planned, 0 listed as left out and the case as unassigned" in v
+               for v in audit_plan(once, travel))  # fmt: skip
+
+
+def test_a_must_visit_case_without_room_for_every_visit_fails_the_plan() -> None:
+    from optimizer.errors import InfeasibleError
+
+    prob = problem(
+        [case("m", 1, visits_needed=3, min_gap_days=2, must_visit=True)], [agent("A", d) for d in (D1, D2, D3)]
+    )
+    with pytest.raises(InfeasibleError, match=r"must-visit case\(s\) cannot be visited as often as needed: m#3"):
+        solve(prob, time_limit=1)
+
+
+def test_each_visit_is_late_against_its_own_due_date() -> None:
+    """Visit 2 of a case due D1 with a gap of 1 is due D2: visited on D1 and D2, both on time in ``plan.days``."""
+    prob = problem([case("r", 1, priority=3, visits_needed=2, min_gap_days=1, due_date=D1)], [agent("A", D1),
+                   agent("A", D2)])  # fmt: skip
+    plan = solve(prob, time_limit=1)
+    assert sorted(r.date for r in plan.routes if r.case_ids) == [D1, D2]
+    days = plan.days.set_index("date")  # D3: no agent works
+    assert list(days["on_time"])[:2] == [1, 1] and list(days["priority_days_late"]) == [0, 0, 0]
+    late = problem([case("r", 1, priority=3, visits_needed=2, min_gap_days=1, due_date=D1 - dt.timedelta(days=1))],
+                   [agent("A", D1), agent("A", D2)])  # fmt: skip
+    assert list(solve(late, time_limit=1).days["priority_days_late"]) == [3, 3, 0]  # one day late each
+
+
 def test_counts_say_cases_and_visits_apart() -> None:
     """Three visits of one case, two planned: one case of one is planned, two visits of three; the plan's text, the
     CLI's summary line and the overview's title say so instead of "2/1 cases"."""
