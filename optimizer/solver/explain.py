@@ -116,15 +116,22 @@ def _time_left(agent: Agent, route: Route, busy: bool) -> tuple[int, str]:
 
 def _insertion_gap(case: Case, agent: Agent, route: Route, busy: bool, detour: int) -> tuple[int, str]:
     """How many seconds the cheapest insertion into ``route`` (``busy``: it has visits) lacks, and the sentence
-    saying so."""
+    saying so.  The route's waiting counts as time left: an insertion may use it (so a shortfall is never
+    claimed where the waits would absorb the visit)."""
     left, limit = _time_left(agent, route, busy)
     need = detour + case.service_s - left
-    if need > 0:
-        return need, (
+    waits = sum(s.wait_s for s in route.stops) if busy else 0  # time an insertion may also use
+    short = need - waits
+    if short > 0:
+        return short, (
             f"the cheapest insertion ({agent.agent_id}) adds {(detour + case.service_s) // 60} min of travel and "
-            f"service, {need // 60} min more than its day has left {limit}"
+            f"service, {short // 60} min more than its day has left {limit}"
+            + (f", counting its {waits // 60} min of waiting" if waits >= 60 else "")
         )
-    return need, f"{agent.agent_id} has {left // 60} min to spare but not at a time the case's windows allow"
+    spare = f"{agent.agent_id} has {(left + waits) // 60} min to spare"
+    if case.windows:
+        return need, f"{spare} but not at a time the case's windows allow"
+    return need, f"{spare}, but not in one stretch its other visits, its break and the allowed hours leave open"
 
 
 #: Must-visit cases whose reason the error spells out; the rest are named by id (200 sentences are 30 KB on a

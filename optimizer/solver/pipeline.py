@@ -163,6 +163,8 @@ def solve(
     routes, repaired = _repaired_routes(day, best.orders, ctx, repair_until)
     # balance (optional): a stage of its own on the repaired routes, until the finish reserve (or a stop request)
     routes, balanced = balancing.run(day, routes, ctx, Deadline(began + limit - finish, stop), config.ortools)
+    if balanced:  # the moves can open room where a case left out now fits: it goes in (any case beats balance)
+        routes, balanced["refilled"] = _refilled(day, routes, ctx, _time.perf_counter() + min(0.3, finish / 2))
     explain_until = began + limit - finish / 2
     if search_end.stopped():  # a stop request: the sentences' figures get a moment only, like the repair
         explain_until = min(explain_until, _time.perf_counter() + 0.3)
@@ -324,6 +326,18 @@ def _repaired_routes(
         routes, more = schedule_all(day.agents, orders, ctx)
         removed += more
     return routes, _Repaired(len(removed), changes, unrouted - len(unrouted_must_visits(day, orders)))
+
+
+def _refilled(day: SearchInput, routes: list[Route], ctx: ScheduleContext, until: float) -> tuple[list[Route], int]:
+    """``routes`` (in ``day.agents`` order) after the priority repair offered them the cases left out again, and
+    how many changes it made (it runs until ``until`` at most)."""
+    orders = [list(r.case_ids) for r in routes]
+    routed = {cid for order in orders for cid in order}
+    repair = PriorityRepair(day.agents, orders, day.allowed, ctx, day.penalties, until)
+    changes = repair.run([c for c in day.cases if c.case_id not in routed])
+    if not changes:
+        return routes, 0
+    return schedule_all(day.agents, orders, ctx)[0], changes
 
 
 def _unassigned(

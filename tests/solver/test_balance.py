@@ -218,3 +218,21 @@ def test_a_span_target_makes_every_case_mandatory_and_keeps_busy_agents_busy() -
         orders = read_routes(model, result.solution)
         assert sorted(cid for o in orders for cid in o) == sorted(ids)
         assert bool(orders[2]) is c_keeps
+
+
+def test_cases_left_out_get_the_room_the_balance_opened() -> None:
+    """After the balance moves, the routes are offered the cases left out again (``_refilled``): with C idle, the
+    two cases the search left out go into a route, and the routes keep every rule."""
+    from optimizer.solver.pipeline import _refilled, _search_input
+    from optimizer.solver.precheck import precheck
+
+    problem, travel = neighbourhood_day()
+    ctx = ScheduleContext.build(problem.cases, problem.policy, {"car": travel})
+    day = _search_input(problem, precheck(problem, ctx, {}), ctx, 0, 0)
+    ids = [c.case_id for c in problem.cases]
+    routes = timed(problem, ctx, [ids[0:5], ids[5:10], []])  # N10, N11 left out
+    refilled, changes = _refilled(day, routes, ctx, float("inf"))
+    assert changes == 2
+    assert sorted(cid for r in refilled for cid in r.case_ids) == sorted(ids)
+    assert all(fits(a, r.case_ids, ctx) for a, r in zip(problem.agents, refilled, strict=True))
+    assert _refilled(day, refilled, ctx, float("inf"))[1] == 0

@@ -92,7 +92,8 @@ def test_the_sentence_names_the_agent_closest_to_fitting() -> None:
     explainer = DropExplainer([a1, a2, a3], routes, {"C9": [0, 2, 1]}, ctx)  # type: ignore[arg-type]
     sentence = explainer.detail(case)
     assert "1 reached max visits or capacity" in sentence, sentence
-    assert sentence.endswith("A2 has 40 min to spare but not at a time the case's windows allow"), sentence
+    assert sentence.endswith("A2 has 40 min to spare, but not in one stretch its other visits, its break and the "
+                             "allowed hours leave open"), sentence  # fmt: skip
     assert "A3" not in sentence
 
 
@@ -106,3 +107,23 @@ def test_a_long_must_visit_error_spells_out_the_first_cases_and_names_the_rest()
     assert message.count("why M") == MUST_VISIT_DETAILED
     assert message.endswith("; and 3 more: M10, M11, M12"), message
     assert list(info.value.case_ids) == [c.case_id for c in cases]
+
+
+def test_waiting_in_the_route_counts_as_time_left() -> None:
+    """A's route waits 30 min between C1 and C0's window; the 15-minute C9 (10 min of detour) does not fit in the
+    5 min after the route but would in the wait: the sentence must not say the day is too short (it said 20 min
+    more than its day has left), it says the time is there but not where the visit fits."""
+    case = Case("C9", LAT + 0.01, LON, service_s=900)
+    first = Case("C1", LAT + 0.03, LON, service_s=600, windows=(parse_window("08:10-08:15"),))
+    held = Case("C0", LAT + 0.02, LON, service_s=600, windows=(parse_window("09:00-09:05"),))
+    agent = Agent("A", LAT, LON, LAT, LON, shift=parse_window("08:00-09:25"), date=DAY)
+    problem = Problem(DAY, (case, first, held), (agent,), PRESETS["none"])
+    ids = problem.location_ids
+    secs = (np.full((len(ids), len(ids)), 600) - np.eye(len(ids), dtype=np.int64) * 600).astype(np.int64)
+    ctx = ScheduleContext.build(problem.cases, problem.policy, {"car": TravelMatrix(ids, secs, secs * 8)})
+    route = schedule_route(agent, ["C1", "C0"], ctx)
+    assert route is not None and sum(s.wait_s for s in route.stops) == 30 * 60
+    sentence = DropExplainer([agent], [route], {"C9": [0]}, ctx).detail(case)
+    assert "more than its day has left" not in sentence, sentence
+    assert sentence.endswith("A has 35 min to spare, but not in one stretch its other visits, its break and the "
+                             "allowed hours leave open"), sentence  # fmt: skip
