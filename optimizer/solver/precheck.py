@@ -254,12 +254,20 @@ def _max_work_detail(case: Case, over: Sequence[Agent], ctx: ScheduleContext) ->
         need = shortest_work_s(dataclasses.replace(a, max_work_s=None), [case.case_id], ctx)
         assert a.max_work_s is not None and need is not None
         brk = f" (with its {a.break_s // 60}-minute break)" if a.has_break else ""
-        parts.append(f"{a.agent_id} needs {_minutes(need)} min{brk}, max work {_minutes(a.max_work_s)} min")
+        parts.append(f"{_named(a, over)} needs {_minutes(need)} min{brk}, max work {_minutes(a.max_work_s)} min")
     more = f" (and {len(over) - 3} more)" if len(over) > 3 else ""
     return (
         f"the {case.service_s // 60}-minute visit fits in the shift of {len(over)} qualified agent(s) but not within "
         f"their working-time cap (leaving the start to reaching the end): {'; '.join(parts)}{more}"
     )
+
+
+def _named(agent: Agent, among: Sequence[Agent]) -> str:
+    """The agent's id, with its date when ``among`` (the agent-days a sentence lists) spans several dates: in a
+    week the same agent is one agent-day per date, each with its own shift."""
+    if any(a.date != agent.date for a in among):
+        return f"{agent.agent_id} on {agent.date.isoformat()}"
+    return agent.agent_id
 
 
 def _minutes(seconds: int) -> str:
@@ -277,15 +285,14 @@ def _no_overlap_detail(case: Case, qualified: Sequence[Agent], ctx: ScheduleCont
         arrive = a.shift.start_s + m.seconds_between(a.start_id, case.case_id)
         found = earliest_start(slots, arrive)
         if found is None:
-            parts.append(f"{a.agent_id} arrives {format_clock(arrive)} at the earliest, after the last start")
+            parts.append(f"{_named(a, qualified)} arrives {format_clock(arrive)} at the earliest, after the last start")
         else:
             back = found[0] + case.service_s + m.seconds_between(case.case_id, a.end_id)
             if back > a.shift.end_s:
-                parts.append(
-                    f"{a.agent_id} would be back {format_clock(back)}, shift ends {format_clock(a.shift.end_s)}"
-                )
+                ends = format_clock(a.shift.end_s)
+                parts.append(f"{_named(a, qualified)} would be back {format_clock(back)}, shift ends {ends}")
             else:
-                parts.append(f"{a.agent_id} cannot also fit its {a.break_s // 60}-minute break")
+                parts.append(f"{_named(a, qualified)} cannot also fit its {a.break_s // 60}-minute break")
     more = f" (and {len(qualified) - 3} more)" if len(qualified) > 3 else ""
     return (
         f"no qualified agent ({len(qualified)}) can start the {case.service_s // 60}-minute visit in {windows} "

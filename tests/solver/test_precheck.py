@@ -141,3 +141,18 @@ def test_an_address_one_mode_misses_is_unreachable_only_when_every_qualified_age
     only_walker = _reason(_case(skills=frozenset({"legal"})), (walker, driver), unreachable=missed)
     assert only_walker.unassigned[0].reason == Reason.UNREACHABLE
     assert only_walker.unassigned[0].detail == "cut off from the main walk road network"
+
+
+def test_a_weeks_sentences_name_each_agent_day_by_its_date() -> None:
+    """In a week one agent is an agent-day per date: a sentence listing them says which date each figure is for
+    (it listed "A1 would be back ...; A1 would be back ..." for two shifts)."""
+    days = (PLAN_DATE, PLAN_DATE + dt.timedelta(days=1))
+    agents = (_agent(shift=parse_window("08:00-09:00")), _agent(shift=parse_window("08:00-08:50"), date=days[1]))
+    problem = Problem(PLAN_DATE, (_case(service_s=3600),), agents, PRESETS["none"], horizon=days)
+    travel = straight_line_matrix(problem.location_ids, problem.location_coords)
+    ctx = ScheduleContext.build(problem.cases, problem.policy, {"car": travel})
+    (left,) = precheck(problem, ctx, {}).unassigned
+    assert left.reason == Reason.NO_SHIFT_OVERLAP
+    assert "A1 on 2026-12-01 would be back 09:" in left.detail and "A1 on 2026-12-02 would be back 09:" in left.detail
+    single = _reason(_case(service_s=3600), (_agent(shift=parse_window("08:00-09:00")),)).unassigned[0].detail
+    assert "A1 would be back 09:" in single  # one date: the id alone, as before
