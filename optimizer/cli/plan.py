@@ -32,6 +32,7 @@ from optimizer.cli._options import (
     load_day,
     open_network,
 )
+from optimizer.horizon.lateness import LATE_DAY_COST
 
 if TYPE_CHECKING:  # pragma: no cover
     from optimizer.model import Problem
@@ -95,7 +96,8 @@ def plan(
             min=0.0,
             metavar="SECONDS",
             help="With --days 2 or more: the travel seconds one day late of a priority-1 case is worth (priority p: "
-            "p times as much). Lower trades lateness for travel; 0 plans for travel alone. Default 3600.",
+            "p times as much). Higher trades travel for lateness, lower lateness for travel; 0 plans for travel "
+            f"alone. Default {LATE_DAY_COST:g}.",
             show_default=False,
         ),
     ] = None,
@@ -161,7 +163,6 @@ def _solve(
     ray_address: str | None = None,
     late_day_cost: float | None = None,
 ) -> Plan:
-    from optimizer.horizon.lateness import LATE_DAY_COST
     from optimizer.solver import SearchConfig, solve
     from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT
 

@@ -22,9 +22,12 @@ from optimizer.solver.penalties import penalty_scale
 from optimizer.solver.search_input import SearchInput
 
 #: The default price, in objective units (travel seconds), of one day late per priority level: one day late of a
-#: priority-1 case weighs as much as one hour of driving.  Lower prices trade lateness for travel; the trade-off
-#: measured with ``benchmarks/horizon.py --late-day-costs`` is in the README ("Planning the week").
-LATE_DAY_COST = 3600
+#: priority-1 case weighs as much as 90 s of driving, of a priority-5 case 7.5 min.  Chosen from the trade-off
+#: measured with ``benchmarks/horizon.py --late-day-costs`` (README, "Planning the week"): the price where the
+#: week has both fewer priority-days late than planning day by day (by 15% or more) and no more travel than VROOM
+#: one-vehicle-per-day; 3600 s (the earlier default, an hour) keeps nearly every case on time at about a third
+#: more travel.  Higher prices trade travel for lateness.
+LATE_DAY_COST = 90
 
 
 def checked_late_day_cost(cost_s: float) -> float:

@@ -18,6 +18,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from optimizer.errors import InputError, InputProblem
+from optimizer.horizon.lateness import LATE_DAY_COST
 from optimizer.policy import PRESETS
 from optimizer.server.config import ServerConfig
 from optimizer.server.worker import problem_dict
@@ -44,7 +45,7 @@ class PlanOptions(BaseModel):
         None,
         ge=0,
         description="With days > 1: travel seconds one day late of a priority-1 case is worth (priority p: p times "
-        "as much); lower trades lateness for travel, 0 plans for travel alone. Default 3600.",
+        f"as much); higher trades travel for lateness, 0 plans for travel alone. Default {LATE_DAY_COST:g}.",
     )
     map_lang: Literal["en", "zh"] = "en"
     coord_system: Literal["wgs84", "gcj02"] = "wgs84"

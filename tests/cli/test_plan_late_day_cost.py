@@ -36,14 +36,16 @@ def _visit_date(out: Path) -> str:
 def test_the_price_of_a_day_late_moves_the_visit_to_the_cheaper_date(tmp_path: Path) -> None:
     week = _week(tmp_path)
     common = ["--days", "2", "--time-limit", "2", "--no-maps"]
-    default = runner.invoke(app, ["plan", *week, *common, "--out", str(tmp_path / "default")])
-    assert default.exit_code == 0, default.output
-    assert _visit_date(tmp_path / "default") == "2026-12-01"  # on time: an hour per day late buys the drive
-    cheap = runner.invoke(app, ["plan", *week, *common, "--late-day-cost", "0", "--out", str(tmp_path / "cheap")])
-    assert cheap.exit_code == 0, cheap.output
-    assert _visit_date(tmp_path / "cheap") == "2026-12-02"  # travel alone: B's day, no drive
-    plan = json.loads((tmp_path / "cheap" / "plan.json").read_text(encoding="utf-8"))
-    assert plan["stats"]["late_day_cost_s"] == 0 and plan["audit"] == []
+    dear = runner.invoke(app, ["plan", *week, *common, "--late-day-cost", "3600", "--out", str(tmp_path / "dear")])
+    assert dear.exit_code == 0, dear.output
+    assert _visit_date(tmp_path / "dear") == "2026-12-01"  # on time: an hour per day late buys the drive
+    for price, name in (("0", "cheap"), (None, "default")):  # travel alone, and 90 s: B's day, no drive
+        args = [*week, *common, *(["--late-day-cost", price] if price else []), "--out", str(tmp_path / name)]
+        result = runner.invoke(app, ["plan", *args])
+        assert result.exit_code == 0, result.output
+        assert _visit_date(tmp_path / name) == "2026-12-02", name
+        plan = json.loads((tmp_path / name / "plan.json").read_text(encoding="utf-8"))
+        assert plan["stats"]["late_day_cost_s"] == (int(price) if price else 90) and plan["audit"] == []
 
 
 def test_a_price_of_a_day_late_on_one_date_is_a_usage_error(tmp_path: Path) -> None:

@@ -192,7 +192,8 @@ def test_suggest_on_a_week_offers_only_open_dates_and_prices_lateness() -> None:
     case = urgent()[0]
     places = suggest(roomy, case, k=6, at=AT)
     assert places and all(p.date in DATES for p in places)
-    assert all(p.late_s == (p.date - START).days * 5 * 3600 for p in places)
+    price = roomy.stats["late_day_cost_s"]  # the price the week was planned at (the default)
+    assert all(p.late_s == (p.date - START).days * 5 * price for p in places)
     assert [p.cost_s for p in places] == sorted(p.cost_s for p in places) or len({p.agent_id for p in places}) < 6
     assert all(p.eta_s >= AT for p in places if p.date == START)
 
@@ -217,7 +218,8 @@ def test_suggest_on_a_week_offers_an_idle_agent_today_from_the_time_asked() -> N
         [{"agent_id": a, "start_lat": 60.17, "start_lon": 24.94, "shift_start": "09:00", "shift_end": "17:00",
           "date": d.isoformat()} for d in DATES[:2] for a in ("Ada", "Bea")]
     )  # fmt: skip
-    plan = solve(load_problem(cases, agents, START, "none", days=2), time_limit=1)
+    # planned at an hour per priority-day late: a day late then outweighs the idle agent's trip out
+    plan = solve(load_problem(cases, agents, START, "none", days=2), time_limit=1, late_day_cost=3600)
     assert not [r for r in plan.routes if r.date == START and r.visits]
     new = read_cases(
         pd.DataFrame([{"case_id": "NEW", "lat": 60.20, "lon": 24.94, "priority": 5, "service_minutes": 20,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from optimizer.horizon.lateness import LATE_DAY_COST
 from optimizer.model import Agent, Case, Problem
 from optimizer.reasons import Reason
 from optimizer.solver import solve
@@ -55,17 +56,18 @@ def test_case_allowed_only_on_a_day_off() -> None:
 
 def test_the_price_of_a_day_late_decides_between_a_long_drive_and_the_next_day() -> None:
     """A case due D1 lies at B's home, 11 km from A's: A (working D1) visits it on time for a long drive; B
-    (working D2) a day late for no drive at all.  The default price (an hour per priority-day) buys the drive;
-    a price of 0 (travel alone) or 60 s does not."""
+    (working D2) a day late for no drive at all.  An hour per priority-day buys the drive; the default price (90 s),
+    0 (travel alone) or 60 s do not."""
     far = (HOME[0] + 0.1, HOME[1])
     b = Agent("B", *far, *far, TimeWindow(9 * 3600, 17 * 3600), D2)
     cases = [Case("at_b", *far, service_s=1800, due_date=D1)]
     week = problem(cases, [agent("A", D1), b])
-    assert _dates(solve(week, time_limit=2)) == {"at_b": D1.isoformat()}
-    for price in (0, 60):
-        plan = solve(week, time_limit=2, late_day_cost=price)
+    assert _dates(solve(week, time_limit=2, late_day_cost=3600)) == {"at_b": D1.isoformat()}
+    assert solve(week, time_limit=2).stats["late_day_cost_s"] == LATE_DAY_COST == 90
+    for price in (None, 0, 60):
+        plan = solve(week, time_limit=2, **({} if price is None else {"late_day_cost": price}))
         assert _dates(plan) == {"at_b": D2.isoformat()}, price
-        assert plan.stats["late_day_cost_s"] == price and plan.audit == []
+        assert plan.stats["late_day_cost_s"] == (LATE_DAY_COST if price is None else price) and plan.audit == []
 
 
 def test_a_negative_price_of_a_day_late_is_refused(week: Problem) -> None:
