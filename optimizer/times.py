@@ -64,7 +64,9 @@ def parse_window(text: str) -> TimeWindow:
     if len(parts) != 2:
         raise ValueError(f"{text!r} is not a window HH:MM-HH:MM")
     start, end = parse_clock(parts[0]), parse_clock(parts[1])
-    if start >= end:
+    if start == end:
+        raise ValueError(f"window {text!r} is empty: it ends when it starts")
+    if start > end:
         raise ValueError(f"window {text!r} ends before it starts")
     return TimeWindow(start, end)
 

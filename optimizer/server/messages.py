@@ -234,6 +234,7 @@ PROBLEMS_ZH: tuple[tuple[str, str], ...] = (
     (r"^'(.*)' is not a date YYYY-MM-DD \(several: separate with ';'\)$", "“{1}”不是 YYYY-MM-DD 格式的日期（多个日期用“;”分隔）"),  # noqa: E501
     (r"^'(.*)' is not a window HH:MM-HH:MM \(several: separate with ';'\)$", "“{1}”不是 HH:MM-HH:MM 格式的时间窗（多个用“;”分隔）"),  # noqa: E501
     (r"^window '(.*)' ends before it starts \(windows cannot run past midnight\)$", "时间窗“{1}”的结束早于开始（时间窗不能跨过午夜）"),  # noqa: E501
+    (r"^window '(.*)' is empty: it ends when it starts \(a visit starting at one time: give a few minutes, (\S+)\)$", "时间窗“{1}”为空：结束时间等于开始时间（若要在某一时刻开始拜访，请给出几分钟的范围，如 {2}）"),  # noqa: E501
     (r"^latitude must be between -90 and 90$", "纬度必须在 -90 到 90 之间"),
     (r"^longitude must be between -180 and 180$", "经度必须在 -180 到 180 之间"),
     (r"^coordinates 0, 0 look like a missing geocode$", "坐标 0, 0 看起来是缺失的地理编码"),

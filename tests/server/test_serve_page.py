@@ -70,3 +70,20 @@ def test_problem_translations_are_well_formed_and_cover_the_broken_sample() -> N
         load_problem(examples / "cases_with_errors.csv", examples / "agents.csv", "2026-12-01")
     unmatched = [p.message for p in caught.value.problems if not any(re.match(q, p.message) for q, _ in PROBLEMS_ZH)]
     assert unmatched == []
+
+
+def test_an_empty_window_is_named_and_translated() -> None:
+    """``20:40-20:40`` is empty, not inverted: the message says so, suggests a few minutes, and has a translation."""
+    from pathlib import Path
+
+    from optimizer.errors import InputError
+    from optimizer.io import load_problem
+    from optimizer.server.messages import PROBLEMS_ZH
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    with pytest.raises(InputError, match="is empty: it ends when it starts") as caught:
+        load_problem(data / "cases_window_empty.csv", data / "agents_ok.csv", "2026-12-01")
+    (problem,) = [p for p in caught.value.problems if p.column == "windows"]
+    assert problem.message.endswith("give a few minutes, 20:40-20:45)")
+    (zh,) = [t for q, t in PROBLEMS_ZH if re.match(q, problem.message)]
+    assert "{2}" in zh
