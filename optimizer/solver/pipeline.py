@@ -318,23 +318,26 @@ def _repaired_routes(
         orders[:] = route_must_visits(day, orders, ctx, until)
         routes, more = schedule_all(day.agents, orders, ctx)
         removed += more
-    routed = {cid for order in orders for cid in order}
-    dropped = [c for c in day.cases if c.case_id not in routed]
-    repair = PriorityRepair(day.agents, orders, day.allowed, ctx, day.penalties, until)
-    changes = repair.run(dropped)
+    changes = _offer_left_out(day, orders, ctx, until)
     if changes:
         routes, more = schedule_all(day.agents, orders, ctx)
         removed += more
     return routes, _Repaired(len(removed), changes, unrouted - len(unrouted_must_visits(day, orders)))
 
 
-def _refilled(day: SearchInput, routes: list[Route], ctx: ScheduleContext, until: float) -> tuple[list[Route], int]:
-    """``routes`` (in ``day.agents`` order) after the priority repair offered them the cases left out again, and
-    how many changes it made (it runs until ``until`` at most)."""
-    orders = [list(r.case_ids) for r in routes]
+def _offer_left_out(day: SearchInput, orders: list[list[str]], ctx: ScheduleContext, until: float) -> int:
+    """The priority repair offers ``orders`` (changed in place) the cases none of them routes, until ``until`` at
+    most; returns the number of changes it made."""
     routed = {cid for order in orders for cid in order}
     repair = PriorityRepair(day.agents, orders, day.allowed, ctx, day.penalties, until)
-    changes = repair.run([c for c in day.cases if c.case_id not in routed])
+    return repair.run([c for c in day.cases if c.case_id not in routed])
+
+
+def _refilled(day: SearchInput, routes: list[Route], ctx: ScheduleContext, until: float) -> tuple[list[Route], int]:
+    """``routes`` (in ``day.agents`` order) after the cases left out were offered to them again
+    (:func:`_offer_left_out`), and how many changes that made."""
+    orders = [list(r.case_ids) for r in routes]
+    changes = _offer_left_out(day, orders, ctx, until)
     if not changes:
         return routes, 0
     return schedule_all(day.agents, orders, ctx)[0], changes
