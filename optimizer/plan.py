@@ -128,12 +128,22 @@ class Unassigned:
     detail: str
 
 
+def split_visit_id(listed: str) -> tuple[str, int] | None:
+    """``(case id, k)`` of an id listing visit ``k`` of a case that needs several visits in a horizon
+    (``<case_id>#<k>``, :mod:`optimizer.horizon.repeats`); ``None`` if the id has no such ending.  The one
+    parser of that form: whether the case exists is the caller's question."""
+    case_id, sep, number = listed.rpartition("#")
+    if not sep or not number.isdigit():
+        return None
+    return case_id, int(number)
+
+
 def find_visit_case(cases: Mapping[str, Case], case_id: str) -> Case | None:
     """The case of an unassigned id: the case itself, or for visit ``k`` of a case that needs several visits in a
     horizon (listed as ``<case_id>#<k>``, :mod:`optimizer.horizon.repeats`) its case; ``None`` if neither."""
     found = cases.get(case_id)
-    if found is None and "#" in case_id:
-        found = cases.get(case_id.rpartition("#")[0])
+    if found is None and (visit := split_visit_id(case_id)) is not None:
+        found = cases.get(visit[0])
     return found
 
 
@@ -308,9 +318,9 @@ class Plan:
                 dates.setdefault(cid, []).append(route.date)
         left: dict[str, set[int]] = {}
         for item in self.unassigned_cases:
-            case_id, sep, k = item.case_id.rpartition("#")
-            if sep and k.isdigit() and case_id in cases:
-                left.setdefault(case_id, set()).add(int(k))
+            visit = split_visit_id(item.case_id)
+            if visit is not None and visit[0] in cases:
+                left.setdefault(visit[0], set()).add(visit[1])
         out: dict[tuple[str, dt.date], dt.date] = {}
         for cid, days in dates.items():
             case = cases.get(cid)

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Mapping
 
 from optimizer.model import Case, Problem
-from optimizer.plan import Plan
+from optimizer.plan import Plan, split_visit_id
 from optimizer.reasons import Reason
 from optimizer.times import format_clock
 
@@ -96,13 +96,13 @@ def _visits_left_out(
     for item_id, count in unassigned.items():
         if item_id in cases:
             continue
-        case_id, sep, number = item_id.rpartition("#")
-        case = cases.get(case_id)
-        if not sep or case is None or not number.isdigit() or not 1 <= int(number) <= case.visits_needed:
+        visit = split_visit_id(item_id)
+        case = cases.get(visit[0]) if visit is not None else None
+        if visit is None or case is None or not 1 <= visit[1] <= case.visits_needed:
             continue
         if case.visits_needed < 2:
             continue
-        out[item_id] = case_id
+        out[item_id] = case.case_id
         if count > 1:
             violations.append(f"visit {item_id} is listed as unassigned {count} times (rule: every visit accounted)")
     return out

@@ -32,7 +32,7 @@ import numpy as np
 from optimizer.errors import InputError, InputProblem
 from optimizer.horizon.dates import case_dates
 from optimizer.model import Case, Problem
-from optimizer.plan import Plan, Route, Unassigned
+from optimizer.plan import Plan, Route, Unassigned, split_visit_id
 from optimizer.policy import Policy
 from optimizer.reasons import Reason
 from optimizer.travel import TravelInput, TravelMatrix
@@ -246,8 +246,8 @@ def fold(plan: Plan, problem: Problem, repeats: Repeats) -> Plan:
     def key(u: Unassigned) -> tuple[int, int]:
         if u.case_id in order:
             return order[u.case_id], 0
-        case_id, _, k = u.case_id.rpartition("#")
-        return order.get(case_id, len(order)), int(k) if k.isdigit() else 0
+        case_id, k = split_visit_id(u.case_id) or (u.case_id, 0)
+        return order.get(case_id, len(order)), k
 
     unassigned.sort(key=key)
     return dataclasses.replace(plan, problem=problem, routes=routes, unassigned_cases=tuple(unassigned))

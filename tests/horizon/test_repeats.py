@@ -9,7 +9,7 @@ import pytest
 
 from optimizer.audit import audit_plan
 from optimizer.horizon.repeats import aliased, expand, windows_for
-from optimizer.plan import Unassigned
+from optimizer.plan import Unassigned, find_visit_case, split_visit_id
 from optimizer.policy import Policy
 from optimizer.reasons import Reason
 from optimizer.solver import solve
@@ -18,6 +18,17 @@ from tests.horizon.conftest import D1, D2, D3, agent, case, problem
 
 D4, D5 = D3 + dt.timedelta(days=1), D3 + dt.timedelta(days=2)
 WEEK = (D1, D2, D3, D4, D5)
+
+
+def test_visit_ids_name_their_case_and_number_even_when_the_case_id_has_a_hash() -> None:
+    assert split_visit_id("C1#3") == ("C1", 3)
+    assert split_visit_id("B#7#2") == ("B#7", 2)
+    assert split_visit_id("C1") is None
+    assert split_visit_id("C1#x") is None
+    cases = {"B#7": case("B#7"), "C1": case("C1")}
+    assert find_visit_case(cases, "B#7") is cases["B#7"]  # the case itself before any visit number
+    assert find_visit_case(cases, "B#7#2") is cases["B#7"]
+    assert find_visit_case(cases, "C9#2") is None
 
 
 def test_windows_keep_the_gap_between_any_two_choices() -> None:
