@@ -58,16 +58,32 @@ class TimeWindow:
         return TimeWindow(lo, hi) if lo <= hi else None
 
 
+class EmptyWindowError(ValueError):
+    """A window that ends when it starts (``"20:40-20:40"``); ``start_s`` lets a caller suggest a wider one."""
+
+    def __init__(self, text: str, start_s: int) -> None:
+        super().__init__(f"window {text!r} is empty: it ends when it starts")
+        self.start_s = start_s
+
+
+class InvertedWindowError(ValueError):
+    """A window that ends before it starts (``"18:00-09:00"``): windows cannot run past midnight."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(f"window {text!r} ends before it starts")
+
+
 def parse_window(text: str) -> TimeWindow:
-    """``"09:00-12:00"`` -> ``TimeWindow(32400, 43200)``; raises ``ValueError`` naming what is wrong."""
+    """``"09:00-12:00"`` -> ``TimeWindow(32400, 43200)``; raises ``ValueError`` naming what is wrong (its
+    subclasses :class:`EmptyWindowError` and :class:`InvertedWindowError` for the two ways round)."""
     parts = str(text).split("-")
     if len(parts) != 2:
         raise ValueError(f"{text!r} is not a window HH:MM-HH:MM")
     start, end = parse_clock(parts[0]), parse_clock(parts[1])
     if start == end:
-        raise ValueError(f"window {text!r} is empty: it ends when it starts")
+        raise EmptyWindowError(text, start)
     if start > end:
-        raise ValueError(f"window {text!r} ends before it starts")
+        raise InvertedWindowError(text)
     return TimeWindow(start, end)
 
 

@@ -9,7 +9,14 @@ from collections.abc import Callable
 from typing import Any
 
 from optimizer.model import TRAVEL_MODES
-from optimizer.times import TimeWindow, format_clock, merge_windows, parse_clock, parse_window
+from optimizer.times import (
+    EmptyWindowError,
+    InvertedWindowError,
+    TimeWindow,
+    format_clock,
+    merge_windows,
+    parse_window,
+)
 
 Parser = Callable[[str], Any]
 
@@ -122,16 +129,15 @@ def parse_windows_text(text: str) -> tuple[TimeWindow, ...]:
     for part in parts:
         try:
             windows.append(parse_window(part))
-        except ValueError as exc:
-            if "ends before it starts" in str(exc):
-                raise ValueError(f"window {part!r} ends before it starts (windows cannot run past midnight)") from None
-            if "is empty" in str(exc):
-                at = parse_clock(part.split("-")[0])
-                wider = f"{format_clock(at)}-{format_clock(min(at + 300, 24 * 3600))}"
-                raise ValueError(
-                    f"window {part!r} is empty: it ends when it starts (a visit starting at one time: give a few "
-                    f"minutes, {wider})"
-                ) from None
+        except InvertedWindowError:
+            raise ValueError(f"window {part!r} ends before it starts (windows cannot run past midnight)") from None
+        except EmptyWindowError as exc:
+            wider = f"{format_clock(exc.start_s)}-{format_clock(min(exc.start_s + 300, 24 * 3600))}"
+            raise ValueError(
+                f"window {part!r} is empty: it ends when it starts (a visit starting at one time: give a few "
+                f"minutes, {wider})"
+            ) from None
+        except ValueError:
             raise ValueError(f"{part!r} is not a window HH:MM-HH:MM (several: separate with ';')") from None
     return tuple(windows)
 
