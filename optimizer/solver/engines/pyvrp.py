@@ -73,7 +73,10 @@ def pyvrp_routes(
     deadline or soon after a stop request."""
     began = _time.perf_counter()
     start = seed_routes(day, initial) if initial is not None else None
-    model = pyvrp_model(day, start, Deadline(began + MODEL_SHARE * seconds, stop), seconds)
+    try:
+        model = pyvrp_model(day, start, Deadline(began + MODEL_SHARE * seconds, stop))
+    except _ModelLate:
+        raise NoProposal(f"its model alone needs more than {MODEL_SHARE:.0%} of its {seconds:.1f} s") from None
     built = _time.perf_counter() - began
     if stop is not None and stop():
         raise NoProposal("stopped on request")
@@ -240,18 +243,21 @@ class NoProposal(Exception):
     """PyVRP makes no proposal; the message says why."""
 
 
-def _why_not(deadline: Deadline, late: NoProposal | None) -> NoProposal:
-    """Why a model whose ``deadline`` passed is not built: a stop request, else ``late``."""
+class _ModelLate(NoProposal):
+    """The model was not built by its deadline (:func:`pyvrp_routes` words it with the engine's seconds)."""
+
+
+def _why_not(deadline: Deadline) -> NoProposal:
+    """Why a model whose ``deadline`` passed is not built: a stop request, else lateness."""
     if deadline.stop():
         return NoProposal("stopped on request")
-    return late or NoProposal("its model took past its deadline")
+    return _ModelLate("its model took past its deadline")
 
 
 def pyvrp_model(
     day: SearchInput,
     seed: Sequence[SeedRoute] | None = None,
     deadline: Deadline | None = None,
-    seconds: float | None = None,
 ) -> PyvrpModel:
     """``day`` as PyVRP's problem (see the module docstring for the model).  With the ``seed`` routes the search
     starts from, two of each agent's break places are the visits on either side of where fieldroute takes its
@@ -261,18 +267,17 @@ def pyvrp_model(
     cost of a detour where the plan pays the whole way (measured on a 450-case re-plan: PyVRP's cost fell by 1,700
     s while the plan's rose by 600-1,100 s).  :class:`NoProposal` when its matrices would exceed
     :data:`MAX_MODEL_CELLS`, or once ``deadline`` passes (polled between the profiles' matrices, the bulk of the
-    work; ``seconds``, the engine's time, only for the message)."""
+    work)."""
     from pyvrp import Depot, Location, ProblemData
 
     idle = frozenset(v for v, s in enumerate(seed) if not s.ids) if seed is not None else frozenset()
     places = _places(day, idle)
     near = _break_neighbours(day, places, seed) if seed is not None else {}
-    late = NoProposal(f"its model alone needs more than {MODEL_SHARE:.0%} of its {seconds or 0:.1f} s")
-    profiles = _profiles(day, places, near, deadline, late)
+    profiles = _profiles(day, places, near, deadline)
     clients = _clients(day, places)
     fleet = _fleet(day, places, profiles, clients)
     if deadline is not None and deadline.passed():  # PyVRP's copy of the matrices below cannot be cut
-        raise _why_not(deadline, late)
+        raise _why_not(deadline)
     data = ProblemData(
         locations=[Location(x=0, y=0) for _ in range(places.count)],
         clients=clients.clients,
@@ -462,12 +467,11 @@ def _profiles(
     places: _Places,
     near: Mapping[int, Sequence[int]] | None = None,
     deadline: Deadline | None = None,
-    late: NoProposal | None = None,
 ) -> _Profiles:
     """Travel per mode, with the cases an agent may not serve made unreachable (see :func:`_profile_keys` for the
     agents that share a profile), an agent's break places at copies of the hubs, and the agent's visit cost of
-    each case added to every arc into that case in the distances.  :class:`NoProposal` (``late`` once
-    ``deadline`` passes) when the matrices would exceed :data:`MAX_MODEL_CELLS`."""
+    each case added to every arc into that case in the distances.  :class:`NoProposal` when the matrices would
+    exceed :data:`MAX_MODEL_CELLS` or once ``deadline`` passes."""
     columns, cost_of = _cost_columns(day)
     keys = _profile_keys(day, places, cost_of)
     distinct = set(keys)
@@ -483,7 +487,7 @@ def _profiles(
     travel_of: dict[tuple[str, frozenset[int], int], np.ndarray] = {}  # profiles differing in costs share it
     for mode, ok, breaker, cost in sorted(set(keys), key=lambda k: (k[0], sorted(k[1]), k[2], k[3])):
         if deadline is not None and deadline.passed():
-            raise _why_not(deadline, late)
+            raise _why_not(deadline)
         if mode not in base:
             base[mode], hubs[mode] = _mode_matrix(day, places, mode)
         travel = travel_of.get((mode, ok, breaker))
