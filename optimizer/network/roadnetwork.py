@@ -334,11 +334,8 @@ class RoadNetwork:
                         best = (w, _sub_polyline(arrays, int(a0), float(f0), float(f1)))
         found = _bounded_path(router, ends, out_m, in_m, _first_limit(router, from_point, to_point))
         if found is not None and found[0] < best[0]:
-            total, path, k = found
-            first = out_m & (ends.out_node == path[0])
-            a0 = int(ends.cand_arc[first][np.argmin(ends.out_w[first])])
-            f0 = float(ends.cand_fraction[first][np.argmin(ends.out_w[first])])
-            line = _sub_polyline(arrays, a0, f0, 1.0)
+            total, path, j, k = found
+            line = _sub_polyline(arrays, int(ends.cand_arc[out_m][j]), float(ends.cand_fraction[out_m][j]), 1.0)
             for x, y in itertools.pairwise(path):
                 line += _arc_points(arrays, router.best_arc(x, y))
             line += _sub_polyline(arrays, int(ends.cand_arc[in_m][k]), 0.0, float(ends.cand_fraction[in_m][k]))
@@ -371,16 +368,18 @@ def _first_limit(router: Router, a: LatLon, b: LatLon) -> float:
 
 def _bounded_path(
     router: Router, ends: Endpoints, out_m: npt.NDArray[np.bool_], in_m: npt.NDArray[np.bool_], limit: float
-) -> tuple[float, list[int], int] | None:
+) -> tuple[float, list[int], int, int] | None:
     """The lightest path from the first point's out-nodes to the second's in-nodes: (packed weight including both
-    partial arcs, graph nodes from the out-node to the in-node, index of the in-arc among ``in_m``); None without
-    one.
+    partial arcs, graph nodes from the out-node to the in-node, index of the out-arc among ``out_m``, index of the
+    in-arc among ``in_m``); None without one.
 
     Dijkstra from each out-node (scipy's ``limit`` bounds it), widened until the best total found is provably the
     lightest: every lighter path would have a graph part below the limit, so the search would have found it.
     """
-    nodes = np.unique(ends.out_node[out_m])
-    offsets = np.array([ends.out_w[out_m][ends.out_node[out_m] == n].min() for n in nodes])
+    out_nodes, out_w = ends.out_node[out_m], ends.out_w[out_m]
+    nodes = np.unique(out_nodes)
+    cheapest = [int(np.flatnonzero(out_nodes == n)[np.argmin(out_w[out_nodes == n])]) for n in nodes]
+    offsets = out_w[cheapest] if len(nodes) else np.array([])
     targets, tails = ends.in_node[in_m], ends.in_w[in_m]
     if not len(nodes) or not len(targets):
         return None
@@ -395,7 +394,7 @@ def _bounded_path(
             path = [node]
             while path[-1] != source:
                 path.append(int(pred[i, path[-1]]))
-            return total, path[::-1], int(k)
+            return total, path[::-1], cheapest[int(i)], int(k)
         if np.isinf(bound):
             return None
         limit *= LEG_SEARCH_GROWTH

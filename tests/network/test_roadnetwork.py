@@ -143,7 +143,7 @@ def test_leg_search_keeps_widening_past_a_nearer_but_dearer_arrival(harrisburg_c
         exact = _bounded_path(router, ends, out_m, in_m, np.inf)
         if exact is None:
             continue
-        graph_part = exact[0] - ends.in_w[in_m][exact[2]]
+        graph_part = exact[0] - ends.in_w[in_m][exact[3]]
         nodes = np.unique(ends.out_node[out_m])
         dist = dijkstra(router.forward, indices=nodes).min(axis=0)[ends.in_node[in_m]]
         if dist.min() >= graph_part - ends.out_w[out_m].max():
