@@ -32,12 +32,20 @@ class Cut:
     lon: float
     free_s: int
     break_taken: bool
+    reported: bool = False  # (lat, lon) is a position the agent reported, not its last locked stop
 
 
-def rest_agent(cut: Cut) -> Agent | None:
-    """The agent for the rest of the day, or ``None`` when the shift is over."""
+def rest_agent(cut: Cut, carried: int = 0) -> Agent | None:
+    """The agent for the rest of the day, or ``None`` when the shift is over.  What the locked stops used up is
+    taken from the agent's limits: their visits from ``max_visits``, ``carried`` (their demand) from
+    ``capacity``, and once the agent has left its start the working-time cap, which counts from that departure,
+    ends the shift at the departure + ``max_work_s`` (the rest's own cap would count from the re-plan time)."""
     a = cut.agent
-    if cut.free_s >= a.shift.end_s or (cut.locked and cut.locked[-1].kind == "end"):
+    shift_end = a.shift.end_s
+    left = next((s.departure_s for s in cut.locked if s.kind == "start"), None)
+    if a.max_work_s is not None and left is not None:
+        shift_end = min(shift_end, left + a.max_work_s)
+    if cut.free_s >= shift_end or (cut.locked and cut.locked[-1].kind == "end"):
         return None
     done_ids = [s.case_id for s in cut.locked if s.kind == "visit"]
     brk_window, brk_s = a.break_window, a.break_s
@@ -49,10 +57,11 @@ def rest_agent(cut: Cut) -> Agent | None:
         a,
         start_lat=cut.lat,
         start_lon=cut.lon,
-        shift=TimeWindow(cut.free_s, a.shift.end_s),
+        shift=TimeWindow(cut.free_s, shift_end),
         break_window=brk_window,
         break_s=brk_s,
         max_visits=None if a.max_visits is None else max(0, a.max_visits - len(done_ids)),
+        capacity=None if a.capacity is None else max(0, a.capacity - carried),
     )
 
 
@@ -87,7 +96,8 @@ def merge_day(
 
 
 def _join(agent: Agent, cut: Cut, tail: Route | None, day: DayContext) -> tuple[Stop, ...]:
-    """Locked stops + the rest route without its start; the first leg re-timed from the last locked stop."""
+    """Locked stops + the rest route without its start; the first leg re-timed from the last locked stop, except
+    from a reported position: the rest route's first leg starts there already (it is not in the day's matrix)."""
     if not cut.locked:
         if tail is not None and tail.visits:
             return tail.stops
@@ -100,6 +110,8 @@ def _join(agent: Agent, cut: Cut, tail: Route | None, day: DayContext) -> tuple[
     last_loc = _location(agent, cut.locked)
     prev = cut.locked[-1]
     later = list(tail.stops[1:]) if tail is not None and tail.visits else []
+    if later and cut.reported:
+        return (*cut.locked, *later)
     if not later:
         secs = matrix.seconds_between(last_loc, agent.end_id)
         dist = matrix.metres_between(last_loc, agent.end_id)

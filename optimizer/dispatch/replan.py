@@ -43,7 +43,7 @@ from optimizer.errors import InputError, InputProblem
 from optimizer.horizon.repeats import after_visits, copy_id
 from optimizer.locks import audit_locks
 from optimizer.model import Agent, Case, Problem
-from optimizer.plan import Plan, Route
+from optimizer.plan import Plan, Route, find_visit_case
 from optimizer.solver import SearchConfig, solve
 from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT, BalanceMode
 from optimizer.solver.budget import StopRequest
@@ -115,7 +115,8 @@ def _cut(route: Route, agent: Agent, at_s: int, done: Collection[str], position:
     if position is not None:
         lat, lon = position.lat, position.lon
         free = max(free, position.free_s if position.free_s is not None else at_s)
-    return Cut(agent, tuple(locked), remaining, lat, lon, free, any(s.kind == "break" for s in locked))
+    taken = any(s.kind == "break" for s in locked)
+    return Cut(agent, tuple(locked), remaining, lat, lon, free, taken, reported=position is not None)
 
 
 def replan(
@@ -240,7 +241,12 @@ def _prepare(request: _Request) -> _Prepared:
 
     cuts = {r.agent_id: cut(r) for r in plan.routes}
     locked_ids = {s.case_id for c in cuts.values() for s in c.locked if s.kind == "visit" and s.case_id}
-    rest_agents = [ra for aid, c in cuts.items() if aid not in request.off and (ra := rest_agent(c)) is not None]
+    by_id = {c.case_id: c for c in problem.cases}
+    rest_agents = [
+        ra
+        for aid, c in cuts.items()
+        if aid not in request.off and (ra := rest_agent(c, _carried(c, by_id))) is not None
+    ]
     working = {a.agent_id for a in rest_agents}
     todays = {aid: c for aid, c in cuts.items() if c.agent.date == today}
     promised, promised_order = promises(todays, working, request.keep, request.keep_next)
@@ -252,6 +258,12 @@ def _prepare(request: _Request) -> _Prepared:
     rest_cases = _rest_cases(problem, locked_ids) + list(request.new_cases)
     initial = _visit_ids({aid: list(cuts[aid].remaining) for aid in working}, cuts)
     return _Prepared(cuts, locked_ids, rest_agents, working, promised, promised_order, rest_cases, initial)
+
+
+def _carried(cut: Cut, cases: Mapping[str, Case]) -> int:
+    """The demand of the cut's locked visits: what the agent's capacity has already taken today."""
+    found = (find_visit_case(cases, s.case_id) for s in cut.locked if s.kind == "visit" and s.case_id)
+    return sum(case.demand for case in found if case is not None)
 
 
 def _rest_cases(problem: Problem, locked_ids: Collection[str]) -> list[Case]:
@@ -410,6 +422,7 @@ def _whole_day_audit(merged: Plan, day: DayContext, moved: Collection[str]) -> l
     stop to the first re-planned one starts at that position, which the day's matrix does not hold: travel and
     timeline findings on that agent's route are left to the rest-of-day audit (run by ``solve``) and the locks."""
     junction = ("(rule: travel)", "(rule: timeline)", "(rule: break place)")
+    elsewhere = "not at the agent's start point"  # a route with nothing locked starts at the reported position
     # A break taken before any visit by an agent who then dropped out is a fact of the day, not a planned stop:
     # the audit's "no break on a day without visits" does not apply to it (nothing else of that route is spared).
     today = merged.problem.date
@@ -425,7 +438,7 @@ def _whole_day_audit(merged: Plan, day: DayContext, moved: Collection[str]) -> l
     return [
         v
         for v in audit_plan(merged, day.travel)
-        if not any(about(v, a) and v.endswith(junction) for a in moved)
+        if not any(about(v, a) and (v.endswith(junction) or elsewhere in v) for a in moved)
         and not any(about(v, a) and v.endswith("(rule: break count)") for a in idle)
     ]
 
