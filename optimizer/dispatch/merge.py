@@ -9,6 +9,7 @@ reason, else the morning's, else "agent unavailable").
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -85,10 +86,16 @@ def merge_day(
         routes.append(Route(agent.agent_id, agent.date, stops))
     whole = dataclasses.replace(whole, agents=tuple(agents))
     day = dataclasses.replace(day, problem=whole)
-    routed = {cid for r in routes for cid in r.case_ids}
-    unassigned = tuple(u for u in rest.unassigned_cases if u.case_id not in routed)
-    kept_before = {u.case_id: u for u in before.unassigned_cases}
+    visits = Counter(cid for r in routes for cid in r.case_ids)
+    routed = set(visits)
     by_id = {c.case_id: c for c in cases}
+
+    def still_open(u: Unassigned) -> bool:  # a case with a visit locked today may still need more in a week
+        case = find_visit_case(by_id, u.case_id)
+        return visits[u.case_id] == 0 if case is None else visits[case.case_id] < case.visits_needed
+
+    unassigned = tuple(u for u in rest.unassigned_cases if still_open(u))
+    kept_before = {u.case_id: u for u in before.unassigned_cases}
     listed = {found.case_id for u in unassigned if (found := find_visit_case(by_id, u.case_id)) is not None}
     missing = [c.case_id for c in cases if c.case_id not in routed and c.case_id not in listed]  # visits "#k" count
     unassigned += tuple(kept_before.get(cid) or Unassigned(cid, Reason.AGENT_UNAVAILABLE, "") for cid in missing)

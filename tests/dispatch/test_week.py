@@ -161,6 +161,25 @@ def test_a_case_needing_two_that_fits_no_date_stays_listed_per_visit_after_a_rep
     assert visit_counts(result.plan) == Counter({c.case_id: c.visits_needed for c in plan.problem.cases})
 
 
+def test_a_case_needing_two_whose_second_visit_has_no_date_stays_listed_after_its_first_is_locked() -> None:
+    """C00 needs two visits two days apart and only the first date is open to it: the morning makes visit 1 at
+    09:00 and lists C00#2.  After a re-plan at 11:00, visit 1 is done and C00#2 is still listed (it vanished: the
+    rest of the week's listing of the case was dropped because the case was routed, and the audit failed)."""
+    cases, agents = week_frames(repeats=False)
+    cases.loc[0, ["visits_needed", "min_gap_days", "windows"]] = [2, 2, "09:00-09:10"]
+    cases["allowed_dates"] = [START.isoformat() if i == 0 else "" for i in range(len(cases))]
+    cases.loc[0, "priority"] = 5
+    plan = solve(load_problem(cases, agents, START, "none", days=3), time_limit=2, seed=0)
+    assert "C00#2" in {u.case_id for u in plan.unassigned_cases}
+    assert any("C00" in r.case_ids for r in plan.routes if r.date == START)
+
+    result = replan(plan, AT, time_limit=2)
+
+    assert result.violations == [] and result.plan.audit == []
+    assert [u.case_id for u in result.plan.unassigned_cases if u.case_id.startswith("C00")] == ["C00#2"]
+    assert visit_counts(result.plan) == Counter({c.case_id: c.visits_needed for c in plan.problem.cases})
+
+
 def first_visit_a_minute_later(plan: Plan, route: Route) -> Plan:
     """``plan`` with the first visit of ``route`` starting a minute later."""
     first = route.visits[0]
