@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,38 @@ class Cut:
     free_s: int
     break_taken: bool
     reported: bool = False  # (lat, lon) is a position the agent reported, not its last locked stop
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where an agent is and from when it is free there (``None``: at the re-plan time)."""
+
+    lat: float
+    lon: float
+    free_s: int | None = None
+
+
+def cut_route(
+    route: Route, agent: Agent, at_s: int, done: Collection[str] = (), position: Position | None = None
+) -> Cut:
+    """The route cut at ``at_s``: what is started, taken or done is locked; where and when the agent is free."""
+    stops = route.stops
+    last = -1
+    for k, s in enumerate(stops):
+        if (s.kind == "visit" and (s.start_s < at_s or s.case_id in done)) or (s.kind == "break" and s.start_s < at_s):
+            last = k
+    if last >= 0 and stops[last].kind == "break" and (stops[last].travel_s or stops[last].travel_m):
+        last += 1  # a break taken on arrival binds the agent to the stop it arrived at (the next one)
+    locked = stops[: last + 1] if last >= 0 else ()
+    remaining = tuple(s.case_id for s in stops[last + 1 :] if s.kind == "visit" and s.case_id)
+    here = locked[-1] if locked else None
+    lat, lon = (here.lat, here.lon) if here is not None else (agent.start_lat, agent.start_lon)
+    free = max(at_s, agent.shift.start_s, here.departure_s if here is not None else 0)
+    if position is not None:
+        lat, lon = position.lat, position.lon
+        free = max(free, position.free_s if position.free_s is not None else at_s)
+    taken = any(s.kind == "break" for s in locked)
+    return Cut(agent, tuple(locked), remaining, lat, lon, free, taken, reported=position is not None)
 
 
 def rest_agent(cut: Cut, carried: int = 0) -> Agent | None:
@@ -150,4 +182,4 @@ def _next_location(agent: Agent, stops: Sequence[Stop]) -> str:
     return agent.end_id
 
 
-__all__ = ["Cut", "merge_day", "rest_agent"]
+__all__ = ["Cut", "Position", "cut_route", "merge_day", "rest_agent"]

@@ -37,7 +37,7 @@ from optimizer.dispatch.agentdays import AgentDays, by_agent_day
 from optimizer.dispatch.changes import agent_changes, case_changes
 from optimizer.dispatch.context import DayContext, same_travel
 from optimizer.dispatch.keep import Keep, promises, restore_order, solve_keeping
-from optimizer.dispatch.merge import Cut, merge_day, rest_agent
+from optimizer.dispatch.merge import Cut, Position, cut_route, merge_day, rest_agent
 from optimizer.dispatch.settle import settle
 from optimizer.errors import InputError, InputProblem
 from optimizer.horizon.repeats import after_visits, copy_id
@@ -52,15 +52,6 @@ from optimizer.solver.stability import checked_cost
 
 #: The share of the time limit the settling step after the search may take (at least 0.2 s).
 SETTLE_SHARE = 0.05
-
-
-@dataclass(frozen=True)
-class Position:
-    """Where an agent is and from when it is free there (``None``: at the re-plan time)."""
-
-    lat: float
-    lon: float
-    free_s: int | None = None
 
 
 @dataclass(frozen=True)
@@ -96,27 +87,6 @@ class Replan:
         write_safe_csv(self.changes, folder / "changes.csv")
         write_safe_csv(self.moves, folder / "moves.csv")
         return [*files, folder / "changes.csv", folder / "moves.csv"]
-
-
-def _cut(route: Route, agent: Agent, at_s: int, done: Collection[str], position: Position | None) -> Cut:
-    """The route cut at ``at_s``: what is started, taken or done is locked; where and when the agent is free."""
-    stops = route.stops
-    last = -1
-    for k, s in enumerate(stops):
-        if (s.kind == "visit" and (s.start_s < at_s or s.case_id in done)) or (s.kind == "break" and s.start_s < at_s):
-            last = k
-    if last >= 0 and stops[last].kind == "break" and (stops[last].travel_s or stops[last].travel_m):
-        last += 1  # a break taken on arrival binds the agent to the stop it arrived at (the next one)
-    locked = stops[: last + 1] if last >= 0 else ()
-    remaining = tuple(s.case_id for s in stops[last + 1 :] if s.kind == "visit" and s.case_id)
-    here = locked[-1] if locked else None
-    lat, lon = (here.lat, here.lon) if here is not None else (agent.start_lat, agent.start_lon)
-    free = max(at_s, agent.shift.start_s, here.departure_s if here is not None else 0)
-    if position is not None:
-        lat, lon = position.lat, position.lon
-        free = max(free, position.free_s if position.free_s is not None else at_s)
-    taken = any(s.kind == "break" for s in locked)
-    return Cut(agent, tuple(locked), remaining, lat, lon, free, taken, reported=position is not None)
 
 
 def replan(
@@ -236,8 +206,8 @@ def _prepare(request: _Request) -> _Prepared:
 
     def cut(route: Route) -> Cut:
         if route.date != today:  # a later date of a week plan: nothing there has begun
-            return _cut(route, agents[route.agent_id], -1, (), None)
-        return _cut(route, agents[route.agent_id], request.at, request.done, positions.get(route.agent_id))
+            return cut_route(route, agents[route.agent_id], -1, (), None)
+        return cut_route(route, agents[route.agent_id], request.at, request.done, positions.get(route.agent_id))
 
     cuts = {r.agent_id: cut(r) for r in plan.routes}
     locked_ids = {s.case_id for c in cuts.values() for s in c.locked if s.kind == "visit" and s.case_id}

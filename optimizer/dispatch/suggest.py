@@ -30,11 +30,11 @@ import numpy.typing as npt
 import pandas as pd
 
 from optimizer.dispatch.context import DayContext
-from optimizer.dispatch.merge import Cut, rest_agent
+from optimizer.dispatch.merge import cut_route, rest_agent
 from optimizer.horizon.dates import case_dates
 from optimizer.horizon.lateness import LATE_DAY_COST, days_late, late_cost
 from optimizer.model import Agent, Case, Problem
-from optimizer.plan import Plan, Route
+from optimizer.plan import Plan, Route, Stop
 from optimizer.solver.precheck import may_serve
 from optimizer.solver.schedule import ScheduleContext, StartSlot, schedule_route, start_slots
 from optimizer.times import format_clock
@@ -43,8 +43,10 @@ from optimizer.travel import DETOUR_FACTOR, STRAIGHT_LINE_SPEED_MPS, TravelMatri
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
-#: How many of the cheapest gaps (per wanted answer) get the exact schedule check.
+#: How many of the cheapest gaps (per wanted answer) get the exact schedule check, and how many at most while
+#: fewer than the answers wanted fit (the prices are estimates: a gap may fit only once the route is re-timed).
 EXACT_CHECKS_PER_ANSWER = 4
+EXACT_CHECKS_MAX_PER_ANSWER = 16
 #: How many of the nearest routes are searched for a lower-priority visit to push out.
 PUSH_ROUTES = 4
 
@@ -109,6 +111,7 @@ class SuggestIndex:
     gap_from: IntArray  # matrix index (in the route's mode matrix) of the stop before the gap
     gap_to: IntArray  # ... and after it
     gap_dep: IntArray  # departure from the stop before
+    gap_dep_soonest: IntArray  # ... the earliest it could be, the route re-timed as early as it goes (an estimate)
     gap_arr: IntArray  # planned arrival at the stop after
     gap_room: IntArray  # how late the stop after may arrive beyond its planned arrival
     gap_leg_s: IntArray  # planned travel between the two stops (seconds)
@@ -130,7 +133,7 @@ class SuggestIndex:
                 k = matrix.index(loc)
                 lat[k], lon[k] = la, lo
             coords[mode] = (lat, lon)
-        cols: dict[str, list[int]] = {k: [] for k in ("r", "p", "f", "t", "d", "a", "room", "ls", "lm")}
+        cols: dict[str, list[int]] = {k: [] for k in ("r", "p", "f", "t", "d", "e", "a", "room", "ls", "lm")}
         routes: list[_RouteData] = []
         for route in plan.routes:
             agent = agents.get((route.agent_id, route.date))
@@ -141,8 +144,8 @@ class SuggestIndex:
             _index_route(r, agent, route, day.ctx, cols)
         arr = {k: np.asarray(v, dtype=np.int64) for k, v in cols.items()}
         return cls(
-            plan, day, tuple(routes), arr["r"], arr["p"], arr["f"], arr["t"], arr["d"], arr["a"], arr["room"],
-            arr["ls"], arr["lm"], coords,
+            plan, day, tuple(routes), arr["r"], arr["p"], arr["f"], arr["t"], arr["d"], arr["e"], arr["a"],
+            arr["room"], arr["ls"], arr["lm"], coords,
         )  # fmt: skip
 
 
@@ -163,6 +166,7 @@ def _index_route(r: int, agent: Agent, route: Route, ctx: ScheduleContext, cols:
         room[j] = (s.start_s - s.arrival_s) + min(late - s.start_s, room[j + 1])
     if not route.visits:  # an idle agent: the whole shift is room
         room[-1] = agent.shift.end_s - agent.shift.start_s
+    soonest = _soonest_departures(agent, stops, idx, matrix, ctx)
     for j in range(len(stops) - 1):
         cols["r"].append(r)
         cols["p"].append(j)
@@ -170,10 +174,29 @@ def _index_route(r: int, agent: Agent, route: Route, ctx: ScheduleContext, cols:
         cols["t"].append(idx[j + 1])
         dep = stops[j].departure_s if route.visits else agent.shift.start_s
         cols["d"].append(dep)
+        cols["e"].append(min(dep, soonest[j]))
         cols["a"].append(stops[j + 1].arrival_s if route.visits else agent.shift.start_s)
         cols["room"].append(room[j + 1])
         cols["ls"].append(int(matrix.seconds[idx[j], idx[j + 1]]))
         cols["lm"].append(int(matrix.metres[idx[j], idx[j + 1]]))
+
+
+def _soonest_departures(
+    agent: Agent, stops: Sequence[Stop], idx: Sequence[int], matrix: TravelMatrix, ctx: ScheduleContext
+) -> list[int]:
+    """Per non-break stop, the departure of the route re-timed as early as it goes from the shift's start (each
+    visit at the first start its slots allow, breaks left out: an optimistic estimate).  A plan may time a route
+    later than that (an agent with a working-time cap leaves as late as its visits allow), and a new case fits
+    before a window closes only on the earlier timing."""
+    out = [agent.shift.start_s]
+    t = agent.shift.start_s
+    for j in range(1, len(stops) - 1):
+        s = stops[j]
+        arrival = t + int(matrix.seconds[idx[j - 1], idx[j]])
+        begin = min((max(arrival, sl.lo) for sl in ctx.slots.get(str(s.case_id), ()) if arrival <= sl.hi), default=None)
+        t = s.departure_s if begin is None else begin + (s.departure_s - s.start_s)
+        out.append(t)
+    return out
 
 
 def _qualified(case: Case, agent: Agent, problem: Problem, visits: int) -> bool:
@@ -226,7 +249,7 @@ def suggest(
     floor = _clock_floor(index, at)
     idle = (n_visits == 0)[index.gap_route]  # an agent without visits leaves its start when it is asked to
     not_left = idle | (index.gap_dep >= floor)
-    departure = np.where(idle, np.maximum(index.gap_dep, floor), index.gap_dep)
+    departure = np.maximum(np.where(idle, index.gap_dep, index.gap_dep_soonest), floor)
     gaps = np.flatnonzero(ok_route[index.gap_route] & not_left)
     arrival = departure[gaps] + to_new_s[gaps]
     start = _earliest(slots, arrival)
@@ -239,7 +262,9 @@ def suggest(
     order = gaps[fits][np.argsort(cost[fits], kind="stable")]
     found: list[Suggestion] = []
     seen_routes: set[tuple[int, int]] = set()
-    for g in order[: k * EXACT_CHECKS_PER_ANSWER]:
+    for n, g in enumerate(order[: k * EXACT_CHECKS_MAX_PER_ANSWER]):
+        if n >= k * EXACT_CHECKS_PER_ANSWER and len(found) >= k:
+            break
         r, pos = int(index.gap_route[g]), int(index.gap_pos[g])
         if (r, pos) in seen_routes:
             continue
@@ -258,7 +283,7 @@ def suggest(
         push_cost = to_new_s[push_gaps] + from_new_s[push_gaps] - index.gap_leg_s[push_gaps]
         push_cost += late[index.gap_route[push_gaps]]
         taken = {s.agent_id for s in found}
-        found += _pushing_out(index, case, slots, push_gaps, push_cost, k - len(found), taken, at or 0)
+        found += _pushing_out(index, case, slots, push_gaps, push_cost, k - len(found), taken, at)
     return found[:k]
 
 
@@ -310,14 +335,17 @@ def _legs_to_new(index: SuggestIndex, case: Case) -> tuple[IntArray, IntArray]:
     return to_s, from_s
 
 
-def _small_context(index: SuggestIndex, case: Case, slots: tuple[StartSlot, ...], rd: _RouteData) -> ScheduleContext:
-    """A schedule context over one route's points plus the new case (its legs estimated in straight line)."""
+def _small_context(
+    index: SuggestIndex, case: Case, slots: tuple[StartSlot, ...], rd: _RouteData, start_at: str | None = None
+) -> ScheduleContext:
+    """A schedule context over one route's points plus the new case (its legs estimated in straight line);
+    ``start_at``: the case whose place the agent's start stands for (where it is at the time asked)."""
     ctx = index.day.ctx
     agent = rd.agent
     matrix = ctx.travel[agent.mode]
     start_id, end_id = ctx.points(agent)
     ids = [start_id, *rd.visits, end_id]
-    sub = np.asarray(matrix.indices(ids), dtype=np.int64)
+    sub = np.asarray(matrix.indices([start_at or start_id, *ids[1:]]), dtype=np.int64)
     lat, lon = index.coords[agent.mode]
     m_out = haversine_m(case.lat, case.lon, lat[sub], lon[sub]) * DETOUR_FACTOR
     m_in = haversine_m(lat[sub], lon[sub], case.lat, case.lon) * DETOUR_FACTOR
@@ -337,6 +365,31 @@ def _small_context(index: SuggestIndex, case: Case, slots: tuple[StartSlot, ...]
     return ScheduleContext(cases, slot_map, travel)
 
 
+@dataclass(frozen=True)
+class _FromNow:
+    """A route as it can still change at the time asked (on the plan's first date): the agent for the rest of
+    its day (``None``: its day is over), how many visits had started (they stay as planned), the first position
+    after a stop the agent has not left, and the case where the agent is (``None``: its start)."""
+
+    agent: Agent | None
+    started: int
+    first_open: int
+    start_at: str | None
+
+
+def _from_now(index: SuggestIndex, rd: _RouteData, at: int | None) -> _FromNow | None:
+    """The route cut at ``at`` as a re-plan cuts it (:func:`~optimizer.dispatch.merge.cut_route`), or ``None``
+    when ``at`` does not apply (not given, or a later date of a week plan)."""
+    if at is None or rd.route.date != index.plan.problem.date:
+        return None
+    cut = cut_route(rd.route, rd.agent, at)
+    started = [str(s.case_id) for s in cut.locked if s.kind == "visit"]
+    carried = sum(index.day.ctx.cases[cid].demand for cid in started)
+    left = sum(1 for s in rd.route.stops if s.kind in ("start", "visit") and s.departure_s < at)
+    first_open = left if rd.visits else 0
+    return _FromNow(rest_agent(cut, carried), len(started), first_open, started[-1] if started else None)
+
+
 def _exact(
     index: SuggestIndex,
     case: Case,
@@ -347,19 +400,24 @@ def _exact(
     ctx: ScheduleContext | None = None,
     at: int | None = None,
 ) -> Suggestion | None:
-    """The exact schedule with ``case`` inserted at ``pos`` (after removing ``removed``), or ``None``.  An agent
-    without visits on the plan's first date starts at ``at`` (its break dropped if taken by then, as a re-plan
-    does), not at the start of its shift."""
+    """The exact schedule with ``case`` inserted at ``pos`` (after removing ``removed``), or ``None``.  At ``at``
+    (on the plan's first date) the visits started by then stay as planned and the rest of the route is re-timed
+    from where the agent is, once free (its break dropped if taken by then), as a re-plan does; ``pos`` must
+    follow every stop already left."""
     rd = index.routes[r]
-    ctx = ctx or _small_context(index, case, slots, rd)
+    now = _from_now(index, rd, at)
+    ctx = ctx or _small_context(index, case, slots, rd, now.start_at if now is not None else None)
     kept = [c for c in rd.visits if c not in removed]
-    order = [*kept[:pos], case.case_id, *kept[pos:]]
     agent: Agent | None = rd.agent
-    if at is not None and not rd.visits and rd.route.date == index.plan.problem.date:
-        a = rd.agent
-        agent = rest_agent(Cut(a, (), (), a.start_lat, a.start_lon, max(at, a.shift.start_s), False))
+    fixed = 0  # visits kept as planned before the re-timed part
+    if now is not None:
+        if pos < max(now.first_open, now.started) or any(c in removed for c in rd.visits[: now.started]):
+            return None
+        agent, fixed = now.agent, now.started
     if agent is None:
         return None
+    rest = kept[fixed:]
+    order = [*rest[: pos - fixed], case.case_id, *rest[pos - fixed :]]
     if agent.capacity is not None and sum(ctx.cases[c].demand for c in order) > agent.capacity:
         return None
     if agent.max_visits is not None and len(order) > agent.max_visits:
@@ -367,9 +425,11 @@ def _exact(
     timed = schedule_route(agent, order, ctx)
     if timed is None:
         return None
-    before = schedule_route(agent, kept, ctx) if removed else rd.route
-    old_s = sum(s.travel_s for s in before.stops) if before is not None and before.visits else 0
-    old_m = sum(s.travel_m for s in before.stops) if before is not None and before.visits else 0
+    before = schedule_route(agent, rest, ctx) if removed or now is not None else rd.route
+    if before is None:
+        return None
+    old_s = sum(s.travel_s for s in before.stops) if before.visits else 0
+    old_m = sum(s.travel_m for s in before.stops) if before.visits else 0
     stop = next(s for s in timed.stops if s.case_id == case.case_id)
     problem = index.plan.problem
     date = rd.route.date if problem.multi_day else None
@@ -399,10 +459,10 @@ def _pushing_out(
     cost: IntArray,
     wanted: int,
     taken: set[str],
-    at: int,
+    at: int | None,
 ) -> list[Suggestion]:
-    """Places on the nearest qualified routes that need one lower-priority visit pushed out (only visits not
-    started by ``at`` move or go)."""
+    """Places on the nearest qualified routes that need one lower-priority visit pushed out (at ``at``: only
+    visits after the stops the agent has left move or go)."""
     ctx_cases = index.day.ctx.cases
     by_route: dict[int, int] = {}
     for g, d in sorted(zip(gaps.tolist(), cost.tolist(), strict=True), key=lambda x: x[1]):
@@ -414,17 +474,18 @@ def _pushing_out(
     out: list[Suggestion] = []
     for r in by_route:
         rd = index.routes[r]
-        ctx = _small_context(index, case, slots, rd)
-        started = sum(1 for v in rd.route.visits if v.start_s < at) if rd.route.date == index.plan.problem.date else 0
+        now = _from_now(index, rd, at)
+        ctx = _small_context(index, case, slots, rd, now.start_at if now is not None else None)
+        first = now.first_open if now is not None else 0
         lower = sorted(
-            (c for c in rd.visits[started:] if ctx_cases[c].priority < case.priority and not ctx_cases[c].must_visit),
+            (c for c in rd.visits[first:] if ctx_cases[c].priority < case.priority and not ctx_cases[c].must_visit),
             key=lambda c: ctx_cases[c].priority,
         )
         best: Suggestion | None = None
         for victim in lower:
             kept = [c for c in rd.visits if c != victim]
-            for pos in range(started, len(kept) + 1):
-                s = _exact(index, case, slots, r, pos, (victim,), ctx)
+            for pos in range(first, len(kept) + 1):
+                s = _exact(index, case, slots, r, pos, (victim,), ctx, at)
                 if s is not None and (
                     best is None
                     or (ctx_cases[victim].priority, s.cost_s) < (ctx_cases[best.pushes_out[0]].priority, best.cost_s)

@@ -71,3 +71,49 @@ def test_a_place_that_saves_travel_reads_minus_not_plus_minus() -> None:
         "0 min", "0 min", "0 min", "+1 min", "+12 min", "-1 min", "-3 min",
     ]  # fmt: skip
     assert "-3 min travel" in str(replace(place, extra_travel_s=-151))
+
+
+def test_at_a_time_no_place_lies_before_it_or_before_a_stop_already_left(example_plan: Plan) -> None:
+    """Asked at 12:00, every place (pushing out or not) starts at 12:00 or later and follows the stops the agent
+    had left by then: a push-out place used to be re-timed from the shift's start, landing in the morning."""
+    at = 12 * 3600
+    routes = {r.agent_id: r for r in example_plan.routes}
+    index = SuggestIndex.build(example_plan, DayContext.build(example_plan.problem))
+    checked = 0
+    for k, (lat, lon) in enumerate([(40.27, -76.88), (40.28, -76.82), (40.25, -76.86), (40.29, -76.9)]):
+        for window in ((), (TimeWindow(9 * 3600, 12 * 3600 + 1800),), (TimeWindow(14 * 3600, 17 * 3600),)):
+            case = Case(f"U{k}{len(window)}", lat, lon, priority=5, service_s=1800, windows=window)
+            for s in suggest(example_plan, case, k=8, at=at, index=index):
+                left = [v for v in routes[s.agent_id].visits if v.departure_s < at]
+                assert s.eta_s >= at, s
+                assert s.position >= len(left), s
+                checked += 1
+    assert checked >= 10
+
+
+def test_a_place_that_fits_once_the_route_runs_earlier_is_offered() -> None:
+    """An agent with a working-time cap leaves as late as its visits allow (13:24 here, for C2 at 14:00).  A case
+    for 10:00-11:00 fits if the agent leaves earlier; the estimate priced the gap at the planned times and never
+    checked it, so no place was offered."""
+    from tests.dispatch.test_replan_limits import _agent, _case, _h, _morning
+
+    morning = _morning(
+        _agent(max_work_s=480 * 60), [_case("C1", 40.27, -76.88, 30), _case("C2", 40.275, -76.87, 30, "14:00-14:10")]
+    )
+    assert morning.route("A1").stops[0].departure_s > _h("11:00")
+    case = Case("N1", 40.268, -76.879, priority=3, service_s=1200, windows=(TimeWindow(_h("10:00"), _h("11:00")),))
+    found = suggest(morning, case, k=5)
+    assert found and all(_h("10:00") <= s.eta_s <= _h("11:00") for s in found)
+    assert {s.position for s in found} == {0, 1}
+
+
+def test_asked_after_a_window_closed_no_push_out_place_goes_back_in_time() -> None:
+    """C1 was done by 10:00; at 12:50 the agent waits for C2 (15:00).  N1 may only start 09:15-11:15, so nobody can
+    take it any more; pushing C2 out used to re-time the route from the shift's start and offer N1 at 10:00."""
+    from tests.dispatch.test_replan_limits import _agent, _case, _h, _morning
+
+    c2 = _case("C2", 40.275, -76.87, 60, "15:00-15:10", priority=2)
+    morning = _morning(_agent(), [_case("C1", 40.27, -76.88, 60, "09:00-09:10"), c2])
+    case = Case("N1", 40.272, -76.875, priority=5, service_s=1200, windows=(TimeWindow(_h("09:15"), _h("11:15")),))
+    assert suggest(morning, case, k=5, at=_h("12:50")) == []
+    assert [s.pushes_out for s in suggest(morning, case, k=5, at=_h("09:30"))] in ([()], [(), ()])
