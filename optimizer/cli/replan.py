@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 import typer
 from rich.markup import escape
@@ -17,6 +18,9 @@ from optimizer.errors import AuditError, InputError, InputProblem
 
 if TYPE_CHECKING:  # pragma: no cover
     from optimizer.dispatch.replan import Position
+    from optimizer.model import Case
+
+T = TypeVar("T")
 
 
 def replan(
@@ -74,16 +78,21 @@ def replan(
     whole day with changes.csv (per case), moves.csv (per agent) and the agents' new maps."""
     from optimizer.dispatch import load_plan
     from optimizer.dispatch.newcases import read_cases
+    from optimizer.dispatch.replan import input_problems
     from optimizer.dispatch.replan import replan as replan_day
     from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT
 
     terminal = console()
     with reported_errors():
-        at_s = _clock("--at", at)
         before = load_plan(plan)
-        done_ids = _column(read_frame(done, what="done"), "case_id", done) if done is not None else []
-        pos = _positions(positions, at_s) if positions is not None else None
-        added = read_cases(new_cases) if new_cases is not None else []
+        problems: list[InputProblem] = []  # every file read before any is refused: one list of every problem
+        at_s = _collected(problems, lambda: _clock("--at", at), 0)
+        done_ids: list[str] = _collected(problems, lambda: _done(done), [])
+        pos = _collected(problems, lambda: _positions(positions, at_s, problems), None)
+        added: list[Case] = _collected(problems, lambda: read_cases(new_cases) if new_cases is not None else [], [])
+        problems += input_problems(before.problem, unavailable or [], added, done_ids, pos)
+        if problems:
+            raise InputError(problems)
         net = network_for(before, network)
         with stop_on_interrupt(terminal) as stop:
             result = replan_day(
@@ -121,6 +130,20 @@ def _clock(option: str, text: str) -> int:
         raise InputError([InputProblem(option, None, None, text, str(exc))]) from None
 
 
+def _collected(problems: list[InputProblem], read: Callable[[], T], otherwise: T) -> T:
+    """``read()``, or ``otherwise`` with its :class:`InputError`'s problems added to ``problems``."""
+    try:
+        return read()
+    except InputError as exc:
+        problems.extend(exc.problems)
+        return otherwise
+
+
+def _done(path: Path | None) -> list[str]:
+    """The case ids of the --done file (none without one)."""
+    return _column(read_frame(path, what="done"), "case_id", path) if path is not None else []
+
+
 def _column(frame: object, name: str, path: Path) -> list[str]:
     import pandas as pd
 
@@ -131,30 +154,62 @@ def _column(frame: object, name: str, path: Path) -> list[str]:
     return [str(v).strip() for v in frame[cols[name]] if str(v).strip()]
 
 
-def _positions(path: Path, at_s: int) -> dict[str, Position]:
+def _positions(path: Path | None, at_s: int, problems: list[InputProblem]) -> dict[str, Position] | None:
+    """The --positions file (``None`` without one): agent_id, lat and lon required, free_at optional (HH:MM).
+    Every bad cell goes to ``problems``; the good rows are returned all the same, so that their agents are
+    checked against the plan in the same list."""
     from optimizer.dispatch.replan import Position
 
+    if path is None:
+        return None
     frame = read_frame(path, what="positions")
     frame.columns = [str(c).strip().lower() for c in frame.columns]
-    problems = [
+    missing = [
         InputProblem(str(path), None, c, None, "required column is missing")
         for c in ("agent_id", "lat", "lon")
         if c not in frame.columns
     ]
-    if problems:
-        raise InputError(problems)
+    if missing:
+        raise InputError(missing)
     out: dict[str, Position] = {}
     for row, rec in enumerate(frame.to_dict("records"), start=2):
-        try:
-            free = str(rec.get("free_at") or "").strip()
-            out[str(rec["agent_id"]).strip()] = Position(
-                float(rec["lat"]), float(rec["lon"]), _clock("free_at", free) if free else at_s
-            )
-        except (ValueError, InputError) as exc:
-            problems.append(InputProblem(str(path), row, None, None, str(exc)))
-    if problems:
-        raise InputError(problems)
+        found = len(problems)
+        agent_id = _text(rec.get("agent_id"))
+        if not agent_id:
+            problems.append(InputProblem(str(path), row, "agent_id", rec.get("agent_id"), "agent_id is empty"))
+        elif agent_id in out:
+            problems.append(InputProblem(str(path), row, "agent_id", agent_id, "a second position of this agent"))
+        lat = _degrees(problems, path, row, "lat", rec.get("lat"), 90)
+        lon = _degrees(problems, path, row, "lon", rec.get("lon"), 180)
+        free, free_s = _text(rec.get("free_at")), at_s
+        if free:
+            try:
+                free_s = _clock("free_at", free)
+            except InputError:
+                problems.append(InputProblem(str(path), row, "free_at", free, "not a time HH:MM"))
+        if len(problems) == found and lat is not None and lon is not None:
+            out[agent_id] = Position(lat, lon, free_s)
     return out
+
+
+def _text(value: object) -> str:
+    """A cell as text, empty for a missing one (pandas reads an empty cell as NaN)."""
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value).strip()
+
+
+def _degrees(
+    problems: list[InputProblem], path: Path, row: int, column: str, value: object, bound: int
+) -> float | None:
+    """A latitude or longitude cell as a number within +-``bound``, or ``None`` with the problem added."""
+    try:
+        number = float(_text(value))
+    except ValueError:
+        problems.append(InputProblem(str(path), row, column, value, "not a number"))
+        return None
+    if not -bound <= number <= bound:
+        problems.append(InputProblem(str(path), row, column, value, f"out of range (-{bound} to {bound})"))
+        return None
+    return number
 
 
 def register(app: typer.Typer) -> None:

@@ -142,12 +142,14 @@ def replan(
     began = time.perf_counter()
     _check_keep(keep, keep_next)
     network = same_travel(plan, network)  # the locked stops keep their times: the same travel times, or none
+    done_set, off = set(done), set(unavailable)
+    problems = input_problems(plan.problem, off, new_cases, done_set, positions)
+    if problems:
+        raise InputError(problems)
     given, days = plan, None
     if plan.problem.multi_day:  # a week plan: every agent-day a route of its own (the first date keeps the ids)
         plan, days = by_agent_day(plan)
         new_cases = [days.case(c) for c in new_cases]
-    done_set, off = set(done), set(unavailable)
-    _check_ids(plan.problem, off, new_cases)
     request = _Request(
         plan, at, done_set, positions, new_cases, off, keep, keep_next, network, time_limit, seed, config,
         checked_cost(stability_cost), from_scratch, balance, balance_weight, stop, given, days,
@@ -370,21 +372,37 @@ def _check_keep(keep: str, keep_next: int | None) -> None:
         raise ValueError("keep_next must be >= 0")
 
 
-def _check_ids(problem: Problem, off: set[str], new_cases: Sequence[Case]) -> None:
-    """:class:`InputError` (a ``ValueError``) listing unavailable agents not in the plan (on its first date) and
-    new case ids already in it: the dispatcher's input, not a bug (the CLI exits 3)."""
+def input_problems(
+    problem: Problem,
+    unavailable: Collection[str] = (),
+    new_cases: Sequence[Case] = (),
+    done: Collection[str] = (),
+    positions: Mapping[str, Position] | None = None,
+) -> list[InputProblem]:
+    """What is wrong with a re-plan's ids: unavailable agents or reported positions of agents not in the plan (on
+    its first date), new case ids already in it, done case ids not in it.  The dispatcher's input, not a bug:
+    :func:`replan` raises them as one :class:`InputError` (the CLI exits 3, after adding what its files lack)."""
     problems = []
-    unknown = sorted(off - {a.agent_id for a in problem.agents if a.date == problem.date})
+    today = {a.agent_id for a in problem.agents if a.date == problem.date}
+    on = f" on {problem.date.isoformat()}" if problem.multi_day else ""
+    unknown = sorted(set(unavailable) - today)
     if unknown:
-        on = f" on {problem.date.isoformat()}" if problem.multi_day else ""
         message = f"unavailable agent(s) {', '.join(unknown)} are not in the plan{on}"
         problems.append(InputProblem("unavailable", None, "agent_id", ", ".join(unknown), message))
-    clash = sorted({c.case_id for c in new_cases} & {c.case_id for c in problem.cases})
+    elsewhere = sorted(set(positions or {}) - today)
+    if elsewhere:
+        message = f"positions of agent(s) {', '.join(elsewhere)}, who are not in the plan{on}"
+        problems.append(InputProblem("positions", None, "agent_id", ", ".join(elsewhere), message))
+    known = {c.case_id for c in problem.cases}
+    clash = sorted({c.case_id for c in new_cases} & known)
     if clash:
         message = f"new case id(s) {', '.join(clash)} are already in the plan"
         problems.append(InputProblem("new cases", None, "case_id", ", ".join(clash), message))
-    if problems:
-        raise InputError(problems)
+    strangers = sorted(set(done) - known)
+    if strangers:
+        message = f"done case id(s) {', '.join(strangers)} are not in the plan"
+        problems.append(InputProblem("done", None, "case_id", ", ".join(strangers), message))
+    return problems
 
 
 def _whole_day_audit(merged: Plan, day: DayContext, moved: Collection[str]) -> list[str]:
@@ -413,4 +431,4 @@ def _whole_day_audit(merged: Plan, day: DayContext, moved: Collection[str]) -> l
     ]
 
 
-__all__ = ["Keep", "Position", "Replan", "replan"]
+__all__ = ["Keep", "Position", "Replan", "input_problems", "replan"]

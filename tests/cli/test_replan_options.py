@@ -78,3 +78,30 @@ def test_an_unavailable_agent_not_in_the_plan_is_an_input_error(lopsided_plan: P
     assert result.exit_code == 3, result.output  # was 1, "a bug in fieldroute"
     assert "unavailable agent(s) Z9 are not in the plan" in result.output
     assert not out.exists()
+
+
+def test_replan_lists_every_problem_of_every_input_at_once(lopsided_plan: Path, tmp_path: Path) -> None:
+    """A bad position, a bad new case, an unknown agent and an unknown done case: one error (exit 3) naming each
+    file, row and column, and nothing written.  It named only the first bad input, one row problem at a time."""
+    positions = tmp_path / "positions.csv"
+    positions.write_text("agent_id,lat,lon,free_at\nA,abc,-76.8,99:99\nNOBODY,40.27,-76.88,\n", encoding="utf-8")
+    new = tmp_path / "new.csv"
+    new.write_text("case_id,lat,lon,priority\nQ1,40.27,-76.88,9\n", encoding="utf-8")
+    done = tmp_path / "done.csv"
+    done.write_text("case_id\nX999\n", encoding="utf-8")
+    out = tmp_path / "noon"
+    args = ["replan", "--plan", str(lopsided_plan), "--at", "09:30", "--out", str(out), "--positions", str(positions),
+            "--new-cases", str(new), "--done", str(done), "--unavailable", "NOPE"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 3, result.output
+    text = " ".join(result.output.split())
+    for expected in (
+        "positions.csv, row 2, column 'lat': not a number",
+        "positions.csv, row 2, column 'free_at': not a time HH:MM",
+        "new.csv, row 2, column 'priority'",
+        "unavailable agent(s) NOPE are not in the plan",
+        "positions of agent(s) NOBODY",
+        "done case id(s) X999 are not in the plan",
+    ):
+        assert expected in text, (expected, result.output)
+    assert not out.exists()
