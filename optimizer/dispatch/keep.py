@@ -18,6 +18,7 @@ from optimizer.errors import InfeasibleError
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan, Route, Unassigned
 from optimizer.reasons import Reason
+from optimizer.solver.precheck import may_serve
 from optimizer.solver.schedule import ScheduleContext, fits, schedule_route
 
 Keep = Literal["none", "agent", "order"]
@@ -86,30 +87,80 @@ def _rest_problem(
     return Problem(problem.date, tuple(out), tuple(agents), problem.policy, problem.horizon, problem.coord_system)
 
 
-def restore_order(rest: Plan, promised_order: Mapping[str, Sequence[str]], day: DayContext) -> Plan:
+def restore_order(rest: Plan, promised_order: Mapping[str, Sequence[str]], day: DayContext) -> tuple[Plan, list[str]]:
     """Put each agent's promised visits back in their promised order, the other visits re-inserted where they fit
-    best (or left out: ``dropped_for_priority``) when the solver changed the order."""
+    best, in their route or another one (must-visit first, then by priority), or left out
+    (``dropped_for_priority``) when the solver changed the order.  A must-visit case that then fits nowhere
+    keeps the route the solver gave it: that agent's order promise is released.  Returns the plan and the
+    agents whose order was released."""
+    released: list[str] = []
+    while True:
+        plan, stranded = _restored(rest, promised_order, day, released)
+        if not stranded:
+            return plan, released
+        released += stranded
+
+
+def _restored(
+    rest: Plan, promised_order: Mapping[str, Sequence[str]], day: DayContext, skip: Collection[str]
+) -> tuple[Plan, list[str]]:
+    """:func:`restore_order` once, leaving the routes of ``skip`` as the solver made them; the agents whose
+    restored order left out a must-visit case that fits in no route."""
     agents = {a.agent_id: a for a in rest.problem.agents}
     routes = list(rest.routes)
-    dropped: list[Unassigned] = []
+    out: list[str] = []
+    from_route: dict[str, str] = {}
     for k, route in enumerate(routes):
         order = [c for c in promised_order.get(route.agent_id, ()) if c in set(route.case_ids)]
-        if [c for c in route.case_ids if c in set(order)] == order:
+        if route.agent_id in skip or [c for c in route.case_ids if c in set(order)] == order:
             continue
         agent = agents[route.agent_id]
         seq = list(order)
         for cid in [c for c in route.case_ids if c not in set(order)]:
             best = _best_insertion(agent, seq, cid, day.ctx)
             if best is None:
-                dropped.append(Unassigned(cid, Reason.DROPPED_FOR_PRIORITY, "no room once the promised order is kept"))
+                out.append(cid)
+                from_route[cid] = route.agent_id
             else:
                 seq = best
         timed = schedule_route(agent, seq, day.ctx)
         if timed is not None:
             routes[k] = timed
+    cases = day.ctx.cases
+    dropped: list[Unassigned] = []
+    stranded: list[str] = []
+    for cid in sorted(out, key=lambda c: (not cases[c].must_visit, -cases[c].priority)):
+        placed = _elsewhere(routes, agents, cid, rest.problem, day)
+        if placed is not None:
+            routes[placed[0]] = placed[1]
+        elif cases[cid].must_visit:
+            stranded.append(from_route[cid])
+        else:
+            dropped.append(Unassigned(cid, Reason.DROPPED_FOR_PRIORITY, "no room once the promised order is kept"))
+    if stranded:
+        return rest, sorted(set(stranded))
     if not dropped and routes == list(rest.routes):
-        return rest
-    return dataclasses.replace(rest, routes=tuple(routes), unassigned_cases=(*rest.unassigned_cases, *dropped))
+        return rest, []
+    return dataclasses.replace(rest, routes=tuple(routes), unassigned_cases=(*rest.unassigned_cases, *dropped)), []
+
+
+def _elsewhere(
+    routes: Sequence[Route], agents: Mapping[str, Agent], cid: str, problem: Problem, day: DayContext
+) -> tuple[int, Route] | None:
+    """The route (index, re-timed) where ``cid`` adds the least travel, among the agents who may serve it."""
+    case = day.ctx.cases[cid]
+    best: tuple[int, int, Route] | None = None
+    for k, route in enumerate(routes):
+        agent = agents[route.agent_id]
+        if not may_serve(case, agent, problem):
+            continue
+        seq = _best_insertion(agent, list(route.case_ids), cid, day.ctx)
+        timed = schedule_route(agent, seq, day.ctx) if seq is not None else None
+        if timed is not None:
+            added = _travel(timed) - _travel(route)
+            if best is None or added < best[0]:
+                best = (added, k, timed)
+    return (best[1], best[2]) if best is not None else None
 
 
 def _travel(route: Route | None) -> int:

@@ -286,7 +286,10 @@ def _solve_rest_of_day(request: _Request, prepared: _Prepared) -> tuple[Plan, li
     # row cache (polling the stop made a stopped re-plan raise StoppedError instead of writing its plan)
     rest_day = DayContext.build(rest_problem, request.network)
     if request.keep == "order":
-        rest = restore_order(rest, prepared.promised_order, rest_day)
+        rest, unordered = restore_order(rest, prepared.promised_order, rest_day)
+        for agent_id in unordered:  # a must-visit case needed the solver's order: that promise is released
+            released += [f"the order of {agent_id}"]
+            prepared.promised_order.pop(agent_id, None)
     elif request.keep == "none" and not request.from_scratch and request.balance is None and not rest.problem.multi_day:
         rest = _settled(request, prepared, rest, rest_day)
     return rest, released
