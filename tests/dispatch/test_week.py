@@ -180,6 +180,20 @@ def test_a_case_needing_two_whose_second_visit_has_no_date_stays_listed_after_it
     assert visit_counts(result.plan) == Counter({c.case_id: c.visits_needed for c in plan.problem.cases})
 
 
+def test_check_names_a_visit_removed_by_hand_apart_from_the_visit_the_plan_listed() -> None:
+    """The same C00 (visit 1 planned, C00#2 listed): taking visit 1 out by hand lists C00#1 as removed by hand and
+    keeps C00#2; it named the removed visit C00#2 too, and the check refused its own listing (twice listed)."""
+    cases, agents = week_frames(repeats=False)
+    cases.loc[0, ["visits_needed", "min_gap_days", "windows", "priority"]] = [2, 2, "09:00-09:10", 5]
+    cases["allowed_dates"] = [START.isoformat() if i == 0 else "" for i in range(len(cases))]
+    plan = solve(load_problem(cases, agents, START, "none", days=3), time_limit=2, seed=0)
+    table = plan.stops
+    edited = check_plan(plan, table[table["case_id"] != "C00"])
+    assert edited.ok, edited.violations
+    listed = {u.case_id: u.reason.value for u in edited.plan.unassigned_cases if u.case_id.startswith("C00")}
+    assert listed == {"C00#1": "removed_by_hand", "C00#2": "no_date_for_repeat"}
+
+
 def first_visit_a_minute_later(plan: Plan, route: Route) -> Plan:
     """``plan`` with the first visit of ``route`` starting a minute later."""
     first = route.visits[0]
