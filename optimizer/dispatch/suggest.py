@@ -156,14 +156,7 @@ def _index_route(r: int, agent: Agent, route: Route, ctx: ScheduleContext, cols:
     stops = [s for s in route.stops if s.kind != "break"]
     locs = [start_id, *[s.case_id for s in stops[1:-1]], end_id]
     idx = matrix.indices(str(loc) for loc in locs)
-    # room[j]: how much later than planned stop j may be reached (backwards: waiting absorbs, windows bound).
-    room = [0] * len(stops)
-    room[-1] = agent.shift.end_s - stops[-1].arrival_s
-    for j in range(len(stops) - 2, 0, -1):
-        s = stops[j]
-        slots = ctx.slots.get(str(s.case_id), ())
-        late = max((sl.hi for sl in slots if sl.lo <= s.start_s <= sl.hi), default=s.start_s)
-        room[j] = (s.start_s - s.arrival_s) + min(late - s.start_s, room[j + 1])
+    room = _room(agent, route, ctx)
     if not route.visits:  # an idle agent: the whole shift is room
         room[-1] = agent.shift.end_s - agent.shift.start_s
     soonest = _soonest_departures(agent, stops, idx, matrix, ctx)
@@ -179,6 +172,24 @@ def _index_route(r: int, agent: Agent, route: Route, ctx: ScheduleContext, cols:
         cols["room"].append(room[j + 1])
         cols["ls"].append(int(matrix.seconds[idx[j], idx[j + 1]]))
         cols["lm"].append(int(matrix.metres[idx[j], idx[j + 1]]))
+
+
+def _room(agent: Agent, route: Route, ctx: ScheduleContext) -> list[int]:
+    """Per non-break stop, how much later than planned it may be reached: backwards over every stop, waiting
+    absorbs a delay and a window's end (the break window's, for a break: the waiting before a break counts too)
+    bounds it."""
+    stops = route.stops
+    room = [0] * len(stops)
+    room[-1] = agent.shift.end_s - stops[-1].arrival_s
+    for j in range(len(stops) - 2, 0, -1):
+        s = stops[j]
+        if s.kind == "break":
+            late = agent.break_window.end_s if agent.break_window is not None else s.start_s
+        else:
+            slots = ctx.slots.get(str(s.case_id), ())
+            late = max((sl.hi for sl in slots if sl.lo <= s.start_s <= sl.hi), default=s.start_s)
+        room[j] = (s.start_s - s.arrival_s) + min(max(0, late - s.start_s), room[j + 1])
+    return [r for r, s in zip(room, stops, strict=True) if s.kind != "break"]
 
 
 def _soonest_departures(

@@ -117,3 +117,23 @@ def test_asked_after_a_window_closed_no_push_out_place_goes_back_in_time() -> No
     case = Case("N1", 40.272, -76.875, priority=5, service_s=1200, windows=(TimeWindow(_h("09:15"), _h("11:15")),))
     assert suggest(morning, case, k=5, at=_h("12:50")) == []
     assert [s.pushes_out for s in suggest(morning, case, k=5, at=_h("09:30"))] in ([()], [(), ()])
+
+
+def test_the_wait_before_a_break_absorbs_the_delay_of_an_earlier_place() -> None:
+    """C1 and C2 are done by 10:05 and the agent waits for its 12:00 break, then the shift ends: inserting N between
+    C1 and C2 delays C2 by half an hour, which the wait absorbs.  The estimate skipped the break, saw only the end's
+    room (none) and never checked that place."""
+    from tests.dispatch.test_replan_limits import _agent, _case, _h, _morning
+
+    agent = replace(
+        _agent(),
+        shift=TimeWindow(_h("09:00"), _h("12:40")),
+        break_window=TimeWindow(_h("12:00"), _h("12:30")),
+        break_s=1800,
+    )
+    morning = _morning(
+        agent, [_case("C1", 40.27, -76.88, 30, "09:00-09:10"), _case("C2", 40.28, -76.88, 30, "09:00-11:00")]
+    )
+    assert [s.kind for s in morning.route("A1").stops] == ["start", "visit", "visit", "break", "end"]
+    found = suggest(morning, Case("N1", 40.275, -76.879, priority=3, service_s=1800), k=5)
+    assert [s.after_case for s in found] == ["C1", "C2"]
