@@ -1,6 +1,8 @@
-"""Joining a re-planned day: each agent's locked stops, then its rest-of-day stops re-joined to them.
+"""Cutting a day at a time and joining it again: each agent's locked stops, then its rest-of-day stops.
 
-:func:`optimizer.dispatch.replan.replan` cuts every route at the re-plan time (a :class:`Cut` per agent), solves
+:func:`cut_route` cuts a route at a time (a :class:`Cut`: what is locked, where and when the agent is free, at a
+reported :class:`Position` if any) and :func:`rest_agent` is the agent for the rest of its day; ``suggest`` uses
+both for a question asked at a time.  :func:`optimizer.dispatch.replan.replan` cuts every route, solves
 the rest of the day, and :func:`merge_day` makes one plan for the whole day of the two: the first re-planned leg
 re-timed from the last locked stop, and every case left unrouted listed as unassigned (with the rest of the day's
 reason, else the morning's, else "agent unavailable").
