@@ -91,8 +91,9 @@ def restore_order(rest: Plan, promised_order: Mapping[str, Sequence[str]], day: 
     """Put each agent's promised visits back in their promised order, the other visits re-inserted where they fit
     best, in their route or another one (must-visit first, then by priority), or left out
     (``dropped_for_priority``) when the solver changed the order.  A must-visit case that then fits nowhere
-    keeps the route the solver gave it: that agent's order promise is released.  Returns the plan and the
-    agents whose order was released."""
+    keeps the route the solver gave it, and so does an agent whose promised order does not time at all (from a
+    reported position, say): that agent's order promise is released.  Returns the plan and the agents whose
+    order was released."""
     released: list[str] = []
     while True:
         plan, stranded = _restored(rest, promised_order, day, released)
@@ -105,10 +106,11 @@ def _restored(
     rest: Plan, promised_order: Mapping[str, Sequence[str]], day: DayContext, skip: Collection[str]
 ) -> tuple[Plan, list[str]]:
     """:func:`restore_order` once, leaving the routes of ``skip`` as the solver made them; the agents whose
-    restored order left out a must-visit case that fits in no route."""
+    promised order does not time or left out a must-visit case that fits in no route."""
     agents = {a.agent_id: a for a in rest.problem.agents}
     routes = list(rest.routes)
     out: list[str] = []
+    unkept: list[str] = []
     from_route: dict[str, str] = {}
     for k, route in enumerate(routes):
         order = [c for c in promised_order.get(route.agent_id, ()) if c in set(route.case_ids)]
@@ -124,11 +126,13 @@ def _restored(
             else:
                 seq = best
         timed = schedule_route(agent, seq, day.ctx)
-        if timed is not None:
+        if timed is None:  # the promised order does not time (from a reported position, say)
+            unkept.append(route.agent_id)
+        else:
             routes[k] = timed
     cases = day.ctx.cases
     dropped: list[Unassigned] = []
-    stranded: list[str] = []
+    stranded: list[str] = list(unkept)
     for cid in sorted(out, key=lambda c: (not cases[c].must_visit, -cases[c].priority)):
         placed = _elsewhere(routes, agents, cid, rest.problem, day)
         if placed is not None:

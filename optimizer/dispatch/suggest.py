@@ -441,6 +441,10 @@ def _exact(
         return None
     old_s = sum(s.travel_s for s in before.stops) if before.visits else 0
     old_m = sum(s.travel_m for s in before.stops) if before.visits else 0
+    if not before.visits and now is not None and now.started:  # out on its round, the agent drives home anyway
+        start_id, end_id = ctx.points(agent)
+        old_s = ctx.travel[agent.mode].seconds_between(start_id, end_id)
+        old_m = ctx.travel[agent.mode].metres_between(start_id, end_id)
     stop = next(s for s in timed.stops if s.case_id == case.case_id)
     problem = index.plan.problem
     date = rd.route.date if problem.multi_day else None

@@ -60,3 +60,16 @@ def test_a_visit_the_promised_order_displaces_goes_to_another_agent_before_it_is
     assert plan.route("A1").case_ids == ["E", "W"] and plan.route("B").case_ids == ["N"]
     alone, _ = restore_order(dataclasses.replace(rest, routes=rest.routes[:1]), {"A1": ["E", "W"]}, day)
     assert [u.case_id for u in alone.unassigned_cases] == ["N"]  # with nobody else it is left out, with a reason
+
+
+def test_a_promised_order_that_no_longer_times_is_released_not_left_broken() -> None:
+    """The rest of the day starts at 10:30: E first would reach W after its window (the search put W first).
+    The route kept the search's order while the promise stood, and the re-plan failed its lock audit (exit 6)."""
+    late = dataclasses.replace(_agent("A1", -76.88), shift=TimeWindow(_h("10:30"), _h("17:00")))
+    problem = Problem(DAY, (E, W), (late,), Policy())
+    day = DayContext.build(problem)
+    assert schedule_route(late, ["E", "W"], day.ctx) is None
+    searched = schedule_route(late, ["W", "E"], day.ctx)
+    assert searched is not None
+    plan, released = restore_order(Plan(problem, (searched,), ()), {"A1": ["E", "W"]}, day)
+    assert released == ["A1"] and plan.route("A1").case_ids == ["W", "E"]

@@ -137,3 +137,17 @@ def test_the_wait_before_a_break_absorbs_the_delay_of_an_earlier_place() -> None
     assert [s.kind for s in morning.route("A1").stops] == ["start", "visit", "visit", "break", "end"]
     found = suggest(morning, Case("N1", 40.275, -76.879, priority=3, service_s=1800), k=5)
     assert [s.after_case for s in found] == ["C1", "C2"]
+
+
+def test_asked_during_the_last_visit_the_extra_travel_is_the_same_detour() -> None:
+    """At 10:15 the agent is at C2, its last visit; N1 lies on its way home.  The extra travel of the place after
+    C2 is the detour (seconds), as when asked without a time: it was the whole way via N1, the way home from C2
+    not subtracted (an empty rest of the day was priced as driving nothing)."""
+    from tests.dispatch.test_replan_limits import _agent, _case, _h, _morning
+
+    morning = _morning(_agent(), [_case("C1", 40.27, -76.88, 60, "09:00-09:10"), _case("C2", 40.275, -76.87, 30)])
+    case = Case("N1", 40.262, -76.879, priority=3, service_s=600)
+    whole_day = {s.after_case: s for s in suggest(morning, case, k=3)}
+    at_1015 = suggest(morning, case, k=3, at=_h("10:15"))
+    assert [s.after_case for s in at_1015] == ["C2"]
+    assert at_1015[0].extra_travel_s == whole_day["C2"].extra_travel_s < 60
