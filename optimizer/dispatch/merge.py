@@ -114,6 +114,10 @@ def merge_day(
         cut = cuts[agent.agent_id]
         tail = rest_routes.get(agent.agent_id)
         stops = _join(agent, cut, tail, day)
+        first = stops[0]
+        if cut.reported and not cut.locked and (first.lat, first.lon) != (agent.start_lat, agent.start_lon):
+            # nothing done yet: the agent's day starts where it reported being (so `check` re-times it from there)
+            agent = dataclasses.replace(agent, start_lat=first.lat, start_lon=first.lon)
         has_break = any(s.kind == "break" for s in stops)
         agents.append(agent if has_break or not agent.has_break or not any(s.kind == "visit" for s in stops)
                       else dataclasses.replace(agent, break_window=None, break_s=0))  # fmt: skip

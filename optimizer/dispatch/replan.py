@@ -413,7 +413,6 @@ def _whole_day_audit(merged: Plan, day: DayContext, moved: Collection[str]) -> l
     stop to the first re-planned one starts at that position, which the day's matrix does not hold: travel and
     timeline findings on that agent's route are left to the rest-of-day audit (run by ``solve``) and the locks."""
     junction = ("(rule: travel)", "(rule: timeline)", "(rule: break place)")
-    elsewhere = "not at the agent's start point"  # a route with nothing locked starts at the reported position
     # A break taken before any visit by an agent who then dropped out is a fact of the day, not a planned stop:
     # the audit's "no break on a day without visits" does not apply to it (nothing else of that route is spared).
     today = merged.problem.date
@@ -429,7 +428,7 @@ def _whole_day_audit(merged: Plan, day: DayContext, moved: Collection[str]) -> l
     return [
         v
         for v in audit_plan(merged, day.travel)
-        if not any(about(v, a) and (v.endswith(junction) or elsewhere in v) for a in moved)
+        if not any(about(v, a) and v.endswith(junction) for a in moved)
         and not any(about(v, a) and v.endswith("(rule: break count)") for a in idle)
     ]
 

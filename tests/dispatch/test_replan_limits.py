@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from optimizer.dispatch.check import check_plan
 from optimizer.dispatch.replan import Position, replan
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan
@@ -83,6 +84,12 @@ def test_a_position_reported_before_any_visit_starts_the_day_there() -> None:
     first = result.plan.route("A1").stops[0]
     assert (first.lat, first.lon) == (40.265, -76.88) and first.departure_s >= _h("08:30")
     assert result.plan.route("A1").case_ids == ["C1", "C2"]
+    # the day's plan says so, so that `check` of its own routes re-times them from there (it used the home start)
+    agent = result.plan.problem.agents[0]
+    assert (agent.start_lat, agent.start_lon) == (40.265, -76.88)
+    checked = check_plan(result.plan, result.plan.stops)
+    assert checked.ok, checked.violations
+    assert (checked.plan.route("A1").stops[0].lat, checked.plan.route("A1").stops[0].lon) == (40.265, -76.88)
 
 
 def test_after_a_locked_visit_the_first_leg_runs_from_the_reported_position() -> None:
