@@ -287,8 +287,8 @@ def _solve_rest_of_day(request: _Request, prepared: _Prepared) -> tuple[Plan, li
     rest_day = DayContext.build(rest_problem, request.network)
     if request.keep == "order":
         rest, unordered = restore_order(rest, prepared.promised_order, rest_day)
-        for agent_id in unordered:  # a must-visit case needed the solver's order: that promise is released
-            released += [f"the order of {agent_id}"]
+        for agent_id in unordered:  # the order no longer timed or stranded a must-visit case: released, as
+            released += [f"the order of {agent_id}"]  # solve_keeping releases promises (in place: the audit reads it)
             prepared.promised_order.pop(agent_id, None)
     elif request.keep == "none" and not request.from_scratch and request.balance is None and not rest.problem.multi_day:
         rest = _settled(request, prepared, rest, rest_day)
