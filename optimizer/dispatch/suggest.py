@@ -36,7 +36,7 @@ from optimizer.horizon.lateness import LATE_DAY_COST, days_late, late_cost
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan, Route, Stop
 from optimizer.solver.precheck import may_serve
-from optimizer.solver.schedule import ScheduleContext, StartSlot, schedule_route, start_slots
+from optimizer.solver.schedule import ScheduleContext, StartSlot, earliest_start, schedule_route, start_slots
 from optimizer.times import format_clock
 from optimizer.travel import DETOUR_FACTOR, STRAIGHT_LINE_SPEED_MPS, TravelMatrix, haversine_m
 
@@ -204,8 +204,8 @@ def _soonest_departures(
     for j in range(1, len(stops) - 1):
         s = stops[j]
         arrival = t + int(matrix.seconds[idx[j - 1], idx[j]])
-        begin = min((max(arrival, sl.lo) for sl in ctx.slots.get(str(s.case_id), ()) if arrival <= sl.hi), default=None)
-        t = s.departure_s if begin is None else begin + (s.departure_s - s.start_s)
+        begin = earliest_start(ctx.slots.get(str(s.case_id), ()), arrival)
+        t = s.departure_s if begin is None else begin[0] + (s.departure_s - s.start_s)
         out.append(t)
     return out
 
