@@ -70,11 +70,19 @@ def cut_route(
     return Cut(agent, tuple(locked), remaining, lat, lon, free, taken, reported=position is not None)
 
 
+def carried_demand(cut: Cut, cases: Mapping[str, Case]) -> int:
+    """The demand of the cut's locked visits: what the agent's capacity has already taken today (a visit
+    ``<case_id>#<k>`` counts as its case)."""
+    found = (find_visit_case(cases, s.case_id) for s in cut.locked if s.kind == "visit" and s.case_id)
+    return sum(case.demand for case in found if case is not None)
+
+
 def rest_agent(cut: Cut, carried: int = 0) -> Agent | None:
     """The agent for the rest of the day, or ``None`` when the shift is over.  What the locked stops used up is
-    taken from the agent's limits: their visits from ``max_visits``, ``carried`` (their demand) from
-    ``capacity``, and once the agent has left its start the working-time cap, which counts from that departure,
-    ends the shift at the departure + ``max_work_s`` (the rest's own cap would count from the re-plan time)."""
+    taken from the agent's limits: their visits from ``max_visits``, ``carried`` (their demand,
+    :func:`carried_demand`) from ``capacity``, and once the agent has left its start the working-time cap, which
+    counts from that departure, ends the shift at the departure + ``max_work_s`` (the rest's own cap would count
+    from the re-plan time)."""
     a = cut.agent
     shift_end = a.shift.end_s
     left = next((s.departure_s for s in cut.locked if s.kind == "start"), None)
@@ -188,4 +196,4 @@ def _next_location(agent: Agent, stops: Sequence[Stop]) -> str:
     return agent.end_id
 
 
-__all__ = ["Cut", "Position", "cut_route", "merge_day", "rest_agent"]
+__all__ = ["Cut", "Position", "carried_demand", "cut_route", "merge_day", "rest_agent"]

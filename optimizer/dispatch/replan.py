@@ -37,13 +37,13 @@ from optimizer.dispatch.agentdays import AgentDays, by_agent_day
 from optimizer.dispatch.changes import agent_changes, case_changes
 from optimizer.dispatch.context import DayContext, same_travel
 from optimizer.dispatch.keep import Keep, promises, restore_order, solve_keeping
-from optimizer.dispatch.merge import Cut, Position, cut_route, merge_day, rest_agent
+from optimizer.dispatch.merge import Cut, Position, carried_demand, cut_route, merge_day, rest_agent
 from optimizer.dispatch.settle import settle
 from optimizer.errors import InputError, InputProblem
 from optimizer.horizon.repeats import after_visits, copy_id
 from optimizer.locks import audit_locks
 from optimizer.model import Agent, Case, Problem
-from optimizer.plan import Plan, Route, find_visit_case
+from optimizer.plan import Plan, Route
 from optimizer.solver import SearchConfig, solve
 from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT, BalanceMode
 from optimizer.solver.budget import StopRequest
@@ -217,7 +217,7 @@ def _prepare(request: _Request) -> _Prepared:
     rest_agents = [
         ra
         for aid, c in cuts.items()
-        if aid not in request.off and (ra := rest_agent(c, _carried(c, by_id))) is not None
+        if aid not in request.off and (ra := rest_agent(c, carried_demand(c, by_id))) is not None
     ]
     working = {a.agent_id for a in rest_agents}
     todays = {aid: c for aid, c in cuts.items() if c.agent.date == today}
@@ -230,12 +230,6 @@ def _prepare(request: _Request) -> _Prepared:
     rest_cases = _rest_cases(problem, locked_ids) + list(request.new_cases)
     initial = _visit_ids({aid: list(cuts[aid].remaining) for aid in working}, cuts)
     return _Prepared(cuts, locked_ids, rest_agents, working, promised, promised_order, rest_cases, initial)
-
-
-def _carried(cut: Cut, cases: Mapping[str, Case]) -> int:
-    """The demand of the cut's locked visits: what the agent's capacity has already taken today."""
-    found = (find_visit_case(cases, s.case_id) for s in cut.locked if s.kind == "visit" and s.case_id)
-    return sum(case.demand for case in found if case is not None)
 
 
 def _rest_cases(problem: Problem, locked_ids: Collection[str]) -> list[Case]:

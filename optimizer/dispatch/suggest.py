@@ -30,7 +30,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from optimizer.dispatch.context import DayContext
-from optimizer.dispatch.merge import cut_route, rest_agent
+from optimizer.dispatch.merge import carried_demand, cut_route, rest_agent
 from optimizer.horizon.dates import case_dates
 from optimizer.horizon.lateness import LATE_DAY_COST, days_late, late_cost
 from optimizer.model import Agent, Case, Problem
@@ -395,10 +395,14 @@ def _from_now(index: SuggestIndex, rd: _RouteData, at: int | None) -> _FromNow |
         return None
     cut = cut_route(rd.route, rd.agent, at)
     started = [str(s.case_id) for s in cut.locked if s.kind == "visit"]
-    carried = sum(index.day.ctx.cases[cid].demand for cid in started)
     left = sum(1 for s in rd.route.stops if s.kind in ("start", "visit") and s.departure_s < at)
     first_open = left if rd.visits else 0
-    return _FromNow(rest_agent(cut, carried), len(started), first_open, started[-1] if started else None)
+    return _FromNow(
+        rest_agent(cut, carried_demand(cut, index.day.ctx.cases)),
+        len(started),
+        first_open,
+        started[-1] if started else None,
+    )
 
 
 def _exact(
