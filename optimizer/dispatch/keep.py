@@ -124,7 +124,7 @@ def _restored(
                 out.append(cid)
                 from_route[cid] = route.agent_id
             else:
-                seq = best
+                seq = list(best.case_ids)
         timed = schedule_route(agent, seq, day.ctx)
         if timed is None:  # the promised order does not time (from a reported position, say)
             unkept.append(route.agent_id)
@@ -158,8 +158,7 @@ def _elsewhere(
         agent = agents[route.agent_id]
         if not may_serve(case, agent, problem):
             continue
-        seq = _best_insertion(agent, list(route.case_ids), cid, day.ctx)
-        timed = schedule_route(agent, seq, day.ctx) if seq is not None else None
+        timed = _best_insertion(agent, list(route.case_ids), cid, day.ctx)
         if timed is not None:
             added = _travel(timed) - _travel(route)
             if best is None or added < best[0]:
@@ -172,16 +171,16 @@ def _travel(route: Route | None) -> int:
     return sum(s.travel_s for s in route.stops) if route is not None else 0
 
 
-def _best_insertion(agent: Agent, seq: Sequence[str], cid: str, ctx: ScheduleContext) -> list[str] | None:
-    """``seq`` with ``cid`` where it adds the least travel and still fits, or ``None``."""
-    best: tuple[int, list[str]] | None = None
+def _best_insertion(agent: Agent, seq: Sequence[str], cid: str, ctx: ScheduleContext) -> Route | None:
+    """``seq`` with ``cid`` where it adds the least travel and still fits, timed; or ``None``."""
+    best: tuple[int, Route] | None = None
     for pos in range(len(seq) + 1):
         cand = [*seq[:pos], cid, *seq[pos:]]
         if not fits(agent, cand, ctx):
             continue
-        cost = _travel(schedule_route(agent, cand, ctx))
-        if best is None or cost < best[0]:
-            best = (cost, cand)
+        timed = schedule_route(agent, cand, ctx)
+        if timed is not None and (best is None or _travel(timed) < best[0]):
+            best = (_travel(timed), timed)
     return best[1] if best else None
 
 
