@@ -128,6 +128,12 @@ class Unassigned:
     detail: str
 
 
+def visit_id(case_id: str, k: int) -> str:
+    """The id listing visit ``k`` of a case that needs several visits in a horizon: ``<case_id>#<k>`` (what
+    :func:`split_visit_id` reads back)."""
+    return f"{case_id}#{k}"
+
+
 def split_visit_id(listed: str) -> tuple[str, int] | None:
     """``(case id, k)`` of an id listing visit ``k`` of a case that needs several visits in a horizon
     (``<case_id>#<k>``, :mod:`optimizer.horizon.repeats`); ``None`` if the id has no such ending.  The one

@@ -24,7 +24,7 @@ from optimizer.audit import audit_plan
 from optimizer.dispatch.agentdays import agent_day
 from optimizer.dispatch.context import DayContext
 from optimizer.model import Agent, Problem
-from optimizer.plan import Plan, Route, Stop, Unassigned, find_visit_case, split_visit_id
+from optimizer.plan import Plan, Route, Stop, Unassigned, find_visit_case, split_visit_id, visit_id
 from optimizer.reasons import Reason
 from optimizer.solver.schedule import ScheduleContext, earliest_start, schedule_route
 from optimizer.travel import TravelInput
@@ -163,7 +163,7 @@ def _left_out(problem: Problem, timed: Sequence[Route], before: Sequence[Unassig
         taken = {visit[1] if (visit := split_visit_id(u.case_id)) else 1 for u in mine}
         free = [k for k in range(needed, 0, -1) if k not in taken][: missing - len(mine)]
         for visit_k in sorted(free):  # the numbers the plan's own listing leaves, highest first
-            cid = case.case_id if needed == 1 else f"{case.case_id}#{visit_k}"
+            cid = case.case_id if needed == 1 else visit_id(case.case_id, visit_k)
             out.append(Unassigned(cid, Reason.REMOVED_BY_HAND, "taken out of the plan by hand"))
     return out
 

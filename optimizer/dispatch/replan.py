@@ -43,7 +43,7 @@ from optimizer.errors import InputError, InputProblem
 from optimizer.horizon.repeats import after_visits, copy_id
 from optimizer.locks import audit_locks
 from optimizer.model import Agent, Case, Problem
-from optimizer.plan import Plan, Route
+from optimizer.plan import Plan, Route, visit_id
 from optimizer.solver import SearchConfig, solve
 from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT, BalanceMode
 from optimizer.solver.budget import StopRequest
@@ -344,11 +344,11 @@ def _restored(
     the week numbered them from 1)."""
     merged, rest = days.restore(merged), days.restore(rest)
     shifted = {
-        listed: f"{c.case_id}#{k + 1}"
+        listed: visit_id(c.case_id, k + 1)
         for c in merged.problem.cases
         if c.case_id in locked_ids and c.visits_needed > 1
         for k in range(1, c.visits_needed)
-        for listed in {copy_id(c.case_id, k), f"{c.case_id}#{k}"}  # the rest lists its visit 1 either way
+        for listed in {copy_id(c.case_id, k), visit_id(c.case_id, k)}  # the rest lists its visit 1 either way
     }
     if shifted:
         unassigned = tuple(

@@ -32,7 +32,7 @@ import numpy as np
 from optimizer.errors import InputError, InputProblem
 from optimizer.horizon.dates import case_dates
 from optimizer.model import Case, Problem
-from optimizer.plan import Plan, Route, Unassigned, split_visit_id
+from optimizer.plan import Plan, Route, Unassigned, split_visit_id, visit_id
 from optimizer.policy import Policy
 from optimizer.reasons import Reason
 from optimizer.travel import TravelInput, TravelMatrix
@@ -43,7 +43,7 @@ _MAX_ENUMERATED_DATES = 14
 
 def copy_id(case_id: str, k: int) -> str:
     """The id of visit ``k`` (1-based) of ``case_id``: the case id itself for the first visit, else ``id#k``."""
-    return case_id if k == 1 else f"{case_id}#{k}"
+    return case_id if k == 1 else visit_id(case_id, k)
 
 
 @dataclass(frozen=True)
@@ -232,7 +232,7 @@ def fold(plan: Plan, problem: Problem, repeats: Repeats) -> Plan:
                 unassigned.append(item)
             else:  # a case no date was open to (the precheck's reason): each of its visits listed with it
                 unassigned.extend(
-                    Unassigned(f"{item.case_id}#{k}", item.reason, f"visit {k} of {n}: {item.detail}")
+                    Unassigned(visit_id(item.case_id, k), item.reason, f"visit {k} of {n}: {item.detail}")
                     for k in range(1, n + 1)
                 )
             continue
@@ -240,7 +240,7 @@ def fold(plan: Plan, problem: Problem, repeats: Repeats) -> Plan:
         n = cases[case_id].visits_needed
         dates = repeats.window.get(item.case_id)
         where = f" (dates {dates[0].isoformat()}..{dates[-1].isoformat()})" if dates else ""
-        unassigned.append(Unassigned(f"{case_id}#{k}", item.reason, f"visit {k} of {n}{where}: {item.detail}"))
+        unassigned.append(Unassigned(visit_id(case_id, k), item.reason, f"visit {k} of {n}{where}: {item.detail}"))
     order = {c.case_id: i for i, c in enumerate(problem.cases)}
 
     def key(u: Unassigned) -> tuple[int, int]:
