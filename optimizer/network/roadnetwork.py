@@ -378,7 +378,8 @@ def _bounded_path(
     """
     out_nodes, out_w = ends.out_node[out_m], ends.out_w[out_m]
     nodes = np.unique(out_nodes)
-    cheapest = [int(np.flatnonzero(out_nodes == n)[np.argmin(out_w[out_nodes == n])]) for n in nodes]
+    at_node = [np.flatnonzero(out_nodes == n) for n in nodes]
+    cheapest = [int(ks[np.argmin(out_w[ks])]) for ks in at_node]  # each out-node's lightest way in
     offsets = out_w[cheapest] if len(nodes) else np.array([])
     targets, tails = ends.in_node[in_m], ends.in_w[in_m]
     if not len(nodes) or not len(targets):
