@@ -148,7 +148,7 @@ def solve(
         stability_cost = default_stability_cost(day, start_from)
     day = with_stability(day, owners, stability_cost)
     repair_budget = _repair_budget(day, config, limit)
-    finish = _finish_reserve(day)
+    finish = _finish_reserve(day, limit)
     balance_s = balancing.reserve(len(day.cases), limit)
     search_end = Deadline(began + limit, stop).before(repair_budget + balance_s + finish)
     best = Incumbent(day, began, limit, progress)
@@ -236,10 +236,15 @@ def _repair_budget(day: SearchInput, config: SearchConfig, limit: float) -> floa
     return min(config.repair.repair_seconds, (0.1 if droppable else 0.02) * limit)
 
 
-def _finish_reserve(day: SearchInput) -> float:
+#: The largest share of the limit the finish reserve may take: under a limit shorter than the reserve (0.1 s
+#: and more), the search had no time left at all and a small day came out with every case left out.
+FINISH_SHARE_MAX = 0.4
+
+
+def _finish_reserve(day: SearchInput, limit: float) -> float:
     """Seconds kept back after the search for schedules, explanations, the audit and the plan's tables (grows
-    with the day; measured with benchmarks/scale.py)."""
-    return 0.1 + 0.0004 * (len(day.cases) + len(day.agents))
+    with the day; measured with benchmarks/scale.py), at most :data:`FINISH_SHARE_MAX` of ``limit``."""
+    return min(0.1 + 0.0004 * (len(day.cases) + len(day.agents)), FINISH_SHARE_MAX * limit)
 
 
 #: The share of the search's time the construction may take on a day searched whole: it completes well within it,
@@ -250,6 +255,11 @@ CONSTRUCT_SHARE = 0.3
 #: 10,000 cases / 500 agents, 20 s: 1,710 -> 3,779 visits, 30 s: 3,543 -> 4,401, 60 s: 4,717 -> 5,000 (the caps'
 #: maximum); 5,000 / 250, 10 s: 2,152 -> 2,246.  Held out (seed 1): docs/solver-tuning.md.
 CONSTRUCT_SHARE_IN_GROUPS = 0.6
+
+
+#: The least time worth starting the engines and OR-Tools for: their processes and models take about 0.1 s
+#: before they search at all, so with less left the construction is the answer (a 0.1-s limit ended at 0.17 s).
+MIN_SEARCH_S = 0.1
 
 
 def _search(day: SearchInput, config: SearchConfig, best: Incumbent, end: Deadline, seed: int) -> SearchStats:
@@ -282,9 +292,9 @@ def _search(day: SearchInput, config: SearchConfig, best: Incumbent, end: Deadli
             warm_start_costs=groups.whole_costs,
             warm_start_notes=groups.whole_notes,
         )
-    if end.passed():
+    if end.passed() or end.left() < MIN_SEARCH_S:
         return SearchStats(status="STOPPED", objective=best.cost, winning_strategy=best.stage)
-    result = portfolio_search(day, config, max(0.05, end.left()), seed, end.stop, best.orders)
+    result = portfolio_search(day, config, end.left(), seed, end.stop, best.orders)
     if result.proposal is not None and result.proposal_engine is not None:  # kept even if OR-Tools returns none
         best.offer(result.proposal_engine, result.proposal)
     if result.orders is not None:

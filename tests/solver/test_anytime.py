@@ -38,6 +38,17 @@ def test_an_over_full_day_gets_a_plan_within_a_short_limit() -> None:
     assert max(served) == 5
 
 
+@pytest.mark.parametrize("limit", [0.1, 0.2])
+def test_the_shortest_limit_still_plans_a_small_day(limit: float) -> None:
+    """Under a limit shorter than the reserves kept for the stages after the search, the search used to get no
+    time at all: a day one agent could do came out with every case left out as "fully booked"."""
+    problem = random_problem(12, 1, seed=3, max_visits=None)
+    plan = solve(problem, time_limit=limit)
+    assert plan.audit == []
+    _accounted_once(plan)
+    assert len(plan.visited_case_ids) >= 6
+
+
 def test_without_time_to_build_the_ortools_model_the_engines_proposal_is_the_plan(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
