@@ -73,10 +73,17 @@ class DropExplainer:
         counted (from the routes' totals, one numpy call), so that part of the sentence never depends on the clock."""
         qualified = np.fromiter(self.allowed.get(case.case_id, ()), dtype=np.int64)
         full = (self._room_visits[qualified] < 1) | (self._room_demand[qualified] < case.demand)
+        idle = [v for v in qualified.tolist() if not self._orders[v]]
         lead = (
             f"all {len(qualified)} qualified agent(s) are fully booked with higher- or equal-priority work "
             f"(priority {case.priority} case)"
         )
+        if idle:  # "fully booked" would be false: the search ended (or found no stretch) before placing it
+            lead = (
+                f"not placed (priority {case.priority} case) although {len(idle)} of the {len(qualified)} "
+                "qualified agent(s) have no visits: the search ended before it found a place (a longer time limit "
+                "may), or their breaks and the allowed hours leave none"
+            )
         if full.any():
             lead += f"; {int(full.sum())} reached max visits or capacity"
         open_ = qualified[~full]

@@ -127,3 +127,21 @@ def test_waiting_in_the_route_counts_as_time_left() -> None:
     assert "more than its day has left" not in sentence, sentence
     assert sentence.endswith("A has 35 min to spare, but not in one stretch its other visits, its break and the "
                              "allowed hours leave open"), sentence  # fmt: skip
+
+
+def test_an_idle_agent_is_never_called_fully_booked() -> None:
+    """A day cut short by its time limit can leave a case out while a qualified agent has no visits at all: the
+    sentence said that agent was "fully booked with higher- or equal-priority work" and "had 540 min to spare"."""
+    case = Case("C0", LAT, LON)
+    agent = Agent("A1", LAT, LON, LAT, LON, shift=parse_window("08:00-17:00"), date=DAY)
+    problem = Problem(DAY, (case,), (agent,), PRESETS["none"])
+    ids = problem.location_ids
+    secs = np.full((len(ids), len(ids)), 60, dtype=np.int64) * (1 - np.eye(len(ids), dtype=np.int64))
+    ctx = ScheduleContext.build(problem.cases, problem.policy, {"car": TravelMatrix(ids, secs, secs * 8)})
+    empty = schedule_route(agent, [], ctx)
+    assert empty is not None
+    explainer = DropExplainer([agent], [empty], {"C0": [0]}, ctx)
+    for detailed in (True, False):
+        sentence = explainer.detail(case, detailed=detailed)
+        assert "fully booked" not in sentence
+        assert "1 of the 1 qualified agent(s) have no visits" in sentence
