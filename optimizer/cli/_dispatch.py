@@ -10,6 +10,7 @@ import typer
 
 from optimizer.cli._options import open_network
 from optimizer.errors import InputError, InputProblem
+from optimizer.export.safe_cells import restored_cell
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -30,22 +31,30 @@ NetworkOpt = Annotated[
 
 
 def read_frame(path: Path, *, what: str) -> pd.DataFrame:
-    """A CSV, Excel, Parquet or JSON table as text cells (ids keep their leading zeros)."""
-    import pandas as pd
-
+    """A CSV, Excel, Parquet or JSON table as text cells (ids keep their leading zeros), with the ``'`` that
+    fieldroute's writers put before a formula-like cell taken off again (:func:`restored_cell`): these tables
+    are often cut from the plan's own routes.csv."""
     if not path.exists():
         raise InputError([InputProblem(str(path), None, None, None, f"the {what} file does not exist")])
-    suffix = path.suffix.lower()
     try:
-        if suffix in (".xlsx", ".xls"):
-            return pd.read_excel(path, dtype=str).fillna("")
-        if suffix == ".parquet":
-            return pd.read_parquet(path).astype(str)
-        if suffix == ".json":
-            return pd.read_json(path, dtype=False).astype(str)
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = _read_text_table(path)
     except (OSError, ValueError) as exc:
         raise InputError([InputProblem(str(path), None, None, None, f"cannot read the {what} file: {exc}")]) from None
+    frame.columns = [restored_cell(str(c)) for c in frame.columns]
+    return frame.map(restored_cell)
+
+
+def _read_text_table(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xls"):
+        return pd.read_excel(path, dtype=str).fillna("")
+    if suffix == ".parquet":
+        return pd.read_parquet(path).astype(str)
+    if suffix == ".json":
+        return pd.read_json(path, dtype=False).astype(str)
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def network_for(plan: Plan, network: Path | None) -> Any:

@@ -31,6 +31,14 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+def restored_cell(value: Any) -> Any:
+    """The inverse of :func:`safe_cell` on what it writes: a text cell ``'=C0003`` read back from fieldroute's own
+    CSV (an edited routes.csv, a done list cut from it) is the case id ``=C0003`` again; anything else unchanged."""
+    if isinstance(value, str) and value.startswith("'") and safe_cell(value[1:]) == value:
+        return value[1:]
+    return value
+
+
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells are formula-safe; numeric, boolean and time columns are untouched."""
     out = frame.copy()
@@ -53,4 +61,4 @@ def write_safe_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-__all__ = ["FORMULA_STARTS", "safe_cell", "safe_frame", "safe_row", "write_safe_csv"]
+__all__ = ["FORMULA_STARTS", "restored_cell", "safe_cell", "safe_frame", "safe_row", "write_safe_csv"]

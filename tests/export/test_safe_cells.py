@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from optimizer import solve
-from optimizer.export.safe_cells import safe_cell, safe_frame
+from optimizer.export.safe_cells import restored_cell, safe_cell, safe_frame
 from optimizer.model import Agent, Case, Problem
 from optimizer.policy import PRESETS
 from optimizer.times import parse_window
@@ -40,6 +40,11 @@ EVIL_ADDRESS = "@SUM(1+1)*cmd|' /C calc'!A0"
 )
 def test_safe_cell_prefixes_only_formula_text(raw: object, written: object) -> None:
     assert safe_cell(raw) == written
+
+
+@pytest.mark.parametrize("raw", ["=1+1", "-cmd", "\t=1", "-12", "C-1", "'quoted", "", -76.88, None])
+def test_restored_cell_undoes_what_safe_cell_wrote(raw: object) -> None:
+    assert restored_cell(safe_cell(raw)) == raw
 
 
 def test_safe_frame_keeps_numeric_columns_numeric() -> None:
@@ -91,3 +96,28 @@ def test_regions_overview_csv_is_formula_safe(tmp_path: Path) -> None:
     _write_overview(tmp_path / "regions.csv", [failed])
     row = next(csv.DictReader((tmp_path / "regions.csv").open(encoding="utf-8", newline="")))
     assert (row["region"], row["error"], row["exit_code"]) == ("'=evil", "'-bad input", "3")
+
+
+def test_the_plans_own_formula_safe_csv_reads_back_in_check_and_replan(tmp_path: Path) -> None:
+    """routes.csv writes the case id ``=HYPERLINK(...)`` as ``'=HYPERLINK(...)``: fed back unedited to ``check``,
+    or cut into a done list for ``replan``, it named a case "not of the plan" (exit 9 / exit 3)."""
+    from typer.testing import CliRunner
+
+    from optimizer.cli import app
+
+    plan = solve(_evil_problem(), time_limit=1, seed=0)
+    plan.write(tmp_path / "plans")
+    routes = tmp_path / "plans" / "routes.csv"
+    checked = CliRunner().invoke(
+        app, ["check", "--plan", str(tmp_path / "plans"), "--routes", str(routes), "--out", str(tmp_path / "c")]
+    )
+    assert checked.exit_code == 0, checked.output
+    done = tmp_path / "done.csv"
+    rows = [r for r in csv.DictReader(routes.open(encoding="utf-8", newline="")) if r["kind"] == "visit"]
+    with done.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["case_id"], *([r["case_id"]] for r in rows)])
+    args = ["replan", "--plan", str(tmp_path / "plans"), "--at", "09:00", "--done", str(done)]
+    replanned = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "r"), "--time-limit", "1", "--no-maps"])
+    assert replanned.exit_code == 0, replanned.output
+    changes = list(csv.DictReader((tmp_path / "r" / "changes.csv").open(encoding="utf-8", newline="")))
+    assert any(r["case_id"] == "'" + EVIL_ID for r in changes)
