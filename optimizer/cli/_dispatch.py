@@ -44,6 +44,27 @@ def read_frame(path: Path, *, what: str) -> pd.DataFrame:
     return frame.map(restored_cell)
 
 
+def read_edited_routes(path: Path, plan: Plan) -> pd.DataFrame:
+    """The edited routes ``check`` takes: a table (:func:`read_frame`), or routes.xlsx as the plan wrote it, one
+    sheet per agent (:func:`~optimizer.dispatch.check.workbook_routes`)."""
+    import pandas as pd
+
+    from optimizer.dispatch.check import workbook_routes
+    from optimizer.export.excel import SUMMARY_SHEET
+
+    if path.suffix.lower() != ".xlsx" or not path.exists():
+        return read_frame(path, what="edited routes")
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+    except (OSError, ValueError) as exc:
+        raise InputError([InputProblem(str(path), None, None, None, f"cannot read the edited routes: {exc}")]) from None
+    if next(iter(sheets), None) != SUMMARY_SHEET:  # a table of its own, on its first sheet
+        return read_frame(path, what="edited routes")
+    frame = workbook_routes({name: sheet.fillna("") for name, sheet in sheets.items()}, plan)
+    frame.columns = [restored_cell(str(c)) for c in frame.columns]
+    return frame.map(restored_cell)
+
+
 def _read_text_table(path: Path) -> pd.DataFrame:
     import pandas as pd
 
@@ -65,4 +86,4 @@ def network_for(plan: Plan, network: Path | None) -> Any:
     return {mode: open_network(network, mode) for mode in modes}
 
 
-__all__ = ["NetworkOpt", "PlanDirOpt", "network_for", "read_frame"]
+__all__ = ["NetworkOpt", "PlanDirOpt", "network_for", "read_edited_routes", "read_frame"]

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from optimizer.cli._console import console, print_summary, reported_errors
-from optimizer.cli._dispatch import NetworkOpt, PlanDirOpt, network_for, read_frame
+from optimizer.cli._dispatch import NetworkOpt, PlanDirOpt, network_for, read_edited_routes
 from optimizer.cli._options import MapAssetsOpt, MapLangOpt, MapsOpt
 from optimizer.cli.plan import write_outputs
 from optimizer.errors import PlanCheckError
@@ -21,8 +21,8 @@ def check(
         Path,
         typer.Option(
             "--routes",
-            help="The edited routes: routes.csv (or .xlsx) with agent_id, case_id and seq changed by hand; "
-            "only visit rows count.",
+            help="The edited routes: routes.csv (or a table in .xlsx) with agent_id, case_id and seq changed by "
+            "hand, or the plan's routes.xlsx with rows moved between agent sheets; only visit rows count.",
             show_default=False,
         ),
     ],
@@ -42,7 +42,7 @@ def check(
     terminal = console()
     with reported_errors():
         before = load_plan(plan)
-        edited = read_frame(routes, what="edited routes")
+        edited = read_edited_routes(routes, before)
         net = network_for(before, network)
         result = check_plan(before, edited, network=net)
         if not result.ok:

@@ -89,6 +89,24 @@ def read_assignment(routes: pd.DataFrame, first_date: dt.date | None = None) -> 
     return orders, problems
 
 
+def workbook_routes(sheets: Mapping[str, pd.DataFrame], plan: Plan) -> pd.DataFrame:
+    """One edited routes table from the sheets of routes.xlsx as the plan wrote it: each agent sheet's rows get
+    the agent (and date) of their sheet, so a row moved to another agent's sheet is that agent's visit.  The
+    summary and unassigned sheets are left out (a row moved there is taken out of the plan); a sheet of no agent
+    keeps its name as the agent, which :func:`check_plan` then names as unknown."""
+    from optimizer.export.excel import SUMMARY_SHEET, UNASSIGNED_SHEET, agent_sheets
+
+    owners = {sheet: day for day, sheet in agent_sheets(plan).items()}
+    frames = []
+    for sheet, frame in sheets.items():
+        if sheet in (SUMMARY_SHEET, UNASSIGNED_SHEET):
+            continue
+        agent_id, date = owners.get(sheet, (sheet, ""))
+        named = frame.drop(columns=[c for c in frame.columns if str(c).strip().lower() == "agent_id"])
+        frames.append(named.assign(agent_id=agent_id, **({"date": date} if date else {})))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["agent_id", "case_id"])
+
+
 def check_plan(
     plan: Plan,
     routes: pd.DataFrame | Mapping[str, Sequence[str]],
@@ -203,4 +221,4 @@ def timed_as_early_as_possible(agent: Agent, order: Sequence[str], ctx: Schedule
     return Route(agent.agent_id, agent.date, tuple(stops))
 
 
-__all__ = ["CheckResult", "check_plan", "read_assignment", "timed_as_early_as_possible"]
+__all__ = ["CheckResult", "check_plan", "read_assignment", "timed_as_early_as_possible", "workbook_routes"]

@@ -1,4 +1,5 @@
-"""``routes.xlsx``: a summary sheet, one sheet per agent's day in visiting order, and the unassigned cases.
+"""``routes.xlsx``: a summary sheet, one sheet per agent's day in visiting order (an idle one's empty), and the
+unassigned cases.
 
 Sheet names follow Excel's rules (at most 31 characters, none of ``[]:*?/\\``, unique ignoring case); every text
 cell is formula-safe (:mod:`optimizer.export.safe`) and clock times are real Excel times, so a dispatcher can
@@ -67,6 +68,18 @@ def _fill(sheet: Worksheet, frame: pd.DataFrame) -> None:
     sheet.freeze_panes = "A2"
 
 
+def agent_sheets(plan: Plan) -> dict[tuple[str, str], str]:
+    """The sheet of each agent's day in routes.xlsx, ``(agent_id, ISO date) -> sheet name``, in the plan's
+    order: every route has one, an idle agent's with the header alone, so a dispatcher can move a visit to it.
+    Its agent sheets have no ``agent_id`` column: ``check`` reads a workbook back through this."""
+    used = {SUMMARY_SHEET.lower(), UNASSIGNED_SHEET.lower()}
+    several_dates = len({r.date for r in plan.routes}) > 1
+    return {
+        (r.agent_id, r.date.isoformat()): sheet_name(f"{r.agent_id} {r.date}" if several_dates else r.agent_id, used)
+        for r in plan.routes
+    }
+
+
 def write_routes_xlsx(plan: Plan, path: str | Path) -> Path:
     """Write ``routes.xlsx`` (summary, one sheet per agent and date with visits, unassigned) to ``path``."""
     from openpyxl import Workbook
@@ -76,12 +89,10 @@ def write_routes_xlsx(plan: Plan, path: str | Path) -> Path:
     assert summary is not None
     summary.title = SUMMARY_SHEET
     _fill(summary, plan.summary)
-    used = {SUMMARY_SHEET.lower(), UNASSIGNED_SHEET.lower()}
     stops = plan.stops
-    several_dates = len({r.date for r in plan.routes}) > 1
-    for (agent_id, date), rows in stops.groupby(["agent_id", "date"], sort=False):
-        label = f"{agent_id} {date}" if several_dates else str(agent_id)
-        _fill(book.create_sheet(sheet_name(label, used)), rows.drop(columns=["agent_id"]))
+    days = {(str(a), str(d)): rows for (a, d), rows in stops.groupby(["agent_id", "date"], sort=False)}
+    for day, name in agent_sheets(plan).items():
+        _fill(book.create_sheet(name), days.get(day, stops.iloc[:0]).drop(columns=["agent_id"]))
     _fill(book.create_sheet(UNASSIGNED_SHEET), plan.unassigned)
     target = Path(path)
     try:
@@ -91,4 +102,4 @@ def write_routes_xlsx(plan: Plan, path: str | Path) -> Path:
     return target
 
 
-__all__ = ["MAX_SHEET_NAME", "SUMMARY_SHEET", "UNASSIGNED_SHEET", "sheet_name", "write_routes_xlsx"]
+__all__ = ["MAX_SHEET_NAME", "SUMMARY_SHEET", "UNASSIGNED_SHEET", "agent_sheets", "sheet_name", "write_routes_xlsx"]

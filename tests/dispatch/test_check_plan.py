@@ -83,3 +83,35 @@ def test_plan_json_carries_every_field_of_cases_and_agents() -> None:
     agent = Agent("A1", 40.0, -76.0, 40.0, -76.0, TimeWindow(0, 3600), dt.date(2026, 12, 1))
     assert set(case_to_dict(case)) == {f.name for f in dataclasses.fields(Case)}
     assert set(agent_to_dict(agent)) == {f.name for f in dataclasses.fields(Agent)}
+
+
+def test_the_plans_own_workbook_is_checked_with_rows_moved_between_agent_sheets(
+    example_plan: Plan, example_plan_dir: Path, tmp_path: Path
+) -> None:
+    """routes.xlsx has one sheet per agent and no agent_id column: check read its summary sheet and found no
+    case_id.  Read back, a row moved to another agent's sheet is that agent's visit."""
+    import openpyxl
+    from typer.testing import CliRunner
+
+    from optimizer.cli import app
+    from optimizer.export import write_routes_xlsx
+    from optimizer.export.excel import agent_sheets
+
+    book_path = write_routes_xlsx(example_plan, tmp_path / "routes.xlsx")
+    args = ["check", "--plan", str(example_plan_dir), "--no-maps", "--routes"]
+    same = CliRunner().invoke(app, [*args, str(book_path), "--out", str(tmp_path / "same")])
+    assert same.exit_code == 0, same.output
+    assert load_plan(tmp_path / "same").routes == example_plan.routes
+
+    sheets = {agent_id: name for (agent_id, _), name in agent_sheets(example_plan).items()}
+    owner = next(r.agent_id for r in example_plan.routes if "C0003" in r.case_ids)
+    book = openpyxl.load_workbook(book_path)
+    source, target = book[sheets[owner]], book[sheets["A03"]]
+    header = [c.value for c in source[1]]
+    row = next(r for r in source.iter_rows(min_row=2) if r[header.index("case_id")].value == "C0003")
+    target.append([c.value for c in row])
+    source.delete_rows(row[0].row)
+    book.save(tmp_path / "moved.xlsx")
+    moved = CliRunner().invoke(app, [*args, str(tmp_path / "moved.xlsx")])
+    assert moved.exit_code == 9
+    assert "agent A03: case C0003" in moved.output and "(rule: skills)" in moved.output
