@@ -30,6 +30,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from optimizer.audit import audit_plan
@@ -41,6 +42,7 @@ from optimizer.dispatch.merge import Cut, Position, carried_demand, cut_route, m
 from optimizer.dispatch.settle import settle
 from optimizer.errors import InputError, InputProblem
 from optimizer.horizon.repeats import after_visits, copy_id
+from optimizer.io.locations import SWAP_FAR_M, SWAP_NEAR_M
 from optimizer.locks import audit_locks
 from optimizer.model import Agent, Case, Problem
 from optimizer.plan import Plan, Route, visit_id
@@ -49,6 +51,7 @@ from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT, BalanceMode
 from optimizer.solver.budget import StopRequest
 from optimizer.solver.schedule import ScheduleContext
 from optimizer.solver.stability import checked_cost
+from optimizer.travel import haversine_m
 
 #: The share of the time limit the settling step after the search may take (at least 0.2 s).
 SETTLE_SHARE = 0.05
@@ -390,6 +393,7 @@ def input_problems(
     if elsewhere:
         message = f"positions of agent(s) {', '.join(elsewhere)}, who are not in the plan{on}"
         problems.append(InputProblem("positions", None, "agent_id", ", ".join(elsewhere), message))
+    problems += far_positions(problem, positions or {})
     known = {c.case_id for c in problem.cases}
     clash = sorted({c.case_id for c in new_cases} & known)
     if clash:
@@ -399,6 +403,26 @@ def input_problems(
     if strangers:
         message = f"done case id(s) {', '.join(strangers)} are not in the plan"
         problems.append(InputProblem("done", None, "case_id", ", ".join(strangers), message))
+    return problems
+
+
+def far_positions(problem: Problem, positions: Mapping[str, Position]) -> list[InputProblem]:
+    """Reported positions hundreds of kilometres from every place of the plan (the median of its cases and
+    agents' starts): a typo, most often lat and lon swapped, which would otherwise send the agent's afternoon
+    out as unreachable ("arrives 663:08 at the earliest") and price every move at a leg across a continent."""
+    places = [(c.lat, c.lon) for c in problem.cases] + [(a.start_lat, a.start_lon) for a in problem.agents]
+    if not places or not positions:
+        return []
+    ref_lat, ref_lon = (float(np.median([p[k] for p in places])) for k in (0, 1))
+    problems = []
+    for agent_id, where in sorted(positions.items()):
+        far = float(haversine_m(where.lat, where.lon, ref_lat, ref_lon))
+        if far <= SWAP_FAR_M:
+            continue
+        swapped = abs(where.lon) <= 90 and float(haversine_m(where.lon, where.lat, ref_lat, ref_lon)) < SWAP_NEAR_M
+        why = "lat and lon look swapped" if swapped else f"{far / 1000:,.0f} km away"
+        message = f"the position of agent {agent_id}: {why}; the plan's places lie near {ref_lat:.4f}, {ref_lon:.4f}"
+        problems.append(InputProblem("positions", None, "lat", f"{where.lat}, {where.lon}", message))
     return problems
 
 
@@ -427,4 +451,4 @@ def _whole_day_audit(merged: Plan, day: DayContext, moved: Collection[str]) -> l
     ]
 
 
-__all__ = ["Keep", "Position", "Replan", "input_problems", "replan"]
+__all__ = ["Keep", "Position", "Replan", "far_positions", "input_problems", "replan"]

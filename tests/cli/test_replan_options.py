@@ -105,3 +105,22 @@ def test_replan_lists_every_problem_of_every_input_at_once(lopsided_plan: Path, 
     ):
         assert expected in text, (expected, result.output)
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [("-76.88,40.27", "the position of agent A: lat and lon look swapped"), ("48.85,2.35", "km away")],
+)
+def test_a_position_far_from_every_place_of_the_plan_is_an_input_error(
+    lopsided_plan: Path, tmp_path: Path, where: str, expected: str
+) -> None:
+    """A position with lat and lon swapped was taken as it stood: the agent's afternoon came out unreachable
+    ("arrives 663:08 at the earliest") and the default price of a move became a leg across the ocean."""
+    positions = tmp_path / "positions.csv"
+    positions.write_text(f"agent_id,lat,lon\nA,{where}\n", encoding="utf-8")
+    out = tmp_path / "noon"
+    args = ["replan", "--plan", str(lopsided_plan), "--at", "09:30", "--out", str(out), "--positions", str(positions)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 3, result.output
+    assert expected in " ".join(result.output.split())
+    assert not out.exists()
