@@ -89,7 +89,9 @@ def replan(
         at_s = _collected(problems, lambda: _clock("--at", at), 0)
         done_ids: list[str] = _collected(problems, lambda: _done(done), [])
         pos = _collected(problems, lambda: _positions(positions, at_s, problems), None)
-        added: list[Case] = _collected(problems, lambda: read_cases(new_cases) if new_cases is not None else [], [])
+        added: list[Case] = _collected(
+            problems, lambda: read_cases(new_cases, problems) if new_cases is not None else [], []
+        )
         problems += input_problems(before.problem, unavailable or [], added, done_ids, pos)
         if problems:
             raise InputError(problems)
@@ -169,18 +171,19 @@ def _positions(path: Path | None, at_s: int, problems: list[InputProblem]) -> di
         for c in ("agent_id", "lat", "lon")
         if c not in frame.columns
     ]
-    if missing:
-        raise InputError(missing)
+    problems += missing  # the rows' other cells are still checked: one list of every problem
     out: dict[str, Position] = {}
+    seen: set[str] = set()
     for row, rec in enumerate(frame.to_dict("records"), start=2):
         found = len(problems)
         agent_id = _text(rec.get("agent_id"))
-        if not agent_id:
+        if not agent_id and "agent_id" in frame.columns:
             problems.append(InputProblem(str(path), row, "agent_id", rec.get("agent_id"), "agent_id is empty"))
-        elif agent_id in out:
+        elif agent_id and agent_id in seen:
             problems.append(InputProblem(str(path), row, "agent_id", agent_id, "a second position of this agent"))
-        lat = _degrees(problems, path, row, "lat", rec.get("lat"), 90)
-        lon = _degrees(problems, path, row, "lon", rec.get("lon"), 180)
+        seen.add(agent_id)
+        lat = _degrees(problems, path, row, "lat", rec.get("lat"), 90) if "lat" in frame.columns else None
+        lon = _degrees(problems, path, row, "lon", rec.get("lon"), 180) if "lon" in frame.columns else None
         free, free_s = _text(rec.get("free_at")), at_s
         if free:
             try:

@@ -124,3 +124,26 @@ def test_a_position_far_from_every_place_of_the_plan_is_an_input_error(
     assert result.exit_code == 3, result.output
     assert expected in " ".join(result.output.split())
     assert not out.exists()
+
+
+def test_a_missing_column_does_not_hide_the_other_problems(lopsided_plan: Path, tmp_path: Path) -> None:
+    """A positions file without lon, and a new-cases file with a bad row beside an id already planned: the
+    missing column hid the rows' problems, and the bad row hid the planned id."""
+    positions = tmp_path / "positions.csv"
+    positions.write_text("agent_id,lat,free_at\nA,40.27,25:00\nB,40.27,\n", encoding="utf-8")
+    morning = pd.read_csv(lopsided_plan / "routes.csv", dtype=str)
+    planned = morning.loc[morning["kind"] == "visit", "case_id"].iloc[0]
+    new = tmp_path / "new.csv"
+    new.write_text(f"case_id,lat,lon,priority\nQ1,40.27,-76.88,9\n{planned},40.27,-76.88,3\n", encoding="utf-8")
+    args = ["replan", "--plan", str(lopsided_plan), "--at", "09:30", "--out", str(tmp_path / "noon")]
+    result = runner.invoke(app, [*args, "--positions", str(positions), "--new-cases", str(new)])
+    assert result.exit_code == 3, result.output
+    text = " ".join(result.output.split())
+    for expected in (
+        "positions.csv, column 'lon': required column is missing",
+        "positions.csv, row 2, column 'free_at': not a time HH:MM",
+        "new.csv, row 2, column 'priority'",
+        f"new case id(s) {planned} are already in the plan",
+    ):
+        assert expected in text, (expected, result.output)
+    assert "a second position" not in text
