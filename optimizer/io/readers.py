@@ -43,6 +43,9 @@ class RawTable:
     rows: tuple[tuple[int, dict[str, str | None]], ...]
     sheets: tuple[str, ...] = ()
     """For a workbook: the names of all its sheets (messages list them when the read one is not the data)."""
+    problems: tuple[InputProblem, ...] = ()
+    """Rows the reader could not take as they are (a CSV row with more cells than the header): the parsers list
+    them beside every other problem of the table, and those rows are left out."""
 
 
 def normalise_column(name: Any) -> str:
@@ -142,16 +145,22 @@ def _read_csv(path: Path, label: str) -> RawTable:
         message = "this file is not UTF-8 text; save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8)"
         raise InputError([InputProblem(label, None, None, None, message)]) from None
     except pd.errors.ParserError:
-        raise InputError(_ragged_rows(path, label, delimiter)) from None
-    return _from_records(label, list(frame.columns), frame.itertuples(index=False, name=None))
+        return _with_ragged_rows(path, label, delimiter)
+    # pandas renames a column given twice (priority, priority.1): the header as written lets the check see it
+    names = next(csv.reader([header.rstrip("\r\n")], delimiter=delimiter, skipinitialspace=True), [])
+    columns = names if len(names) == len(frame.columns) else list(frame.columns)
+    return _from_records(label, columns, frame.itertuples(index=False, name=None))
 
 
-def _ragged_rows(path: Path, label: str, delimiter: str) -> list[InputProblem]:
-    """One problem per row with more cells than the header (what pandas' tokenizer error is about)."""
+def _with_ragged_rows(path: Path, label: str, delimiter: str) -> RawTable:
+    """The table with every row that has more cells than the header (what pandas' tokenizer refused) left out
+    and named as a problem, so the other rows are still checked."""
     problems = []
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter, skipinitialspace=True)
-        width = len(next(reader, []))
+        header = next(reader, [])
+        width = len(header)
+        records: list[list[str | None]] = []
         for number, cells in enumerate(reader, start=2):
             if len(cells) > width:
                 message = (
@@ -159,9 +168,10 @@ def _ragged_rows(path: Path, label: str, delimiter: str) -> list[InputProblem]:
                     'a value? put the value in double quotes, "like, this")'
                 )
                 problems.append(InputProblem(label, number, None, None, message))
-    if not problems:  # pragma: no cover - pandas refused something else
-        problems.append(InputProblem(label, None, None, None, "cannot read this CSV file: rows of uneven length"))
-    return problems
+                cells = []  # an empty row: skipped, and the rows after it keep their numbers
+            records.append([*cells])
+    table = _from_records(label, header, records)
+    return RawTable(table.source, table.columns, table.rows, problems=tuple(problems))
 
 
 def _read_excel(path: Path, label: str, sheet: str | None) -> RawTable:

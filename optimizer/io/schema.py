@@ -117,13 +117,14 @@ def check_columns(table: RawTable, schema: tuple[Column, ...], kind: str, out: C
     known = [c.name for c in schema]
     seen: set[str] = set()
     extra: list[str] = []
+    headless = table.columns.count("")
+    if headless:  # once for all of them: a title line above the header makes every column one
+        out.add(None, None, None, f"{headless} column(s) have data but no header (the header must be row 1)")
     for col in table.columns:
-        if col in seen:
+        if col in seen and col:
             out.add(None, col, None, "this column appears twice")
         seen.add(col)
-        if col == "":
-            out.add(None, None, None, "a column has data but no header")
-        elif col not in known:
+        if col and col not in known:
             guess = difflib.get_close_matches(col, [k for k in known if k not in table.columns], n=1)
             if guess:
                 out.add(None, col, None, f"unknown column; did you mean {guess[0]!r}? known {kind} columns: "

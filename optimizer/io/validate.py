@@ -121,7 +121,7 @@ def parse_cases(
     ``keep_columns`` names extra columns to carry on each case (``Case.extra``, into routes.csv); notes (columns
     ignored, overlapping windows merged) are appended to ``notes`` when given.
     """
-    out = Collector(table.source)
+    out = Collector(table.source, list(table.problems))
     check_columns(table, CASE_COLUMNS, "cases", out)
     kept = _kept_columns(table, keep_columns, out)
     present, absent = set(table.columns), missing_required(table, CASE_COLUMNS)
@@ -267,7 +267,7 @@ def parse_agents(
 
     Rows without a ``date`` are available on ``date`` (the plan date).  Notes go to ``notes`` when given.
     """
-    out = Collector(table.source)
+    out = Collector(table.source, list(table.problems))
     check_columns(table, AGENT_COLUMNS, "agents", out)
     present, absent = set(table.columns), missing_required(table, AGENT_COLUMNS)
     agents: list[Agent] = []

@@ -219,7 +219,10 @@ PROBLEMS_ZH: tuple[tuple[str, str], ...] = (
     (r"^missing value$", "缺少值"),
     (r"^required column is missing$", "缺少必需的列"),
     (r"^this column appears twice$", "此列出现了两次"),
-    (r"^a column has data but no header$", "某一列有数据但没有列名"),
+    (
+        r"^(\d+) column\(s\) have data but no header \(the header must be row 1\)$",
+        "{1} 列有数据但没有列名（列名必须在第 1 行）",
+    ),
     (r"^not a number$", "不是数字"),
     (r"^not a finite number$", "不是有限的数字"),
     (r"^not a whole number$", "不是整数"),
