@@ -175,23 +175,64 @@ def _with_ragged_rows(path: Path, label: str, delimiter: str) -> RawTable:
 
 
 def _read_excel(path: Path, label: str, sheet: str | None) -> RawTable:
-    """The named sheet (default: the first); the workbook's sheet names travel along for messages."""
+    """The named sheet (default: the first); the workbook's sheet names travel along for messages.
+
+    A formula cell is read as the value Excel saved with it.  A workbook written by a program (openpyxl, many
+    exports) saves formulas without values: such a cell would read as empty, so a priority ``=2+3`` became the
+    default 1 without a word; it is named as a problem instead."""
     import openpyxl
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     try:
         names = tuple(book.sheetnames)
         if sheet is not None and sheet not in names:
             listed = ", ".join(repr(n) for n in names)
             raise InputError([InputProblem(label, None, None, sheet, f"no such sheet; this workbook has {listed}")])
         chosen = book[sheet] if sheet is not None else book.worksheets[0]
-        rows = list(chosen.iter_rows(min_row=1, values_only=True))
+        rows: list[list[Any]] = []
+        formulas: list[tuple[int, int]] = []
+        for r, cells in enumerate(chosen.iter_rows(min_row=1)):
+            rows.append([getattr(c, "value", None) for c in cells])
+            formulas += [(r, k) for k, c in enumerate(cells) if getattr(c, "data_type", None) == "f"]
+        sheet_name = chosen.title
     finally:
         book.close()
     if not rows:
         return RawTable(label, (), (), names)
+    problems = _saved_formula_values(path, sheet_name, rows, formulas, label) if formulas else []
     table = _from_records(label, list(rows[0]), rows[1:])
-    return RawTable(table.source, table.columns, table.rows, names)
+    return RawTable(table.source, table.columns, table.rows, names, tuple(problems))
+
+
+def _saved_formula_values(
+    path: Path, sheet: str, rows: list[list[Any]], formulas: list[tuple[int, int]], label: str
+) -> list[InputProblem]:
+    """Put the value Excel saved in each formula cell of ``rows`` (changed in place); the cells saved without
+    one become empty, each named as a problem."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        saved = [list(cells) for cells in book[sheet].iter_rows(min_row=1, values_only=True)]
+    finally:
+        book.close()
+    header = rows[0]
+    problems = []
+    for r, k in formulas:
+        value = saved[r][k] if r < len(saved) and k < len(saved[r]) else None
+        formula, rows[r][k] = rows[r][k], value
+        if value is None and r > 0:
+            column = normalise_column(header[k]) if k < len(header) and header[k] is not None else None
+            message = (
+                "a formula saved without its value (the file was written by a program): open and save it in "
+                "Excel, or write the values"
+            )
+            problems.append(InputProblem(label, r + 1, column, _plain(formula), message))
+    return problems
+
+
+def _plain(value: Any) -> Any:
+    return value if value is None or isinstance(value, int | float | str) else str(value)
 
 
 def _read_json(path: Path, label: str) -> RawTable:

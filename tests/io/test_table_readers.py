@@ -177,3 +177,21 @@ def test_csv_that_is_not_utf8(tmp_path: Path) -> None:
     path.write_bytes("case_id,lat,lon,address\nK1,31.2,121.5,上海\n".encode("gb18030"))
     with pytest.raises(InputError, match=r"not UTF-8 text; save it as 'CSV UTF-8'"):
         read_table(path, name="cases")
+
+
+def test_a_formula_saved_without_its_value_is_named_not_read_as_empty(tmp_path: Path) -> None:
+    """A workbook written by a program keeps formulas without values: ``priority =2+3`` read as empty became the
+    default priority 1 without a word."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["case_id", "lat", "lon", "priority", "service_minutes"])
+    sheet.append(["C1", 40.27, -76.88, "=2+3", 30])
+    sheet.append(["C2", 40.28, -76.87, 4, "=5+50"])
+    book.save(tmp_path / "cases.xlsx")
+    with pytest.raises(InputError, match=r"a formula saved without its value") as info:
+        load_problem(tmp_path / "cases.xlsx", EXAMPLES / "agents.csv", DATE)
+    assert {(p.row, p.column, p.value) for p in info.value.problems} == {
+        (2, "priority", "=2+3"),
+        (3, "service_minutes", "=5+50"),
+    }
