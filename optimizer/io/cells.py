@@ -21,8 +21,20 @@ from optimizer.times import (
 Parser = Callable[[str], Any]
 
 #: Control characters refused in every cell: NUL, ESC (terminal escape sequences), DEL, C1 codes...  Tab and
-#: line breaks are allowed (a multi-line address from a spreadsheet cell is quoted in CSV and harmless).
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: line breaks are allowed (a multi-line address from a spreadsheet cell is quoted in CSV and harmless).  Also
+#: the invisible characters that make text read as other text: the bidirectional embeddings, overrides and
+#: isolates (U+202A-U+202E, U+2066-U+2069: "Trojan Source"), a zero-width space and a byte-order mark inside a
+#: cell (an id ``C1`` and ``C1`` + U+200B look the same).  The marks RTL text needs (U+200E/U+200F) and the
+#: joiners of scripts and emoji (U+200C/U+200D) stay allowed.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\ufeff]")
+
+_NAMES = {
+    0x00: "NUL",
+    0x1B: "ESC (a terminal escape sequence)",
+    0x7F: "DEL",
+    0x200B: "an invisible zero-width space",
+    0xFEFF: "an invisible byte-order mark",
+}
 
 
 def control_character_problem(text: str) -> str | None:
@@ -31,7 +43,9 @@ def control_character_problem(text: str) -> str | None:
     if found is None:
         return None
     code = ord(found.group())
-    name = {0x00: "NUL", 0x1B: "ESC (a terminal escape sequence)", 0x7F: "DEL"}.get(code, "a control character")
+    bidi = 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069
+    name = "a text-direction control (it can make text read as other text)" if bidi else None
+    name = name or _NAMES.get(code, "a control character")
     return f"contains {name} (U+{code:04X}) at position {found.start() + 1}; remove it from the file"
 
 
