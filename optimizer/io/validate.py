@@ -143,6 +143,10 @@ def parse_cases(
             v["windows"], merged = merged_windows(v["windows"])
             if merged:
                 out.note(row, "windows", cells.get("windows"), merged)
+        earliest, due = v.get("earliest_date"), v.get("due_date")
+        if earliest is not None and due is not None and earliest > due:
+            message = f"earliest_date {earliest} is after due_date {due}: any visit will be late"
+            out.note(row, "earliest_date", cells.get("earliest_date"), message)
         if failed or absent or not coords_ok:
             continue
         try:

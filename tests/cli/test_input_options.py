@@ -97,6 +97,18 @@ def test_overlapping_windows_are_merged_with_a_note() -> None:
     )
 
 
+def test_an_earliest_date_after_the_due_date_is_noted() -> None:
+    cases = pd.DataFrame(
+        {"case_id": ["c1", "c2"], "lat": ["40.27"] * 2, "lon": ["-76.88"] * 2,
+         "earliest_date": ["2026-12-04", "2026-12-01"], "due_date": ["2026-12-02", "2026-12-02"]}
+    )  # fmt: skip
+    problem = load_problem(cases, EXAMPLES / "agents.csv", "2026-12-01", days=5)
+    assert problem.notes == (
+        "cases DataFrame, row 2, column 'earliest_date': earliest_date 2026-12-04 is after due_date 2026-12-02: any "
+        "visit will be late (value '2026-12-04')",
+    )
+
+
 def test_escape_sequences_never_reach_the_terminal_raw() -> None:
     shown = Console(file=io.StringIO(), force_terminal=True, color_system=None)
     hostile = "\x1b[2J\x1b[31mA2 [bold]x[/bold]"
