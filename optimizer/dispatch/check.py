@@ -29,6 +29,9 @@ from optimizer.reasons import Reason
 from optimizer.solver.schedule import ScheduleContext, earliest_start, schedule_route
 from optimizer.travel import TravelInput
 
+#: The ``kind`` of a routes.csv row; only ``visit`` rows are read, any other word is a typo to name.
+STOP_KINDS = ("start", "visit", "break", "end")
+
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -42,13 +45,16 @@ class CheckResult:
         return not self.violations
 
 
-def read_assignment(routes: pd.DataFrame, first_date: dt.date | None = None) -> tuple[dict[str, list[str]], list[str]]:
+def read_assignment(
+    routes: pd.DataFrame, first_date: dt.date | None = None, *, plan_date: dt.date | None = None
+) -> tuple[dict[str, list[str]], list[str]]:
     """``agent_id -> ordered case ids`` from an edited routes table, and the problems of the table itself.
 
-    Only visit rows count (``kind == "visit"`` when the column exists, else every row with a case id).  Rows are
-    ordered by ``seq`` within an agent when the column exists (``3.5`` puts a row between 3 and 4), else by file
-    order.  ``first_date`` (a week plan's first date): the table needs a ``date`` column, and the routes are keyed
-    by agent-day (:func:`~optimizer.dispatch.agentdays.agent_day`).
+    Only visit rows count (``kind`` ``visit``, or empty on a row added by hand, when the column exists, else every
+    row with a case id); another word in ``kind`` is named.  Rows are ordered by ``seq`` within an agent when the
+    column exists (``3.5`` puts a row between 3 and 4), else by file order.  ``first_date`` (a week plan's first
+    date): the table needs a ``date`` column, and the routes are keyed by agent-day
+    (:func:`~optimizer.dispatch.agentdays.agent_day`); else a ``date`` other than ``plan_date`` is named.
     """
     problems: list[str] = []
     frame = routes.copy()
@@ -56,9 +62,22 @@ def read_assignment(routes: pd.DataFrame, first_date: dt.date | None = None) -> 
     for col in ("agent_id", "case_id", *(["date"] if first_date is not None else [])):
         if col not in frame.columns:
             return {}, [f"the edited routes have no {col!r} column (rule: edited table)"]
-    if "kind" in frame.columns:
-        frame = frame[frame["kind"].astype(str).str.strip().str.lower() == "visit"]
+    if "kind" in frame.columns:  # an empty kind: a row the dispatcher added with its case id, a visit
+        kinds = frame["kind"].fillna("").astype(str).str.strip().str.lower().replace("", "visit")
+        unknown = ~kinds.isin(STOP_KINDS)
+        for cid, kind in zip(frame["case_id"][unknown], frame["kind"][unknown], strict=True):
+            problems.append(
+                f"edited row for case {cid}: kind {kind!r} is none of {', '.join(STOP_KINDS)} (rule: edited table)"
+            )
+        frame = frame[kinds == "visit"]
     frame = frame[frame["case_id"].notna() & (frame["case_id"].astype(str).str.strip() != "")]
+    if first_date is None and plan_date is not None and "date" in frame.columns:
+        dated = frame["date"].fillna("").astype(str).str.strip().str[:10]
+        for cid, date in zip(frame["case_id"], dated, strict=True):
+            if date and date != plan_date.isoformat():
+                problems.append(
+                    f"edited row for case {cid}: date {date!r} is not the plan's date {plan_date} (rule: edited table)"
+                )
     frame = frame.assign(_row=range(len(frame)))
     if "seq" in frame.columns:
         seq = pd.to_numeric(frame["seq"], errors="coerce")
@@ -130,7 +149,7 @@ def check_plan(
     problem = plan.problem
     week = problem.date if problem.multi_day else None
     if isinstance(routes, pd.DataFrame):
-        orders, violations = read_assignment(routes, week)
+        orders, violations = read_assignment(routes, week, plan_date=problem.date)
     else:
         orders, violations = {k: list(v) for k, v in routes.items()}, []
 

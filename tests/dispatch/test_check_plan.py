@@ -115,3 +115,26 @@ def test_the_plans_own_workbook_is_checked_with_rows_moved_between_agent_sheets(
     moved = CliRunner().invoke(app, [*args, str(tmp_path / "moved.xlsx")])
     assert moved.exit_code == 9
     assert "agent A03: case C0003" in moved.output and "(rule: skills)" in moved.output
+
+
+def test_a_mistyped_kind_and_a_foreign_date_are_named_and_an_empty_kind_is_a_visit(example_plan: Plan) -> None:
+    """A row whose kind read 'vist' was dropped without a word (its case then "removed by hand"), and a date
+    the plan does not have was ignored; a row added by hand with its kind left empty is a visit."""
+    stops = example_plan.stops.astype({"seq": str})
+    visits = stops.index[stops["kind"] == "visit"]
+    typo = stops.copy()
+    typo.loc[visits[0], "kind"] = "vist"
+    dated = stops.copy()
+    dated.loc[visits[1], "date"] = "2026-02-30"
+    result = check_plan(example_plan, typo)
+    cid = stops.loc[visits[0], "case_id"]
+    assert f"edited row for case {cid}: kind 'vist' is none of start, visit, break, end (rule: edited table)" in (
+        result.violations
+    )
+    found = check_plan(example_plan, dated).violations
+    assert any("date '2026-02-30' is not the plan's date 2026-12-01" in v for v in found), found
+    blank = stops.copy()
+    blank.loc[visits, "kind"] = ""
+    again = check_plan(example_plan, blank)
+    assert again.ok, again.violations
+    assert again.plan.routes == example_plan.routes
