@@ -57,7 +57,7 @@ def reported_errors() -> Iterator[None]:
     except FieldrouteError as exc:
         console(stderr=True).print(f"[red]{safe_text(exc)}[/]")
         raise typer.Exit(exc.exit_code) from exc
-    except (typer.Exit, typer.Abort):
+    except (typer.Exit, typer.Abort, typer.BadParameter):  # an option value refused late: a usage error (exit 2)
         raise
     except KeyboardInterrupt:
         console(stderr=True).print("[red]interrupted: nothing was written[/]")

@@ -19,7 +19,7 @@ import pandas as pd
 from optimizer.errors import InputError, InputProblem
 from optimizer.geo import COORD_SYSTEMS, CoordSystem, to_wgs84
 from optimizer.io.locations import ParsedLocation
-from optimizer.io.readers import TableSource, read_table
+from optimizer.io.readers import FORMATS, TableSource, read_table
 from optimizer.io.validate import check_swapped, parse_agents, parse_cases
 from optimizer.model import Agent, Case, Problem
 from optimizer.policy import Policy, load_policy
@@ -97,6 +97,8 @@ def load_problem(
 
     notes: list[InputProblem] = []
     sheets = sheet if isinstance(sheet, Mapping) else {"cases": sheet, "agents": sheet}
+    if isinstance(sheet, Mapping):
+        problems += _sheet_problems(sheet, {"cases": cases, "agents": agents})
     case_list, case_points = _read_cases(cases, sheets.get("cases"), keep_columns, problems, notes)
     agent_list, agent_points = _read_agents(agents, sheets.get("agents"), day, horizon, problems, notes)
     points = case_points + agent_points
@@ -175,6 +177,21 @@ def _on_dates(agents: Sequence[Agent], horizon: Sequence[dt.date]) -> list[Agent
             elif a.date == _UNDATED and (a.agent_id, day) not in dated:
                 out.append(dataclasses.replace(a, date=day))
     return out
+
+
+def _sheet_problems(sheets: Mapping[str, str], sources: Mapping[str, TableSource]) -> list[InputProblem]:
+    """A sheet named per table that cannot be read: for a table that is not an Excel file, or for a table that
+    does not exist (``agent=`` for ``agents=``); one name for both tables is never a problem."""
+    problems = []
+    for name, wanted in sheets.items():
+        source = sources.get(name)
+        if source is None:
+            message = f"a sheet for {name!r}: name the table cases or agents"
+            problems.append(InputProblem("sheet", None, None, wanted, message))
+        elif not isinstance(source, pd.DataFrame) and FORMATS.get(Path(source).suffix.lower()) != "Excel":
+            message = f"a sheet is named for the {name}, but {Path(source).name} is not an Excel workbook"
+            problems.append(InputProblem(str(source), None, None, wanted, message))
+    return problems
 
 
 def _read_cases(

@@ -83,6 +83,14 @@ def test_sheet_option_picks_the_data_sheet(tmp_path: Path) -> None:
     result = runner.invoke(app, [*args, "--sheet", "Cases"])  # one name for both: the agents are not there
     assert result.exit_code == 3
     assert "agent_id" in result.output
+    # a sheet named for a CSV file was ignored without a word; a mistyped table name was "a bug" (exit 1)
+    csv_agents = ["validate", "--cases", str(path), "--agents", str(EXAMPLES / "agents.csv"), "--date", "2026-12-01"]
+    result = runner.invoke(app, [*csv_agents, "--sheet", "cases=Cases,agents=X"])
+    assert result.exit_code == 3
+    assert "a sheet is named for the agents, but agents.csv is not an Excel workbook" in " ".join(result.output.split())
+    result = runner.invoke(app, [*csv_agents, "--sheet", "cases=Cases,agent=X"])
+    assert result.exit_code == 2
+    assert "use NAME or cases=NAME,agents=NAME" in result.output
 
 
 def test_overlapping_windows_are_merged_with_a_note() -> None:
