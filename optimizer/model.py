@@ -27,6 +27,15 @@ TravelMode = Literal["car", "scooter", "walk"]
 TRAVEL_MODES: tuple[TravelMode, ...] = ("car", "scooter", "walk")
 
 
+#: How the ids of the agents' start and end places begin (:attr:`Agent.start_id`, :attr:`Agent.end_id`): they
+#: share the travel matrix with the case ids, so no case id may begin so.
+AGENT_PLACE_PREFIXES = ("start:", "end:")
+RESERVED_CASE_ID = (
+    "an id beginning 'start:' or 'end:' is fieldroute's name for where an agent starts or ends; give the case "
+    "another id"
+)
+
+
 @dataclass(frozen=True)
 class Case:
     """One home visit to plan.
@@ -70,6 +79,8 @@ class Case:
     def __post_init__(self) -> None:
         if not self.case_id:
             raise ValueError("case_id must not be empty")
+        if self.case_id.startswith(AGENT_PLACE_PREFIXES):
+            raise ValueError(f"case {self.case_id}: {RESERVED_CASE_ID}")
         if not -90 <= self.lat <= 90 or not -180 <= self.lon <= 180:
             raise ValueError(f"case {self.case_id}: coordinates ({self.lat}, {self.lon}) out of range")
         if not 1 <= self.priority <= 5:
@@ -149,12 +160,12 @@ class Agent:
     @property
     def start_id(self) -> str:
         """Location id of the start point: ``start:<agent_id>@<date>``."""
-        return f"start:{self.agent_id}@{self.date.isoformat()}"
+        return f"{AGENT_PLACE_PREFIXES[0]}{self.agent_id}@{self.date.isoformat()}"
 
     @property
     def end_id(self) -> str:
         """Location id of the end point: ``end:<agent_id>@<date>``."""
-        return f"end:{self.agent_id}@{self.date.isoformat()}"
+        return f"{AGENT_PLACE_PREFIXES[1]}{self.agent_id}@{self.date.isoformat()}"
 
     @property
     def has_break(self) -> bool:

@@ -32,15 +32,19 @@ def suggest(
     import pandas as pd
 
     from optimizer.dispatch import DayContext, load_plan
-    from optimizer.dispatch.newcases import read_cases
+    from optimizer.dispatch.newcases import planned_case_ids, read_cases
     from optimizer.dispatch.suggest import SuggestIndex, suggestions_frame
     from optimizer.dispatch.suggest import suggest as best_places
+    from optimizer.errors import InputError
     from optimizer.export.safe_cells import write_safe_csv
 
     terminal = console()
     with reported_errors():
         before = load_plan(plan)
         new = read_cases(cases)
+        planned = planned_case_ids(before.problem, new)
+        if planned:  # every case is checked before any is answered
+            raise InputError(planned)
         index = SuggestIndex.build(before, DayContext.of_plan(before, network_for(before, network)))
         frames = []
         for case in new:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from optimizer.errors import InputError, InputProblem
 from optimizer.io.readers import TableSource, read_table
 from optimizer.io.validate import parse_cases
-from optimizer.model import Case
+from optimizer.model import Case, Problem
 
 
 def read_cases(source: TableSource, problems: list[InputProblem] | None = None) -> list[Case]:
@@ -21,4 +23,15 @@ def read_cases(source: TableSource, problems: list[InputProblem] | None = None) 
     return cases
 
 
-__all__ = ["read_cases"]
+def planned_case_ids(problem: Problem, cases: Sequence[Case]) -> list[InputProblem]:
+    """The new cases whose id is already a case of the plan (routed or unassigned), as one problem: ``suggest``
+    places a case the plan does not have (a case of the plan: ``check`` moves it, ``replan`` re-plans it)."""
+    known = {c.case_id for c in problem.cases}
+    clash = sorted({c.case_id for c in cases} & known)
+    if not clash:
+        return []
+    message = f"new case id(s) {', '.join(clash)} are already in the plan"
+    return [InputProblem("new cases", None, "case_id", ", ".join(clash), message)]
+
+
+__all__ = ["planned_case_ids", "read_cases"]

@@ -39,6 +39,7 @@ from optimizer.dispatch.changes import agent_changes, case_changes
 from optimizer.dispatch.context import DayContext, same_travel
 from optimizer.dispatch.keep import Keep, promises, restore_order, solve_keeping
 from optimizer.dispatch.merge import Cut, Position, carried_demand, cut_route, merge_day, rest_agent
+from optimizer.dispatch.newcases import planned_case_ids
 from optimizer.dispatch.settle import settle
 from optimizer.errors import InputError, InputProblem
 from optimizer.horizon.repeats import after_visits, copy_id
@@ -394,11 +395,8 @@ def input_problems(
         message = f"positions of agent(s) {', '.join(elsewhere)}, who are not in the plan{on}"
         problems.append(InputProblem("positions", None, "agent_id", ", ".join(elsewhere), message))
     problems += far_positions(problem, positions or {})
+    problems += planned_case_ids(problem, new_cases)
     known = {c.case_id for c in problem.cases}
-    clash = sorted({c.case_id for c in new_cases} & known)
-    if clash:
-        message = f"new case id(s) {', '.join(clash)} are already in the plan"
-        problems.append(InputProblem("new cases", None, "case_id", ", ".join(clash), message))
     strangers = sorted(set(done) - known)
     if strangers:
         message = f"done case id(s) {', '.join(strangers)} are not in the plan"

@@ -31,6 +31,8 @@ import pandas as pd
 
 from optimizer.dispatch.context import DayContext
 from optimizer.dispatch.merge import carried_demand, cut_route, rest_agent
+from optimizer.dispatch.newcases import planned_case_ids
+from optimizer.errors import InputError
 from optimizer.horizon.dates import case_dates
 from optimizer.horizon.lateness import LATE_DAY_COST, days_late, late_cost
 from optimizer.model import Agent, Case, Problem
@@ -245,6 +247,9 @@ def suggest(
         raise ValueError("k must be >= 1")
     index = index or SuggestIndex.build(plan, day)
     problem = index.plan.problem
+    planned = planned_case_ids(problem, [case])
+    if planned:
+        raise InputError(planned)
     slots = start_slots(case, problem.policy)
     if not slots:
         return []

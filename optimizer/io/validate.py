@@ -28,7 +28,7 @@ from optimizer.io.schema import (
     missing_required,
     parse_row,
 )
-from optimizer.model import Agent, Case
+from optimizer.model import AGENT_PLACE_PREFIXES, RESERVED_CASE_ID, Agent, Case
 from optimizer.times import TimeWindow, format_clock
 
 
@@ -130,8 +130,12 @@ def parse_cases(
     points: list[ParsedLocation] = []
     ids: list[tuple[int, Any]] = []
     for row, cells in table.rows:
+        reserved = False
         if cells.get("case_id") is not None:
             ids.append((row, str(cells["case_id"]).strip()))
+            reserved = ids[-1][1].startswith(AGENT_PLACE_PREFIXES)
+            if reserved:
+                out.add(row, "case_id", ids[-1][1], RESERVED_CASE_ID)
         v, failed = parse_row(cells, row, CASE_COLUMNS, out, present)
         extra = _extra_cells(cells, row, kept, out)
         coords_ok = "lat" in v and "lon" in v and not absent & {"lat", "lon"}
@@ -147,7 +151,7 @@ def parse_cases(
         if earliest is not None and due is not None and earliest > due:
             message = f"earliest_date {earliest} is after due_date {due}: any visit will be late"
             out.note(row, "earliest_date", cells.get("earliest_date"), message)
-        if failed or absent or not coords_ok:
+        if failed or absent or not coords_ok or reserved:
             continue
         try:
             cases.append(_build_case(v, extra))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from optimizer.dispatch import DayContext
 from optimizer.dispatch.check import check_plan
 from optimizer.dispatch.suggest import SuggestIndex, suggest
+from optimizer.errors import InputError
 from optimizer.export.safe_cells import safe_cell, safe_frame
 from optimizer.model import Case
 from optimizer.plan import Plan
@@ -151,3 +154,22 @@ def test_asked_during_the_last_visit_the_extra_travel_is_the_same_detour() -> No
     at_1015 = suggest(morning, case, k=3, at=_h("10:15"))
     assert [s.after_case for s in at_1015] == ["C2"]
     assert at_1015[0].extra_travel_s == whole_day["C2"].extra_travel_s < 60
+
+
+def test_a_case_already_in_the_plan_is_refused(example_plan: Plan, example_plan_dir: Path, tmp_path: Path) -> None:
+    """A case of the plan asked about again crashed ("travel matrix ids must be unique", exit 1), or with --at got
+    places while it already had one; replan refuses the same id among its new cases."""
+    from typer.testing import CliRunner
+
+    from optimizer.cli import app
+
+    routed = example_plan.routes[0].case_ids[0]
+    case = example_plan.problem.case(routed)
+    with pytest.raises(InputError, match=rf"new case id\(s\) {routed} are already in the plan"):
+        suggest(example_plan, case, 3)
+    new = tmp_path / "new.csv"
+    new.write_text(f"case_id,lat,lon\nU1,{case.lat},{case.lon}\n{routed},{case.lat},{case.lon}\n", encoding="utf-8")
+    for extra in ([], ["--at", "11:40"]):
+        result = CliRunner().invoke(app, ["suggest", "--plan", str(example_plan_dir), "--cases", str(new), *extra])
+        assert result.exit_code == 3, result.output
+        assert f"new case id(s) {routed} are already in the plan" in result.output
