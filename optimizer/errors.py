@@ -44,8 +44,19 @@ class InputProblem:
             where += f", row {self.row}"
         if self.column is not None:
             where += f", column {self.column!r}"
-        value = "" if self.value is None else f" (value {self.value!r})"
+        value = "" if self.value is None else f" (value {_shown(self.value)})"
         return f"{where}: {self.message}{value}"
+
+
+#: The most characters of a value a problem's sentence shows (a 1-million-character cell made 3 MB of errors).
+SHOWN_VALUE_CHARS = 120
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    if len(text) <= SHOWN_VALUE_CHARS:
+        return text
+    return f"{text[: SHOWN_VALUE_CHARS - 20]}... ({len(str(value)):,} characters)"
 
 
 class FieldrouteError(Exception):

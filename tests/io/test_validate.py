@@ -135,3 +135,11 @@ def test_a_case_id_taken_by_another_cases_further_visit_is_reported() -> None:
     cases.loc[2, "case_id"] = f"{first}#3"
     with pytest.raises(InputError, match=rf"row 4, column 'case_id'.*names visit 3 of case {first} \(row 2"):
         load_problem(cases, DATA / "agents_ok.csv", DATE)
+
+
+def test_a_huge_bad_value_is_shown_cut_with_its_length() -> None:
+    """Two 1-million-character cells made 3 MB of error text."""
+    huge = "9" * 1_000_000 + "x"
+    with pytest.raises(InputError, match=r"\(1,000,001 characters\)") as info:
+        load_problem(pd.DataFrame({"case_id": ["c1"], "lat": [huge], "lon": ["-76.88"]}), DATA / "agents_ok.csv", DATE)
+    assert len(str(info.value)) < 400
