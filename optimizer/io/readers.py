@@ -42,7 +42,8 @@ class RawTable:
     columns: tuple[str, ...]
     rows: tuple[tuple[int, dict[str, str | None]], ...]
     sheets: tuple[str, ...] = ()
-    """For a workbook: the names of all its sheets (messages list them when the read one is not the data)."""
+    """For a workbook read at its first sheet: the names of all its sheets (messages list them when the first one
+    is not the data)."""
     problems: tuple[InputProblem, ...] = ()
     """Rows the reader could not take as they are (a CSV row with more cells than the header): the parsers list
     them beside every other problem of the table, and those rows are left out."""
@@ -201,7 +202,9 @@ def _read_excel(path: Path, label: str, sheet: str | None) -> RawTable:
         return RawTable(label, (), (), names)
     problems = _saved_formula_values(path, sheet_name, rows, formulas, label) if formulas else []
     table = _from_records(label, list(rows[0]), rows[1:])
-    return RawTable(table.source, table.columns, table.rows, names, tuple(problems))
+    # the sheet names help pick the data sheet; a sheet picked by name that lacks columns has other trouble
+    named_sheets = names if sheet is None else ()
+    return RawTable(table.source, table.columns, table.rows, named_sheets, tuple(problems))
 
 
 def _saved_formula_values(
