@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from optimizer.audit import audit_plan
@@ -81,6 +82,7 @@ def read_assignment(
     frame = frame.assign(_row=range(len(frame)))
     if "seq" in frame.columns:
         seq = pd.to_numeric(frame["seq"], errors="coerce")
+        seq = seq.where(np.isfinite(seq))  # "inf" is no place in an order
         for cid, raw in zip(frame["case_id"][seq.isna()], frame["seq"][seq.isna()], strict=True):
             problems.append(f"edited row for case {cid}: seq {raw!r} is not a number (rule: edited table)")
         frame = frame.assign(_seq=seq.fillna(float("inf"))).sort_values(["_seq", "_row"], kind="stable")
