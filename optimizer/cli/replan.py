@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
@@ -92,7 +93,11 @@ def replan(
         added: list[Case] = _collected(
             problems, lambda: read_cases(new_cases, problems) if new_cases is not None else [], []
         )
-        problems += input_problems(before.problem, unavailable or [], added, done_ids, pos)
+        files = {"done": done, "positions": positions, "new cases": new_cases}
+        problems += [
+            dataclasses.replace(p, source=str(files[p.source] if files.get(p.source) else "--" + p.source))
+            for p in input_problems(before.problem, unavailable or [], added, done_ids, pos)
+        ]  # the library's names of the inputs are the dispatcher's files and options here
         if problems:
             raise InputError(problems)
         net = network_for(before, network)
