@@ -173,7 +173,11 @@ def _check_break_given(out: Collector, row: int, v: dict[str, Any]) -> bool | No
     given = {k: v[k] is not None for k in ("break_start_earliest", "break_start_latest", "break_minutes")}
     if not any(given.values()):
         return True
-    if not given["break_minutes"] or v["break_minutes"] == 0:
+    if given["break_minutes"] and v["break_minutes"] == 0:  # an export's "no break" beside its usual window
+        if given["break_start_earliest"] or given["break_start_latest"]:
+            out.note(row, "break_minutes", 0, "break_minutes 0: no break, the break window is not used")
+        return True
+    if not given["break_minutes"]:
         if given["break_start_earliest"] or given["break_start_latest"]:
             col = "break_start_earliest" if given["break_start_earliest"] else "break_start_latest"
             out.add(row, "break_minutes", None, f"a break window is given ({col}) but no break_minutes")

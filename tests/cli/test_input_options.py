@@ -127,3 +127,13 @@ def test_escape_sequences_never_reach_the_terminal_raw() -> None:
     assert result.exit_code == 3
     assert "\x1b" not in result.output
     assert "contains ESC (a terminal escape sequence)" in result.output
+
+
+def test_break_minutes_zero_beside_a_window_is_no_break_with_a_note() -> None:
+    """An export writing 0 for 'no break' beside its usual window was refused as 'no break_minutes'."""
+    agents = pd.read_csv(EXAMPLES / "agents.csv", dtype=str, keep_default_na=False)
+    agents.loc[0, "break_minutes"] = "0"
+    problem = load_problem(EXAMPLES / "cases.csv", agents, "2026-12-01")
+    first = next(a for a in problem.agents if a.agent_id == agents.loc[0, "agent_id"])
+    assert not first.has_break and first.break_window is None
+    assert any("break_minutes 0: no break, the break window is not used" in n for n in problem.notes)
