@@ -179,7 +179,7 @@ def print_times(console: Console, result: Plan) -> None:
     """One line: the planning time against its limit, and the travel matrix worked out before its clock started
     (a cold road matrix of thousands of places takes seconds more than the limit says)."""
     stats = result.stats
-    if "seconds" not in stats or "time_limit" not in stats:
+    if "seconds" not in stats or "time_limit" not in stats or stats.get("checked"):  # check re-times, plans nothing
         return
     console.print(
         f"Planned in {stats['seconds']:.1f} s (limit {stats['time_limit']:g} s), after "

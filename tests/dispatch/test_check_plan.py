@@ -101,6 +101,7 @@ def test_the_plans_own_workbook_is_checked_with_rows_moved_between_agent_sheets(
     args = ["check", "--plan", str(example_plan_dir), "--no-maps", "--routes"]
     same = CliRunner().invoke(app, [*args, str(book_path), "--out", str(tmp_path / "same")])
     assert same.exit_code == 0, same.output
+    assert "Planned in" not in same.output  # the morning's planning time is not check's
     assert load_plan(tmp_path / "same").routes == example_plan.routes
 
     sheets = {agent_id: name for (agent_id, _), name in agent_sheets(example_plan).items()}
