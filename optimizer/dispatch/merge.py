@@ -145,7 +145,34 @@ def merge_day(
     listed = {found.case_id for u in unassigned if (found := find_visit_case(by_id, u.case_id)) is not None}
     missing = [c.case_id for c in cases if c.case_id not in routed and c.case_id not in listed]  # visits "#k" count
     unassigned += tuple(kept_before.get(cid) or Unassigned(cid, Reason.AGENT_UNAVAILABLE, "") for cid in missing)
+    out = agents_out(problem, {a.agent_id for a in rest.problem.agents})
+    unassigned = tuple(_naming_agents_out(u, out) for u in unassigned)
     return Plan(whole, tuple(routes), unassigned, [], {}), day
+
+
+#: Reasons that say no agent could take a case: after a re-plan they are about the agents still working.
+_NO_AGENT_REASONS = {
+    Reason.NO_AGENTS, Reason.NO_QUALIFIED_AGENT, Reason.TEAM_TOO_SMALL, Reason.NO_SHIFT_OVERLAP,
+    Reason.EXCEEDS_MAX_WORK,
+}  # fmt: skip
+
+
+def agents_out(problem: Problem, working: Collection[str]) -> list[str]:
+    """The agents of the re-plan's date that are not in the rest of the day (unavailable, or their day over)."""
+    return sorted({a.agent_id for a in problem.agents if a.date == problem.date} - set(working))
+
+
+def out_sentence(out: Sequence[str]) -> str:
+    """What a "no agent can" reason of the rest of the day leaves unsaid: who was not counted."""
+    return f"not counted, out for the rest of the day (unavailable or day over): {', '.join(out)}" if out else ""
+
+
+def _naming_agents_out(u: Unassigned, out: Sequence[str]) -> Unassigned:
+    """``u`` with the agents out for the rest of the day named, when its reason says no agent could take it: "the
+    largest qualified team working has 1" read as false while the team of 2 was still on the plan."""
+    if not out or u.reason not in _NO_AGENT_REASONS:
+        return u
+    return dataclasses.replace(u, detail=f"{u.detail}; {out_sentence(out)}" if u.detail else out_sentence(out))
 
 
 def _join(agent: Agent, cut: Cut, tail: Route | None, day: DayContext) -> tuple[Stop, ...]:
@@ -196,4 +223,6 @@ def _next_location(agent: Agent, stops: Sequence[Stop]) -> str:
     return agent.end_id
 
 
-__all__ = ["Cut", "Position", "carried_demand", "cut_route", "merge_day", "rest_agent"]
+__all__ = [
+    "Cut", "Position", "agents_out", "carried_demand", "cut_route", "merge_day", "out_sentence", "rest_agent",
+]  # fmt: skip

@@ -38,10 +38,19 @@ from optimizer.dispatch.agentdays import AgentDays, by_agent_day
 from optimizer.dispatch.changes import agent_changes, case_changes
 from optimizer.dispatch.context import DayContext, same_travel
 from optimizer.dispatch.keep import Keep, promises, restore_order, solve_keeping
-from optimizer.dispatch.merge import Cut, Position, carried_demand, cut_route, merge_day, rest_agent
+from optimizer.dispatch.merge import (
+    Cut,
+    Position,
+    agents_out,
+    carried_demand,
+    cut_route,
+    merge_day,
+    out_sentence,
+    rest_agent,
+)
 from optimizer.dispatch.newcases import planned_case_ids
 from optimizer.dispatch.settle import settle
-from optimizer.errors import InputError, InputProblem
+from optimizer.errors import InfeasibleError, InputError, InputProblem
 from optimizer.horizon.repeats import after_visits, copy_id
 from optimizer.io.locations import SWAP_FAR_M, SWAP_NEAR_M
 from optimizer.locks import audit_locks
@@ -276,10 +285,16 @@ def _solve_rest_of_day(request: _Request, prepared: _Prepared) -> tuple[Plan, li
             stop=r.stop,
         )  # fmt: skip
 
-    rest, rest_problem, released = solve_keeping(
-        request.plan.problem, prepared.rest_cases, prepared.rest_agents, prepared.promised, prepared.promised_order,
-        solve_rest,
-    )  # fmt: skip
+    try:
+        rest, rest_problem, released = solve_keeping(
+            request.plan.problem, prepared.rest_cases, prepared.rest_agents, prepared.promised,
+            prepared.promised_order, solve_rest,
+        )  # fmt: skip
+    except InfeasibleError as exc:  # a must-visit case no agent still working can take: say who is not counted
+        out = agents_out(request.plan.problem, prepared.working)
+        if not out:
+            raise
+        raise InfeasibleError(f"{exc}; {out_sentence(out)}", exc.case_ids) from exc
     # no stop here: after a stop request the search has ended with a plan, and this matrix is the solve's, from the
     # row cache (polling the stop made a stopped re-plan raise StoppedError instead of writing its plan)
     rest_day = DayContext.build(rest_problem, request.network)

@@ -43,7 +43,7 @@ def required_team(case: Case, problem: Problem) -> int:
 
 
 def _fmt_set(items: frozenset[str] | set[str]) -> str:
-    return "{" + ", ".join(sorted(items)) + "}" if items else "{}"
+    return "{" + ", ".join(sorted(items)) + "}" if items else "no skills"
 
 
 def precheck(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from optimizer import solve
 from optimizer.dispatch.replan import Position, replan
 from optimizer.locks import audit_locks
 from optimizer.model import Case
@@ -180,3 +182,21 @@ def test_a_stop_during_the_search_of_a_road_replan_still_gives_the_replan(
     assert {cid for r in result.plan.routes for cid in r.case_ids} | {
         u.case_id for u in result.plan.unassigned_cases
     } == {c.case_id for c in plan.problem.cases}
+
+
+def test_no_agent_reasons_name_the_agents_out_for_the_rest_of_the_day(example_plan: Plan) -> None:
+    """With A01 (the only Spanish speaker, the only team of 2) unavailable, the reasons read "the largest
+    qualified team working has 1" and "agents working have {}", as if A01 were not on the plan at all."""
+    from optimizer.errors import InfeasibleError
+
+    with pytest.raises(InfeasibleError, match=r"C0007 \(team_too_small\).*not counted, out for the rest of the day"):
+        replan(example_plan, 9 * 3600, unavailable=["A01"], time_limit=1)  # C0007 must be visited
+    cases = tuple(dataclasses.replace(c, must_visit=False) for c in example_plan.problem.cases)
+    problem = dataclasses.replace(example_plan.problem, cases=cases)
+    morning = solve(problem, time_limit=1, seed=0)
+    result = replan(morning, 9 * 3600, unavailable=["A01"], time_limit=1)
+    reasons = {u.case_id: u for u in result.plan.unassigned_cases}
+    spanish = next(c.case_id for c in cases if c.skills == frozenset({"spanish"}))
+    assert reasons[spanish].detail.endswith(
+        "have no skills; not counted, out for the rest of the day (unavailable or day over): A01"
+    ), reasons[spanish]
