@@ -62,6 +62,16 @@ def _check_visit_ids(out: Collector, ids: list[tuple[int, Any]], cases: Sequence
                 )
 
 
+def _reader_first(problems: list[InputProblem], table: RawTable) -> list[InputProblem]:
+    """``problems`` without the parsers' echo of a cell the reader already named (a formula saved without its
+    value reads as empty: "missing value" would say it twice)."""
+    named = {(p.row, p.column) for p in table.problems if p.row is not None and p.column is not None}
+    if not named:
+        return problems
+    own = {id(p) for p in table.problems}  # the same objects (values may be unhashable)
+    return [p for p in problems if id(p) in own or (p.row, p.column) not in named]
+
+
 def _kept_columns(table: RawTable, keep: Sequence[str], out: Collector) -> tuple[str, ...]:
     """The ``keep_columns`` that can be carried into routes.csv; the others are problems."""
     known = {c.name for c in CASE_COLUMNS}
@@ -162,7 +172,7 @@ def parse_cases(
     _check_visit_ids(out, ids, cases, case_rows)
     if notes is not None:
         notes += out.notes
-    return cases, points, out.problems
+    return cases, points, _reader_first(out.problems, table)
 
 
 # -- agents ----------------------------------------------------------------------------------------------------
@@ -303,7 +313,7 @@ def parse_agents(
     _check_duplicates(out, keys, "agent_id", "agent_id on the same date")
     if notes is not None:
         notes += out.notes
-    return agents, points, out.problems
+    return agents, points, _reader_first(out.problems, table)
 
 
 __all__ = ["AGENT_COLUMNS", "CASE_COLUMNS", "Column", "ParsedLocation", "check_swapped", "parse_agents", "parse_cases"]

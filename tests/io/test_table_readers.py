@@ -188,10 +188,12 @@ def test_a_formula_saved_without_its_value_is_named_not_read_as_empty(tmp_path: 
     sheet.append(["case_id", "lat", "lon", "priority", "service_minutes"])
     sheet.append(["C1", 40.27, -76.88, "=2+3", 30])
     sheet.append(["C2", 40.28, -76.87, 4, "=5+50"])
+    sheet.append(["C3", "=40+0.28", -76.87, 4, 30])  # lat is required: named once, not also "missing value"
     book.save(tmp_path / "cases.xlsx")
     with pytest.raises(InputError, match=r"a formula saved without its value") as info:
         load_problem(tmp_path / "cases.xlsx", EXAMPLES / "agents.csv", DATE)
     assert {(p.row, p.column, p.value) for p in info.value.problems} == {
         (2, "priority", "=2+3"),
         (3, "service_minutes", "=5+50"),
+        (4, "lat", "=40+0.28"),
     }
