@@ -153,13 +153,13 @@ def job_view(server: Server, job: Job, *, with_plan: bool) -> JobView:
 async def create_plan(request: Request) -> JobCreated:
     """Validate the day and queue its plan: cases and agents as uploaded files (multipart) or JSON records."""
     server = _server(request)
-    options, tables = await read_request(request, server.config)
+    parsed = await read_request(request, server.config)
     job_id = new_job_id()
-    spec = await run_in_threadpool(prepare_job, server.config.jobs_dir / job_id, options, tables, server.config)
+    spec = await run_in_threadpool(prepare_job, server.config.jobs_dir / job_id, parsed, server.config)
     public = {
-        **options.model_dump(),
-        "cases_file": tables["cases"].label,
-        "agents_file": tables["agents"].label,
+        **parsed.options.model_dump(),
+        "cases_file": parsed.tables["cases"].label,
+        "agents_file": parsed.tables["agents"].label,
         "cases": spec.pop("cases"),
         "agents": spec.pop("agents"),
     }
