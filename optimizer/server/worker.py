@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import sys
 import time
 import traceback
 import zipfile
@@ -103,8 +104,11 @@ def run_job(spec: dict[str, Any], conn: Connection, stop: Event) -> None:
     except FieldrouteError as exc:
         send("error", problem_dict(exc, spec.get("labels", {})))
     except BaseException as exc:  # a bug: keep the job's record, not the server
-        tail = traceback.format_exc(limit=3)
-        send("error", {"type": type(exc).__name__, "exit_code": 1, "message": str(exc), "trace": tail})
+        # The traceback goes to the server's log (this process's stderr), never to the API: it names the
+        # server's paths and code, which are no client's business.
+        print(f"fieldroute serve: job in {spec.get('job_dir')} failed:", file=sys.stderr)
+        traceback.print_exc(file=sys.stderr)
+        send("error", {"type": type(exc).__name__, "exit_code": 1, "message": str(exc)})
     finally:
         conn.close()
 
