@@ -23,6 +23,7 @@ from optimizer.server.config import ServerConfig
 from optimizer.server.inputs import MAX_DAYS, ApiError, PlanOptions, PlanRequest, prepare_job, read_request
 from optimizer.server.jobs import JobQueue
 from optimizer.server.limits import SafeJSONResponse
+from optimizer.server.page import map_csp
 from optimizer.server.store import JOB_ID, Job, JobStore, new_job_id
 from optimizer.server.worker import DOWNLOADS, EXTRA_DOWNLOADS, OUT_DIR
 
@@ -218,7 +219,9 @@ def get_map(request: Request, job_id: str, name: str) -> Response:
     names = {m["name"] for m in (job.result or {}).get("maps", [])}
     if name not in names or job.status != "done":
         raise ApiError(404, {"type": "not_found", "message": f"no map {name[:60]!r} for this job"})
-    return FileResponse(_out_file(server, job, f"maps/{name}"), media_type="text/html; charset=utf-8")
+    csp = map_csp(job.params["worker"].get("map_tiles") or server.config.map_tiles)
+    headers = {"Content-Security-Policy": csp}
+    return FileResponse(_out_file(server, job, f"maps/{name}"), media_type="text/html; charset=utf-8", headers=headers)
 
 
 @router.get("/options", tags=["server"])

@@ -277,3 +277,29 @@ def test_a_refused_replan_or_suggest_keeps_the_plan_and_its_forms(driver: Any, s
     driver.find_element("id", "suggest-button").click()
     _until(driver, "return !document.getElementById('suggest-table').hidden;", 20)
     assert driver.execute_script("return window.__alerts;") == []
+
+
+def test_a_map_opened_by_its_url_runs_sandboxed(driver: Any, server: LiveServer) -> None:
+    """Opened directly (as an agent opens a link), a map draws its markers and routes under its own
+    Content-Security-Policy: a sandbox with an opaque origin, so its scripts never run as the server's pages."""
+    driver.get(f"{server.url}/?lang=en")
+    _fill_and_plan(driver, EXAMPLES / "cases.csv", EXAMPLES / "agents.csv", time_limit="1")
+    _until(driver, "return !document.getElementById('result').hidden;")
+    with urllib.request.urlopen(f"{server.url}/v1/plans?limit=1", timeout=10) as answer:
+        job = json.load(answer)[0]
+    trap = "window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective));"  # noqa: E501
+    added = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": trap})
+    try:
+        driver.get(server.url + job["maps"][1]["url"])  # an agent's map
+        counts = _until(
+            driver,
+            "var m = document.querySelectorAll('.leaflet-marker-icon').length;"
+            "var p = document.querySelectorAll('path.leaflet-interactive').length;"
+            "return m > 0 && p > 0 ? [m, p] : null;",
+            30,
+        )
+        assert counts
+        assert driver.execute_script("return window.origin;") == "null"  # sandboxed: not the server's origin
+        assert driver.execute_script("return window.__csp;") == []
+    finally:
+        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]})
