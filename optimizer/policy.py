@@ -114,9 +114,11 @@ def policy_from_mapping(data: Mapping[str, Any], *, source: str = "policy") -> P
     for key in data:
         if key not in known:
             problems.append(InputProblem(source, None, key, data[key], f"unknown key; known keys: {sorted(known)}"))
+    if "name" in data and not isinstance(data["name"], str):
+        problems.append(InputProblem(source, None, "name", data["name"], "must be text"))
     base = PRESETS["none"]
     if "preset" in data:
-        if data["preset"] not in PRESETS:
+        if not isinstance(data["preset"], str) or data["preset"] not in PRESETS:  # a list or object: not hashable
             problems.append(InputProblem(source, None, "preset", data["preset"], f"choose one of {sorted(PRESETS)}"))
         else:
             base = PRESETS[data["preset"]]
@@ -139,7 +141,13 @@ def policy_from_mapping(data: Mapping[str, Any], *, source: str = "policy") -> P
             else:
                 values[key] = value
     holidays = set(base.holidays)
-    for item in data.get("holidays", []) or []:
+    listed = data.get("holidays", []) or []
+    if isinstance(listed, str):  # one date
+        listed = [listed]
+    if not isinstance(listed, list | tuple):
+        problems.append(InputProblem(source, None, "holidays", listed, "give a list of ISO dates YYYY-MM-DD"))
+        listed = []
+    for item in listed:
         try:
             holidays.add(dt.date.fromisoformat(str(item)))
         except ValueError:

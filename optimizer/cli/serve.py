@@ -44,9 +44,16 @@ def serve(
     ] = "openstreetmap",
 ) -> None:
     """Serve the page (drop files, plan, watch, see the maps, download) and the JSON API (/v1, docs at /docs)."""
-    from optimizer.server.config import MB, TOKEN_ENV, ServerConfig, is_loopback, parse_network_option
+    from optimizer.server.config import MB, TOKEN_ENV, ServerConfig, is_loopback, parse_network_option, token_problem
 
-    token = token or os.environ.get(TOKEN_ENV) or None
+    source = "--token" if token else TOKEN_ENV
+    given = token or os.environ.get(TOKEN_ENV) or None
+    token = given.strip() if given is not None else None  # as a Bearer header arrives: a file's newline goes
+    if given is not None:
+        problem = token_problem(token) if token else "the token is only spaces"
+        if problem is not None:  # a usage error, not a bug
+            console(stderr=True).print(f"[red]{source}: {problem}[/]")
+            raise typer.Exit(2)
     if not is_loopback(host) and not token:
         console(stderr=True).print(
             f"[red]refusing to listen on {host} without a token: pass --token or set {TOKEN_ENV} "

@@ -23,6 +23,7 @@ from optimizer.server.config import ServerConfig
 from optimizer.server.inputs import MAX_DAYS, ApiError, PlanOptions, PlanRequest, prepare_job, read_request
 from optimizer.server.jobs import JobQueue
 from optimizer.server.limits import SafeJSONResponse
+from optimizer.server.page import map_csp
 from optimizer.server.store import JOB_ID, Job, JobStore, new_job_id
 from optimizer.server.worker import DOWNLOADS, EXTRA_DOWNLOADS, OUT_DIR
 
@@ -153,13 +154,13 @@ def job_view(server: Server, job: Job, *, with_plan: bool) -> JobView:
 async def create_plan(request: Request) -> JobCreated:
     """Validate the day and queue its plan: cases and agents as uploaded files (multipart) or JSON records."""
     server = _server(request)
-    options, tables = await read_request(request, server.config)
+    parsed = await read_request(request, server.config)
     job_id = new_job_id()
-    spec = await run_in_threadpool(prepare_job, server.config.jobs_dir / job_id, options, tables, server.config)
+    spec = await run_in_threadpool(prepare_job, server.config.jobs_dir / job_id, parsed, server.config)
     public = {
-        **options.model_dump(),
-        "cases_file": tables["cases"].label,
-        "agents_file": tables["agents"].label,
+        **parsed.options.model_dump(),
+        "cases_file": parsed.tables["cases"].label,
+        "agents_file": parsed.tables["agents"].label,
         "cases": spec.pop("cases"),
         "agents": spec.pop("agents"),
     }
@@ -218,7 +219,9 @@ def get_map(request: Request, job_id: str, name: str) -> Response:
     names = {m["name"] for m in (job.result or {}).get("maps", [])}
     if name not in names or job.status != "done":
         raise ApiError(404, {"type": "not_found", "message": f"no map {name[:60]!r} for this job"})
-    return FileResponse(_out_file(server, job, f"maps/{name}"), media_type="text/html; charset=utf-8")
+    csp = map_csp(job.params["worker"].get("map_tiles") or server.config.map_tiles)
+    headers = {"Content-Security-Policy": csp}
+    return FileResponse(_out_file(server, job, f"maps/{name}"), media_type="text/html; charset=utf-8", headers=headers)
 
 
 @router.get("/options", tags=["server"])

@@ -46,8 +46,9 @@ class ServerConfig:
     def __post_init__(self) -> None:
         if self.workers < 1:
             raise ValueError("workers must be >= 1")
-        if self.token is not None and len(self.token) < 8:
-            raise ValueError("the token must have at least 8 characters")
+        problem = token_problem(self.token)
+        if problem is not None:
+            raise ValueError(problem)
 
     @property
     def db_path(self) -> Path:
@@ -56,6 +57,25 @@ class ServerConfig:
     @property
     def jobs_dir(self) -> Path:
         return self.data_dir / "jobs"
+
+
+#: The shortest token a server takes.
+MIN_TOKEN = 8
+
+
+def token_problem(token: str | None) -> str | None:
+    """Why ``token`` cannot guard a server, or ``None`` when it can (or there is none).
+
+    A client's ``Authorization: Bearer`` value arrives stripped, so a token that starts or ends with a space
+    could never be sent: the API would be locked, not guarded.
+    """
+    if token is None:
+        return None
+    if token != token.strip():
+        return "the token must not start or end with a space"
+    if len(token) < MIN_TOKEN:
+        return f"the token must have at least {MIN_TOKEN} characters"
+    return None
 
 
 def is_loopback(host: str) -> bool:
@@ -82,4 +102,4 @@ def parse_network_option(values: list[str]) -> dict[str, Path]:
     return networks
 
 
-__all__ = ["MB", "TOKEN_ENV", "ServerConfig", "is_loopback", "parse_network_option"]
+__all__ = ["MB", "MIN_TOKEN", "TOKEN_ENV", "ServerConfig", "is_loopback", "parse_network_option", "token_problem"]

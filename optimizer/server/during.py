@@ -18,11 +18,14 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import UploadFile
 
 from optimizer.errors import InputError, InputProblem
+from optimizer.server.checks import validated
 from optimizer.server.inputs import (
+    MAX_COST_S,
+    MAX_SEED,
     UPLOAD_SUFFIXES,
     ApiError,
     client_label,
@@ -36,11 +39,17 @@ from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT
 
 #: How many finished plans keep a suggest index in memory (the most recently asked).
 INDEX_CACHE = 8
+#: The largest balance_weight (travel seconds per second of spread; the default is 0.04): beyond it the search's
+#: integer costs could overflow.
+MAX_BALANCE_WEIGHT = 100.0
+#: What a re-plan or suggest request's field must be (unknown fields and numbers that are not finite refused).
+_STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Position(BaseModel):
     """Where an agent is now, and from when it is free there (default: the re-plan time)."""
 
+    model_config = _STRICT
     agent_id: str
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
@@ -50,6 +59,7 @@ class Position(BaseModel):
 class ReplanRequest(BaseModel):
     """What happened since the plan was made; the rest of the day is planned again from ``at``."""
 
+    model_config = _STRICT
     at: str = Field(description="Re-plan time, HH:MM: visits started before it are kept.", examples=["12:30"])
     done: list[str] = Field(default_factory=list, description="Case ids reported done.")
     unavailable: list[str] = Field(default_factory=list, description="Agent ids with no rest of day.")
@@ -60,17 +70,23 @@ class ReplanRequest(BaseModel):
     )
     keep_next: int | None = Field(None, ge=0, description="Promise only each agent's next N visits.")
     stability_cost: float | None = Field(
-        None, ge=0, description="Seconds of travel one visit moved to another agent costs (default: one mean leg)."
+        None,
+        ge=0,
+        le=MAX_COST_S,
+        description="Seconds of travel one visit moved to another agent costs (default: one mean leg).",
     )
     balance: Literal["time", "visits"] | None = Field(None, description="Even out working time or visits.")
-    balance_weight: float = Field(DEFAULT_BALANCE_WEIGHT, gt=0, description="How much evenness may cost in travel.")
+    balance_weight: float = Field(
+        DEFAULT_BALANCE_WEIGHT, gt=0, le=MAX_BALANCE_WEIGHT, description="How much evenness may cost in travel."
+    )
     time_limit: float = Field(10.0, gt=0, description="Search time in seconds.")
-    seed: int = Field(0, ge=0)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
 
 
 class SuggestRequest(BaseModel):
     """One new case (cases.csv columns as an object) and how many places to propose."""
 
+    model_config = _STRICT
     case: dict[str, Any] = Field(description="The new case: case_id, lat, lon and any other cases.csv column.")
     k: int = Field(5, ge=1, le=50, description="How many places.")
     at: str | None = Field(None, description="Now (HH:MM): only places after stops the agent has not left yet.")
@@ -82,17 +98,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"description": "the job has not finished with a plan, or plans several dates"},
     422: {"description": "invalid request: every problem with file, row, column, value, message"},
 }
-
-
-def _problems(exc: ValidationError) -> list[InputProblem]:
-    return [
-        InputProblem("request", None, ".".join(str(p) for p in e["loc"]), _plain(e.get("input")), e["msg"])
-        for e in exc.errors()
-    ]
-
-
-def _plain(value: Any) -> Any:
-    return value if value is None or isinstance(value, int | float | bool | str) else str(value)[:200]
 
 
 def _clock(column: str, text: str | None, problems: list[InputProblem]) -> int | None:
@@ -147,18 +152,23 @@ class _Indexes:
 _INDEXES = _Indexes()
 
 
+async def _json_object(request: Request) -> dict[str, Any]:
+    """The request's JSON body, which must be an object (422 otherwise)."""
+    try:
+        data = await request.json()
+    except ValueError as exc:
+        raise input_error([InputProblem("request", None, None, None, f"not valid JSON: {exc}")]) from exc
+    if not isinstance(data, dict):
+        raise input_error([InputProblem("request", None, None, None, "send a JSON object")])
+    return data
+
+
 async def _read_replan(request: Request, max_upload_bytes: int) -> tuple[dict[str, Any], tuple[str, str, bytes] | None]:
     """The request's fields (JSON, or a form whose list fields are comma-separated) and an uploaded new-cases
     file as (label, suffix, bytes)."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("application/json"):
-        try:
-            data = await request.json()
-        except ValueError as exc:
-            raise input_error([InputProblem("request", None, None, None, f"not valid JSON: {exc}")]) from exc
-        if not isinstance(data, dict):
-            raise input_error([InputProblem("request", None, None, None, "send a JSON object")])
-        return data, None
+        return await _json_object(request), None
     if not content_type.startswith("multipart/form-data"):
         message = "send application/json or multipart/form-data"
         raise ApiError(415, {"type": "unsupported_media_type", "message": message})
@@ -183,12 +193,17 @@ async def _read_replan(request: Request, max_upload_bytes: int) -> tuple[dict[st
 
 
 def _prepare_replan(
-    job_dir: Path, source: Any, body: ReplanRequest, upload: tuple[str, str, bytes] | None, source_out: Path
+    job_dir: Path,
+    source: Any,
+    body: ReplanRequest,
+    upload: tuple[str, str, bytes] | None,
+    source_out: Path,
+    problems: list[InputProblem],
 ) -> dict[str, Any]:
-    """Check the re-plan against the plan it starts from (every problem at once) and save its new cases."""
+    """Check the re-plan against the plan it starts from and save its new cases; ``problems`` (those of the
+    request's own fields) and the ones found here are answered together as one 422."""
     from optimizer.dispatch import load_plan
 
-    problems: list[InputProblem] = []
     at_s = _clock("at", body.at, problems)
     plan = load_plan(source_out)
     case_ids = {c.case_id for c in plan.problem.cases}
@@ -256,9 +271,12 @@ def _saved_new_cases(
 ) -> str | None:
     """The new cases (uploaded file or JSON records) saved in the job, checked; their path inside the job."""
     from optimizer.dispatch.newcases import read_cases
+    from optimizer.server.records import record_problems
 
     if upload is None and not body.new_cases:
         return None
+    refused: list[InputProblem] = [] if upload else record_problems(body.new_cases, "new_cases", "cases")
+    problems += refused
     label, suffix, content = upload or ("new_cases", ".json", json.dumps(body.new_cases, default=str).encode())
     name = f"input/new_cases{suffix}"
     path = job_dir / name
@@ -267,9 +285,18 @@ def _saved_new_cases(
     try:
         read_cases(path)
     except InputError as exc:
-        problems += exc.problems
+        problems += _not_refused(exc.problems, refused, labels)
     problems += _clashes(path, label, case_ids)
     return name
+
+
+def _not_refused(
+    found: list[InputProblem], refused: list[InputProblem], labels: dict[str, str] | None = None
+) -> list[InputProblem]:
+    """``found`` without the cells already ``refused`` for their JSON type (each cell is listed once)."""
+    cells = {(p.source, p.row, p.column) for p in refused}
+    names = labels or {}
+    return [p for p in found if (names.get(p.source, p.source), p.row, p.column) not in cells]
 
 
 def _clashes(path: Path, label: str, case_ids: set[str]) -> list[InputProblem]:
@@ -293,16 +320,14 @@ async def replan_plan(request: Request, job_id: str) -> dict[str, Any]:
     """Re-plan a finished plan's day from ``at`` (JSON, or a form with an optional ``new_cases`` file): a new job."""
     server, source = _finished(request, job_id)
     data, upload = await _read_replan(request, server.config.max_upload_bytes)
-    try:
-        body = ReplanRequest.model_validate(data)
-    except ValidationError as exc:
-        raise input_error(_problems(exc)) from None
+    body, problems = validated(ReplanRequest, data, {"at": ""})  # a bad field does not hide the others' problems
     if body.time_limit > server.config.max_time_limit_s:
         message = f"at most {server.config.max_time_limit_s:g} s on this server"
-        raise input_error([InputProblem("request", None, "time_limit", body.time_limit, message)])
+        problems.append(InputProblem("request", None, "time_limit", body.time_limit, message))
     new_id = new_job_id()
     out = server.config.jobs_dir / source.id / OUT_DIR
-    spec = await run_in_threadpool(_prepare_replan, server.config.jobs_dir / new_id, source, body, upload, out)
+    job_dir = server.config.jobs_dir / new_id
+    spec = await run_in_threadpool(_prepare_replan, job_dir, source, body, upload, out, problems)
     options = source.params["options"]
     public = {
         **{k: options[k] for k in ("date", "days", "policy", "network", "map_lang", "coord_system") if k in options},
@@ -328,23 +353,33 @@ async def replan_plan(request: Request, job_id: str) -> dict[str, Any]:
     return {"id": new_id, "status": "queued", "url": f"/v1/plans/{new_id}", "replan_of": source.id}
 
 
-def _suggest(job_id: str, out: Path, network_path: str | None, body: SuggestRequest) -> dict[str, Any]:
+def _suggest(
+    job_id: str, out: Path, network_path: str | None, body: SuggestRequest, problems: list[InputProblem]
+) -> dict[str, Any]:
+    """The suggestions for ``body``; ``problems`` (of the request's own fields) and those of the case (its
+    cells, an id already in the plan, as a re-plan's new case would be refused) are answered as one 422."""
     import pandas as pd
 
     from optimizer.dispatch.newcases import read_cases
     from optimizer.dispatch.suggest import suggest
+    from optimizer.server.records import record_problems
     from optimizer.times import format_clock
 
-    problems: list[InputProblem] = []
     at_s = _clock("at", body.at, problems)
-    try:
-        cases = read_cases(pd.DataFrame([body.case]))
-    except InputError as exc:
-        problems += [InputProblem("case", p.row, p.column, p.value, p.message) for p in exc.problems]
-        cases = []
+    refused = record_problems([body.case], "case", "cases")
+    problems += refused
+    cases = []
+    if body.case:
+        try:
+            cases = read_cases(pd.DataFrame([body.case]))
+        except InputError as exc:
+            named = [InputProblem("case", p.row, p.column, p.value, p.message) for p in exc.problems]
+            problems += _not_refused(named, refused)
+    plan, index = _INDEXES.get(job_id, out, network_path)
+    if len(cases) == 1 and cases[0].case_id in {c.case_id for c in plan.problem.cases}:
+        problems.append(InputProblem("case", 2, "case_id", cases[0].case_id, "this case is already in the plan"))
     if problems or len(cases) != 1:
         raise input_error(problems or [InputProblem("case", None, None, None, "send exactly one case")])
-    plan, index = _INDEXES.get(job_id, out, network_path)
     case = cases[0]
     found = suggest(plan, case, body.k, at=at_s, index=index)
     return {
@@ -370,14 +405,23 @@ def _suggest(job_id: str, out: Path, network_path: str | None, body: SuggestRequ
     }
 
 
-@router.post("/plans/{job_id}/suggest", responses=_ERRORS)
-async def suggest_places(request: Request, job_id: str, body: SuggestRequest) -> dict[str, Any]:
+_SUGGEST_BODY: dict[str, Any] = {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": SuggestRequest.model_json_schema()}}}
+}
+
+
+@router.post("/plans/{job_id}/suggest", responses=_ERRORS, openapi_extra=_SUGGEST_BODY)
+async def suggest_places(request: Request, job_id: str) -> dict[str, Any]:
     """The ``k`` best places for one new case in a finished plan: agent, position, ETA, extra travel and the
     lower-priority visits it would push out (straight-line legs to the new address; a re-plan confirms)."""
     server, job = _finished(request, job_id)
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        raise ApiError(415, {"type": "unsupported_media_type", "message": "send application/json"})
+    data = await _json_object(request)
+    body, problems = validated(SuggestRequest, data, {"case": {}})  # a bad field does not hide the case's problems
     out = server.config.jobs_dir / job.id / OUT_DIR
     network_path = job.params["worker"].get("network_path")
-    return await run_in_threadpool(_suggest, job.id, out, network_path, body)
+    return await run_in_threadpool(_suggest, job.id, out, network_path, body, problems)
 
 
 __all__ = ["ReplanRequest", "SuggestRequest", "router"]

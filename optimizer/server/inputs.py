@@ -7,19 +7,23 @@ is validated here, before a job exists, so a client gets every problem at once a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import shutil
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
 from optimizer.errors import InputError, InputProblem
 from optimizer.horizon.lateness import LATE_DAY_COST
 from optimizer.policy import PRESETS
+from optimizer.server.checks import validated
 from optimizer.server.config import ServerConfig
 from optimizer.server.worker import problem_dict
 
@@ -28,10 +32,37 @@ TABLES = ("cases", "agents")
 MAX_LABEL = 120
 #: The longest horizon a job may plan (dates in one search).
 MAX_DAYS = 14
+#: The largest seed: the solver engines take a 32-bit unsigned seed.
+MAX_SEED = 2**32 - 1
+#: The largest price in seconds of travel a request may set (late_day_cost, a re-plan's stability_cost): 11 days
+#: of driving, far above any useful price, and small enough that the search's integer costs cannot overflow.
+MAX_COST_S = 1_000_000.0
+#: A plan date as the API takes it: ``YYYY-MM-DD`` and nothing else (no week dates, no spaces, no newline).
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: The plan date the tables are checked with when the request's date is not valid (its problem is listed).
+_FALLBACK_DATE = "2000-01-03"
+
+
+def iso_date(value: str) -> str:
+    """``value`` if it is a calendar date written ``YYYY-MM-DD``, else ``ValueError`` (Python's
+    ``fromisoformat`` alone would also take ``20261201`` and ``2026-W49-2``, which then named the downloads)."""
+    if not ISO_DATE.fullmatch(value):
+        raise ValueError("not a date YYYY-MM-DD")
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("not a date YYYY-MM-DD") from None
+    return value
 
 
 class PlanOptions(BaseModel):
-    """How to plan: the date, the policy preset (or rules as an object), a configured network, the search."""
+    """How to plan: the date, the policy preset (or rules as an object), a configured network, the search.
+
+    Unknown fields are refused (a mistyped ``time_limt`` would otherwise be dropped without a word), and so are
+    numbers that are not finite (JSON parsers here accept ``Infinity`` and ``NaN``).
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     date: str = Field(description="Plan date (the first one with days > 1), YYYY-MM-DD.", examples=["2026-12-01"])
     days: int = Field(1, ge=1, le=MAX_DAYS, description="Plan this many consecutive dates from date in one search.")
@@ -40,15 +71,18 @@ class PlanOptions(BaseModel):
     )
     network: str | None = Field(None, description="Name of a road network configured on the server (GET /v1/options).")
     time_limit: float = Field(10.0, gt=0, description="Search time in seconds.")
-    seed: int = Field(0, ge=0)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
     late_day_cost: float | None = Field(
         None,
         ge=0,
+        le=MAX_COST_S,
         description="With days > 1: travel seconds one day late of a priority-1 case is worth (priority p: p times "
         f"as much); higher trades travel for lateness, 0 plans for travel alone. Default {LATE_DAY_COST:g}.",
     )
     map_lang: Literal["en", "zh"] = "en"
     coord_system: Literal["wgs84", "gcj02"] = "wgs84"
+
+    _date = field_validator("date")(iso_date)
 
 
 class PlanRequest(PlanOptions):
@@ -80,44 +114,69 @@ def input_error(problems: list[InputProblem]) -> ApiError:
     return ApiError(422, problem_dict(InputError(problems), {}))
 
 
-def _validation_problems(exc: ValidationError) -> list[InputProblem]:
-    """Pydantic's errors as input problems of the ``request``, the column naming the field."""
-    return [
-        InputProblem("request", None, ".".join(str(p) for p in e["loc"]), _plain(e.get("input")), e["msg"])
-        for e in exc.errors()
-    ]
-
-
-def _plain(value: Any) -> Any:
-    return value if value is None or isinstance(value, int | float | bool | str) else str(value)[:200]
-
-
 def client_label(filename: str | None, fallback: str) -> str:
     """The base name of an uploaded file (any directory part dropped), used only as a label in messages."""
     name = PurePosixPath((filename or "").replace("\\", "/")).name.strip()
     return (name or fallback)[:MAX_LABEL]
 
 
-async def read_request(request: Request, config: ServerConfig) -> tuple[PlanOptions, dict[str, Table]]:
-    """Parse the request (JSON or multipart form) into options and the two tables; 413/422 on bad input."""
+@dataclass(frozen=True)
+class PlanInput:
+    """A parsed ``POST /v1/plans``: options to check the tables with (a field with a problem replaced by its
+    default or a safe fallback), the tables that arrived, and the problems found so far."""
+
+    options: PlanOptions
+    tables: dict[str, Table]
+    problems: list[InputProblem] = field(default_factory=list)
+
+    @property
+    def bad_fields(self) -> frozenset[str]:
+        """The request's fields with a problem (``policy`` for ``policy.holidays``)."""
+        return frozenset(p.column.split(".")[0] for p in self.problems if p.source == "request" and p.column)
+
+
+#: Values of required fields the tables are checked with when the request's own is not valid.
+_FALLBACKS: dict[str, Any] = {"date": _FALLBACK_DATE}
+
+
+async def read_request(request: Request, config: ServerConfig) -> PlanInput:
+    """Parse the request (JSON or multipart form) into options, tables and the problems of the request's own
+    fields (not raised yet: :func:`prepare_job` adds the tables' problems); 413/415/422 when nothing can be read."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("application/json"):
         try:
             data = await request.json()
         except ValueError as exc:
             raise input_error([InputProblem("request", None, None, None, f"not valid JSON: {exc}")]) from exc
-        try:
-            body = PlanRequest.model_validate(data)
-        except ValidationError as exc:
-            raise input_error(_validation_problems(exc)) from None
-        tables = {name: Table(name, ".json", json.dumps(getattr(body, name), default=str).encode()) for name in TABLES}
-        return PlanOptions.model_validate(body.model_dump(exclude=set(TABLES))), tables
+        if not isinstance(data, dict):
+            raise input_error([InputProblem("request", None, None, None, "send a JSON object")])
+        return _read_json(data)
     if content_type.startswith("multipart/form-data"):
         return await _read_form(request, config)
     raise ApiError(415, {"type": "unsupported_media_type", "message": "send application/json or multipart/form-data"})
 
 
-async def _read_form(request: Request, config: ServerConfig) -> tuple[PlanOptions, dict[str, Table]]:
+def _read_json(data: Mapping[str, Any]) -> PlanInput:
+    """The options and the tables sent as arrays of records, each record's values checked (objects, lists and
+    booleans where a cell takes none are refused: :mod:`optimizer.server.records`)."""
+    from optimizer.server.records import record_problems
+
+    options, problems = validated(PlanOptions, {k: v for k, v in data.items() if k not in TABLES}, _FALLBACKS)
+    tables: dict[str, Table] = {}
+    for name in TABLES:
+        records = data.get(name)
+        if records is None:
+            problems.append(InputProblem("request", None, name, None, "Field required"))
+        elif not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            message = "give a list of objects, one per row"
+            problems.append(InputProblem("request", None, name, None, message))
+        else:
+            problems += record_problems(records, name, name)
+            tables[name] = Table(name, ".json", json.dumps(records, default=str).encode())
+    return PlanInput(options, tables, problems)
+
+
+async def _read_form(request: Request, config: ServerConfig) -> PlanInput:
     form = await request.form(max_files=len(TABLES), max_fields=20)
     problems: list[InputProblem] = []
     tables: dict[str, Table] = {}
@@ -137,22 +196,17 @@ async def _read_form(request: Request, config: ServerConfig) -> tuple[PlanOption
             raise too_large(f"the {name} file is larger than {config.max_upload_bytes} bytes")
         tables[name] = Table(label, suffix, content)
     fields = {k: v for k, v in form.items() if isinstance(v, str) and k not in TABLES and v != ""}
-    options: PlanOptions | None = None
-    try:
-        options = PlanOptions.model_validate(fields)
-    except ValidationError as exc:
-        problems += _validation_problems(exc)
-    if problems or options is None:
-        raise input_error(problems)
-    return options, tables
+    options, found = validated(PlanOptions, fields, _FALLBACKS)
+    return PlanInput(options, tables, [*found, *problems])
 
 
 def too_large(message: str) -> ApiError:
     return ApiError(413, {"type": "too_large", "message": message})
 
 
-def check_options(options: PlanOptions, config: ServerConfig) -> list[InputProblem]:
-    """Problems with the options that only the server can judge: the network name, the policy, the limit."""
+def check_options(options: PlanOptions, config: ServerConfig, bad: frozenset[str] = frozenset()) -> list[InputProblem]:
+    """Problems with the options that only the server can judge: the network name, the policy, the limit
+    (``bad``: fields already refused, whose fallback is not judged again)."""
     problems = []
     if options.network is not None and options.network not in config.networks:
         known = ", ".join(sorted(config.networks)) or "none configured"
@@ -160,7 +214,9 @@ def check_options(options: PlanOptions, config: ServerConfig) -> list[InputProbl
     if isinstance(options.policy, str) and options.policy not in PRESETS:
         message = f"unknown policy preset; use one of {', '.join(PRESETS)} or send the rules as an object"
         problems.append(InputProblem("request", None, "policy", options.policy, message))
-    if options.late_day_cost is not None and options.days < 2:
+    elif isinstance(options.policy, dict):
+        problems += _policy_problems(options.policy)
+    if options.late_day_cost is not None and options.days < 2 and "days" not in bad:
         message = "prices days late over a horizon: send days of 2 or more"
         problems.append(InputProblem("request", None, "late_day_cost", options.late_day_cost, message))
     if options.time_limit > config.max_time_limit_s:
@@ -169,37 +225,37 @@ def check_options(options: PlanOptions, config: ServerConfig) -> list[InputProbl
     return problems
 
 
-def prepare_job(job_dir: Path, options: PlanOptions, tables: dict[str, Table], config: ServerConfig) -> dict[str, Any]:
+def _policy_problems(rules: dict[str, Any]) -> list[InputProblem]:
+    """The problems of a policy sent as an object, each named ``policy.<key>`` in the ``request``."""
+    from optimizer.policy import policy_from_mapping
+
+    try:
+        policy_from_mapping(rules, source="request")
+    except InputError as exc:
+        return [InputProblem("request", p.row, f"policy.{p.column}" if p.column else "policy", p.value, p.message)
+                for p in exc.problems]  # fmt: skip
+    return []
+
+
+def prepare_job(job_dir: Path, parsed: PlanInput, config: ServerConfig) -> dict[str, Any]:
     """Save the tables in ``job_dir/input``, validate the whole day, and return the worker's spec.
 
-    Raises :class:`ApiError` (422) listing every problem, with the client's names for the files; the folder is
-    removed again then, so a refused request leaves nothing behind.
+    Raises :class:`ApiError` (422) listing every problem, the request's fields' and the tables' together (the
+    tables are checked with safe fallbacks for invalid options), with the client's names for the files; the
+    folder is removed again then, so a refused request leaves nothing behind.
     """
-    from optimizer.io import load_problem
-
+    options, tables = parsed.options, parsed.tables
     files = {name: f"input/{name}{table.suffix}" for name, table in tables.items()}
     labels = {str(job_dir / files[name]): table.label for name, table in tables.items()}
     try:
         (job_dir / "input").mkdir(parents=True)
         for name, table in tables.items():
             (job_dir / files[name]).write_bytes(table.content)
-        problems = check_options(options, config)
+        problems = [*parsed.problems, *check_options(options, config, parsed.bad_fields)]
         problem = None
-        # A policy name that is no preset is already a problem; never let load_policy try it as a path.
-        policy = options.policy if not isinstance(options.policy, str) or options.policy in PRESETS else "none"
-        try:
-            problem = load_problem(
-                job_dir / files["cases"],
-                job_dir / files["agents"],
-                options.date,
-                policy,
-                coord_system=options.coord_system,
-                days=options.days,
-            )
-        except InputError as exc:
-            problems = [*problems, *exc.problems]
-        else:
-            if len(problem.cases) > config.max_cases:
+        if set(tables) == set(TABLES):
+            problem = _load_day(job_dir, files, parsed, problems, labels)
+            if problem is not None and len(problem.cases) > config.max_cases:
                 message = f"{len(problem.cases)} cases; this server plans at most {config.max_cases} per job"
                 problems.append(InputProblem(tables["cases"].label, None, None, len(problem.cases), message))
         if problems or problem is None:
@@ -228,7 +284,45 @@ def prepare_job(job_dir: Path, options: PlanOptions, tables: dict[str, Table], c
     }
 
 
+def _load_day(
+    job_dir: Path, files: dict[str, str], parsed: PlanInput, problems: list[InputProblem], labels: dict[str, str]
+) -> Any:
+    """The day loaded from the saved tables (``None`` when it has problems, added to ``problems``).
+
+    A policy that is no preset, or rules with problems, are already listed: the tables are then checked with
+    ``none`` (and never is a policy name tried as a path).  With a fallback date or horizon, the problems that
+    only judge the date (no agent on it) are left out; a cell already refused for its JSON type is listed once.
+    """
+    from optimizer.io import load_problem
+
+    options, bad = parsed.options, parsed.bad_fields
+    policy = options.policy
+    if (
+        "policy" in bad
+        or (isinstance(policy, str) and policy not in PRESETS)
+        or (isinstance(policy, dict) and _policy_problems(policy))
+    ):
+        policy = "none"
+    try:
+        return load_problem(
+            job_dir / files["cases"],
+            job_dir / files["agents"],
+            options.date,
+            policy,
+            coord_system=options.coord_system,
+            days=options.days,
+        )
+    except InputError as exc:
+        seen = {(p.source, p.row, p.column) for p in problems}
+        for p in exc.problems:
+            refused = (labels.get(p.source, p.source), p.row, p.column) in seen
+            on_fallback_date = p.row is None and p.column == "date" and bad & {"date", "days"}
+            if not refused and not on_fallback_date:
+                problems.append(p)
+    return None
+
+
 __all__ = [
-    "MAX_DAYS", "ApiError", "PlanOptions", "PlanRequest", "Table", "check_options", "client_label", "input_error",
-    "prepare_job", "read_request", "too_large",
+    "MAX_COST_S", "MAX_DAYS", "MAX_SEED", "ApiError", "PlanInput", "PlanOptions", "PlanRequest", "Table",
+    "check_options", "client_label", "input_error", "iso_date", "prepare_job", "read_request", "too_large",
 ]  # fmt: skip

@@ -26,6 +26,14 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+#: A map's policy when its URL is opened (the page shows it in a sandboxed frame; an agent may open the link
+#: itself): the map runs its inline Leaflet and scripts, draws tiles from the web, and nothing else, in a
+#: sandbox (an opaque origin, so its scripts never run as this server's pages).  ``{tiles}``: the tiles' scheme.
+MAP_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: {tiles}; "
+    "connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'; "
+    "sandbox allow-scripts allow-popups"
+)
 _STATIC = {"page.js": "text/javascript; charset=utf-8", "page.css": "text/css; charset=utf-8"}
 _LANG_NAMES = {"en": "English", "zh": "简体中文"}
 
@@ -200,4 +208,17 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-__all__ = ["CSP", "render_page", "router"]
+def map_csp(tiles: str) -> str:
+    """The Content-Security-Policy of a map drawn with ``tiles`` (a name of ``maps.tiles.TILES`` or a URL
+    template): images from the tiles' scheme (``https:``; ``http:`` for such a template), none for no tiles."""
+    from maps.tiles import resolve_tiles
+
+    try:
+        url = resolve_tiles(tiles).url
+    except ValueError:
+        url = "https://"
+    scheme = "" if url is None else url.split(":", 1)[0].lower() + ":"
+    return MAP_CSP.format(tiles=scheme if scheme in ("https:", "http:") else "").replace(" ;", ";")
+
+
+__all__ = ["CSP", "MAP_CSP", "map_csp", "render_page", "router"]

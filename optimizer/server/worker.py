@@ -7,7 +7,10 @@ The process talks to the server through one pipe: ``("progress", {...})`` while 
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
+import sys
 import time
 import traceback
 import zipfile
@@ -36,6 +39,23 @@ EXTRA_DOWNLOADS: dict[str, str] = {
     "moves.csv": "text/csv; charset=utf-8",
 }
 _PROGRESS_EVERY_S = 0.25
+#: The longest value a problem shows.
+_SHOWN = 200
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` as a problem's ``value`` in the API's JSON (which allows no NaN or Infinity): numbers, text and
+    booleans as they are, a number that is not finite as text (``"inf"``), an object or list as compact JSON
+    text, anything else (a date) as text; cut at 200 characters."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    text = str(value)
+    if isinstance(value, Mapping | list | tuple):
+        with contextlib.suppress(ValueError):  # NaN or Infinity inside: str() above
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=str)
+    return text[:_SHOWN]
 
 
 def problem_dict(error: FieldrouteError, labels: Mapping[str, str]) -> dict[str, Any]:
@@ -48,7 +68,7 @@ def problem_dict(error: FieldrouteError, labels: Mapping[str, str]) -> dict[str,
                 "file": labels.get(p.source, p.source),
                 "row": p.row,
                 "column": p.column,
-                "value": p.value if p.value is None or isinstance(p.value, int | float | bool) else str(p.value),
+                "value": p.value if isinstance(p.value, str) else json_safe(p.value),
                 "message": p.message,
             }
             for p in error.problems
@@ -84,8 +104,11 @@ def run_job(spec: dict[str, Any], conn: Connection, stop: Event) -> None:
     except FieldrouteError as exc:
         send("error", problem_dict(exc, spec.get("labels", {})))
     except BaseException as exc:  # a bug: keep the job's record, not the server
-        tail = traceback.format_exc(limit=3)
-        send("error", {"type": type(exc).__name__, "exit_code": 1, "message": str(exc), "trace": tail})
+        # The traceback goes to the server's log (this process's stderr), never to the API: it names the
+        # server's paths and code, which are no client's business.
+        print(f"fieldroute serve: job in {spec.get('job_dir')} failed:", file=sys.stderr)
+        traceback.print_exc(file=sys.stderr)
+        send("error", {"type": type(exc).__name__, "exit_code": 1, "message": str(exc)})
     finally:
         conn.close()
 
@@ -236,4 +259,4 @@ def _write(plan: Any, folder: Path, network: Any, spec: dict[str, Any]) -> list[
     return [{"name": paths[-1].name, "agent_id": None, "date": None}, *manifest]
 
 
-__all__ = ["DOWNLOADS", "EXTRA_DOWNLOADS", "OUT_DIR", "problem_dict", "run_job"]
+__all__ = ["DOWNLOADS", "EXTRA_DOWNLOADS", "OUT_DIR", "json_safe", "problem_dict", "run_job"]

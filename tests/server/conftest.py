@@ -1,5 +1,5 @@
 """Fixtures of the server tests (the helpers live in ``serve_helpers``, a name no other test folder uses)."""
 
-from serve_helpers import make_client
+from serve_helpers import live, live_plan, make_client
 
-__all__ = ["make_client"]
+__all__ = ["live", "live_plan", "make_client"]

@@ -121,3 +121,22 @@ def live_server(data_dir: Path, *extra: str) -> Iterator[LiveServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    """An HTTP client of one real ``fieldroute serve`` process on loopback, shared by the tests of refusals."""
+    with live_server(tmp_path_factory.mktemp("live")) as server, httpx.Client(base_url=server.url, timeout=30) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def live_plan(live: httpx.Client) -> dict[str, Any]:
+    """A finished plan of the sample day on the ``live`` server (the job as ``GET /v1/plans/{id}`` shows it)."""
+    request = upload()
+    created = live.post("/v1/plans", files=request["files"], data=request["data"])
+    assert created.status_code == 202, created.text
+    url = created.json()["url"]
+    job = wait_for(lambda: dict(live.get(url).json()), ("done", "failed", "cancelled"))
+    assert job["status"] == "done", job
+    return job

@@ -230,3 +230,15 @@ def test_the_api_reference_page_works_offline(make_client: Client) -> None:
     assert "POST</span> <code>/v1/plans</code>" in text and "DELETE</span> <code>/v1/plans/{job_id}</code>" in text
     assert "http://" not in text and "https://" not in text  # nothing loaded from elsewhere
     assert client.get("/openapi.json").json()["paths"]["/v1/plans"]
+
+
+def test_a_map_has_its_own_content_security_policy(live: Any, live_plan: dict[str, Any]) -> None:
+    """On the real server: a map opened by its URL runs in a sandbox (opaque origin) with its inline scripts,
+    and images only from its tiles (none here: ``--map-tiles none``)."""
+    answer = live.get(live_plan["maps"][0]["url"])
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/html")
+    policy = {d.split()[0]: d.split()[1:] for d in answer.headers["content-security-policy"].split("; ")}
+    assert policy["sandbox"] == ["allow-scripts", "allow-popups"]
+    assert policy["script-src"] == ["'unsafe-inline'"] and policy["default-src"] == ["'none'"]
+    assert policy["img-src"] == ["data:"] and policy["connect-src"] == ["'none'"]
+    assert "<script" in answer.text  # the map's own inline scripts, which the policy lets run

@@ -226,3 +226,80 @@ def test_several_dates_show_the_per_date_summary(driver: Any, server: LiveServer
     link = driver.execute_script("return document.querySelector('#downloads a[href$=\"plan.json\"]').href;")
     with urllib.request.urlopen(link, timeout=10) as answer:  # the file the page links, from the live server
         assert json.load(answer)["stats"]["late_day_cost_s"] == 60
+
+
+_SHOWN = (
+    "return ['result', 'during', 'problems'].map(function (id) { return !document.getElementById(id).hidden; })"
+    ".concat([document.getElementById('map-frame').src.indexOf('/maps/') > 0,"
+    " document.querySelectorAll('#downloads a').length > 0]);"
+)
+_PROBLEMS = (
+    "var s = document.getElementById('problems'); if (s.hidden) return null;"
+    "return Array.from(s.querySelectorAll('tbody tr')).map(r => Array.from(r.cells).map(c => c.textContent));"
+)
+
+
+def test_a_refused_replan_or_suggest_keeps_the_plan_and_its_forms(driver: Any, server: LiveServer) -> None:
+    """A re-plan (or suggestion) refused with 422 shows its problems above the finished plan, whose maps,
+    downloads and forms stay usable: the dispatcher corrects the form and sends it again."""
+    driver.get(f"{server.url}/?lang=en")
+    _fill_and_plan(driver, EXAMPLES / "cases.csv", EXAMPLES / "agents.csv", time_limit="1")
+    _until(driver, "return !document.getElementById('during').hidden;")
+
+    driver.execute_script("document.getElementById('replan-at').value = '12:00';")
+    driver.execute_script("document.getElementById('replan-time-limit').value = '1';")
+    driver.find_element("id", "replan-done").send_keys("C0001, NOPE")
+    driver.find_element("id", "replan-button").click()
+    rows = _until(driver, _PROBLEMS, 20)
+    assert rows == [["request", "", "done", "NOPE", "no such case in the plan"]]
+    assert driver.execute_script(_SHOWN) == [True, True, True, True, True]  # result, forms, problems, map, files
+    assert driver.find_element("id", "problems-title").text.startswith("1 problem(s) in the re-plan")
+
+    done = driver.find_element("id", "replan-done")  # the form is still there to correct
+    done.clear()
+    done.send_keys("C0001")
+    driver.find_element("id", "replan-button").click()
+    note = _until(driver, "var n = document.getElementById('result-note'); return !n.hidden && n.textContent;")
+    assert note.startswith("Re-plan of ") and driver.execute_script(_SHOWN)[2] is False
+
+    driver.find_element("id", "suggest-case-id").send_keys("C0002")  # already in the plan
+    driver.execute_script(
+        "document.getElementById('suggest-lat').value = '40.2795';"
+        "document.getElementById('suggest-lon').value = '-76.8233';"
+    )
+    driver.find_element("id", "suggest-button").click()
+    rows = _until(driver, _PROBLEMS, 20)
+    assert rows == [["case", "2", "case_id", "C0002", "this case is already in the plan"]]
+    assert driver.execute_script(_SHOWN) == [True, True, True, True, True]
+    case_id = driver.find_element("id", "suggest-case-id")
+    case_id.clear()
+    case_id.send_keys("NEW-1")
+    driver.find_element("id", "suggest-button").click()
+    _until(driver, "return !document.getElementById('suggest-table').hidden;", 20)
+    assert driver.execute_script("return window.__alerts;") == []
+
+
+def test_a_map_opened_by_its_url_runs_sandboxed(driver: Any, server: LiveServer) -> None:
+    """Opened directly (as an agent opens a link), a map draws its markers and routes under its own
+    Content-Security-Policy: a sandbox with an opaque origin, so its scripts never run as the server's pages."""
+    driver.get(f"{server.url}/?lang=en")
+    _fill_and_plan(driver, EXAMPLES / "cases.csv", EXAMPLES / "agents.csv", time_limit="1")
+    _until(driver, "return !document.getElementById('result').hidden;")
+    with urllib.request.urlopen(f"{server.url}/v1/plans?limit=1", timeout=10) as answer:
+        job = json.load(answer)[0]
+    trap = "window.__csp = []; document.addEventListener('securitypolicyviolation', e => window.__csp.push(e.violatedDirective));"  # noqa: E501
+    added = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": trap})
+    try:
+        driver.get(server.url + job["maps"][1]["url"])  # an agent's map
+        counts = _until(
+            driver,
+            "var m = document.querySelectorAll('.leaflet-marker-icon').length;"
+            "var p = document.querySelectorAll('path.leaflet-interactive').length;"
+            "return m > 0 && p > 0 ? [m, p] : null;",
+            30,
+        )
+        assert counts
+        assert driver.execute_script("return window.origin;") == "null"  # sandboxed: not the server's origin
+        assert driver.execute_script("return window.__csp;") == []
+    finally:
+        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]})

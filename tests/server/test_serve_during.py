@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import httpx
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
@@ -195,3 +196,66 @@ def test_the_price_of_a_day_late_is_an_option_of_a_plan_over_several_dates(make_
     refused = client.post("/v1/plans", json={**body, "days": 1})
     assert refused.status_code == 422
     assert [p["column"] for p in refused.json()["error"]["problems"]] == ["late_day_cost"]
+
+
+# -- Refusals on the real server process (``live``, ``live_plan``): every problem at once, as JSON. ---------------
+
+
+def _refused(response: httpx.Response) -> list[tuple[str, int | None, str | None, Any]]:
+    """``(file, row, column, value)`` of each problem of a 422 (which must be JSON)."""
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    return [(p["file"], p["row"], p["column"], p["value"]) for p in response.json()["error"]["problems"]]
+
+
+def _raw(live: httpx.Client, url: str, text: str) -> httpx.Response:
+    return live.post(url, content=text.encode(), headers={"content-type": "application/json"})
+
+
+@pytest.mark.parametrize(
+    ("fields", "column", "value"),
+    [('"time_limit": Infinity', "time_limit", "inf"), ('"stability_cost": Infinity', "stability_cost", "inf"),
+     ('"stability_cost": 1e300', "stability_cost", 1e300),
+     ('"balance": "time", "balance_weight": 1e308', "balance_weight", 1e308),
+     ('"positions": [{"agent_id": "A01", "lat": NaN, "lon": -76.8}]', "positions.0.lat", "nan"),
+     ('"seed": 4294967296', "seed", 2**32)],
+)  # fmt: skip
+def test_replan_refuses_numbers_not_finite_or_out_of_range(
+    live: httpx.Client, live_plan: dict[str, Any], fields: str, column: str, value: Any
+) -> None:
+    """A 422 before any job exists, never a job that fails (``exit_code`` 1)."""
+    response = _raw(live, f"/v1/plans/{live_plan['id']}/replan", '{"at": "12:00", ' + fields + "}")
+    assert _refused(response) == [("request", None, column, value)]
+
+
+def test_replan_lists_every_problem_beside_a_bad_field(live: httpx.Client, live_plan: dict[str, Any]) -> None:
+    new_cases = [{"case_id": "X2", "lat": 99, "lon": -76.8}, {"case_id": {"id": 3}, "lat": 40.2, "lon": -76.8}]
+    body = {"at": "25:99", "done": ["NOPE"], "unavailable": ["ZZ"], "keep": "all", "time_limt": 1}
+    body["new_cases"] = new_cases
+    found = _refused(live.post(f"/v1/plans/{live_plan['id']}/replan", json=body))
+    assert {(f, r, c) for f, r, c, _ in found} == {
+        ("request", None, "keep"), ("request", None, "time_limt"), ("request", None, "at"),
+        ("request", None, "done"), ("request", None, "unavailable"), ("new_cases", 2, "lat"),
+        ("new_cases", 3, "case_id"),
+    }  # fmt: skip
+    assert ("new_cases", 3, "case_id", '{"id":3}') in found
+
+
+def test_suggest_lists_every_problem_beside_a_bad_field(live: httpx.Client, live_plan: dict[str, Any]) -> None:
+    body = {"case": {"case_id": "S", "lat": "x", "lon": 1, "must_visit": True, "priority": True}, "at": "99:00", "k": 0}
+    found = _refused(live.post(f"/v1/plans/{live_plan['id']}/suggest", json=body))
+    assert found == [("request", None, "k", 0), ("request", None, "at", "99:00"), ("case", 2, "priority", True),
+                     ("case", 2, "lat", "x")]  # fmt: skip
+    found = _refused(live.post(f"/v1/plans/{live_plan['id']}/suggest", json={"case": {"case_id": "S"}, "kk": 1}))
+    assert ("request", None, "kk", 1) in found
+
+
+def test_suggest_refuses_a_case_already_in_the_plan(live: httpx.Client, live_plan: dict[str, Any]) -> None:
+    """As a re-plan refuses it among its new cases: a routed case, or an unassigned one."""
+    routed = next(r["case_id"] for r in live_plan["plan"]["routes"] if r["kind"] == "visit")
+    known = [routed, *(u["case_id"] for u in live_plan["plan"]["unassigned"][:1])]
+    for case_id in known:
+        case = {"case_id": case_id, "lat": 40.2795, "lon": -76.8233}
+        response = live.post(f"/v1/plans/{live_plan['id']}/suggest", json={"case": case})
+        assert _refused(response) == [("case", 2, "case_id", case_id)]
+        assert response.json()["error"]["problems"][0]["message"] == "this case is already in the plan"

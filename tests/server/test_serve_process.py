@@ -90,6 +90,37 @@ def test_non_loopback_without_token_refuses_to_start(tmp_path: Path, monkeypatch
     assert not (tmp_path / "jobs.sqlite3").exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [(["--token", "short"], None, "--token: the token must have at least 8 characters"),
+     (["--token", " " * 8, "--host", "0.0.0.0"], None, "--token: the token is only spaces"),
+     ([], " " * 12, "FIELDROUTE_TOKEN: the token is only spaces"),
+     ([], "abc\n", "FIELDROUTE_TOKEN: the token must have at least 8 characters")],
+)  # fmt: skip
+def test_a_token_that_cannot_guard_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], env: str | None, message: str
+) -> None:
+    """Exit 2 with the reason (not "This is a bug", exit 1); a token of spaces could never be sent as a Bearer
+    header (its value arrives stripped), so it would lock the API rather than guard it."""
+    if env is None:
+        monkeypatch.delenv("FIELDROUTE_TOKEN", raising=False)
+    else:
+        monkeypatch.setenv("FIELDROUTE_TOKEN", env)
+    result = CliRunner().invoke(app, ["serve", "--data-dir", str(tmp_path), *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "bug" not in result.output
+    assert not (tmp_path / "jobs.sqlite3").exists()
+
+
+def test_config_refuses_a_token_a_client_could_not_send(tmp_path: Path) -> None:
+    from optimizer.server import ServerConfig
+
+    with pytest.raises(ValueError, match="must not start or end with a space"):
+        ServerConfig(data_dir=tmp_path, token=" token-with-a-space")
+    with pytest.raises(ValueError, match="at least 8 characters"):
+        ServerConfig(data_dir=tmp_path, token="short")
+
+
 def test_bad_network_option_refuses_to_start(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["serve", "--network", "city", "--data-dir", str(tmp_path)])
     assert result.exit_code == 2 and "name=path" in result.output

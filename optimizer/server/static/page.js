@@ -44,7 +44,7 @@
     return text;
   }
 
-  function showProblems(problems) {
+  function showProblems(problems, title) {
     var body = $("problems-table").querySelector("tbody");
     body.textContent = "";
     problems.forEach(function (p) {
@@ -52,7 +52,7 @@
       [p.file, p.row, p.column, p.value, translated(p.message)].forEach(function (v) { cell(row, v); });
       body.appendChild(row);
     });
-    $("problems-title").textContent = t("problems_title", { n: problems.length });
+    $("problems-title").textContent = t(title || "problems_title", { n: problems.length });
     show("problems", true);
   }
 
@@ -63,10 +63,12 @@
     ["problems", "job", "result", "during"].forEach(function (id) { show(id, false); });
   }
 
-  function apiError(response, body) {
+  /* A refused request: its problems (422) under `title`, or the status and message. */
+  function apiError(response, body, title) {
     var error = (body && body.error) || {};
     if (response.status === 422 && error.problems) {
-      showProblems(error.problems);
+      showProblems(error.problems, title);
+      if (title) { $("problems").scrollIntoView(); }  // above the plan, which stays: the form is corrected below
     } else {
       message(t("request_failed", { status: response.status, message: error.message || response.statusText }));
     }
@@ -85,19 +87,27 @@
     var form = new FormData($("replan-form"));
     var file = form.get("new_cases");
     if (!file || !file.name) { form.delete("new_cases"); }
-    start("/v1/plans/" + encodeURIComponent(finished) + "/replan", form, $("replan-button"));
+    start("/v1/plans/" + encodeURIComponent(finished) + "/replan", form, $("replan-button"), "replan_problems_title");
   }
 
-  /* Post a form that creates a job, then watch the job. */
-  function start(url, form, button) {
-    reset();
+  /* Post a form that creates a job, then watch the job.  With `keepTitle` (a re-plan) the finished plan, its
+   * maps, downloads and the forms stay until the new job is accepted: a refused re-plan shows its problems
+   * under that title, and the dispatcher corrects the form instead of planning the day again. */
+  function start(url, form, button, keepTitle) {
+    if (keepTitle) {
+      message("");
+      show("problems", false);
+    } else {
+      reset();
+    }
     button.disabled = true;
     message(t("uploading"));
     fetch(url, { method: "POST", body: form, credentials: "same-origin" })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
           message("");
-          if (!response.ok) { apiError(response, body); return; }
+          if (!response.ok) { apiError(response, body, keepTitle); return; }
+          if (keepTitle) { reset(); }
           current = body.id;
           show("job", true);
           poll();
@@ -127,7 +137,7 @@
     })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
-          if (!response.ok) { apiError(response, body); return; }
+          if (!response.ok) { apiError(response, body, "suggest_problems_title"); return; }
           var tbody = $("suggest-table").querySelector("tbody");
           tbody.textContent = "";
           body.suggestions.forEach(function (p) {
