@@ -13,6 +13,7 @@ keep the numbering.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from optimizer.errors import InputError, InputProblem
@@ -47,6 +49,9 @@ class RawTable:
     problems: tuple[InputProblem, ...] = ()
     """Rows the reader could not take as they are (a CSV row with more cells than the header): the parsers list
     them beside every other problem of the table, and those rows are left out."""
+    shaped: tuple[tuple[int, str, Any], ...] = ()
+    """``(row, column, value)`` of the cells that held an object, a list or a boolean (JSON, a DataFrame, Excel),
+    which the text in ``rows`` flattens: the parsers judge them by column (:mod:`optimizer.io.shapes`)."""
 
 
 def normalise_column(name: Any) -> str:
@@ -171,8 +176,7 @@ def _with_ragged_rows(path: Path, label: str, delimiter: str) -> RawTable:
                 problems.append(InputProblem(label, number, None, None, message))
                 cells = []  # an empty row: skipped, and the rows after it keep their numbers
             records.append([*cells])
-    table = _from_records(label, header, records)
-    return RawTable(table.source, table.columns, table.rows, problems=tuple(problems))
+    return dataclasses.replace(_from_records(label, header, records), problems=tuple(problems))
 
 
 def _read_excel(path: Path, label: str, sheet: str | None) -> RawTable:
@@ -199,12 +203,12 @@ def _read_excel(path: Path, label: str, sheet: str | None) -> RawTable:
     finally:
         book.close()
     if not rows:
-        return RawTable(label, (), (), names)
+        return RawTable(label, (), (), names if sheet is None else ())
     problems = _saved_formula_values(path, sheet_name, rows, formulas, label) if formulas else []
     table = _from_records(label, list(rows[0]), rows[1:])
     # the sheet names help pick the data sheet; a sheet picked by name that lacks columns has other trouble
     named_sheets = names if sheet is None else ()
-    return RawTable(table.source, table.columns, table.rows, named_sheets, tuple(problems))
+    return dataclasses.replace(table, sheets=named_sheets, problems=tuple(problems))
 
 
 def _saved_formula_values(
@@ -263,15 +267,21 @@ def _from_records(source: str, header: Sequence[Any], records: Iterable[Sequence
     """Normalise the header, turn every cell into text, number the rows (header = row 1), drop empty rows."""
     columns = [normalise_column(c) if c is not None else "" for c in header]
     rows: list[tuple[int, dict[str, str | None]]] = []
+    shaped: list[tuple[int, str, Any]] = []
     for number, record in enumerate(records, start=2):
         cells = [cell_text(v) for v in record]
         if not any(cells):
             continue
         rows.append((number, {col: cells[i] if i < len(cells) else None for i, col in enumerate(columns)}))
+        shaped += [
+            (number, columns[i], v)
+            for i, v in enumerate(record[: len(columns)])
+            if isinstance(v, Mapping | list | tuple | bool | np.bool_)
+        ]
     # Drop header-less columns that hold nothing (Excel sheets often carry formatted empty columns).
     used = {c for _, cells in rows for c, v in cells.items() if v is not None}
     kept = tuple(c for c in columns if c or "" in used)
-    return RawTable(source, kept, tuple(rows))
+    return RawTable(source, kept, tuple(rows), shaped=tuple(shaped))
 
 
 __all__ = ["FORMATS", "RawTable", "TableSource", "cell_text", "normalise_column", "read_table"]

@@ -28,6 +28,7 @@ from optimizer.io.schema import (
     missing_required,
     parse_row,
 )
+from optimizer.io.shapes import shape_problems
 from optimizer.model import AGENT_PLACE_PREFIXES, RESERVED_CASE_ID, Agent, Case
 from optimizer.times import TimeWindow, format_clock
 
@@ -62,13 +63,14 @@ def _check_visit_ids(out: Collector, ids: list[tuple[int, Any]], cases: Sequence
                 )
 
 
-def _reader_first(problems: list[InputProblem], table: RawTable) -> list[InputProblem]:
-    """``problems`` without the parsers' echo of a cell the reader already named (a formula saved without its
-    value reads as empty: "missing value" would say it twice)."""
-    named = {(p.row, p.column) for p in table.problems if p.row is not None and p.column is not None}
+def _reader_first(problems: list[InputProblem], first: Sequence[InputProblem]) -> list[InputProblem]:
+    """``problems`` without the parsers' echo of a cell ``first`` (the reader's and the shapes' problems, among
+    ``problems``) already named: a formula saved without its value reads as empty, "missing value" would say it
+    twice; an object as an id would also be "duplicate case_id"."""
+    named = {(p.row, p.column) for p in first if p.row is not None and p.column is not None}
     if not named:
         return problems
-    own = {id(p) for p in table.problems}  # the same objects (values may be unhashable)
+    own = {id(p) for p in first}  # the same objects (values may be unhashable)
     return [p for p in problems if id(p) in own or (p.row, p.column) not in named]
 
 
@@ -134,6 +136,8 @@ def parse_cases(
     out = Collector(table.source, list(table.problems))
     check_columns(table, CASE_COLUMNS, "cases", out)
     kept = _kept_columns(table, keep_columns, out)
+    first = [*table.problems, *shape_problems(table, CASE_COLUMNS, kept)]
+    out.problems += first[len(table.problems) :]
     present, absent = set(table.columns), missing_required(table, CASE_COLUMNS)
     cases: list[Case] = []
     case_rows: list[int] = []
@@ -172,7 +176,7 @@ def parse_cases(
     _check_visit_ids(out, ids, cases, case_rows)
     if notes is not None:
         notes += out.notes
-    return cases, points, _reader_first(out.problems, table)
+    return cases, points, _reader_first(out.problems, first)
 
 
 # -- agents ----------------------------------------------------------------------------------------------------
@@ -291,6 +295,8 @@ def parse_agents(
     """
     out = Collector(table.source, list(table.problems))
     check_columns(table, AGENT_COLUMNS, "agents", out)
+    first = [*table.problems, *shape_problems(table, AGENT_COLUMNS)]
+    out.problems += first[len(table.problems) :]
     present, absent = set(table.columns), missing_required(table, AGENT_COLUMNS)
     agents: list[Agent] = []
     points: list[ParsedLocation] = []
@@ -313,7 +319,7 @@ def parse_agents(
     _check_duplicates(out, keys, "agent_id", "agent_id on the same date")
     if notes is not None:
         notes += out.notes
-    return agents, points, _reader_first(out.problems, table)
+    return agents, points, _reader_first(out.problems, first)
 
 
 __all__ = ["AGENT_COLUMNS", "CASE_COLUMNS", "Column", "ParsedLocation", "check_swapped", "parse_agents", "parse_cases"]

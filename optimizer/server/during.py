@@ -271,12 +271,9 @@ def _saved_new_cases(
 ) -> str | None:
     """The new cases (uploaded file or JSON records) saved in the job, checked; their path inside the job."""
     from optimizer.dispatch.newcases import read_cases
-    from optimizer.server.records import record_problems
 
     if upload is None and not body.new_cases:
         return None
-    refused: list[InputProblem] = [] if upload else record_problems(body.new_cases, "new_cases", "cases")
-    problems += refused
     label, suffix, content = upload or ("new_cases", ".json", json.dumps(body.new_cases, default=str).encode())
     name = f"input/new_cases{suffix}"
     path = job_dir / name
@@ -285,18 +282,9 @@ def _saved_new_cases(
     try:
         read_cases(path)
     except InputError as exc:
-        problems += _not_refused(exc.problems, refused, labels)
+        problems += exc.problems
     problems += _clashes(path, label, case_ids)
     return name
-
-
-def _not_refused(
-    found: list[InputProblem], refused: list[InputProblem], labels: dict[str, str] | None = None
-) -> list[InputProblem]:
-    """``found`` without the cells already ``refused`` for their JSON type (each cell is listed once)."""
-    cells = {(p.source, p.row, p.column) for p in refused}
-    names = labels or {}
-    return [p for p in found if (names.get(p.source, p.source), p.row, p.column) not in cells]
 
 
 def _clashes(path: Path, label: str, case_ids: set[str]) -> list[InputProblem]:
@@ -362,19 +350,15 @@ def _suggest(
 
     from optimizer.dispatch.newcases import read_cases
     from optimizer.dispatch.suggest import suggest
-    from optimizer.server.records import record_problems
     from optimizer.times import format_clock
 
     at_s = _clock("at", body.at, problems)
-    refused = record_problems([body.case], "case", "cases")
-    problems += refused
     cases = []
     if body.case:
         try:
             cases = read_cases(pd.DataFrame([body.case]))
         except InputError as exc:
-            named = [InputProblem("case", p.row, p.column, p.value, p.message) for p in exc.problems]
-            problems += _not_refused(named, refused)
+            problems += [InputProblem("case", p.row, p.column, p.value, p.message) for p in exc.problems]
     plan, index = _INDEXES.get(job_id, out, network_path)
     if len(cases) == 1 and cases[0].case_id in {c.case_id for c in plan.problem.cases}:
         problems.append(InputProblem("case", 2, "case_id", cases[0].case_id, "this case is already in the plan"))

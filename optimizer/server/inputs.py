@@ -157,10 +157,8 @@ async def read_request(request: Request, config: ServerConfig) -> PlanInput:
 
 
 def _read_json(data: Mapping[str, Any]) -> PlanInput:
-    """The options and the tables sent as arrays of records, each record's values checked (objects, lists and
-    booleans where a cell takes none are refused: :mod:`optimizer.server.records`)."""
-    from optimizer.server.records import record_problems
-
+    """The options and the tables sent as arrays of records (values a cell cannot hold, objects, lists and
+    booleans where a column takes none, are refused with the tables' other problems: :mod:`optimizer.io.shapes`)."""
     options, problems = validated(PlanOptions, {k: v for k, v in data.items() if k not in TABLES}, _FALLBACKS)
     tables: dict[str, Table] = {}
     for name in TABLES:
@@ -171,7 +169,6 @@ def _read_json(data: Mapping[str, Any]) -> PlanInput:
             message = "give a list of objects, one per row"
             problems.append(InputProblem("request", None, name, None, message))
         else:
-            problems += record_problems(records, name, name)
             tables[name] = Table(name, ".json", json.dumps(records, default=str).encode())
     return PlanInput(options, tables, problems)
 

@@ -197,3 +197,15 @@ def test_a_formula_saved_without_its_value_is_named_not_read_as_empty(tmp_path: 
         (3, "service_minutes", "=5+50"),
         (4, "lat", "=40+0.28"),
     }
+
+
+def test_lists_in_list_columns_and_booleans_in_yes_no_columns_are_cells() -> None:
+    """Refused elsewhere (an object, a list as a priority), a list of skills or windows and a boolean must_visit
+    are what JSON and DataFrames naturally carry."""
+    cases = pd.DataFrame(
+        [{"case_id": 17, "lat": 40.27, "lon": -76.88, "skills": ["spanish"], "windows": ["09:00-12:00", "14:00-16:00"],
+          "must_visit": True}]
+    )  # fmt: skip
+    agents = pd.read_csv(EXAMPLES / "agents.csv", dtype=str, keep_default_na=False)
+    case = load_problem(cases, agents, DATE).cases[0]
+    assert (case.case_id, case.skills, case.must_visit, len(case.windows)) == ("17", frozenset({"spanish"}), True, 2)
