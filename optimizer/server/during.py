@@ -9,6 +9,7 @@ suggest answers at once from an index of the plan's routes, kept per job in memo
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import threading
@@ -203,11 +204,16 @@ def _prepare_replan(
     """Check the re-plan against the plan it starts from and save its new cases; ``problems`` (those of the
     request's own fields) and the ones found here are answered together as one 422."""
     from optimizer.dispatch import load_plan
+    from optimizer.dispatch.replan import Position, far_positions
 
     at_s = _clock("at", body.at, problems)
     plan = load_plan(source_out)
     case_ids = {c.case_id for c in plan.problem.cases}
     positions = _checked_references(body, {a.agent_id for a in plan.problem.agents}, case_ids, problems)
+    reported = {p["agent_id"]: Position(p["lat"], p["lon"]) for p in positions}
+    problems += [  # a position hundreds of km from the plan (lat and lon swapped), as the CLI refuses it
+        dataclasses.replace(p, source="request", column="positions") for p in far_positions(plan.problem, reported)
+    ]
     labels: dict[str, str] = {}
     try:
         (job_dir / "input").mkdir(parents=True)

@@ -89,12 +89,15 @@ def test_replan_as_a_form_with_a_new_cases_file(served: Any) -> None:
 def test_replan_lists_every_problem(served: Any) -> None:
     client, job = served
     new_cases = [{"case_id": "C0002", "lat": 40.28, "lon": -76.83}, {"case_id": "N2", "lat": 999, "lon": 0}]
-    body = {"at": "25:99", "unavailable": ["NOPE"], "done": ["C0001", "X9"], "time_limit": 1, "new_cases": new_cases}
+    swapped = [{"agent_id": "A01", "lat": -76.83, "lon": 40.28}]
+    body = {"at": "25:99", "unavailable": ["NOPE"], "done": ["C0001", "X9"], "time_limit": 1, "new_cases": new_cases,
+            "positions": swapped}  # fmt: skip
     response = client.post(f"/v1/plans/{job['id']}/replan", json=body)
     assert response.status_code == 422, response.text
     problems = response.json()["error"]["problems"]
     columns = {(p["column"], str(p["value"])) for p in problems}
     assert ("at", "25:99") in columns and ("unavailable", "NOPE") in columns and ("done", "X9") in columns
+    assert any(p["column"] == "positions" and "lat and lon look swapped" in p["message"] for p in problems)
     assert ("case_id", "C0002") in columns  # already in the plan
     assert any(p["column"] == "lat" for p in problems)
     assert ("done", "C0001") not in columns
