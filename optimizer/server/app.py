@@ -63,6 +63,13 @@ def create_app(config: ServerConfig, *, start_queue: bool = True) -> FastAPI:
     async def _http_error(_: Request, exc: HTTPException) -> Response:
         return error_response(exc.status_code, "http", str(exc.detail))
 
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> Response:
+        # a bug: the client gets JSON like every other error (not a text/plain 500), without the traceback or
+        # server paths; Starlette raises the exception on after answering, so the server's log keeps it
+        message = f"unexpected error ({type(exc).__name__}): a bug in fieldroute; the server's log has the details"
+        return error_response(500, "internal", message)
+
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> Response:
         problems = [

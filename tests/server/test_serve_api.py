@@ -242,3 +242,27 @@ def test_a_map_has_its_own_content_security_policy(live: Any, live_plan: dict[st
     assert policy["script-src"] == ["'unsafe-inline'"] and policy["default-src"] == ["'none'"]
     assert policy["img-src"] == ["data:"] and policy["connect-src"] == ["'none'"]
     assert "<script" in answer.text  # the map's own inline scripts, which the policy lets run
+
+
+def test_an_unexpected_error_is_answered_as_json_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug used to come back as a text/plain "Internal Server Error"; every other error is JSON."""
+    from optimizer.server.app import create_app
+    from optimizer.server.config import ServerConfig
+    from optimizer.server.store import JobStore
+
+    def broken(*_: Any, **__: Any) -> Any:
+        raise RuntimeError("/srv/secret/path went wrong")
+
+    monkeypatch.setattr(JobStore, "latest", broken)
+    app = create_app(ServerConfig(data_dir=tmp_path / "data", map_tiles="none"), start_queue=False)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/v1/plans/" + "0" * 32)
+        listed = client.get("/v1/plans")
+    assert response.status_code == 404  # the ordinary errors as before
+    assert listed.status_code == 500
+    assert listed.headers["content-type"].startswith("application/json")
+    error = listed.json()["error"]
+    assert error["type"] == "internal" and "RuntimeError" in error["message"]
+    assert "/srv/secret" not in listed.text
