@@ -83,6 +83,9 @@ def test_sheet_option_picks_the_data_sheet(tmp_path: Path) -> None:
     result = runner.invoke(app, [*args, "--sheet", "Cases"])  # one name for both: the agents are not there
     assert result.exit_code == 3
     assert "agent_id" in result.output
+    result = runner.invoke(app, [*args, "--sheet", "Cover"])  # picked by name: no advice to pick another
+    assert result.exit_code == 3
+    assert "pick the one with the data" not in result.output and "required column is missing" in result.output
     # a sheet named for a CSV file was ignored without a word; a mistyped table name was "a bug" (exit 1)
     csv_agents = ["validate", "--cases", str(path), "--agents", str(EXAMPLES / "agents.csv"), "--date", "2026-12-01"]
     result = runner.invoke(app, [*csv_agents, "--sheet", "cases=Cases,agents=X"])

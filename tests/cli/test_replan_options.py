@@ -99,9 +99,9 @@ def test_replan_lists_every_problem_of_every_input_at_once(lopsided_plan: Path, 
         "positions.csv, row 2, column 'lat': not a number",
         "positions.csv, row 2, column 'free_at': not a time HH:MM",
         "new.csv, row 2, column 'priority'",
-        "unavailable agent(s) NOPE are not in the plan",
-        "positions of agent(s) NOBODY",
-        "done case id(s) X999 are not in the plan",
+        "--unavailable, column 'agent_id': unavailable agent(s) NOPE are not in the plan",
+        "positions.csv, column 'agent_id': positions of agent(s) NOBODY",
+        "done.csv, column 'case_id': done case id(s) X999 are not in the plan",
     ):
         assert expected in text, (expected, result.output)
     assert not out.exists()

@@ -127,6 +127,7 @@ def test_a_mistyped_kind_and_a_foreign_date_are_named_and_an_empty_kind_is_a_vis
     typo.loc[visits[0], "kind"] = "vist"
     dated = stops.copy()
     dated.loc[visits[1], "date"] = "2026-02-30"
+    dated.loc[visits[2], "seq"] = "inf"
     result = check_plan(example_plan, typo)
     cid = stops.loc[visits[0], "case_id"]
     assert f"edited row for case {cid}: kind 'vist' is none of start, visit, break, end (rule: edited table)" in (
@@ -134,6 +135,7 @@ def test_a_mistyped_kind_and_a_foreign_date_are_named_and_an_empty_kind_is_a_vis
     )
     found = check_plan(example_plan, dated).violations
     assert any("date '2026-02-30' is not the plan's date 2026-12-01" in v for v in found), found
+    assert any("seq 'inf' is not a number" in v for v in found), found
     blank = stops.copy()
     blank.loc[visits, "kind"] = ""
     again = check_plan(example_plan, blank)
