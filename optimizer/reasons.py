@@ -51,6 +51,9 @@ class Reason(StrEnum):
     """A dispatcher took the visit out of an edited plan (``fieldroute check``)."""
     AGENT_UNAVAILABLE = "agent_unavailable"
     """A re-plan: the case was promised to an agent who is no longer available and no one else could take it."""
+    REPORTED_DONE = "reported_done"
+    """A re-plan: the case was reported done although no route of the plan had it (visited outside the plan, or
+    settled another way), so the rest of the day does not plan it again."""
 
 
 __all__ = ["Reason"]

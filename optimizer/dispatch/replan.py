@@ -55,7 +55,8 @@ from optimizer.horizon.repeats import after_visits, copy_id
 from optimizer.io.locations import SWAP_FAR_M, SWAP_NEAR_M
 from optimizer.locks import audit_locks
 from optimizer.model import Agent, Case, Problem
-from optimizer.plan import Plan, Route, visit_id
+from optimizer.plan import Plan, Route, Unassigned, visit_id
+from optimizer.reasons import Reason
 from optimizer.solver import SearchConfig, solve
 from optimizer.solver.balance import DEFAULT_BALANCE_WEIGHT, BalanceMode
 from optimizer.solver.budget import StopRequest
@@ -210,6 +211,7 @@ class _Prepared:
     promised_order: dict[str, list[str]]
     rest_cases: list[Case]
     initial: dict[str, list[str]]
+    done_outside: set[str]
 
 
 def _prepare(request: _Request) -> _Prepared:
@@ -240,9 +242,13 @@ def _prepare(request: _Request) -> _Prepared:
         promised = {cid: aid for cid, aid in promised.items() if cid not in repeat}
         orders = {aid: [cid for cid in order if cid not in repeat] for aid, order in promised_order.items()}
         promised_order = {aid: order for aid, order in orders.items() if order}
-    rest_cases = _rest_cases(problem, locked_ids) + list(request.new_cases)
+    # a case reported done that no route had (visited outside the plan): one visit made today, not planned again
+    outside = {cid for cid in request.done if cid in by_id} - locked_ids
+    rest_cases = _rest_cases(problem, locked_ids | outside) + list(request.new_cases)
     initial = _visit_ids({aid: list(cuts[aid].remaining) for aid in working}, cuts)
-    return _Prepared(cuts, locked_ids, rest_agents, working, promised, promised_order, rest_cases, initial)
+    return _Prepared(
+        cuts, locked_ids, rest_agents, working, promised, promised_order, rest_cases, initial, outside
+    )  # fmt: skip
 
 
 def _rest_cases(problem: Problem, locked_ids: Collection[str]) -> list[Case]:
@@ -308,6 +314,17 @@ def _solve_rest_of_day(request: _Request, prepared: _Prepared) -> tuple[Plan, li
     return rest, released
 
 
+def _reported_done(merged: Plan, outside: Collection[str]) -> Plan:
+    """``merged`` with the cases reported done that no route had listed as such, not with the morning's reason
+    (a case "dropped for priority" in the morning was visited all the same)."""
+    detail = "reported done, though no route of the plan had it: not planned again"
+    unassigned = tuple(
+        Unassigned(u.case_id, Reason.REPORTED_DONE, detail) if u.case_id in outside else u
+        for u in merged.unassigned_cases
+    )
+    return Plan(merged.problem, merged.routes, unassigned, merged.audit, merged.stats)
+
+
 def _settled(request: _Request, prepared: _Prepared, rest: Plan, rest_day: DayContext) -> Plan:
     """``rest`` after :func:`settle` at the stability cost the search used (recorded in ``stats["settle"]``)."""
     cost = float(rest.stats.get("stability_cost_s", 0))
@@ -324,6 +341,8 @@ def _whole_day(request: _Request, prepared: _Prepared, rest: Plan, released: lis
     plan, new_cases = request.plan, request.new_cases
     whole_cases = (*plan.problem.cases, *new_cases)
     merged, whole_day = merge_day(plan, rest, prepared.cuts, whole_cases, request.network)
+    if prepared.done_outside:
+        merged = _reported_done(merged, prepared.done_outside)
     if request.days is not None:  # a week plan: every agent-day named by its agent again
         merged, rest, whole_day = _restored(request.days, merged, rest, whole_day, prepared.locked_ids)
     today = plan.problem.date

@@ -200,3 +200,17 @@ def test_no_agent_reasons_name_the_agents_out_for_the_rest_of_the_day(example_pl
     assert reasons[spanish].detail.endswith(
         "have no skills; not counted, out for the rest of the day (unavailable or day over): A01"
     ), reasons[spanish]
+
+
+def test_a_case_reported_done_that_no_route_had_is_not_planned_again(example_plan: Plan) -> None:
+    """A done id naming a case the morning left out was ignored: the afternoon could plan the visit again, and
+    the case kept its morning reason ("dropped for priority") though it had been visited."""
+    problem = dataclasses.replace(example_plan.problem, agents=example_plan.problem.agents[:1])
+    morning = solve(problem, time_limit=1, seed=0)
+    left = [u.case_id for u in morning.unassigned_cases]
+    assert left
+    result = replan(morning, 9 * 3600, done=left, time_limit=1)  # early: room to plan them again
+    assert result.violations == []
+    assert not set(left) & {cid for r in result.plan.routes for cid in r.case_ids}
+    reasons = {u.case_id: u.reason for u in result.plan.unassigned_cases}
+    assert all(reasons[cid] == "reported_done" for cid in left)
