@@ -19,6 +19,7 @@ import json
 import math
 import os
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,19 +139,26 @@ def _read_csv(path: Path, label: str) -> RawTable:
         if not header.strip():
             return RawTable(label, (), ())  # reported as missing columns and no rows
         delimiter = max((",", ";", "\t"), key=header.count)
-        frame = pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            encoding="utf-8-sig",
-            skipinitialspace=True,
-            sep=delimiter,
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            # index_col=False: rows one cell longer than the header (a trailing delimiter on every row) made pandas
+            # take the first column as the index, shifting every value one column left without a word
+            frame = pd.read_csv(
+                path,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                encoding="utf-8-sig",
+                skipinitialspace=True,
+                sep=delimiter,
+                index_col=False,
+            )
     except UnicodeDecodeError:
         message = "this file is not UTF-8 text; save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8)"
         raise InputError([InputProblem(label, None, None, None, message)]) from None
     except pd.errors.ParserError:
+        return _with_ragged_rows(path, label, delimiter)
+    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):  # cells beyond the header dropped
         return _with_ragged_rows(path, label, delimiter)
     # pandas renames a column given twice (priority, priority.1): the header as written lets the check see it
     names = next(csv.reader([header.rstrip("\r\n")], delimiter=delimiter, skipinitialspace=True), [])
@@ -159,8 +167,9 @@ def _read_csv(path: Path, label: str) -> RawTable:
 
 
 def _with_ragged_rows(path: Path, label: str, delimiter: str) -> RawTable:
-    """The table with every row that has more cells than the header (what pandas' tokenizer refused) left out
-    and named as a problem, so the other rows are still checked."""
+    """The table with every row that has more cells than the header (what pandas' tokenizer refused or would
+    drop) left out and named as a problem, so the other rows are still checked; empty cells past the header (a
+    trailing delimiter) are no problem."""
     problems = []
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter, skipinitialspace=True)
@@ -168,6 +177,8 @@ def _with_ragged_rows(path: Path, label: str, delimiter: str) -> RawTable:
         width = len(header)
         records: list[list[str | None]] = []
         for number, cells in enumerate(reader, start=2):
+            if len(cells) > width and not any(c.strip() for c in cells[width:]):
+                cells = cells[:width]
             if len(cells) > width:
                 message = (
                     f"this row has {len(cells)} cells but the header has {width} columns (a {delimiter!r} inside "
@@ -176,6 +187,17 @@ def _with_ragged_rows(path: Path, label: str, delimiter: str) -> RawTable:
                 problems.append(InputProblem(label, number, None, None, message))
                 cells = []  # an empty row: skipped, and the rows after it keep their numbers
             records.append([*cells])
+    if len(problems) > 1 and len(problems) * 2 > len(records):  # most rows: the header is not the header
+        message = (
+            f"most rows have more cells than the header (row 1: {width} column(s)): a column without a name, or "
+            "a title line above the header? The header must be row 1, with a name for every column"
+        )
+        return RawTable(
+            label,
+            tuple(normalise_column(c) for c in header),
+            (),
+            problems=(InputProblem(label, 1, None, None, message),),
+        )
     return dataclasses.replace(_from_records(label, header, records), problems=tuple(problems))
 
 

@@ -209,3 +209,18 @@ def test_lists_in_list_columns_and_booleans_in_yes_no_columns_are_cells() -> Non
     agents = pd.read_csv(EXAMPLES / "agents.csv", dtype=str, keep_default_na=False)
     case = load_problem(cases, agents, DATE).cases[0]
     assert (case.case_id, case.skills, case.must_visit, len(case.windows)) == ("17", frozenset({"spanish"}), True, 2)
+
+
+def test_a_trailing_delimiter_on_every_row_shifts_no_value(tmp_path: Path) -> None:
+    """Rows one cell longer than the header made pandas take case_id as the index: every value moved one column
+    left (case_id 40.27, lat -76.88, lon 3) and the day planned in Antarctica without a word."""
+    path = tmp_path / "cases.csv"
+    path.write_text("case_id,lat,lon,priority\nC1,40.27,-76.88,3,\nC2,40.28,-76.87,4,\n", encoding="utf-8")
+    problem = load_problem(path, EXAMPLES / "agents.csv", DATE)
+    assert [(c.case_id, c.lat, c.lon, c.priority) for c in problem.cases] == [
+        ("C1", 40.27, -76.88, 3),
+        ("C2", 40.28, -76.87, 4),
+    ]
+    path.write_text("case_id,lat,lon\nC1,40.27,-76.88,x\nC2,40.28,-76.87,y\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 1: most rows have more cells than the header"):
+        load_problem(path, EXAMPLES / "agents.csv", DATE)
