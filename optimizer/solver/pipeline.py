@@ -301,7 +301,7 @@ def _search(day: SearchInput, config: SearchConfig, best: Incumbent, end: Deadli
         best.offer(result.strategy, result.orders)
     return SearchStats(
         status=result.status,
-        objective=result.objective,
+        objective=best.cost,  # the plan kept: an engine's proposal wins where OR-Tools ended above it
         search_seconds=round(result.seconds, 3),
         warm_started=result.warm_started,
         warm_start_costs=result.warm_costs,
