@@ -216,7 +216,15 @@ def _agents_reason(case: Case, problem: Problem, agents: Sequence[Agent]) -> tup
         if case.skills <= a.skills and (case.allowed_agents is None or a.agent_id in case.allowed_agents)
     ]
     if not skilled:
-        have = set().union(*(a.skills for a in agents))
+        allowed = [a for a in agents if case.allowed_agents is None or a.agent_id in case.allowed_agents]
+        have = set().union(*(a.skills for a in allowed))
+        if case.skills <= have:  # each skill is there, never all in one agent: "they have them all" misleads
+            closest = min(allowed, key=lambda a: (len(case.skills - a.skills), a.agent_id))
+            return (
+                Reason.NO_QUALIFIED_AGENT,
+                f"needs skills {_fmt_set(case.skills)}; no agent working {iso} has all of them (the closest, "
+                f"{_named(closest, allowed)}, lacks {_fmt_set(case.skills - closest.skills)})",
+            )
         return (
             Reason.NO_QUALIFIED_AGENT,
             f"needs skills {_fmt_set(case.skills)}; agents working {iso} have {_fmt_set(have)}",

@@ -156,3 +156,12 @@ def test_a_weeks_sentences_name_each_agent_day_by_its_date() -> None:
     assert "A1 on 2026-12-01 would be back 09:" in left.detail and "A1 on 2026-12-02 would be back 09:" in left.detail
     single = _reason(_case(service_s=3600), (_agent(shift=parse_window("08:00-09:00")),)).unassigned[0].detail
     assert "A1 would be back 09:" in single  # one date: the id alone, as before
+
+
+def test_skills_found_only_across_agents_are_said_so() -> None:
+    """Nurse and Spanish, each with one agent: "agents working have {locksmith, nurse, spanish}" read as if they
+    had every skill needed."""
+    agents = (_agent("A1", skills=frozenset({"nurse"})), _agent("A2", skills=frozenset({"spanish", "locksmith"})))
+    (u,) = _reason(_case(skills=frozenset({"nurse", "spanish"})), agents).unassigned
+    assert u.reason == Reason.NO_QUALIFIED_AGENT
+    assert u.detail.endswith("no agent working 2026-12-01 has all of them (the closest, A1, lacks {spanish})")
