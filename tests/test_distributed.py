@@ -301,3 +301,34 @@ def test_plan_regions_connects_to_a_cluster_by_address(tmp_path: Path) -> None:
     finally:
         _stop_session(head)
         shutil.rmtree(temp, ignore_errors=True)
+
+
+@pytest.mark.parametrize("name", ["regions.csv", "."])
+def test_cli_plan_regions_refuses_a_region_named_like_the_overview_or_dot(tmp_path: Path, name: str) -> None:
+    """A region folder named regions.csv (or given as "."; its name was "") was planned with the others, then
+    nothing was written: "cannot write ... Is a directory", exit 8.  Now the name is refused before any planning,
+    and "." is the folder's own name."""
+    from typer.testing import CliRunner
+
+    from optimizer.cli import app
+
+    data = Path(__file__).parent / "data"
+    folder = tmp_path / ("regions.csv" if name == "regions.csv" else "south")
+    folder.mkdir()
+    shutil.copy(data / "cases_lat_not_a_number.csv", folder / "cases.csv")  # never planned either way
+    shutil.copy(data / "agents_ok.csv", folder / "agents.csv")
+    out = tmp_path / "plans"
+    args = ["plan-regions", str(folder) if name != "." else ".", "--date", "2026-12-01", "--out", str(out)]
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        result = CliRunner().invoke(app, args)
+    finally:
+        os.chdir(cwd)
+    if name == "regions.csv":
+        assert result.exit_code == 2, result.output
+        assert "region folder 'regions.csv' is named like regions.csv in --out" in result.output
+    else:  # "." is the region "south": its input error is reported under that name, and the plans are written
+        assert result.exit_code == 3, result.output
+        assert sorted(p.name for p in out.iterdir()) == ["regions.csv"]
+        assert "south" in (out / "regions.csv").read_text(encoding="utf-8")

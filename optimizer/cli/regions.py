@@ -28,6 +28,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _TABLE_SUFFIXES = (".csv", ".xlsx", ".parquet", ".json")
 
+#: The overview written beside the regions' folders in ``--out``; no region may be named so.
+OVERVIEW_FILE = "regions.csv"
+RESERVED_REGION_NAMES = frozenset({OVERVIEW_FILE})
+
 
 def _table(folder: Path, stem: str) -> Path:
     found = [folder / f"{stem}{s}" for s in _TABLE_SUFFIXES if (folder / f"{stem}{s}").is_file()]
@@ -72,9 +76,15 @@ def plan_regions_command(
     from optimizer.distributed import RegionResult, plan_regions
 
     console = Console(soft_wrap=True, highlight=False)
+    regions = [folder.resolve() for folder in regions]  # "." is the folder's own name, not ""
     names = [folder.name for folder in regions]
     if len(set(names)) != len(names):
         Console(stderr=True).print("[red]region folders must have distinct names[/]")
+        raise typer.Exit(2)
+    clash = [name for name in names if name in RESERVED_REGION_NAMES or not name]
+    if clash:  # a region's plan is the sub-folder of its name: it cannot be the overview file
+        taken = ", ".join(sorted(RESERVED_REGION_NAMES))
+        Console(stderr=True).print(f"[red]region folder {escape(clash[0])!r} is named like {taken} in --out[/]")
         raise typer.Exit(2)
     with ExitStack() as held:
         try:  # before any planning: a busy or unwritable --out fails in a second, not after every region
@@ -112,7 +122,7 @@ def plan_regions_command(
                     if r.plan is not None:
                         (scratch / r.region).mkdir()
                         r.plan.write_files(scratch / r.region)
-                _write_overview(scratch / "regions.csv", ordered)
+                _write_overview(scratch / OVERVIEW_FILE, ordered)
         except FieldrouteError as exc:
             Console(stderr=True, soft_wrap=True).print(f"[red]{escape(str(exc))}[/]")
             raise typer.Exit(exc.exit_code) from exc
