@@ -110,6 +110,14 @@ def unassigned_popup(item: Unassigned, case: Case | None, lang: str = "en") -> s
     return f'<div class="fr-popup"><b>{esc(msg(lang, "unassigned"))}</b>{_table(rows)}</div>'
 
 
+def plan_dates(plan: Plan) -> str:
+    """The plan's date, or its horizon ``first..last``: a week's totals titled with its first date alone read as
+    that day's."""
+    dates = plan.problem.horizon if plan.problem.multi_day else (plan.problem.date,)
+    first, last = min(dates), max(dates)
+    return first.isoformat() if first == last else f"{first.isoformat()}..{last.isoformat()}"
+
+
 def summary_table(plan: Plan, colors: Mapping[tuple[str, str], str], lang: str = "en") -> str:
     """The dispatcher's per-agent summary (visits, start, end, travel) as a collapsible box."""
     head = "<tr>" + "".join(
@@ -123,8 +131,9 @@ def summary_table(plan: Plan, colors: Mapping[tuple[str, str], str], lang: str =
         used = bool(route.visits)
         start = format_clock(route.stops[0].departure_s) if used else "-"
         end = format_clock(route.stops[-1].arrival_s) if used else "-"
+        who = f"{route.agent_id} {route.date.isoformat()}" if plan.problem.multi_day else route.agent_id
         body.append(
-            f'<tr><td><span class="fr-swatch" style="background:{color}"></span>{esc(route.agent_id)}</td>'
+            f'<tr><td><span class="fr-swatch" style="background:{color}"></span>{esc(who)}</td>'
             f"<td>{len(route.visits)}</td><td>{esc(start)}</td><td>{esc(end)}</td>"
             f"<td>{esc(duration_text(travel_s, lang)) if used else '-'}</td><td>{travel_m / 1000:.1f}</td></tr>"
         )
@@ -133,7 +142,7 @@ def summary_table(plan: Plan, colors: Mapping[tuple[str, str], str], lang: str =
         msg(
             lang,
             "summary_title_visits" if coverage.repeats else "summary_title",
-            date=plan.problem.date.isoformat(),
+            date=plan_dates(plan),
             visited=coverage.cases_visited,
             total=coverage.cases,
             visits=coverage.visits,
@@ -149,6 +158,7 @@ __all__ = [
     "esc",
     "info_box",
     "layer_name",
+    "plan_dates",
     "route_travel",
     "stop_popup",
     "summary_table",

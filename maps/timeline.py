@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from maps.content import esc
+from maps.content import esc, plan_dates
 from maps.messages import msg
 from optimizer.model import Agent
 from optimizer.plan import Plan, Route
@@ -177,7 +177,7 @@ def timeline_html(plan: Plan, *, lang: str = "en", open_: bool = True, css: bool
         for r in routes
     )
     heading = (
-        f"{esc(msg(lang, 'timeline'))} · {esc(plan.problem.date.isoformat())} · "
+        f"{esc(msg(lang, 'timeline'))} · {esc(plan_dates(plan))} · "
         f'<span class="fr-tl-unassigned">{esc(msg(lang, "timeline_unassigned", n=len(plan.unassigned_cases)))}</span>'
     )
     return (

@@ -79,3 +79,24 @@ def test_a_left_out_further_visit_gets_its_cases_pin(map_plan: Plan) -> None:
     stop = next(s for s in plan.routes[0].stops if s.case_id == visited)
     assert (pins[1][0], pins[1][1]) == (stop.lat, stop.lon) and (stop.lat, stop.lon) == (case.lat, case.lon)
     assert pins[1][3] == f"{visited}#2"
+
+
+def test_a_week_overview_is_titled_with_its_span_and_each_row_with_its_date() -> None:
+    """A 3-day plan's totals read "2026-12-01: 3/3 cases visited" (the first date alone) above three unlabelled
+    A1 rows; the timeline was titled with the first date too."""
+    import datetime as dt
+
+    from optimizer import solve
+    from optimizer.model import Agent, Case, Problem
+    from optimizer.policy import PRESETS
+    from optimizer.times import parse_window
+
+    days = [dt.date(2026, 12, 1) + dt.timedelta(days=k) for k in range(3)]
+    agents = tuple(Agent("A1", 40.27, -76.88, 40.27, -76.88, parse_window("08:00-17:00"), d) for d in days)
+    cases = tuple(Case(f"C{k}", 40.27 + 0.002 * k, -76.88, allowed_dates=frozenset({d})) for k, d in enumerate(days))
+    plan = solve(Problem(days[0], cases, agents, PRESETS["none"], horizon=tuple(days)), time_limit=1)
+    fmap = maps.overview_map(plan)
+    summary = next(c for c in fmap._children.values() if isinstance(c, HtmlControl))
+    assert "2026-12-01..2026-12-03: 3/3 cases visited" in summary.html_js
+    assert all(f"A1 {d.isoformat()}" in summary.html_js for d in days)
+    assert "2026-12-01..2026-12-03" in maps.timeline_html(plan)
