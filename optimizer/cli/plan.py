@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 
 from optimizer.cli._console import Written, console, print_summary, progress_display, reported_errors, step
-from optimizer.cli._interrupt import stop_on_interrupt
+from optimizer.cli._interrupt import finish_on_interrupt, stop_on_interrupt
 from optimizer.cli._options import (
     AgentsOpt,
     BalanceOpt,
@@ -145,7 +145,10 @@ def plan(
             )  # fmt: skip
         if result.stats.get("stopped"):
             terminal.print("[yellow]Stopped on request: writing the best plan found so far.[/]")
-        with step(progress, f"Writing the plan{' and maps' if maps else ''} to {out}"):
+        with (
+            step(progress, f"Writing the plan{' and maps' if maps else ''} to {out}"),
+            finish_on_interrupt(terminal, stop),
+        ):
             written = write_outputs(result, out, maps=maps, network=net, assets=map_assets, lang=map_lang, excel=excel)
     print_summary(terminal, result, written)
 

@@ -12,7 +12,7 @@ from rich.markup import escape
 
 from optimizer.cli._console import console, print_summary, reported_errors
 from optimizer.cli._dispatch import NetworkOpt, PlanDirOpt, network_for, read_frame
-from optimizer.cli._interrupt import stop_on_interrupt
+from optimizer.cli._interrupt import finish_on_interrupt, stop_on_interrupt
 from optimizer.cli._options import BalanceOpt, BalanceWeightOpt, MapAssetsOpt, MapLangOpt, MapsOpt
 from optimizer.cli.plan import write_outputs
 from optimizer.errors import AuditError, InputError, InputProblem
@@ -112,9 +112,10 @@ def replan(
             terminal.print("[yellow]Stopped on request: writing the best re-plan found so far.[/]")
         if result.violations:
             raise AuditError(result.violations)
-        written = write_outputs(
-            result.plan, out, maps=maps, network=net, assets=map_assets, lang=map_lang, files_of=result.write_files
-        )
+        with finish_on_interrupt(terminal, stop):
+            written = write_outputs(
+                result.plan, out, maps=maps, network=net, assets=map_assets, lang=map_lang, files_of=result.write_files
+            )
     moved = int((result.changes["change"] == "moved").sum())
     rescheduled = int((result.changes["change"] == "rescheduled").sum())
     price = result.rest.stats.get("stability_cost_s")

@@ -167,3 +167,42 @@ def test_a_second_ctrl_c_swallowed_where_python_ignores_exceptions_still_aborts(
         except KeyboardInterrupt:
             pass  # swallowed, as an ignored exception is
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_first_ctrl_c_while_the_plan_is_written_lets_it_finish(tmp_path: Path) -> None:
+    """The search was over and the plan audited; a Ctrl-C while it was written (seconds with maps) ended the run
+    with "nothing was written" (exit 130) and threw the plan away."""
+    out = tmp_path / "plans"
+    args = [sys.executable, "-m", "optimizer.cli", "plan", *_day(tmp_path), "--out", str(out), "--time-limit", "2"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    began = time.monotonic()
+    while not list(tmp_path.glob(".plans.partial-*")) and process.poll() is None and time.monotonic() - began < 120:
+        time.sleep(0.01)  # the writing has begun once its scratch folder beside --out exists
+    assert process.poll() is None, process.communicate()
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr
+    assert "the plan is being written and is complete in a moment" in stdout
+    assert (out / "routes.csv").is_file() and (out / "maps" / "overview.html").is_file()
+
+
+def test_a_ctrl_c_while_writing_after_one_during_the_search_aborts() -> None:
+    import io
+    import threading
+
+    from rich.console import Console
+
+    from optimizer.cli._interrupt import finish_on_interrupt
+
+    shown = io.StringIO()
+    with finish_on_interrupt(Console(file=shown), threading.Event()):
+        os.kill(os.getpid(), signal.SIGINT)  # the first press: the writing goes on
+        time.sleep(0.2)
+    assert "being written" in shown.getvalue()
+    pressed = threading.Event()
+    pressed.set()  # pressed once during the search already
+    with pytest.raises(KeyboardInterrupt), finish_on_interrupt(Console(file=io.StringIO()), pressed):
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
