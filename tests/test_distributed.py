@@ -332,3 +332,22 @@ def test_cli_plan_regions_refuses_a_region_named_like_the_overview_or_dot(tmp_pa
         assert result.exit_code == 3, result.output
         assert sorted(p.name for p in out.iterdir()) == ["regions.csv"]
         assert "south" in (out / "regions.csv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", ["plan-regions", "plan"])
+def test_without_ray_the_install_hint_is_a_usage_error(tmp_path: Path, command: str) -> None:
+    """plan-regions without Ray printed two chained tracebacks and exited 1 ("a bug"); plan --ray said it well."""
+    data = Path(__file__).parent / "data"
+    region = tmp_path / "north"
+    region.mkdir()
+    shutil.copy(data / "cases_ok.csv", region / "cases.csv")
+    shutil.copy(data / "agents_ok.csv", region / "agents.csv")
+    if command == "plan-regions":
+        args = ["plan-regions", str(region), "--date", "2026-12-01", "--out", str(tmp_path / "out")]
+    else:
+        args = ["plan", "--cases", str(region / "cases.csv"), "--agents", str(region / "agents.csv"), "--date",
+                "2026-12-01", "--ray", "local", "--out", str(tmp_path / "out")]  # fmt: skip
+    blocked = "import sys; sys.modules['ray'] = None; from optimizer.cli import main; sys.argv[1:] = {!r}; main()"
+    done = subprocess.run([sys.executable, "-c", blocked.format(args)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "pip install" in done.stderr and "fieldroute[distributed]" in done.stderr and "Traceback" not in done.stderr

@@ -73,8 +73,13 @@ def plan_regions_command(
 ) -> None:
     """Plan each region's day independently on Ray and write every plan; failed regions are listed."""
     from optimizer.atomic import atomic_directory, output_lock
-    from optimizer.distributed import RegionResult, plan_regions
+    from optimizer.distributed import INSTALL_HINT, RegionResult, plan_regions, require_ray
 
+    try:  # as plan --ray does: the install hint and a usage error, not a traceback and "a bug" (exit 1)
+        require_ray()
+    except ImportError:
+        Console(stderr=True).print(f"[red]plan-regions: {escape(INSTALL_HINT)}[/]")
+        raise typer.Exit(2) from None
     console = Console(soft_wrap=True, highlight=False)
     regions = [folder.resolve() for folder in regions]  # "." is the folder's own name, not ""
     names = [folder.name for folder in regions]
