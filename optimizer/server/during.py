@@ -31,6 +31,7 @@ from optimizer.server.inputs import (
     ApiError,
     client_label,
     input_error,
+    json_object,
     too_large,
 )
 from optimizer.server.limits import SafeJSONResponse
@@ -153,23 +154,12 @@ class _Indexes:
 _INDEXES = _Indexes()
 
 
-async def _json_object(request: Request) -> dict[str, Any]:
-    """The request's JSON body, which must be an object (422 otherwise)."""
-    try:
-        data = await request.json()
-    except ValueError as exc:
-        raise input_error([InputProblem("request", None, None, None, f"not valid JSON: {exc}")]) from exc
-    if not isinstance(data, dict):
-        raise input_error([InputProblem("request", None, None, None, "send a JSON object")])
-    return data
-
-
 async def _read_replan(request: Request, max_upload_bytes: int) -> tuple[dict[str, Any], tuple[str, str, bytes] | None]:
     """The request's fields (JSON, or a form whose list fields are comma-separated) and an uploaded new-cases
     file as (label, suffix, bytes)."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("application/json"):
-        return await _json_object(request), None
+        return await json_object(request), None
     if not content_type.startswith("multipart/form-data"):
         message = "send application/json or multipart/form-data"
         raise ApiError(415, {"type": "unsupported_media_type", "message": message})
@@ -407,7 +397,7 @@ async def suggest_places(request: Request, job_id: str) -> dict[str, Any]:
     server, job = _finished(request, job_id)
     if not request.headers.get("content-type", "").startswith("application/json"):
         raise ApiError(415, {"type": "unsupported_media_type", "message": "send application/json"})
-    data = await _json_object(request)
+    data = await json_object(request)
     body, problems = validated(SuggestRequest, data, {"case": {}})  # a bad field does not hide the case's problems
     out = server.config.jobs_dir / job.id / OUT_DIR
     network_path = job.params["worker"].get("network_path")

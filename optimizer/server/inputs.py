@@ -139,18 +139,23 @@ class PlanInput:
 _FALLBACKS: dict[str, Any] = {"date": _FALLBACK_DATE}
 
 
+async def json_object(request: Request) -> dict[str, Any]:
+    """The request's JSON body, which must be an object (422 otherwise)."""
+    try:
+        data = await request.json()
+    except ValueError as exc:
+        raise input_error([InputProblem("request", None, None, None, f"not valid JSON: {exc}")]) from exc
+    if not isinstance(data, dict):
+        raise input_error([InputProblem("request", None, None, None, "send a JSON object")])
+    return data
+
+
 async def read_request(request: Request, config: ServerConfig) -> PlanInput:
     """Parse the request (JSON or multipart form) into options, tables and the problems of the request's own
     fields (not raised yet: :func:`prepare_job` adds the tables' problems); 413/415/422 when nothing can be read."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("application/json"):
-        try:
-            data = await request.json()
-        except ValueError as exc:
-            raise input_error([InputProblem("request", None, None, None, f"not valid JSON: {exc}")]) from exc
-        if not isinstance(data, dict):
-            raise input_error([InputProblem("request", None, None, None, "send a JSON object")])
-        return _read_json(data)
+        return _read_json(await json_object(request))
     if content_type.startswith("multipart/form-data"):
         return await _read_form(request, config)
     raise ApiError(415, {"type": "unsupported_media_type", "message": "send application/json or multipart/form-data"})
@@ -321,5 +326,6 @@ def _load_day(
 
 __all__ = [
     "MAX_COST_S", "MAX_DAYS", "MAX_SEED", "ApiError", "PlanInput", "PlanOptions", "PlanRequest", "Table",
-    "check_options", "client_label", "input_error", "iso_date", "prepare_job", "read_request", "too_large",
+    "check_options", "client_label", "input_error", "iso_date", "json_object", "prepare_job", "read_request",
+    "too_large",
 ]  # fmt: skip

@@ -32,6 +32,14 @@ ALERT_TRAP = "window.__alerts = []; window.alert = function (m) { window.__alert
 HOSTILE_NAME = "<img src=x onerror=alert(1)>.csv"
 
 
+#: A map has drawn once it shows markers and route lines: their counts, or null before.
+MAP_DRAWN = (
+    "var m = document.querySelectorAll('.leaflet-marker-icon').length;"
+    "var p = document.querySelectorAll('path.leaflet-interactive').length;"
+    "return m > 0 && p > 0 ? [m, p] : null;"
+)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with live_server(tmp_path_factory.mktemp("data")) as live:
@@ -131,13 +139,7 @@ def test_plan_watch_see_the_map_and_download_the_routes(driver: Any, server: Liv
     driver.save_screenshot(str(ARTIFACTS / "page-result.png"))
 
     driver.switch_to.frame(driver.find_element("id", "map-frame"))
-    counts = _until(
-        driver,
-        "var m = document.querySelectorAll('.leaflet-marker-icon').length;"
-        "var p = document.querySelectorAll('path.leaflet-interactive').length;"
-        "return m > 0 && p > 0 ? [m, p] : null;",
-        30,
-    )
+    counts = _until(driver, MAP_DRAWN, 30)
     assert counts[0] >= 10 and counts[1] >= 2  # numbered stops and a route line per agent
     driver.switch_to.default_content()
 
@@ -291,13 +293,7 @@ def test_a_map_opened_by_its_url_runs_sandboxed(driver: Any, server: LiveServer)
     added = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": trap})
     try:
         driver.get(server.url + job["maps"][1]["url"])  # an agent's map
-        counts = _until(
-            driver,
-            "var m = document.querySelectorAll('.leaflet-marker-icon').length;"
-            "var p = document.querySelectorAll('path.leaflet-interactive').length;"
-            "return m > 0 && p > 0 ? [m, p] : null;",
-            30,
-        )
+        counts = _until(driver, MAP_DRAWN, 30)
         assert counts
         assert driver.execute_script("return window.origin;") == "null"  # sandboxed: not the server's origin
         assert driver.execute_script("return window.__csp;") == []
