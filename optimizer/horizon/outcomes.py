@@ -46,6 +46,7 @@ def read_outcomes(source: TableSource) -> list[Outcome]:
     if problems:
         raise InputError(problems)
     out: list[Outcome] = []
+    first: dict[tuple[str, dt.date], tuple[int, bool]] = {}  # (case, date) -> the row saying so first, its answer
     for row, cells in table.rows:
         case_id, date, visited = cells.get("case_id"), cells.get("date"), cells.get("visited")
         ok = True
@@ -62,7 +63,12 @@ def read_outcomes(source: TableSource) -> list[Outcome]:
             problems.append(InputProblem(table.source, row, "visited", visited, "use yes or no"))
             ok = False
         if ok and case_id is not None:
-            out.append(Outcome(str(case_id).strip(), day, flag in _YES))
+            outcome = Outcome(str(case_id).strip(), day, flag in _YES)
+            said = first.setdefault((outcome.case_id, day), (row, outcome.visited))
+            if said[1] != outcome.visited:  # "yes" and "no" for one visit: which happened is the dispatcher's call
+                message = f"contradicts row {said[0]}, which says {'yes' if said[1] else 'no'} for this case and date"
+                problems.append(InputProblem(table.source, row, "visited", visited, message))
+            out.append(outcome)
     if problems:
         raise InputError(problems)
     return out

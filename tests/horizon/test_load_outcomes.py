@@ -103,3 +103,14 @@ def test_cli_plan_days_writes_the_days_table(tmp_path: Path) -> None:
     assert set(pd.read_csv(out / "routes.csv")["date"]) <= set(days["date"])
     checked = CliRunner().invoke(app, ["validate", *files, "--days", "3"])
     assert checked.exit_code == 0 and "2026-12-01..2026-12-03 (3 days)" in checked.output
+
+
+def test_yes_and_no_for_one_visit_is_refused() -> None:
+    """Both answers for one case and date were accepted, and "yes" won."""
+    done = pd.DataFrame(
+        {"case_id": ["c1", "c2", "c1"], "date": ["2026-11-30"] * 3, "visited": ["yes", "no", "no"]}
+    )  # fmt: skip
+    with pytest.raises(InputError, match=r"row 4, column 'visited': contradicts row 2, which says yes"):
+        read_outcomes(done)
+    same = pd.DataFrame({"case_id": ["c1", "c1"], "date": ["2026-11-30"] * 2, "visited": ["yes", "done"]})
+    assert len(read_outcomes(same)) == 2  # the same answer twice is no contradiction
