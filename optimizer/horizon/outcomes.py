@@ -31,6 +31,8 @@ class Outcome:
     case_id: str
     date: dt.date
     visited: bool
+    row: int | None = None
+    """The row of the outcomes table it came from (header = row 1), for the problems that name it."""
 
 
 def read_outcomes(source: TableSource) -> list[Outcome]:
@@ -63,7 +65,7 @@ def read_outcomes(source: TableSource) -> list[Outcome]:
             problems.append(InputProblem(table.source, row, "visited", visited, "use yes or no"))
             ok = False
         if ok and case_id is not None:
-            outcome = Outcome(str(case_id).strip(), day, flag in _YES)
+            outcome = Outcome(str(case_id).strip(), day, flag in _YES, row)
             said = first.setdefault((outcome.case_id, day), (row, outcome.visited))
             if said[1] != outcome.visited:  # "yes" and "no" for one visit: which happened is the dispatcher's call
                 message = f"contradicts row {said[0]}, which says {'yes' if said[1] else 'no'} for this case and date"
@@ -82,11 +84,12 @@ def apply_outcomes(problem: Problem, outcomes: Sequence[Outcome], *, source: str
     problems: list[InputProblem] = []
     done: dict[str, list[dt.date]] = {}
     for k, o in enumerate(outcomes, start=2):
+        row = o.row if o.row is not None else k  # the table's own row when known (empty rows keep the numbering)
         if o.case_id not in cases:
-            problems.append(InputProblem(source, k, "case_id", o.case_id, "not a case of the problem"))
+            problems.append(InputProblem(source, row, "case_id", o.case_id, "not a case of the problem"))
         elif o.date >= problem.date:
             problems.append(
-                InputProblem(source, k, "date", o.date.isoformat(), f"not before the first plan date {problem.date}")
+                InputProblem(source, row, "date", o.date.isoformat(), f"not before the first plan date {problem.date}")
             )
         elif o.visited:
             done.setdefault(o.case_id, []).append(o.date)

@@ -114,3 +114,12 @@ def test_yes_and_no_for_one_visit_is_refused() -> None:
         read_outcomes(done)
     same = pd.DataFrame({"case_id": ["c1", "c1"], "date": ["2026-11-30"] * 2, "visited": ["yes", "done"]})
     assert len(read_outcomes(same)) == 2  # the same answer twice is no contradiction
+
+
+def test_an_outcome_for_an_unknown_case_names_its_own_row(tmp_path: Path) -> None:
+    """The rows were counted over the outcomes read, so an empty row above made the message point one row up."""
+    prob = load_problem(CASES, AGENTS, "2026-12-01", days=3)
+    path = tmp_path / "outcomes.csv"
+    path.write_text("case_id,date,visited\nc1,2026-11-30,yes\n,,\nzz,2026-11-30,no\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 4, column 'case_id': not a case of the problem"):
+        apply_outcomes(prob, read_outcomes(path))
