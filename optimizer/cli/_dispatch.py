@@ -37,11 +37,9 @@ def read_frame(path: Path, *, what: str) -> pd.DataFrame:
     if not path.exists():
         raise InputError([InputProblem(str(path), None, None, None, f"the {what} file does not exist")])
     try:
-        frame = _read_text_table(path)
+        return _restored(_read_text_table(path))
     except (OSError, ValueError) as exc:
         raise InputError([InputProblem(str(path), None, None, None, f"cannot read the {what} file: {exc}")]) from None
-    frame.columns = [restored_cell(str(c)) for c in frame.columns]
-    return frame.map(restored_cell)
 
 
 def read_edited_routes(path: Path, plan: Plan) -> pd.DataFrame:
@@ -55,12 +53,17 @@ def read_edited_routes(path: Path, plan: Plan) -> pd.DataFrame:
     if path.suffix.lower() != ".xlsx" or not path.exists():
         return read_frame(path, what="edited routes")
     try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=str)
+        sheets = {name: sheet.fillna("") for name, sheet in pd.read_excel(path, sheet_name=None, dtype=str).items()}
     except (OSError, ValueError) as exc:
         raise InputError([InputProblem(str(path), None, None, None, f"cannot read the edited routes: {exc}")]) from None
-    if next(iter(sheets), None) != SUMMARY_SHEET:  # a table of its own, on its first sheet
-        return read_frame(path, what="edited routes")
-    frame = workbook_routes({name: sheet.fillna("") for name, sheet in sheets.items()}, plan)
+    first = next(iter(sheets), None)
+    if first is not None and first != SUMMARY_SHEET:  # a table of its own, on its first sheet
+        return _restored(sheets[first])
+    return _restored(workbook_routes(sheets, plan))
+
+
+def _restored(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the ``'`` fieldroute's writers put before a formula-like cell (and header) taken off."""
     frame.columns = [restored_cell(str(c)) for c in frame.columns]
     return frame.map(restored_cell)
 
