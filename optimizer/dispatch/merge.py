@@ -164,7 +164,7 @@ def agents_out(problem: Problem, working: Collection[str]) -> list[str]:
 
 def out_sentence(out: Sequence[str]) -> str:
     """What a "no agent can" reason of the rest of the day leaves unsaid: who was not counted."""
-    return f"not counted, out for the rest of the day (unavailable or day over): {', '.join(out)}" if out else ""
+    return f"not counted, out for the rest of the day (unavailable or day over): {', '.join(out)}"
 
 
 def _naming_agents_out(u: Unassigned, out: Sequence[str]) -> Unassigned:

@@ -136,8 +136,9 @@ def parse_cases(
     out = Collector(table.source, list(table.problems))
     check_columns(table, CASE_COLUMNS, "cases", out)
     kept = _kept_columns(table, keep_columns, out)
-    first = [*table.problems, *shape_problems(table, CASE_COLUMNS, kept)]
-    out.problems += first[len(table.problems) :]
+    shaped = shape_problems(table, CASE_COLUMNS, kept)
+    out.problems += shaped
+    first = [*table.problems, *shaped]
     present, absent = set(table.columns), missing_required(table, CASE_COLUMNS)
     cases: list[Case] = []
     case_rows: list[int] = []
@@ -295,8 +296,9 @@ def parse_agents(
     """
     out = Collector(table.source, list(table.problems))
     check_columns(table, AGENT_COLUMNS, "agents", out)
-    first = [*table.problems, *shape_problems(table, AGENT_COLUMNS)]
-    out.problems += first[len(table.problems) :]
+    shaped = shape_problems(table, AGENT_COLUMNS)
+    out.problems += shaped
+    first = [*table.problems, *shaped]
     present, absent = set(table.columns), missing_required(table, AGENT_COLUMNS)
     agents: list[Agent] = []
     points: list[ParsedLocation] = []
