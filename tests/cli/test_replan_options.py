@@ -35,6 +35,13 @@ def _replan(plan: Path, out: Path, *extra: str) -> tuple[str, pd.DataFrame, dict
     return result.output, summary, json.loads((out / "plan.json").read_text(encoding="utf-8"))
 
 
+def _refused(args: list[str]) -> str:
+    """The output of a command refused as invalid input (exit 3), its lines joined (rich wraps them)."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 3, result.output
+    return " ".join(result.output.split())
+
+
 def test_replan_balance_option_spreads_the_rest_of_the_day(lopsided_plan: Path, tmp_path: Path) -> None:
     morning = pd.read_csv(lopsided_plan / "summary.csv")
     assert morning["visits"].max() == 12  # A has every case: the day is lopsided before the re-plan
@@ -92,9 +99,7 @@ def test_replan_lists_every_problem_of_every_input_at_once(lopsided_plan: Path, 
     out = tmp_path / "noon"
     args = ["replan", "--plan", str(lopsided_plan), "--at", "09:30", "--out", str(out), "--positions", str(positions),
             "--new-cases", str(new), "--done", str(done), "--unavailable", "NOPE"]  # fmt: skip
-    result = runner.invoke(app, args)
-    assert result.exit_code == 3, result.output
-    text = " ".join(result.output.split())
+    text = _refused(args)
     for expected in (
         "positions.csv, row 2, column 'lat': not a number",
         "positions.csv, row 2, column 'free_at': not a time HH:MM",
@@ -103,7 +108,7 @@ def test_replan_lists_every_problem_of_every_input_at_once(lopsided_plan: Path, 
         "positions.csv, column 'agent_id': positions of agent(s) NOBODY",
         "done.csv, column 'case_id': done case id(s) X999 are not in the plan",
     ):
-        assert expected in text, (expected, result.output)
+        assert expected in text, (expected, text)
     assert not out.exists()
 
 
@@ -120,9 +125,7 @@ def test_a_position_far_from_every_place_of_the_plan_is_an_input_error(
     positions.write_text(f"agent_id,lat,lon\nA,{where}\n", encoding="utf-8")
     out = tmp_path / "noon"
     args = ["replan", "--plan", str(lopsided_plan), "--at", "09:30", "--out", str(out), "--positions", str(positions)]
-    result = runner.invoke(app, args)
-    assert result.exit_code == 3, result.output
-    assert expected in " ".join(result.output.split())
+    assert expected in _refused(args)
     assert not out.exists()
 
 
@@ -136,14 +139,12 @@ def test_a_missing_column_does_not_hide_the_other_problems(lopsided_plan: Path, 
     new = tmp_path / "new.csv"
     new.write_text(f"case_id,lat,lon,priority\nQ1,40.27,-76.88,9\n{planned},40.27,-76.88,3\n", encoding="utf-8")
     args = ["replan", "--plan", str(lopsided_plan), "--at", "09:30", "--out", str(tmp_path / "noon")]
-    result = runner.invoke(app, [*args, "--positions", str(positions), "--new-cases", str(new)])
-    assert result.exit_code == 3, result.output
-    text = " ".join(result.output.split())
+    text = _refused([*args, "--positions", str(positions), "--new-cases", str(new)])
     for expected in (
         "positions.csv, column 'lon': required column is missing",
         "positions.csv, row 2, column 'free_at': not a time HH:MM",
         "new.csv, row 2, column 'priority'",
         f"new case id(s) {planned} are already in the plan",
     ):
-        assert expected in text, (expected, result.output)
+        assert expected in text, (expected, text)
     assert "a second position" not in text
